@@ -1,0 +1,47 @@
+# The front door. `make report` and `make test` set everything up on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+INPUTS ?= inputs/example
+YEAR   ?=
+LANG_OPT := $(if $(REPORT_LANG),--lang $(REPORT_LANG),)
+YEAR_OPT := $(if $(YEAR),--year $(YEAR),)
+
+export GX_ANALYTICS_ENABLED := False
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: report check template test test-all bench example clean distclean
+
+# The virtual environment is rebuilt only when the lock file or the project metadata change.
+$(VENV): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(VENV)
+
+report: $(VENV)
+	$(PY) -m pipeline report --inputs $(INPUTS) $(YEAR_OPT) $(LANG_OPT)
+
+check: $(VENV)
+	$(PY) -m pipeline check --inputs $(INPUTS) $(YEAR_OPT) $(LANG_OPT)
+
+template: $(VENV)
+	$(PY) -m pipeline template --inputs $(INPUTS)
+
+test: $(VENV)
+	$(PY) -m pytest -q
+
+test-all: $(VENV)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q --runslow
+
+bench: $(VENV)
+	$(PY) -m tools.bench
+
+# Regenerate the bundled example organisation (the generated workbooks are committed).
+example: $(VENV)
+	$(PY) -m tools.example_data --out inputs/example
+
+clean:
+	rm -rf outputs/*/ 
+
+distclean: clean
+	rm -rf $(VENV) .pytest_cache .hypothesis

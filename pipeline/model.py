@@ -1,0 +1,93 @@
+"""The shapes that flow between stages: canonical column names and the loaded inputs.
+
+Every table keeps its provenance: `source_file`, `source_sheet`, `source_row` (the 1-based row
+number as Excel shows it) and `source_id` ("file:sheet:row"), from the moment it is read until
+it lands in the audit workbook. Money is integer öre (int64) in columns ending `_ore`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row", "source_id"]
+
+# Canonical fields per input kind; the reader maps headers to these names.
+LEDGER_FIELDS = ["date", "voucher", "account", "account_name", "amount_ore", "counterparty",
+                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text"]
+MEMBER_FIELDS = ["orgnr", "name", "type", "member_from", "member_to", "controlling"]
+COUNTERPARTY_FIELDS = ["orgnr", "name", "sector", "controlled_by"]
+SERVICE_FIELDS = ["code", "name", "classification", "legal_basis", "member_need", "target_group",
+                  "pricing", "decision_date", "decision_reference", "market_assessment",
+                  "exclusivity", "allocation_key"]
+SUPPLIER_FIELDS = ["orgnr", "name", "procurement_form", "procurement_reference",
+                   "contract_from", "contract_to"]
+HISTORY_FIELDS = ["year", "controlling_ore", "total_ore", "source"]
+PURCHASE_FIELDS = ["date", "buyer", "supplier_name", "supplier_orgnr", "supplier_orgnr_raw",
+                   "supplier_orgnr_note", "invoice", "account", "account_name", "amount_ore"]
+
+# Counterparty categories (R3) and activities (R5), as named in DOMAIN.md.
+CONTROLLING = "controlling"
+MEMBER_CONTROLLED = "member_controlled"
+OTHER_PUBLIC = "other_public"
+PRIVATE = "private"
+UNKNOWN = "unknown"
+CATEGORIES = [CONTROLLING, MEMBER_CONTROLLED, OTHER_PUBLIC, PRIVATE, UNKNOWN]
+COST_SHARING = "cost_sharing"
+SALES = "sales"
+UNASSIGNED = "unassigned"
+ACTIVITIES = [COST_SHARING, SALES, UNASSIGNED]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A row that was read but not used, and why."""
+
+    file: str
+    sheet: str
+    row: int
+    reason: str
+    column: str = ""
+    raw: str = ""  # the row's cells as text, so the auditor sees what was there
+
+
+@dataclass
+class FileTotals:
+    """Control totals of one input file and sheet (R7)."""
+
+    kind: str
+    file: str
+    sheet: str
+    sha256: str
+    rows_read: int = 0
+    rows_used: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0  # totals/subtotal rows recognised and left out (recorded, not rejected)
+    debit_ore: int = 0
+    credit_ore: int = 0
+    first_date: str = ""
+    last_date: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Inputs:
+    """Everything read from one input folder for report year `year`.
+
+    `ledgers` maps a year to its ledger lines (only years with ledger files present).
+    `purchases` is the accounts-payable export of the report year, or None.
+    """
+
+    folder_name: str
+    year: int
+    ledgers: dict[int, pd.DataFrame]
+    members: pd.DataFrame
+    counterparties: pd.DataFrame
+    services: pd.DataFrame
+    suppliers: pd.DataFrame
+    history: pd.DataFrame
+    purchases: pd.DataFrame | None
+    rejected: list[Rejected] = field(default_factory=list)
+    totals: list[FileTotals] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)  # manifest entries: path, sha256, bytes, rows

@@ -1,0 +1,236 @@
+"""The organisation profile and every rule choice, read from `settings.toml`.
+
+Every key has a default (the conservative reading of DOMAIN.md); the shipped example writes
+them all out. Unknown keys and values of the wrong type are settings errors (exit code 2),
+never silently ignored. The result is one frozen object passed explicitly to each stage.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import SettingsError
+
+AccountRanges = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The chart of accounts as ranges (inclusive). Defaults are BAS."""
+
+    revenue: AccountRanges = ((3000, 3999),)
+    grants: AccountRanges = ((3980, 3989),)
+    excluded: AccountRanges = ((3740, 3749),)  # öres- och kronutjämning, internal transfers
+    costs: AccountRanges = ((4000, 7999),)
+    vat: AccountRanges = ((2600, 2699),)
+
+    @staticmethod
+    def contains(ranges: AccountRanges, account: int) -> bool:
+        return any(lo <= account <= hi for lo, hi in ranges)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    teckal: Decimal = Decimal("0.80")
+    open_market: Decimal = Decimal("0.20")
+    review_band: Decimal = Decimal("0.01")
+    direct_award_limit_sek: Decimal = Decimal("700000")
+    supplier_concentration: Decimal = Decimal("0.25")
+    transparency_eur: Decimal = Decimal("40000000")
+
+
+@dataclass(frozen=True)
+class Rules:
+    grants: str = "include"  # include | exclude
+    allocation_key: str = "revenue"  # revenue | direct_cost | table
+    # Allocation key per year where it changed; years not named use allocation_key.
+    allocation_key_by_year: tuple[tuple[int, str], ...] = ()
+    eur_sek: Decimal = Decimal("11.50")  # exchange rate for the transparency-act screen
+
+    def key_for(self, year: int) -> str:
+        return dict(self.allocation_key_by_year).get(year, self.allocation_key)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str = "Organisation"
+    orgnr: str = ""
+    language: str = "sv"  # sv | en
+
+
+@dataclass(frozen=True)
+class Settings:
+    organisation: Organisation = field(default_factory=Organisation)
+    accounts: Accounts = field(default_factory=Accounts)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    rules: Rules = field(default_factory=Rules)
+    # Column mappings per input kind: {"ledger": {"My header": "amount", ...}, ...}
+    columns: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def column_map(self, kind: str) -> dict[str, str]:
+        return dict(dict(self.columns).get(kind, ()))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form for the manifest and the report's method section."""
+        return {
+            "organisation": _plain(self.organisation),
+            "accounts": _plain(self.accounts),
+            "thresholds": _plain(self.thresholds),
+            "rules": _plain(self.rules),
+            "columns": {kind: dict(m) for kind, m in self.columns},
+        }
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    out = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = [list(v) if isinstance(v, tuple) else v for v in value]
+        out[f.name] = value
+    return out
+
+
+SETTINGS_FILE = "settings.toml"
+_CHOICES = {
+    ("rules", "grants"): ("include", "exclude"),
+    ("rules", "allocation_key"): ("revenue", "direct_cost", "table"),
+    ("organisation", "language"): ("sv", "en"),
+}
+_COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases")
+
+
+def load_settings(folder: Path, language: str | None = None) -> Settings:
+    """Read `settings.toml` from the input folder; a missing file means all defaults."""
+    path = folder / SETTINGS_FILE
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{path.name}: cannot be read as TOML: {exc}") from None
+    settings = settings_from_dict(raw, path.name)
+    if language:
+        settings = _replace(settings, "organisation", language=_choice("organisation", "language", language, path.name))
+    return settings
+
+
+def settings_from_dict(raw: dict[str, Any], source: str = SETTINGS_FILE) -> Settings:
+    known = {"organisation": Organisation, "accounts": Accounts, "thresholds": Thresholds, "rules": Rules}
+    unknown = sorted(set(raw) - set(known) - {"columns"})
+    if unknown:
+        raise SettingsError(f"{source}: unknown section(s) {', '.join(unknown)}; known: {', '.join([*known, 'columns'])}")
+    parts: dict[str, Any] = {}
+    for section, cls in known.items():
+        values = raw.get(section, {})
+        if not isinstance(values, dict):
+            raise SettingsError(f"{source}: [{section}] must be a table")
+        parts[section] = _build(cls, section, values, source)
+    parts["columns"] = _columns(raw.get("columns", {}), source)
+    return Settings(**parts)
+
+
+def _build(cls: type, section: str, values: dict[str, Any], source: str) -> Any:
+    defaults = cls()
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise SettingsError(
+            f"{source}: unknown key(s) in [{section}]: {', '.join(unknown)}; known: {', '.join(sorted(names))}"
+        )
+    kwargs = {}
+    for name, value in values.items():
+        default = getattr(defaults, name)
+        where = f"{source}: [{section}] {name}"
+        if isinstance(default, Decimal):
+            kwargs[name] = _decimal(value, where)
+        elif name == "allocation_key_by_year":
+            kwargs[name] = _key_by_year(value, where)
+        elif isinstance(default, tuple):
+            kwargs[name] = _ranges(value, where)
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                raise SettingsError(f"{where} must be text, not {type(value).__name__}")
+            kwargs[name] = _choice(section, name, value, source) if (section, name) in _CHOICES else value
+    return cls(**kwargs) if not kwargs else _replace_obj(defaults, kwargs)
+
+
+def _replace_obj(obj: Any, kwargs: dict[str, Any]) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **kwargs)
+
+
+def _replace(settings: Settings, section: str, **kwargs: Any) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **{section: replace(getattr(settings, section), **kwargs)})
+
+
+def _choice(section: str, name: str, value: str, source: str) -> str:
+    allowed = _CHOICES[(section, name)]
+    if value not in allowed:
+        raise SettingsError(f"{source}: [{section}] {name} = {value!r}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SettingsError(f"{where} must be a number, not {type(value).__name__}")
+    try:
+        # Floats from TOML go through their shortest repr, so 0.8 becomes exactly 0.8.
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(" ", ""))
+    except InvalidOperation:
+        raise SettingsError(f"{where} must be a number, not {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise SettingsError(f"{where} must be a non-negative number, not {value!r}")
+    return number
+
+
+def _ranges(value: Any, where: str) -> AccountRanges:
+    if not isinstance(value, list):
+        raise SettingsError(f"{where} must be a list of [from, to] account ranges")
+    out = []
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool):
+            item = [item, item]
+        if (
+            not isinstance(item, list)
+            or len(item) != 2
+            or not all(isinstance(a, int) and not isinstance(a, bool) for a in item)
+            or item[0] > item[1]
+        ):
+            raise SettingsError(f"{where}: {item!r} is not an account range [from, to]")
+        out.append((item[0], item[1]))
+    return tuple(out)
+
+
+def _key_by_year(value: Any, where: str) -> tuple[tuple[int, str], ...]:
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where} must be a table of year = key")
+    allowed = _CHOICES[("rules", "allocation_key")]
+    out = []
+    for year, key in value.items():
+        if not str(year).isdigit() or key not in allowed:
+            raise SettingsError(f"{where}: {year} = {key!r}; a year and one of {', '.join(allowed)}")
+        out.append((int(year), key))
+    return tuple(sorted(out))
+
+
+def _columns(value: Any, source: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    if not isinstance(value, dict):
+        raise SettingsError(f"{source}: [columns] must be a table")
+    out = []
+    for kind, mapping in sorted(value.items()):
+        if kind not in _COLUMN_KINDS:
+            raise SettingsError(f"{source}: [columns.{kind}] is not an input kind; known: {', '.join(_COLUMN_KINDS)}")
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise SettingsError(f"{source}: [columns.{kind}] must map a header to a field name")
+        out.append((kind, tuple(sorted(mapping.items()))))
+    return tuple(out)
