@@ -50,6 +50,7 @@ class Rejected:
     reason: str
     column: str = ""
     raw: str = ""  # the row's cells as text, so the auditor sees what was there
+    critical: bool = True  # a critical rejection stops the run (figures would be wrong)
 
 
 @dataclass
@@ -62,8 +63,7 @@ class FileTotals:
     sha256: str
     rows_read: int = 0
     rows_used: int = 0
-    rows_rejected: int = 0
-    rows_skipped: int = 0  # totals/subtotal rows recognised and left out (recorded, not rejected)
+    rows_rejected: int = 0  # includes totals rows left out (non-critical, with their reason)
     debit_ore: int = 0
     credit_ore: int = 0
     first_date: str = ""
