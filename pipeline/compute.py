@@ -1,0 +1,342 @@
+"""Compute stage: every figure of the evaluation, from classified ledgers and registers.
+
+`compute_results` is the one entry point. It returns `Results`: `figures`, the JSON-ready
+dict that becomes results.json and that the PDF reads, and `tables`, the rows behind every
+figure, keyed by the audit-workbook sheet that holds them. Writers only read these; they never
+recompute a figure. Money in figures is SEK text with two decimals, shares decimal text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from pipeline.accounts import Statements, cost_based_share, coverage, open_market_share, service_statements
+from pipeline.classify import classify_ledger
+from pipeline.model import CATEGORIES, CONTROLLING, COST_SHARING, SALES, UNASSIGNED, UNKNOWN, Inputs
+from pipeline.money import floor_ore, sek, share_text
+from pipeline.settings import Settings
+from pipeline.suppliers import SupplierAnalysis, analyse_suppliers
+from pipeline.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
+
+# Audit-workbook sheet names (at most 31 characters); figures name the sheet of their rows.
+SHEET_LINES = "Huvudbok klassificerad"
+SHEET_TECKAL = "Teckal per år"
+SHEET_REVENUE_BY_COUNTERPARTY = "Intäkter per motpart"
+SHEET_SERVICES = "Särredovisning"
+SHEET_FLAGS = "Flaggor"
+SHEET_FLAG_ROWS = "Flaggor rader"
+SHEET_SUPPLIERS = "Leverantörer"
+SHEET_SUPPLIER_FLAGS = "Leverantörsflaggor"
+SHEET_SUPPLIER_LINES = "Leverantörsrader"
+
+
+@dataclass
+class Results:
+    figures: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def classify_window(inputs: Inputs, settings: Settings, members: pd.DataFrame | None = None) -> dict[int, pd.DataFrame]:
+    members = inputs.members if members is None else members
+    return {
+        year: classify_ledger(lines, members, inputs.counterparties, inputs.services, settings)
+        for year, lines in sorted(inputs.ledgers.items())
+    }
+
+
+def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], settings: Settings) -> Results:
+    year = inputs.year
+    lines = classified[year]
+    verdict = window_verdict(classified, inputs.history, year, settings)
+    statements = {y: service_statements(classified[y], inputs.services, y, settings.rules.key_for(y))
+                  for y in classified}
+    suppliers = analyse_suppliers(year, lines, inputs.purchases, inputs.suppliers, inputs.members,
+                                  inputs.counterparties, settings)
+    private_ore, activity_ore, open_share = open_market_share(lines)
+    flags, flag_rows = _flags(classified, statements, inputs, year)
+
+    figures: dict[str, Any] = {
+        "organisation": settings.organisation.name,
+        "organisation_orgnr": settings.organisation.orgnr,
+        "year": year,
+        "inputs_folder": inputs.folder_name,
+        "teckal": _teckal_figures(verdict, classified, inputs, settings, statements[year], lines),
+        "activities": _activity_figures(statements[year]),
+        "services": _service_figures(statements[year]),
+        "allocation": _allocation_figures(statements, year, lines, inputs, settings),
+        "open_market": {
+            "share": share_text(open_share),
+            "threshold": str(settings.thresholds.open_market),
+            "met": open_share is None or open_share < Fraction(settings.thresholds.open_market),
+            "private_sek": sek(private_ore),
+            "total_sek": sek(activity_ore),
+        },
+        "suppliers": _supplier_figures(suppliers),
+        "transparency": _transparency(classified, inputs, settings),
+        "flags": flags,
+        "rows": _row_counts(inputs),
+    }
+    tables = {
+        SHEET_TECKAL: _teckal_table(verdict),
+        SHEET_REVENUE_BY_COUNTERPARTY: _revenue_by_counterparty(classified),
+        SHEET_SERVICES: pd.concat([s.services for s in statements.values()], ignore_index=True),
+        SHEET_FLAGS: pd.DataFrame(flags),
+        SHEET_FLAG_ROWS: flag_rows,
+        SHEET_SUPPLIERS: suppliers.spend,
+        SHEET_SUPPLIER_FLAGS: suppliers.flags,
+        SHEET_SUPPLIER_LINES: suppliers.lines,
+        SHEET_LINES: pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True),
+    }
+    return Results(figures, tables)
+
+
+def _teckal_figures(verdict: WindowVerdict, classified, inputs: Inputs, settings: Settings,
+                    statements: Statements, lines: pd.DataFrame) -> dict[str, Any]:
+    other_grants = "exclude" if settings.rules.grants == "include" else "include"
+    alternative = window_verdict(classified, inputs.history, inputs.year, settings, grants=other_grants)
+    controlling_cost, attributed_cost, cost_share = cost_based_share(lines, statements)
+    return {
+        "threshold": str(settings.thresholds.teckal),
+        "review_band": str(settings.thresholds.review_band),
+        "grants": settings.rules.grants,
+        "years": [
+            {
+                "year": y.year,
+                "controlling_sek": sek(y.controlling_ore),
+                "total_sek": sek(y.total_ore),
+                "share": share_text(y.share),
+                "source": y.source,
+                "grants_sek": sek(y.grants_ore) if y.source == "ledger" else None,
+                "by_category_sek": {c: sek(v) for c, v in y.by_category_ore.items()} if y.by_category_ore else None,
+            }
+            for y in verdict.years
+        ],
+        "years_count": len(verdict.years),
+        "missing_years": list(verdict.missing_years),
+        "window_controlling_sek": sek(verdict.controlling_ore),
+        "window_total_sek": sek(verdict.total_ore),
+        "window_share": share_text(verdict.share),
+        "mean_share": share_text(verdict.mean_share),
+        "mean_disagrees": verdict.mean_disagrees,
+        "met": verdict.met,
+        "review": verdict.review,
+        "headroom_sek": sek(verdict.headroom_ore) if verdict.headroom_ore is not None else None,
+        "next_year_headroom_sek": _next_year_headroom(verdict, inputs.year),
+        f"window_share_grants_{other_grants}d": share_text(alternative.share),
+        f"met_grants_{other_grants}d": alternative.met,
+        "cost_based": {
+            "share": share_text(cost_share),
+            "controlling_cost_sek": sek(floor_ore(controlling_cost)),
+            "attributed_cost_sek": sek(floor_ore(attributed_cost)),
+            "met": cost_share is not None and cost_share > Fraction(settings.thresholds.teckal),
+            "year": inputs.year,
+        },
+        "sensitivity": _sensitivity(classified, inputs, settings),
+    }
+
+
+def _next_year_headroom(verdict: WindowVerdict, year: int) -> str | None:
+    """Non-controlling revenue next year's window (Y-1, Y, Y+1) can take if Y+1's controlling
+    revenue equals year Y's: (C[Y-1] + 2 C[Y]) / threshold - (T[Y-1] + T[Y] + C[Y])."""
+    by_year = {y.year: y for y in verdict.years}
+    if year not in by_year or year - 1 not in by_year:
+        return None
+    previous, current = by_year[year - 1], by_year[year]
+    controlling = previous.controlling_ore + 2 * current.controlling_ore
+    total = previous.total_ore + current.total_ore + current.controlling_ore
+    return sek(floor_ore(Fraction(controlling) / verdict.threshold - total))
+
+
+def _sensitivity(classified, inputs: Inputs, settings: Settings) -> list[dict[str, Any]]:
+    """The verdict under other readings: each case changes one assumption."""
+    def case(name: str, ledgers: dict[int, pd.DataFrame], grants: str | None = None) -> dict[str, Any]:
+        v = window_verdict(ledgers, inputs.history, inputs.year, settings, grants=grants)
+        return {"case": name, "window_share": share_text(v.share), "met": v.met,
+                "controlling_sek": sek(v.controlling_ore), "total_sek": sek(v.total_ore)}
+
+    undated = inputs.members.assign(member_from=pd.NaT, member_to=pd.NaT)
+    return [
+        case("as_reported", classified),
+        case("grants_excluded", classified, grants="exclude"),
+        case("grants_included", classified, grants="include"),
+        case("unknown_as_controlling", {y: with_unknown_as(c, CONTROLLING) for y, c in classified.items()}),
+        case("unknown_as_non_controlling", classified),
+        case("membership_changes_ignored", classify_window(inputs, settings, members=undated)),
+    ]
+
+
+def _activity_figures(statements: Statements) -> dict[str, Any]:
+    totals = statements.activity_totals()
+    out = {}
+    for activity in (COST_SHARING, SALES, UNASSIGNED):
+        t = totals[activity]
+        cover = coverage(t["revenue_ore"], t["full_cost_ore"])
+        out[activity] = {
+            "revenue_sek": sek(t["revenue_ore"]),
+            "direct_cost_sek": sek(t["direct_cost_ore"]),
+            "allocated_cost_sek": sek(t["allocated_cost_ore"]),
+            "full_cost_sek": sek(t["full_cost_ore"]),
+            "result_sek": sek(t["result_ore"]),
+            "coverage": share_text(cover),
+        }
+    return out
+
+
+def _service_figures(statements: Statements) -> list[dict[str, Any]]:
+    out = []
+    for row in statements.services.itertuples():
+        out.append({
+            "code": row.code, "name": row.name, "activity": row.activity, "in_catalogue": bool(row.in_catalogue),
+            "revenue_sek": sek(row.revenue_ore), "non_controlling_revenue_sek": sek(row.non_controlling_revenue_ore),
+            "direct_cost_sek": sek(row.direct_cost_ore), "allocated_cost_sek": sek(row.allocated_cost_ore),
+            "full_cost_sek": sek(row.full_cost_ore), "result_sek": sek(row.result_ore),
+            "coverage": share_text(coverage(int(row.revenue_ore), int(row.full_cost_ore))),
+            "key_weight": row.key_weight,
+        })
+    return out
+
+
+def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.DataFrame, inputs: Inputs,
+                        settings: Settings) -> dict[str, Any]:
+    current = statements[year]
+    keys = {y: s.key for y, s in sorted(statements.items())}
+    comparison = []
+    if len(set(keys.values())) > 1:
+        # The key changed inside the window: show the report year under every key used, side by side.
+        for key in sorted(set(keys.values())):
+            other = service_statements(lines, inputs.services, year, key)
+            comparison.append({"key": key, "activities": _activity_figures(other)})
+    return {
+        "key": current.key,
+        "keys_by_year": {str(y): k for y, k in keys.items()},
+        "key_changed": len(set(keys.values())) > 1,
+        "comparison": comparison,
+        "shared_cost_sek": sek(current.shared_cost_ore),
+        "unallocated_sek": sek(current.unallocated_ore),
+    }
+
+
+def _supplier_figures(analysis: SupplierAnalysis) -> dict[str, Any]:
+    spend = analysis.spend
+    return {
+        "source": analysis.source,
+        "spend_sek": sek(analysis.spend_ore),
+        "count": int(len(spend)),
+        "flagged": int(analysis.flags["supplier"].nunique()),
+        "market_spend_sek": sek(int(spend.loc[spend["group"] == "market", "spend_ore"].sum())),
+        "member_spend_sek": sek(int(spend.loc[spend["group"] == "member", "spend_ore"].sum())),
+        "top_share": share_text(analysis.top_share),
+        "herfindahl": share_text(analysis.herfindahl),
+        "flags_by_kind": {k: int(v) for k, v in analysis.flags.groupby("flag").size().items()},
+    }
+
+
+def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, Any]:
+    """Lag 2005:590 screen: net turnover (all revenue accounts) in EUR against the threshold
+    in each of the last two years."""
+    rate = settings.rules.eur_sek
+    years = []
+    for y in (inputs.year - 1, inputs.year):
+        if y not in classified:
+            continue
+        lines = classified[y]
+        turnover_ore = int(lines.loc[lines["line_type"].isin(["revenue", "grant"]), "revenue_ore"].sum())
+        eur = (Decimal(turnover_ore) / 100 / rate).quantize(Decimal("0.01"))
+        years.append({"year": y, "turnover_sek": sek(turnover_ore), "turnover_eur": str(eur),
+                      "over": eur > settings.thresholds.transparency_eur})
+    return {"eur_sek": str(rate), "threshold_eur": str(settings.thresholds.transparency_eur), "years": years,
+            "applies": len(years) == 2 and all(y["over"] for y in years)}
+
+
+def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements], inputs: Inputs,
+           year: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """R5's flags for the report year, each with the rows behind it (source ids)."""
+    lines = classified[year]
+    current = statements[year].services
+    flags: list[dict[str, Any]] = []
+    rows: list[pd.DataFrame] = []
+    revenue = lines[lines["line_type"].isin(["revenue", "grant"])]
+
+    def add(flag_id: str, subject: str, amount_ore: int, behind: pd.DataFrame, severity: str = "warning") -> None:
+        flags.append({"id": flag_id, "subject": subject, "amount_sek": sek(amount_ore), "rows": int(len(behind)),
+                      "severity": severity, "sheet": SHEET_FLAG_ROWS})
+        rows.append(behind.assign(flag=flag_id, subject=subject)[["flag", "subject", *_ROW_COLUMNS]])
+
+    for row in current[current["activity"] == SALES].itertuples():
+        if row.full_cost_ore > 0 and row.revenue_ore < row.full_cost_ore:
+            add("sales_below_full_cost", row.code, int(row.full_cost_ore - row.revenue_ore),
+                lines[lines["service"] == row.code], severity="critical")
+    for row in current[(current["activity"] == COST_SHARING) & (current["non_controlling_revenue_ore"] != 0)].itertuples():
+        behind = revenue[(revenue["service"] == row.code) & ~revenue["category"].isin(COUNTS_AS_CONTROLLING)]
+        add("cost_sharing_non_controlling_revenue", row.code, int(row.non_controlling_revenue_ore), behind)
+    window_years = [y for y in range(year - 2, year + 1) if y in statements]
+    surplus_years: dict[str, list[int]] = {}
+    for y in window_years:
+        s = statements[y].services
+        for code in s.loc[(s["activity"] == COST_SHARING) & (s["result_ore"] > 0), "code"]:
+            surplus_years.setdefault(code, []).append(y)
+    for code, years in sorted(surplus_years.items()):
+        if len(years) >= 2:
+            surplus = sum(int(statements[y].services.set_index("code").at[code, "result_ore"]) for y in years)
+            behind = pd.concat([classified[y][classified[y]["service"] == code] for y in years])
+            add("cost_sharing_surplus", code, surplus, behind)
+    no_service = revenue[revenue["service"].fillna("") == ""]
+    if len(no_service):
+        add("revenue_without_service", "", int(no_service["revenue_ore"].sum()), no_service)
+    unknown_codes = lines[(lines["service"].fillna("") != "") & ~lines["service_known"]]
+    for code, behind in unknown_codes.groupby("service", sort=True):
+        add("service_not_in_catalogue", code, int(behind["revenue_ore"].sum()), behind)
+    undecided = inputs.services[inputs.services["classification"].fillna("").str.strip() == ""]
+    for code in sorted(undecided["code"]):
+        add("service_without_classification", code, 0, lines[lines["service"] == code])
+    unknown = revenue[revenue["category"] == UNKNOWN]
+    if len(unknown):
+        add("revenue_unknown_counterparty", "", int(unknown["revenue_ore"].sum()), unknown)
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["flag", "subject", *_ROW_COLUMNS])
+    return flags, frame
+
+
+_ROW_COLUMNS = ["source_id", "date", "voucher", "account", "amount_ore", "revenue_ore", "counterparty",
+                "category", "service", "activity", "text"]
+
+
+def _row_counts(inputs: Inputs) -> dict[str, int]:
+    counts = {"ledger_read": 0, "ledger_used": 0, "ledger_rejected": 0,
+              "purchases_read": 0, "purchases_used": 0, "purchases_rejected": 0}
+    for totals in inputs.totals:
+        kind = totals.kind
+        in_report_year = totals.file.startswith(f"{inputs.year}/")
+        if kind in ("ledger", "purchases") and in_report_year:
+            counts[f"{kind}_read"] += totals.rows_read
+            counts[f"{kind}_used"] += totals.rows_used
+            counts[f"{kind}_rejected"] += totals.rows_rejected
+    return counts
+
+
+def _teckal_table(verdict: WindowVerdict) -> pd.DataFrame:
+    records = []
+    for y in verdict.years:
+        record = {"year": y.year, "source": y.source, "controlling_ore": y.controlling_ore, "total_ore": y.total_ore,
+                  "share": share_text(y.share), "grants_ore": y.grants_ore}
+        for category in CATEGORIES:
+            record[f"{category}_ore"] = y.by_category_ore.get(category) if y.by_category_ore else None
+        records.append(record)
+    records.append({"year": "window", "source": "", "controlling_ore": verdict.controlling_ore,
+                    "total_ore": verdict.total_ore, "share": share_text(verdict.share)})
+    return pd.DataFrame(records)
+
+
+def _revenue_by_counterparty(classified: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    frames = []
+    for y, lines in sorted(classified.items()):
+        revenue = lines[lines["line_type"].isin(["revenue", "grant"])]
+        grouped = revenue.groupby(["counterparty_raw", "counterparty", "category", "category_basis", "line_type"],
+                                  dropna=False, sort=True)["revenue_ore"].agg(["sum", "size"]).reset_index()
+        frames.append(grouped.rename(columns={"sum": "revenue_ore", "size": "lines"}).assign(year=y))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+

@@ -1,0 +1,138 @@
+"""Compute stage, R4: the Teckal activity share over the three-year window.
+
+Works on classified ledgers (see classify.py) and the history register. Shares are exact
+fractions; the verdict is `window_share > threshold`, strict, never on a rounded figure.
+This module does not read files and does not format anything for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import pandas as pd
+
+from pipeline.model import CATEGORIES, CONTROLLING, MEMBER_CONTROLLED, UNKNOWN
+from pipeline.money import floor_ore, ratio
+from pipeline.settings import Settings
+
+COUNTS_AS_CONTROLLING = (CONTROLLING, MEMBER_CONTROLLED)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One year's two totals (öre) and where they came from ("ledger" or "history")."""
+
+    year: int
+    controlling_ore: int
+    total_ore: int
+    source: str
+    grants_ore: int = 0
+    by_category_ore: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share(self) -> Fraction | None:
+        return ratio(self.controlling_ore, self.total_ore)
+
+
+@dataclass(frozen=True)
+class WindowVerdict:
+    years: tuple[YearFigures, ...]
+    threshold: Fraction
+    review_band: Fraction
+    missing_years: tuple[int, ...]
+
+    @property
+    def controlling_ore(self) -> int:
+        return sum(y.controlling_ore for y in self.years)
+
+    @property
+    def total_ore(self) -> int:
+        return sum(y.total_ore for y in self.years)
+
+    @property
+    def share(self) -> Fraction | None:
+        return ratio(self.controlling_ore, self.total_ore)
+
+    @property
+    def mean_share(self) -> Fraction | None:
+        shares = [y.share for y in self.years if y.share is not None]
+        return sum(shares, Fraction(0)) / len(shares) if shares else None
+
+    @property
+    def met(self) -> bool:
+        return self.share is not None and self.share > self.threshold
+
+    @property
+    def review(self) -> bool:
+        """Met, but within the review band above the threshold."""
+        return self.met and self.share - self.threshold <= self.review_band
+
+    @property
+    def mean_disagrees(self) -> bool:
+        mean = self.mean_share
+        return mean is not None and self.share is not None and (mean > self.threshold) != self.met
+
+    @property
+    def headroom_ore(self) -> int | None:
+        """Extra non-controlling revenue the window can take and stay above the threshold
+        (controlling / threshold - total, rounded down to whole öre); negative is a deficit."""
+        if self.share is None:
+            return None
+        return floor_ore(Fraction(self.controlling_ore) / self.threshold - self.total_ore)
+
+
+def year_from_ledger(lines: pd.DataFrame, year: int, settings: Settings, grants: str | None = None) -> YearFigures:
+    """R4 for one classified ledger year. `grants` overrides the setting (include | exclude)."""
+    grants = grants or settings.rules.grants
+    activity = lines[lines["line_type"].isin(["revenue", "grant"])]
+    is_grant = activity["line_type"] == "grant"
+    counted = activity if grants == "include" else activity[~is_grant]
+    by_category = counted.groupby("category")["revenue_ore"].sum()
+    by_category_ore = {c: int(by_category.get(c, 0)) for c in CATEGORIES}
+    controlling = activity[~is_grant & activity["category"].isin(COUNTS_AS_CONTROLLING)]["revenue_ore"].sum()
+    return YearFigures(
+        year=year,
+        controlling_ore=int(controlling),
+        total_ore=int(counted["revenue_ore"].sum()),
+        source="ledger",
+        grants_ore=int(activity.loc[is_grant, "revenue_ore"].sum()),
+        by_category_ore=by_category_ore,
+    )
+
+
+def year_from_history(history: pd.DataFrame, year: int) -> YearFigures | None:
+    row = history[history["year"] == year]
+    if row.empty:
+        return None
+    first = row.iloc[0]
+    return YearFigures(year=year, controlling_ore=int(first["controlling_ore"]), total_ore=int(first["total_ore"]),
+                       source="history")
+
+
+def window_verdict(
+    classified: dict[int, pd.DataFrame], history: pd.DataFrame, year: int, settings: Settings,
+    grants: str | None = None,
+) -> WindowVerdict:
+    """The window Y-2..Y: ledger years where there is a ledger, else the history register."""
+    years, missing = [], []
+    for y in range(year - 2, year + 1):
+        if y in classified:
+            years.append(year_from_ledger(classified[y], y, settings, grants))
+        elif (from_history := year_from_history(history, y)) is not None:
+            years.append(from_history)
+        else:
+            missing.append(y)
+    return WindowVerdict(
+        years=tuple(years),
+        threshold=Fraction(settings.thresholds.teckal),
+        review_band=Fraction(settings.thresholds.review_band),
+        missing_years=tuple(missing),
+    )
+
+
+def with_unknown_as(lines: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Sensitivity: the same lines with unknown counterparties counted as `category`."""
+    out = lines.copy()
+    out.loc[out["category"] == UNKNOWN, "category"] = category
+    return out
