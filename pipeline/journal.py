@@ -1,0 +1,326 @@
+"""Journal tests on one year's ledger: the standard checks an auditor runs on import (R7).
+
+Each test returns a result table WITH the ledger rows behind it (`source_id` and the columns
+that matter), so every count in the report can be followed to its rows: unbalanced vouchers,
+duplicate lines, gaps and reused numbers in each voucher series, lines dated outside the
+fiscal year, revenue lines without counterparty or service code, Benford's first-digit test on
+revenue and cost amounts, and amount stratification.
+
+Pure pandas/numpy, vectorised (no Python loop over lines). Money stays integer öre. This module
+does not decide whether the run stops; the validate stage turns `unbalanced_vouchers` into a
+critical check. It does not classify counterparties or services.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.settings import AccountRanges, Settings
+
+TEST_NAMES = [
+    "unbalanced_vouchers", "duplicate_lines", "voucher_gaps", "outside_fiscal_year",
+    "revenue_without_counterparty", "revenue_without_service", "benford_revenue",
+    "benford_costs", "amount_strata",
+]
+
+# The columns that make two lines "the same line" (the duplicate test).
+DUPLICATE_KEY = ["date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
+LINE_COLUMNS = ["source_id", "date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
+
+# Benford's first-digit test only looks at amounts of at least SEK 10 (1 000 öre): small
+# amounts (rounding, fees) follow price lists rather than Benford's law.
+BENFORD_MIN_ORE = 1_000
+# Nigrini (2012), first-digit MAD conformity bounds: close, acceptable, marginally acceptable.
+NIGRINI_FIRST_DIGIT_BOUNDS = (0.006, 0.012, 0.015)
+BENFORD_DIGITS = np.arange(1, 10)
+BENFORD_EXPECTED_SHARE = np.log10(1 + 1 / BENFORD_DIGITS)
+
+# Amount bands in öre on |amount|: <1k, 1k-10k, 10k-100k, 100k-1M, >=1M SEK.
+STRATA_EDGES_ORE = np.array([100_000, 1_000_000, 10_000_000, 100_000_000], dtype=np.int64)
+STRATA_LABELS = ["< 1 000 SEK", "1 000 - 10 000 SEK", "10 000 - 100 000 SEK",
+                 "100 000 - 1 000 000 SEK", ">= 1 000 000 SEK"]
+
+SEVERITY = {
+    "unbalanced_vouchers": "critical",
+    "duplicate_lines": "warning",
+    "voucher_gaps": "warning",
+    "outside_fiscal_year": "warning",
+    "revenue_without_counterparty": "warning",
+    "revenue_without_service": "warning",
+    "benford_revenue": "warning",
+    "benford_costs": "warning",
+    "amount_strata": "info",
+}
+DESCRIPTION = {
+    "unbalanced_vouchers": "Vouchers whose lines do not sum to 0 öre",
+    "duplicate_lines": "Lines identical in date, voucher, account, amount, counterparty, service and text",
+    "voucher_gaps": "Missing numbers in a voucher series, and numbers used on more than one date",
+    "outside_fiscal_year": "Lines dated outside the fiscal year of their year folder",
+    "revenue_without_counterparty": "Activity revenue lines without a counterparty",
+    "revenue_without_service": "Activity revenue lines without a service code",
+    "benford_revenue": "First digits of revenue amounts (>= SEK 10) against Benford's law",
+    "benford_costs": "First digits of cost amounts (>= SEK 10) against Benford's law",
+    "amount_strata": "Lines and sums per amount band (information)",
+}
+
+
+def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[str, pd.DataFrame]:
+    """All journal tests on the ledger lines of fiscal year `year`, by test name (TEST_NAMES)."""
+    revenue = _activity_revenue_mask(ledger, settings)
+    costs = _in_ranges(ledger["account"], settings.accounts.costs)
+    revenue_lines = ledger[revenue]
+    return {
+        "unbalanced_vouchers": unbalanced_vouchers(ledger, year),
+        "duplicate_lines": duplicate_lines(ledger),
+        "voucher_gaps": voucher_gaps(ledger),
+        "outside_fiscal_year": outside_fiscal_year(ledger, year),
+        "revenue_without_counterparty": _lines(revenue_lines[_blank(revenue_lines, "counterparty")]),
+        "revenue_without_service": _lines(revenue_lines[_blank(revenue_lines, "service")]),
+        "benford_revenue": benford_first_digit(_amounts(revenue_lines)),
+        "benford_costs": benford_first_digit(_amounts(ledger[costs])),
+        "amount_strata": amount_strata(ledger, revenue, costs),
+    }
+
+
+def journal_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per test: name, number of findings, severity, what it looks for.
+
+    Findings are counted in the unit an auditor reads: vouchers for unbalanced vouchers; lines
+    for duplicates, out-of-year and revenue tests; missing numbers plus reused numbers for
+    voucher gaps; 1 for a Benford test whose verdict is marginal or nonconforming; none for
+    the strata, which are information only.
+    """
+    rows = []
+    for name in [n for n in TEST_NAMES if n in tables]:
+        table = tables[name]
+        if name == "unbalanced_vouchers":
+            findings = table["voucher"].nunique()
+        elif name == "voucher_gaps":
+            gaps = table[table["finding"] == "gap"]
+            reused = table[table["finding"] == "reused"]
+            findings = int(gaps["missing_count"].sum()) + len(reused[["series", "first_number"]].drop_duplicates())
+        elif name.startswith("benford_"):
+            findings = int(table["verdict"].iloc[0] in ("marginal", "nonconforming")) if len(table) else 0
+        elif name == "amount_strata":
+            findings = 0
+        else:
+            findings = len(table)
+        rows.append({"test": name, "findings": int(findings), "severity": SEVERITY[name],
+                     "description": DESCRIPTION[name]})
+    return pd.DataFrame(rows, columns=["test", "findings", "severity", "description"])
+
+
+def unbalanced_vouchers(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every line of each voucher whose lines do not sum to 0 öre, with the voucher's sum."""
+    codes, _ = pd.factorize(ledger["voucher"])
+    # Exact: int64 group sums, never floats. Lines without a voucher (code -1) are not a voucher.
+    voucher_sum_ore = pd.Series(_amounts(ledger)).groupby(codes).sum()
+    off = voucher_sum_ore[(voucher_sum_ore != 0) & (voucher_sum_ore.index >= 0)]
+    hit = np.isin(codes, off.index.to_numpy())
+    table = _lines(ledger[hit])
+    table.insert(0, "year", year)
+    table["voucher_sum_ore"] = off.reindex(codes[hit]).to_numpy(dtype=np.int64)
+    return table.sort_values(["voucher", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def duplicate_lines(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Lines identical in every key column to another line, numbered by duplicate group."""
+    key = [c for c in DUPLICATE_KEY if c in ledger.columns]
+    repeated = ledger.duplicated(subset=key, keep=False).to_numpy()
+    table = _lines(ledger[repeated])
+    # Group number: lines of one group share it, so the auditor sees which lines pair up.
+    group = ledger.loc[repeated, key].groupby(key, dropna=False, sort=True).ngroup().to_numpy()
+    table.insert(0, "duplicate_group", group + 1)
+    return table.sort_values(["duplicate_group", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def voucher_gaps(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Per voucher series (the letters before the number): missing numbers and reused numbers.
+
+    A "gap" row is one run of missing numbers, shown with the voucher just before it (its first
+    line's source). A "reused" row is a line of a voucher number that occurs on more than one
+    date. Vouchers with no number (only letters) are not part of a series.
+    """
+    columns = ["finding", "series", "first_number", "last_number", "missing_count",
+               "voucher", "date", "source_id"]
+    codes, uniques = pd.factorize(ledger["voucher"])
+    # Parse only the distinct voucher texts: there are far fewer than lines.
+    parts = pd.Series(uniques, dtype="str").str.extract(r"^\s*([^\d\s]*)[\s\-:]*0*(\d+)\s*$")
+    series_of_code = parts[0].fillna("").str.upper().to_numpy()
+    number_of_code = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+    numbered = (codes >= 0) & ~np.isnan(number_of_code[np.maximum(codes, 0)])
+    lines = pd.DataFrame({
+        "series": series_of_code[codes[numbered]],
+        "number": number_of_code[codes[numbered]].astype(np.int64),
+        "voucher": ledger["voucher"].to_numpy()[numbered],
+        "date": ledger["date"].to_numpy()[numbered],
+        "source_id": ledger["source_id"].to_numpy()[numbered],
+    })
+    findings = [_gaps(lines), _reused_numbers(lines)]
+    table = pd.concat([f for f in findings if len(f)], ignore_index=True) if any(len(f) for f in findings) else None
+    if table is None:
+        return pd.DataFrame({c: pd.Series(dtype=_GAP_DTYPES[c]) for c in columns})
+    return table[columns].astype({c: _GAP_DTYPES[c] for c in columns}).reset_index(drop=True)
+
+
+_GAP_DTYPES = {"finding": "str", "series": "str", "first_number": "int64", "last_number": "int64",
+               "missing_count": "int64", "voucher": "str", "date": "datetime64[ns]", "source_id": "str"}
+
+
+def _gaps(lines: pd.DataFrame) -> pd.DataFrame:
+    # First line of each voucher (by source order) stands for the voucher before a gap.
+    first_line = lines.sort_values(["series", "number", "source_id"], kind="stable").drop_duplicates(
+        ["series", "number"])
+    nxt = first_line.groupby("series", sort=False)["number"].shift(-1)
+    gap_after = (nxt - first_line["number"]) > 1
+    before = first_line[gap_after.to_numpy()]
+    following = nxt[gap_after].to_numpy(dtype=np.int64)
+    return pd.DataFrame({
+        "finding": "gap",
+        "series": before["series"].to_numpy(),
+        "first_number": before["number"].to_numpy() + 1,
+        "last_number": following - 1,
+        "missing_count": following - before["number"].to_numpy() - 1,
+        "voucher": before["voucher"].to_numpy(),
+        "date": before["date"].to_numpy(),
+        "source_id": before["source_id"].to_numpy(),
+    })
+
+
+def _reused_numbers(lines: pd.DataFrame) -> pd.DataFrame:
+    dates_per_number = lines.drop_duplicates(["series", "number", "date"]).groupby(
+        ["series", "number"]).size()
+    reused = dates_per_number[dates_per_number > 1].index
+    hit = pd.MultiIndex.from_arrays([lines["series"], lines["number"]]).isin(reused)
+    rows = lines[hit].sort_values(["series", "number", "source_id"], kind="stable")
+    return pd.DataFrame({
+        "finding": "reused",
+        "series": rows["series"].to_numpy(),
+        "first_number": rows["number"].to_numpy(),
+        "last_number": rows["number"].to_numpy(),
+        "missing_count": np.zeros(len(rows), dtype=np.int64),
+        "voucher": rows["voucher"].to_numpy(),
+        "date": rows["date"].to_numpy(),
+        "source_id": rows["source_id"].to_numpy(),
+    })
+
+
+def outside_fiscal_year(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Lines dated outside calendar year `year` (the fiscal year of the ledger's year folder)."""
+    dates = ledger["date"]
+    outside = dates.notna() & (dates.dt.year != year)
+    return _lines(ledger[outside.to_numpy()])
+
+
+def benford_first_digit(amount_ore: np.ndarray | pd.Series) -> pd.DataFrame:
+    """Benford's first-digit test on |amount| >= SEK 10: one row per digit 1-9.
+
+    Every row repeats the test's totals: `lines`, `chi_square` (8 degrees of freedom; the 5 %
+    critical value is 15.51), `mad` (mean absolute deviation of the digit shares) and the
+    verdict from Nigrini's first-digit MAD bounds: conforming (<= 0.006), acceptable (<= 0.012),
+    marginal (<= 0.015), nonconforming (above), or "no lines".
+    """
+    magnitude = np.abs(np.asarray(amount_ore, dtype=np.int64))
+    magnitude = magnitude[magnitude >= BENFORD_MIN_ORE]
+    digits = _first_digits(magnitude)
+    observed = np.bincount(digits, minlength=10)[1:]
+    n = int(observed.sum())
+    expected = n * BENFORD_EXPECTED_SHARE
+    if n:
+        observed_share = observed / n
+        chi_square = float(((observed - expected) ** 2 / expected).sum())
+        mad = float(np.abs(observed_share - BENFORD_EXPECTED_SHARE).mean())
+        verdict = _nigrini_verdict(mad)
+    else:
+        observed_share = np.zeros(9)
+        chi_square = mad = float("nan")
+        verdict = "no lines"
+    return pd.DataFrame({
+        "digit": BENFORD_DIGITS,
+        "observed": observed.astype(np.int64),
+        "expected": expected,
+        "observed_share": observed_share,
+        "expected_share": BENFORD_EXPECTED_SHARE,
+        "lines": n,
+        "chi_square": chi_square,
+        "mad": mad,
+        "verdict": pd.Series([verdict] * 9, dtype="str"),
+    })
+
+
+def amount_strata(ledger: pd.DataFrame, revenue: np.ndarray, costs: np.ndarray) -> pd.DataFrame:
+    """Count and exact sums of lines per |amount| band, for revenue and for cost lines.
+
+    `amount_ore` is the signed ledger sum (revenue is credit, so negative); `absolute_ore` is
+    the sum of |amount|.
+    """
+    amount = _amounts(ledger)
+    band = np.searchsorted(STRATA_EDGES_ORE, np.abs(amount), side="right")
+    parts = []
+    for kind, mask in (("revenue", revenue), ("costs", costs)):
+        frame = pd.DataFrame({"band": band[mask], "amount_ore": amount[mask], "absolute_ore": np.abs(amount[mask])})
+        sums = frame.groupby("band").agg(lines=("amount_ore", "size"), amount_ore=("amount_ore", "sum"),
+                                         absolute_ore=("absolute_ore", "sum"))
+        sums = sums.reindex(range(len(STRATA_LABELS)), fill_value=0)
+        parts.append(pd.DataFrame({
+            "kind": kind,
+            "band": STRATA_LABELS,
+            "lines": sums["lines"].to_numpy(dtype=np.int64),
+            "amount_ore": sums["amount_ore"].to_numpy(dtype=np.int64),
+            "absolute_ore": sums["absolute_ore"].to_numpy(dtype=np.int64),
+        }))
+    return pd.concat(parts, ignore_index=True).astype({"kind": "str", "band": "str"})
+
+
+def _first_digits(magnitude: np.ndarray) -> np.ndarray:
+    """Leading decimal digit of positive integers, exact (log10 alone misjudges powers of 10)."""
+    if not len(magnitude):
+        return np.zeros(0, dtype=np.int64)
+    exponent = np.floor(np.log10(magnitude.astype(np.float64))).astype(np.int64)
+    power = 10 ** exponent
+    exponent -= magnitude < power
+    exponent += magnitude >= 10 ** (exponent + 1)
+    return magnitude // 10 ** exponent
+
+
+def _nigrini_verdict(mad: float) -> str:
+    close, acceptable, marginal = NIGRINI_FIRST_DIGIT_BOUNDS
+    if mad <= close:
+        return "conforming"
+    if mad <= acceptable:
+        return "acceptable"
+    if mad <= marginal:
+        return "marginal"
+    return "nonconforming"
+
+
+def _activity_revenue_mask(ledger: pd.DataFrame, settings: Settings) -> np.ndarray:
+    accounts = ledger["account"]
+    return _in_ranges(accounts, settings.accounts.revenue) & ~_in_ranges(accounts, settings.accounts.excluded)
+
+
+def _in_ranges(accounts: pd.Series, ranges: AccountRanges) -> np.ndarray:
+    values = accounts.to_numpy()
+    hit = np.zeros(len(values), dtype=bool)
+    for lo, hi in ranges:
+        hit |= (values >= lo) & (values <= hi)
+    return hit
+
+
+def _amounts(ledger: pd.DataFrame) -> np.ndarray:
+    # A missing amount is a critical validation failure of its own; here it counts as 0 öre so
+    # the other tests still run on the rest of the ledger.
+    return ledger["amount_ore"].fillna(0).to_numpy(dtype=np.int64)
+
+
+def _blank(ledger: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in ledger.columns:
+        return np.ones(len(ledger), dtype=bool)
+    values = ledger[column]
+    return (values.isna() | (values.astype("str").str.strip() == "")).to_numpy()
+
+
+def _lines(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind a finding: source and the columns an auditor checks."""
+    return rows[[c for c in LINE_COLUMNS if c in rows.columns]].reset_index(drop=True)

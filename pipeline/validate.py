@@ -1,0 +1,343 @@
+"""Validate stage: run the Great Expectations suites in `expectations/` on the read inputs.
+
+One suite per input kind, kept as data (`expectations/<kind>.json`, GX 1.x suite form; each
+expectation tagged `meta.severity` critical or warning and `meta.description` in plain
+English). Each input frame is validated as ONE batch in an ephemeral GX context, with the
+failing rows named by their `source_id`. The journal check that stops a run (unbalanced
+vouchers) joins the same report as `suite="journal"`. With `out_dir`, the results are written
+to `out_dir/validation/`: GX result JSON per batch (deterministic), a self-contained HTML page
+per suite, and `summary.json`.
+
+This is the only module that imports great_expectations, and only inside `validate_inputs`, so
+importing the package stays fast. It does not stop the run: the caller decides what to do with
+`ValidationReport.critical_failures`. It never touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.journal import DESCRIPTION as JOURNAL_DESCRIPTION
+from pipeline.journal import unbalanced_vouchers
+from pipeline.model import Inputs
+from pipeline.settings import Settings
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases")
+SEVERITIES = ("critical", "warning")
+ID_COLUMN = "source_id"
+# Text columns compared as finance writes them, whatever the case and surrounding blanks.
+LOWERCASED_WORDS = {"services": ["classification"], "suppliers": ["procurement_form"],
+                    "counterparties": ["sector"]}
+# Keys of GX results that change on every run (times, random ids) or carry machine paths.
+_VOLATILE_META = ("run_id", "validation_id", "validation_time", "checkpoint_id")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    suite: str  # "ledger", "members", ..., "journal"
+    check: str  # expectation type or journal test name
+    column: str
+    severity: str  # "critical" | "warning"
+    description: str  # one plain-English sentence
+    success: bool
+    element_count: int
+    unexpected_count: int
+    unexpected_ids: tuple[str, ...]  # every failing row's source_id, sorted
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    results: tuple[CheckResult, ...]
+
+    @property
+    def critical_failures(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if r.severity == "critical" and not r.success)
+
+    @property
+    def warnings(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if r.severity == "warning" and not r.success)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One input frame to validate with one suite, and the run-time values its suite names."""
+
+    kind: str
+    label: str  # "ledger-2025", "members", ...
+    year: int | None
+    frame: pd.DataFrame
+    parameters: dict[str, Any]
+
+
+def load_suite(kind: str, folder: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
+    """The suite of one input kind as data, checked for the severity and description tags."""
+    path = folder / f"{kind}.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    for number, expectation in enumerate(suite.get("expectations", []), start=1):
+        meta = expectation.get("meta", {})
+        if meta.get("severity") not in SEVERITIES or not meta.get("description"):
+            raise ValueError(f"{path.name}: expectation {number} needs meta.severity "
+                             f"({' or '.join(SEVERITIES)}) and meta.description")
+    return suite
+
+
+def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
+    """Run every suite on its input frames and the critical journal check; write results if asked."""
+    batches = _batches(inputs)
+    raw_results = _run_great_expectations(batches)
+    results: list[CheckResult] = []
+    for batch, raw in zip(batches, raw_results):
+        results.extend(_check_results(batch, raw))
+    journal = _journal_checks(inputs)
+    results.extend(journal)
+    report = ValidationReport(tuple(results))
+    if out_dir is not None:
+        _write(out_dir / "validation", batches, raw_results, report)
+    return report
+
+
+def _batches(inputs: Inputs) -> list[_Batch]:
+    members = inputs.members
+    member_orgnrs = _distinct(members, "orgnr")
+    known_orgnrs = sorted(set(member_orgnrs) | set(_distinct(inputs.counterparties, "orgnr"))
+                          | set(_distinct(inputs.suppliers, "orgnr")))
+    service_codes = _distinct(inputs.services, "code")
+    batches = []
+    for year in sorted(inputs.ledgers):
+        batches.append(_Batch("ledger", f"ledger-{year}", year, _prepared("ledger", inputs.ledgers[year]),
+                              {**_fiscal_year(year), "known_orgnrs": known_orgnrs, "service_codes": service_codes}))
+    for kind in ("members", "counterparties", "services", "suppliers", "history"):
+        frame = getattr(inputs, kind)
+        if frame is not None:
+            batches.append(_Batch(kind, kind, None, _prepared(kind, frame), {"member_orgnrs": member_orgnrs}))
+    if inputs.purchases is not None:
+        batches.append(_Batch("purchases", "purchases", inputs.year, _prepared("purchases", inputs.purchases),
+                              _fiscal_year(inputs.year)))
+    return batches
+
+
+def _fiscal_year(year: int) -> dict[str, dt.datetime]:
+    # Datetimes, not date strings: GX parses a string bound to a `date`, which pandas refuses to
+    # compare with a datetime64 column.
+    return {"fiscal_year_start": dt.datetime(year, 1, 1), "next_fiscal_year_start": dt.datetime(year + 1, 1, 1)}
+
+
+def _distinct(frame: pd.DataFrame | None, column: str) -> list[str]:
+    if frame is None or column not in frame.columns:
+        return []
+    values = frame[column].dropna().astype("str").str.strip()
+    return sorted(set(values[values != ""]))
+
+
+def _prepared(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as GX should see it; the input frame itself is never changed.
+
+    - datetime columns as datetime64[ns]: GX's range checks are ~20x slower on pandas 3's [us];
+    - blank text as missing, so "not null" and "in set" checks treat "" like an empty cell;
+    - some decision words lower-cased and trimmed (LOWERCASED_WORDS);
+    - `orgnr_is_valid` for registers, since no GX expectation knows the org. no. check digit.
+    """
+    changed: dict[str, pd.Series] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dtype != "datetime64[ns]":
+            changed[column] = values.astype("datetime64[ns]")
+        elif values.dtype == "str" and column != ID_COLUMN:
+            text = values.str.strip()
+            if column in LOWERCASED_WORDS.get(kind, ()):
+                text = text.str.lower()
+            blank = text == ""
+            if blank.any() or column in LOWERCASED_WORDS.get(kind, ()):
+                changed[column] = text.mask(blank)
+    if kind in ("members", "suppliers") and "orgnr" in frame.columns:
+        changed["orgnr_is_valid"] = _orgnr_is_valid(frame["orgnr"])
+    return frame.assign(**changed) if changed else frame
+
+
+def _orgnr_is_valid(orgnrs: pd.Series) -> pd.Series:
+    from stdnum.se import orgnr
+
+    distinct = orgnrs.dropna().astype("str").unique()
+    valid = {value: bool(orgnr.is_valid(value)) for value in distinct}
+    return orgnrs.map(valid).fillna(False).astype(bool)
+
+
+def _run_great_expectations(batches: list[_Batch]) -> list[dict[str, Any]]:
+    """Each batch through its suite in one ephemeral context; GX result dicts in batch order."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    import great_expectations as gx
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    datasource = context.data_sources.add_pandas("inputs")
+    suites: dict[str, Any] = {}
+    order: dict[str, dict[str, int]] = {}
+    raw_results = []
+    for batch in batches:
+        if batch.kind not in suites:
+            data = load_suite(batch.kind)
+            expectations = [{**e, "severity": e["meta"]["severity"]} for e in data["expectations"]]
+            suite = context.suites.add(ExpectationSuite(name=batch.kind, expectations=expectations,
+                                                        meta=data.get("meta")))
+            suites[batch.kind] = suite
+            # GX returns results in its own order; keep the suite file's order in every output.
+            order[batch.kind] = {e.id: i for i, e in enumerate(suite.expectations)}
+        asset = datasource.add_dataframe_asset(batch.label)
+        definition = asset.add_batch_definition_whole_dataframe(batch.label)
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=batch.label, data=definition, suite=suites[batch.kind]))
+        result = validation.run(
+            batch_parameters={"dataframe": batch.frame},
+            expectation_parameters=batch.parameters,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ID_COLUMN],
+                           "partial_unexpected_count": 0, "return_unexpected_index_query": False},
+        )
+        raw_results.append(_deterministic(result.to_json_dict(), order[batch.kind]))
+    return raw_results
+
+
+def _deterministic(result: dict[str, Any], order: dict[str, int]) -> dict[str, Any]:
+    """The GX result without run times, random ids or tracebacks, results in suite order."""
+    meta = {k: v for k, v in result.get("meta", {}).items() if k not in _VOLATILE_META}
+    if "batch_markers" in meta:
+        meta["batch_markers"] = {k: v for k, v in meta["batch_markers"].items() if k != "ge_load_time"}
+    checks = []
+    for check in sorted(result["results"], key=lambda r: order[r["expectation_config"]["id"]]):
+        config = {k: v for k, v in check["expectation_config"].items() if k != "id"}
+        info = check.get("exception_info") or {}
+        # Tracebacks name files on the machine that ran; the message is what a reader needs.
+        if "raised_exception" not in info:
+            messages = sorted(str(v.get("exception_message")) for v in info.values() if isinstance(v, dict))
+            info = {"raised_exception": bool(messages), "exception_message": "; ".join(messages) or None}
+        else:
+            info = {"raised_exception": info.get("raised_exception"), "exception_message": info.get("exception_message")}
+        checks.append({**check, "expectation_config": config, "exception_info": info})
+    return {**result, "meta": meta, "results": checks, "id": None}
+
+
+def _check_results(batch: _Batch, raw: dict[str, Any]) -> list[CheckResult]:
+    out = []
+    for check in raw["results"]:
+        config = check["expectation_config"]
+        kwargs = config["kwargs"]
+        column = kwargs.get("column") or ", ".join(kwargs[k] for k in ("column_A", "column_B") if k in kwargs)
+        result = check.get("result") or {}
+        ids = tuple(sorted({str(row[ID_COLUMN]) for row in result.get("unexpected_index_list") or []
+                            if isinstance(row, dict) and ID_COLUMN in row}))
+        description = config["meta"]["description"]
+        if batch.year is not None:
+            description = f"{description} ({batch.kind} {batch.year})"
+        out.append(CheckResult(
+            suite=batch.kind,
+            check=config["type"],
+            column=column,
+            severity=config["meta"]["severity"],
+            description=description,
+            success=bool(check["success"]),
+            element_count=int(result.get("element_count", len(batch.frame))),
+            unexpected_count=int(result.get("unexpected_count", 0) or 0),
+            unexpected_ids=ids,
+        ))
+    return out
+
+
+def _journal_checks(inputs: Inputs) -> list[CheckResult]:
+    """Unbalanced vouchers per ledger year: a critical check, since every figure sums vouchers."""
+    out = []
+    for year in sorted(inputs.ledgers):
+        ledger = inputs.ledgers[year]
+        if not {"voucher", "amount_ore", ID_COLUMN} <= set(ledger.columns):
+            continue  # the ledger suite already fails critically on the missing column
+        lines = unbalanced_vouchers(ledger, year)
+        out.append(CheckResult(
+            suite="journal",
+            check="unbalanced_vouchers",
+            column="voucher",
+            severity="critical",
+            description=f"{JOURNAL_DESCRIPTION['unbalanced_vouchers']} (ledger {year})",
+            success=lines.empty,
+            element_count=int(ledger["voucher"].nunique()),
+            unexpected_count=int(lines["voucher"].nunique()),
+            unexpected_ids=tuple(sorted(lines[ID_COLUMN].astype("str"))),
+        ))
+    return out
+
+
+def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]], report: ValidationReport) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for batch, raw in zip(batches, raw_results):
+        _write_json(folder / f"{batch.label}.json", raw)
+    by_suite: dict[str, list[CheckResult]] = {}
+    for result in report.results:
+        by_suite.setdefault(result.suite, []).append(result)
+    for suite, results in by_suite.items():
+        (folder / f"{suite}.html").write_text(_suite_html(suite, results), encoding="utf-8")
+    _write_json(folder / "summary.json", _summary(report, batches))
+    (folder / "index.html").write_text(_index_html(by_suite), encoding="utf-8")
+
+
+def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:
+    return {
+        "success": not report.critical_failures,
+        "critical_failures": len(report.critical_failures),
+        "warnings": len(report.warnings),
+        "checks": len(report.results),
+        "batches": [{"suite": b.kind, "file": f"{b.label}.json", "rows": len(b.frame)} for b in batches],
+        "results": [{**asdict(r), "unexpected_ids": list(r.unexpected_ids)} for r in report.results],
+    }
+
+
+def _write_json(path: Path, data: Any) -> None:
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, default=str)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+_CSS = """body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top;font-size:14px}
+th{background:#eee}.fail-critical{background:#f8d7da}.fail-warning{background:#fff3cd}.pass{background:#e8f5e9}
+details{max-width:40em}code{font-size:12px}"""
+
+
+def _suite_html(suite: str, results: list[CheckResult]) -> str:
+    rows = []
+    for r in results:
+        css = "pass" if r.success else f"fail-{r.severity}"
+        verdict = "passed" if r.success else "FAILED"
+        ids = ""
+        if r.unexpected_ids:
+            listed = "<br>".join(f"<code>{html.escape(i)}</code>" for i in r.unexpected_ids)
+            ids = f"<details><summary>{len(r.unexpected_ids)} rows</summary>{listed}</details>"
+        rows.append(
+            f"<tr class=\"{css}\"><td>{verdict}</td><td>{html.escape(r.severity)}</td>"
+            f"<td>{html.escape(r.description)}</td><td><code>{html.escape(r.check)}</code></td>"
+            f"<td>{html.escape(r.column)}</td><td>{r.element_count}</td><td>{r.unexpected_count}</td><td>{ids}</td></tr>")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation: {html.escape(suite)}"
+            f"</title><style>{_CSS}</style></head><body>\n<h1>Validation: {html.escape(suite)}</h1>\n"
+            "<p><a href=\"index.html\">All suites</a></p>\n<table><tr><th>Result</th><th>Severity</th>"
+            "<th>Check</th><th>Expectation</th><th>Column</th><th>Rows checked</th><th>Failing</th>"
+            "<th>Failing rows (file:sheet:row)</th></tr>\n" + "\n".join(rows) + "\n</table></body></html>\n")
+
+
+def _index_html(by_suite: dict[str, list[CheckResult]]) -> str:
+    rows = []
+    for suite, results in by_suite.items():
+        critical = sum(1 for r in results if r.severity == "critical" and not r.success)
+        warning = sum(1 for r in results if r.severity == "warning" and not r.success)
+        css = "fail-critical" if critical else "fail-warning" if warning else "pass"
+        rows.append(f"<tr class=\"{css}\"><td><a href=\"{html.escape(suite)}.html\">{html.escape(suite)}</a></td>"
+                    f"<td>{len(results)}</td><td>{critical}</td><td>{warning}</td></tr>")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation</title>"
+            f"<style>{_CSS}</style></head><body>\n<h1>Validation results</h1>\n<table><tr><th>Suite</th>"
+            "<th>Checks</th><th>Critical failures</th><th>Warnings</th></tr>\n" + "\n".join(rows)
+            + "\n</table></body></html>\n")
