@@ -1,0 +1,118 @@
+"""Command line: `python -m pipeline report|check|template`.
+
+The only place that turns problems into messages and exit codes: 0 the report was written
+(whether or not the threshold is met), 1 the input data failed, 2 usage or settings error,
+3 an internal error (a bug; `--debug` shows the traceback). No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from pipeline.errors import PipelineError, UsageError
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+MAX_PROBLEMS_SHOWN = 40
+EXIT_INTERNAL = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Annual LOS evaluation: Teckal activity share, separate accounts for sales activity, "
+                    "supplier compliance. Reads an input folder of Excel files and writes the report.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser, year: bool = True) -> None:
+        sub.add_argument("--inputs", type=Path, default=Path("inputs/example"),
+                         help="input folder (default: inputs/example)")
+        if year:
+            sub.add_argument("--year", type=int, default=None,
+                             help="report year (default: the latest year folder with a ledger)")
+        sub.add_argument("--lang", choices=("sv", "en"), default=None,
+                         help="language of the report and messages (default: settings.toml, else sv)")
+        sub.add_argument("--quiet", action="store_true", help="print only errors and the final result")
+        sub.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+
+    report = commands.add_parser("report", help="validate the inputs and write the yearly evaluation")
+    common(report)
+    report.add_argument("--outputs", type=Path, default=Path("outputs"), help="output root (default: outputs)")
+    check = commands.add_parser("check", help="validate the inputs only; exit 0 when nothing critical fails")
+    common(check)
+    template = commands.add_parser("template", help="write blank input templates into a new folder")
+    common(template, year=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its usage message
+        return 0 if exc.code == 0 else 2
+    if args.command is None:
+        parser.print_help()
+        return 2
+
+    def say(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    try:
+        return _dispatch(args, say)
+    except PipelineError as exc:
+        _print_problems(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; earlier outputs are untouched", file=sys.stderr)
+        return 130
+    except Exception:  # a bug, not bad input: say so plainly, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        print("internal error: the pipeline failed unexpectedly; re-run with --debug and report the output",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace, say) -> int:
+    from pipeline import run
+
+    if args.command == "report":
+        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say)
+        teckal = outcome.figures["teckal"]
+        verdict = "MET" if teckal["met"] else "NOT MET"
+        print(f"Teckal {outcome.figures['year']}: window share {teckal['window_share']} > {teckal['threshold']}: "
+              f"{verdict}{' (review)' if teckal['review'] else ''}")
+        for path in outcome.outputs:
+            print(f"wrote {path}")
+        return 0
+    if args.command == "check":
+        inputs, validation = run.check(args.inputs, args.year, args.lang, say)
+        print(f"check {inputs.folder_name} {inputs.year}: no critical problems; "
+              f"{len(validation.warnings)} warning(s), {len(inputs.rejected)} row(s) left out")
+        for warning in validation.warnings:
+            print(f"  warning: {warning.suite}: {warning.description} ({warning.unexpected_count} rows)")
+        return 0
+    if args.command == "template":
+        from pipeline.template import write_templates
+
+        written = write_templates(args.inputs, args.lang or "sv")
+        for path in written:
+            print(f"wrote {path}")
+        return 0
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _print_problems(exc: PipelineError) -> None:
+    print(f"error: {exc}", file=sys.stderr)
+    for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+        print(f"  {problem}", file=sys.stderr)
+    hidden = len(exc.problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        print(f"  ... and {hidden} more", file=sys.stderr)

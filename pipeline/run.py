@@ -1,0 +1,291 @@
+"""The run: read -> validate -> classify -> compute -> write, for one input folder and year.
+
+Outputs are written into a temporary folder beside the year's folder and moved into place
+only when every output exists, so a failed run leaves the previous outputs as they were.
+A run stopped by critical data problems still writes its validation results, to
+`outputs/<folder>/<year>.failed/`, and raises `ValidationFailed` listing every problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from pipeline import __version__
+from pipeline.compute import Results, classify_window, compute_results
+from pipeline.errors import Problem, UsageError, ValidationFailed
+from pipeline.journal import journal_summary, journal_tests
+from pipeline.model import Inputs, Rejected
+from pipeline.money import sek
+from pipeline.read import available_years, read_inputs
+from pipeline.settings import Settings, load_settings
+
+SHEET_REJECTED = "Avvisade rader"
+SHEET_TOTALS = "Kontrollsummor"
+SHEET_VALIDATION = "Validering"
+JOURNAL_SHEET_PREFIX = "J-"
+VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
+                      "xlsxwriter", "python-stdnum")
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    folder: Path
+    figures: dict[str, Any]
+    outputs: tuple[Path, ...]
+
+
+def resolve_year(folder: Path, year: int | None) -> int:
+    if not folder.is_dir():
+        raise UsageError(f"input folder {folder} does not exist")
+    years = available_years(folder)
+    if year is None:
+        if not years:
+            raise UsageError(f"{folder.name}: no year folder with a ledger file (e.g. {folder.name}/2025/ledger.xlsx)")
+        return years[-1]
+    if year not in years:
+        found = ", ".join(map(str, years)) or "none"
+        raise UsageError(f"{folder.name}/{year}: no ledger for {year} (year folders with a ledger: {found})")
+    return year
+
+
+def output_folder(out_root: Path, inputs_folder: Path, year: int) -> Path:
+    return out_root / inputs_folder.resolve().name / str(year)
+
+
+def check(folder: Path, year: int | None, language: str | None, say: Say) -> tuple[Inputs, Any]:
+    """Read and validate only: the `check` command. Raises ValidationFailed on critical problems."""
+    settings = load_settings(folder, language)
+    year = resolve_year(folder, year)
+    inputs = _read(folder, year, settings, say)
+    validation = _validate(inputs, settings, None, say)
+    _stop_on_critical(inputs, validation, None)
+    return inputs, validation
+
+
+def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say) -> RunOutcome:
+    settings = load_settings(folder, language)
+    year = resolve_year(folder, year)
+    final = output_folder(out_root, folder, year)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    inputs = _read(folder, year, settings, say)
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{year}.", dir=final.parent))
+    try:
+        validation = _validate(inputs, settings, staging, say)
+        failed = final.parent / f"{year}.failed"
+        _stop_on_critical(inputs, validation, (staging, failed))
+
+        classified = classify_window(inputs, settings)
+        journal = journal_tests(inputs.ledgers[year], year, settings)
+        results = compute_results(inputs, classified, settings)
+        _add_data_quality(results, inputs, validation, journal, settings)
+        say(f"compute: window share {results.figures['teckal']['window_share']}, "
+            f"met {results.figures['teckal']['met']}, {len(results.figures['flags'])} flags")
+
+        outputs = _write_outputs(staging, results, inputs, settings, folder, say)
+        _replace(staging, final)
+        shutil.rmtree(failed, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return RunOutcome(final, results.figures, tuple(final / p.relative_to(staging) for p in outputs))
+
+
+def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
+    inputs = read_inputs(folder, year, settings)
+    ledger_rows = sum(len(f) for f in inputs.ledgers.values())
+    say(f"read: {len(inputs.files)} files, {ledger_rows} ledger lines in {len(inputs.ledgers)} years, "
+        f"{len(inputs.members)} members, {len(inputs.services)} services, {len(inputs.suppliers)} suppliers, "
+        f"{len(inputs.rejected)} rows rejected")
+    return inputs
+
+
+def _validate(inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say):
+    from pipeline.validate import validate_inputs  # Great Expectations is imported only here
+
+    validation = validate_inputs(inputs, settings, out_dir)
+    say(f"validate: {len(validation.results)} checks, {len(validation.critical_failures)} critical failures, "
+        f"{len(validation.warnings)} warnings")
+    return validation
+
+
+def _stop_on_critical(inputs: Inputs, validation, keep: tuple[Path, Path] | None) -> None:
+    problems = [
+        Problem(r.file, r.sheet, r.row, r.column, r.reason) for r in inputs.rejected if r.critical
+    ]
+    for check_result in validation.critical_failures:
+        ids = check_result.unexpected_ids
+        if not ids:
+            problems.append(Problem(check_result.suite, message=f"{check_result.description} (failed)"))
+        for source_id in ids:
+            file, sheet, row = _split_source_id(source_id)
+            problems.append(Problem(file, sheet, row, check_result.column, f"{check_result.description} (failed)"))
+    if not problems:
+        return
+    message = f"{len(problems)} critical problem(s) in the input data; no report was written"
+    if keep is not None:
+        staging, failed = keep
+        shutil.rmtree(failed, ignore_errors=True)
+        if (staging / "validation").exists():
+            shutil.copytree(staging / "validation", failed / "validation")
+        _write_rejected_csv(failed / "rejected.csv", inputs.rejected)
+        message += f"; validation results are in {failed.parent.name}/{failed.name}/"
+    raise ValidationFailed(message, sorted(problems, key=lambda p: (p.file, p.sheet, p.row or 0, p.column)))
+
+
+def _split_source_id(source_id: str) -> tuple[str, str, int | None]:
+    file, _, rest = source_id.partition(":")
+    sheet, _, row = rest.rpartition(":")
+    return file, sheet, int(row) if row.isdigit() else None
+
+
+def _write_rejected_csv(path: Path, rejected: list[Rejected]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _rejected_table(rejected).to_csv(path, index=False, encoding="utf-8")
+
+
+def _rejected_table(rejected: list[Rejected]) -> pd.DataFrame:
+    columns = ["file", "sheet", "row", "column", "reason", "critical", "raw"]
+    frame = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rejected], columns=columns)
+    return frame.sort_values(["file", "sheet", "row"], kind="stable").reset_index(drop=True)
+
+
+def _add_data_quality(results: Results, inputs: Inputs, validation, journal: dict[str, pd.DataFrame],
+                      settings: Settings) -> None:
+    rejected = _rejected_table(inputs.rejected)
+    totals = pd.DataFrame([
+        {"kind": t.kind, "file": t.file, "sheet": t.sheet, "rows_read": t.rows_read, "rows_used": t.rows_used,
+         "rows_rejected": t.rows_rejected, "debit_ore": t.debit_ore, "credit_ore": t.credit_ore,
+         "first_date": t.first_date, "last_date": t.last_date, "sha256": t.sha256, "notes": "; ".join(t.notes)}
+        for t in inputs.totals
+    ])
+    checks = pd.DataFrame([
+        {"suite": r.suite, "check": r.check, "column": r.column, "severity": r.severity,
+         "description": r.description, "success": r.success, "element_count": r.element_count,
+         "unexpected_count": r.unexpected_count, "unexpected_ids": " ".join(r.unexpected_ids[:200])}
+        for r in validation.results
+    ])
+    summary = journal_summary(journal)
+    journal_sheets = {name: f"{JOURNAL_SHEET_PREFIX}{name}"[:31] for name in journal}
+    by_reason = rejected.groupby("reason").size().sort_values(ascending=False, kind="stable") if len(rejected) else {}
+    results.figures["data_quality"] = {
+        "rejected": {
+            "total": int(len(rejected)),
+            "critical": int(rejected["critical"].sum()) if len(rejected) else 0,
+            "by_reason": [{"reason": k, "rows": int(v)} for k, v in list(dict(by_reason).items())[:20]],
+            "sheet": SHEET_REJECTED,
+        },
+        "control_totals": [
+            {**{k: row[k] for k in ("kind", "file", "sheet", "rows_read", "rows_used", "rows_rejected",
+                                    "first_date", "last_date")},
+             "debit_sek": sek(row["debit_ore"]), "credit_sek": sek(row["credit_ore"])}
+            for row in totals.to_dict("records")
+        ] if len(totals) else [],
+        "control_totals_sheet": SHEET_TOTALS,
+        "validation": [
+            {k: r[k] for k in ("suite", "check", "column", "severity", "description", "success",
+                               "unexpected_count", "element_count")}
+            for r in checks.to_dict("records")
+        ],
+        "validation_sheet": SHEET_VALIDATION,
+        "journal": [
+            {**{k: _plain(v) for k, v in row.items()}, "sheet": journal_sheets.get(row.get("test"), "")}
+            for row in summary.to_dict("records")
+        ],
+    }
+    results.figures["settings"] = settings.as_dict()
+    results.figures["inputs"] = inputs.files
+    results.tables[SHEET_REJECTED] = rejected
+    results.tables[SHEET_TOTALS] = totals
+    results.tables[SHEET_VALIDATION] = checks
+    for name, table in journal.items():
+        results.tables[journal_sheets[name]] = table
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python, for JSON."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path,
+                   say: Say) -> list[Path]:
+    from pipeline.write_pdf import write_pdf
+    from pipeline.write_workbook import write_workbook
+
+    year = inputs.year
+    language = settings.organisation.language
+    results_path = staging / "results.json"
+    workbook_path = staging / f"LOS-underlag-{year}.xlsx"
+    pdf_path = staging / f"LOS-utvardering-{year}.pdf"
+
+    _write_json(results_path, results.figures)
+    write_workbook(workbook_path, results.figures, results.tables, language)
+    say(f"write: {workbook_path.name} ({sum(len(t) for t in results.tables.values())} rows on {len(results.tables)} sheets)")
+    pdf_figures = dict(results.figures)
+    pdf_figures["outputs"] = [{"path": p.name, "sha256": _sha256(p)} for p in (results_path, workbook_path)]
+    write_pdf(pdf_path, pdf_figures, language)
+    say(f"write: {pdf_path.name}")
+    manifest_path = staging / "manifest.json"
+    _write_json(manifest_path, _manifest(staging, inputs, settings, folder))
+    return [pdf_path, workbook_path, results_path, manifest_path]
+
+
+def _manifest(staging: Path, inputs: Inputs, settings: Settings, folder: Path) -> dict[str, Any]:
+    outputs = sorted(p for p in staging.rglob("*") if p.is_file())
+    return {
+        "tool": {"name": "los-pipeline", "version": __version__, "python": platform.python_version()},
+        "versions": {name: _version(name) for name in VERSIONED_PACKAGES},
+        "command": f"python -m pipeline report --inputs {folder.resolve().name} --year {inputs.year} "
+                   f"--lang {settings.organisation.language}",
+        "settings": settings.as_dict(),
+        "inputs": inputs.files,
+        "outputs": [{"path": p.relative_to(staging).as_posix(), "sha256": _sha256(p), "bytes": p.stat().st_size}
+                    for p in outputs],
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, data: Any) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _replace(staging: Path, final: Path) -> None:
+    """Move the finished staging folder into place; the old outputs go only after that works."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _print(message: str) -> None:
+    print(message, file=sys.stderr)
