@@ -1,0 +1,139 @@
+"""Find the header row of a sheet and map its headers to canonical fields.
+
+The alias table is data (`pipeline/data/aliases.toml`); settings.toml's `[columns.<kind>]`
+overrides it. Matching ignores case, accents and punctuation and accepts truncated headers
+(at least `MIN_PREFIX` characters, the start of exactly one field's aliases). The header row
+is the row among the first `SCAN_ROWS` that satisfies the most required fields, so title rows
+above it are fine.
+
+This module does not parse values and does not decide what a missing column means beyond
+reporting which requirement is unmet.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+ALIASES_FILE = Path(__file__).parent / "data" / "aliases.toml"
+SCAN_ROWS = 30
+MIN_PREFIX = 5
+
+# A requirement is met when all fields of any one of its alternatives are present.
+Requirement = tuple[tuple[str, ...], ...]
+REQUIRED: dict[str, tuple[Requirement, ...]] = {
+    "ledger": ((("date",),), (("voucher",),), (("account",),), (("amount",), ("debit", "credit"))),
+    "purchases": ((("supplier_orgnr",),), (("amount",),)),
+    "members": ((("orgnr",),), (("name",),), (("member_from",),)),
+    "counterparties": ((("orgnr",),), (("name",),)),
+    "services": ((("code",),), (("name",),), (("classification",),)),
+    "suppliers": ((("orgnr",),), (("name",),)),
+    "history": ((("year",),), (("controlling_sek",),), (("total_sek",),)),
+}
+
+
+def normalise_header(text: Any) -> str:
+    """Lower case, accents removed, only letters and digits: "Ver.nr " -> "vernr"."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]", "", without_accents)
+
+
+@functools.cache
+def _alias_table(path: Path = ALIASES_FILE) -> dict[str, dict[str, tuple[str, ...]]]:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    table = {}
+    for kind, fields in raw.items():
+        table[kind] = {
+            field: tuple(dict.fromkeys([normalise_header(field), *(normalise_header(a) for a in aliases)]))
+            for field, aliases in fields.items()
+        }
+    return table
+
+
+def known_fields(kind: str) -> list[str]:
+    return list(_alias_table()[kind])
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """The header row found in a sheet: its 0-based index, its texts and field -> column."""
+
+    row_index: int
+    headers: tuple[str, ...]
+    columns: dict[str, int]
+    missing: tuple[str, ...]  # unmet requirements, described ("amount or debit+credit")
+
+    @property
+    def excel_row(self) -> int:
+        return self.row_index + 1
+
+
+def match_header(header: Any, kind: str, overrides: dict[str, str] | None = None) -> str | None:
+    """The canonical field a header means for an input kind, or None."""
+    key = normalise_header(header)
+    if not key:
+        return None
+    for mapped_header, field in (overrides or {}).items():
+        if normalise_header(mapped_header) == key:
+            return _field_name(field)
+    aliases = _alias_table()[kind]
+    exact = [field for field, names in aliases.items() if key in names]
+    if exact:
+        return exact[0]
+    if len(key) >= MIN_PREFIX:
+        prefixed = {field for field, names in aliases.items() if any(n.startswith(key) for n in names)}
+        if len(prefixed) == 1:
+            return prefixed.pop()
+    return None
+
+
+def _field_name(field: str) -> str:
+    # Settings may name a money field by its output column (amount_ore) or its sheet form.
+    return {"amount_ore": "amount", "controlling_ore": "controlling_sek", "total_ore": "total_sek",
+            "counterparty_raw": "counterparty", "supplier_orgnr_raw": "supplier_orgnr"}.get(field, field)
+
+
+def _columns_of(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        field = match_header(cell, kind, overrides)
+        if field and field not in columns:  # the first column with a field's name wins
+            columns[field] = index
+    return columns
+
+
+def _unmet(columns: dict[str, int], kind: str) -> list[str]:
+    unmet = []
+    for requirement in REQUIRED[kind]:
+        if not any(all(f in columns for f in alternative) for alternative in requirement):
+            unmet.append(" or ".join("+".join(alternative) for alternative in requirement))
+    return unmet
+
+
+def find_header_row(rows: Sequence[Sequence[Any]], kind: str,
+                    overrides: dict[str, str] | None = None) -> HeaderMatch:
+    """The row among the first SCAN_ROWS that meets the most requirements (then: matches the
+    most fields; then: comes first). `missing` is empty when every requirement is met."""
+    best: tuple[int, int, int] | None = None
+    best_match = HeaderMatch(0, (), {}, tuple(_unmet({}, kind)))
+    for index, row in enumerate(rows[:SCAN_ROWS]):
+        columns = _columns_of(row, kind, overrides)
+        if not columns:
+            continue
+        unmet = _unmet(columns, kind)
+        score = (len(REQUIRED[kind]) - len(unmet), len(columns), -index)
+        if best is None or score > best:
+            best = score
+            headers = tuple("" if c is None else str(c).strip() for c in row)
+            best_match = HeaderMatch(index, headers, columns, tuple(unmet))
+    return best_match

@@ -1,0 +1,579 @@
+"""The read stage: every input file of DATA-CONTRACT.md to canonical tables with provenance.
+
+`read_inputs` opens the registers, the ledgers of the three-year window and the optional
+accounts-payable export, finds each sheet's header row, maps headers to canonical fields
+(`pipeline.headers`), parses values exactly (`pipeline.parse`) and returns `Inputs`. Every
+non-blank data row ends up in exactly one place: its output frame, or `inputs.rejected` with a
+reason. Control totals per file and sheet and the manifest entries ride along.
+
+It does not judge the content (dates outside the year, unbalanced vouchers, unknown service
+codes: that is validation) and it never classifies or computes figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineWorkbook, PasswordError
+
+from pipeline import parse
+from pipeline.errors import InputError, Problem
+from pipeline.headers import HeaderMatch, find_header_row
+from pipeline.model import (
+    COST_SHARING,
+    COUNTERPARTY_FIELDS,
+    HISTORY_FIELDS,
+    LEDGER_FIELDS,
+    MEMBER_FIELDS,
+    PURCHASE_FIELDS,
+    SALES,
+    SERVICE_FIELDS,
+    SOURCE_COLUMNS,
+    SUPPLIER_FIELDS,
+    FileTotals,
+    Inputs,
+    Rejected,
+)
+from pipeline.settings import SETTINGS_FILE, Settings
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+LEDGER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".se", ".si")
+PURCHASE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+WINDOW_YEARS = 3  # art. 12(5): the report year and the two before it
+# Registers: (file stem, kind, required?). Contract names them .xlsx; .xlsm/.xls/.csv also read.
+REGISTERS = (("members", "members", True), ("counterparties", "counterparties", False),
+             ("services", "services", True), ("suppliers", "suppliers", True),
+             ("history", "history", False))
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+_TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
+
+
+@dataclass
+class RawSheet:
+    """Cells of one sheet as read, row 0 = first row. `row_numbers` gives each row's number
+    as the source shows it (Excel row, CSV or SIE line); None means row index + 1."""
+
+    file: str
+    sheet: str
+    rows: list[list[Any]]
+    row_numbers: list[int] | None = None
+
+
+@dataclass
+class _Table:
+    """One sheet's data rows below its header, with the reasons collected per row."""
+
+    raw: RawSheet
+    header: HeaderMatch
+    cells: dict[str, np.ndarray]  # field -> raw cells of the data rows
+    row_numbers: np.ndarray
+    text: Callable[[int], str]  # the whole row as text, for rejection records
+    reason: np.ndarray = field(init=False)
+    column: np.ndarray = field(init=False)
+    critical: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.row_numbers)
+        self.reason = np.full(n, "", dtype=object)
+        self.column = np.full(n, "", dtype=object)
+        self.critical = np.zeros(n, dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def has(self, name: str) -> bool:
+        return name in self.cells
+
+    def get(self, name: str) -> np.ndarray:
+        """The field's raw cells; an absent optional column reads as all empty."""
+        return self.cells.get(name, np.full(len(self), "", dtype=object))
+
+    def header_of(self, name: str) -> str:
+        index = self.header.columns.get(name)
+        return self.header.headers[index] if index is not None else name
+
+    def reject(self, mask: np.ndarray, messages: Any, name: str, critical: bool = True) -> None:
+        """Record a reason on the rows in `mask`; a row keeps all its reasons."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        messages = np.broadcast_to(np.asarray(messages, dtype=object), mask.shape)
+        first = mask & (self.reason == "")
+        later = mask & ~first
+        self.reason[first] = messages[first]
+        self.column[first] = self.header_of(name)
+        if later.any():
+            self.reason[later] = [f"{r}; {m}" for r, m in zip(self.reason[later], messages[later])]
+        self.critical |= mask & critical
+
+    def reject_errors(self, parsed: parse.Parsed, name: str, critical: bool = True) -> None:
+        self.reject(parsed.bad, parsed.error, name, critical)
+
+    def reject_empty(self, parsed: parse.Parsed, name: str, what: str) -> None:
+        self.reject(parsed.empty, f"{what} is empty", name)
+
+    @property
+    def kept(self) -> np.ndarray:
+        return self.reason == ""
+
+
+# ---------------------------------------------------------------- the stage entry points
+
+
+def available_years(folder: Path) -> list[int]:
+    """Year folders (four digits) that hold at least one ledger file, sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(int(p.name) for p in folder.iterdir()
+                  if p.is_dir() and re.fullmatch(r"\d{4}", p.name) and _inputs_named(p, "ledger", LEDGER_SUFFIXES))
+
+
+def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical: bool = True) -> Inputs:
+    """Read every input of the folder for report year `year` (ledgers of year-2..year).
+
+    Raises InputError for a missing required file, a missing report-year ledger, a file that
+    is not a workbook, a missing required column, and (unless `stop_on_critical` is False) for
+    critical row rejections, listing all of them at once as `problems`.
+    """
+    folder = Path(folder)
+    reader = _FolderReader(folder, settings)
+    registers = {}
+    for stem, kind, required in REGISTERS:
+        path = _register_file(folder, stem)
+        if path is None:
+            if required:
+                raise InputError(f"{stem}.xlsx is missing from the input folder {folder.name}")
+            registers[kind] = _empty_frame(kind)
+        else:
+            registers[kind] = reader.read_file(path, kind)
+
+    ledgers = {}
+    for ledger_year in range(year - WINDOW_YEARS + 1, year + 1):
+        paths = _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
+        if not paths:
+            if ledger_year == year:
+                raise InputError(f"{year}/ledger*.xlsx is missing: no ledger file for the report year {year}")
+            continue
+        frames = [reader.read_file(path, "ledger") for path in paths]
+        ledgers[ledger_year] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    purchase_paths = _inputs_named(folder / str(year), "purchases", PURCHASE_SUFFIXES)
+    purchases = None
+    if purchase_paths:
+        frames = [reader.read_file(path, "purchases") for path in purchase_paths]
+        purchases = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    settings_path = folder / SETTINGS_FILE
+    if settings_path.exists():
+        reader.manifest_entry(settings_path, "settings", 0)
+
+    inputs = Inputs(
+        folder_name=folder.name, year=year, ledgers=ledgers,
+        members=registers["members"], counterparties=registers["counterparties"],
+        services=registers["services"], suppliers=registers["suppliers"],
+        history=registers["history"], purchases=purchases,
+        rejected=reader.rejected, totals=reader.totals,
+        files=sorted(reader.files, key=lambda entry: entry["path"]),
+    )
+    critical = [r for r in inputs.rejected if r.critical]
+    if stop_on_critical and critical:
+        problems = [Problem(r.file, r.sheet, r.row, r.column, r.reason) for r in critical]
+        raise InputError(f"{len(critical)} input row(s) cannot be read; the figures would be wrong:\n"
+                         + "\n".join(str(p) for p in problems), problems)
+    return inputs
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def _inputs_named(directory: Path, stem: str, suffixes: tuple[str, ...]) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir()
+                  if p.is_file() and p.name.lower().startswith(stem) and p.suffix.lower() in suffixes
+                  and not p.name.startswith("~$"))  # Excel's lock files while a workbook is open
+
+
+def _register_file(folder: Path, stem: str) -> Path | None:
+    for suffix in (*WORKBOOK_SUFFIXES, ".csv"):
+        for candidate in (folder / f"{stem}{suffix}", folder / f"{stem}{suffix.upper()}"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _empty_frame(kind: str) -> pd.DataFrame:
+    return _frame(kind, {}, np.zeros(0, dtype=bool), None)
+
+
+# ---------------------------------------------------------------- reading files
+
+
+class _FolderReader:
+    """Reads files of one input folder, collecting rejections, control totals and manifest."""
+
+    def __init__(self, folder: Path, settings: Settings):
+        self.folder = folder
+        self.settings = settings
+        self.rejected: list[Rejected] = []
+        self.totals: list[FileTotals] = []
+        self.files: list[dict] = []
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def manifest_entry(self, path: Path, kind: str, rows: int) -> str:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.files.append({"path": self.relative(path), "kind": kind, "sha256": digest,
+                           "bytes": path.stat().st_size, "rows": rows})
+        return digest
+
+    def read_file(self, path: Path, kind: str) -> pd.DataFrame:
+        relative = self.relative(path)
+        sheets = read_sheets(path, relative)
+        frames = []
+        totals = []
+        for sheet in sheets:
+            result = self.read_sheet(sheet, kind)
+            if result is not None:
+                frames.append(result[0])
+                totals.append(result[1])
+        digest = self.manifest_entry(path, kind, sum(t.rows_read for t in totals))
+        for t in totals:
+            t.sha256 = digest
+        self.totals.extend(totals)
+        if not frames:
+            return _empty_frame(kind)
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def read_sheet(self, sheet: RawSheet, kind: str) -> tuple[pd.DataFrame, FileTotals] | None:
+        """One sheet to its frame and control totals; None for a sheet with no cells at all."""
+        if not any(not parse.is_blank(cell) for row in sheet.rows for cell in row):
+            return None
+        header = find_header_row(sheet.rows, kind, self.settings.column_map(kind))
+        if header.missing:
+            found = ", ".join(repr(h) for h in header.headers if h) or "none"
+            where = f"{sheet.file}, sheet {sheet.sheet}" if sheet.sheet else sheet.file
+            raise InputError(
+                f"{where}: required column(s) missing: {'; '.join(header.missing)}. "
+                f"Header row {header.excel_row} has: {found}. Rename the columns or map them in "
+                f"settings.toml under [columns.{kind}]."
+            )
+        table = _table(sheet, header)
+        frame = BUILDERS[kind](table)
+        totals = FileTotals(kind=kind, file=sheet.file, sheet=sheet.sheet, sha256="",
+                            rows_read=len(table), rows_used=int(table.kept.sum()),
+                            rows_rejected=int((~table.kept).sum()))
+        if "amount_ore" in frame:
+            amounts = frame["amount_ore"].to_numpy()
+            totals.debit_ore = int(amounts[amounts > 0].sum())
+            totals.credit_ore = int(-amounts[amounts < 0].sum())
+        if "date" in frame and frame["date"].notna().any():
+            totals.first_date = frame["date"].min().date().isoformat()
+            totals.last_date = frame["date"].max().date().isoformat()
+        for index in np.flatnonzero(~table.kept):
+            self.rejected.append(Rejected(
+                file=sheet.file, sheet=sheet.sheet, row=int(table.row_numbers[index]),
+                reason=str(table.reason[index]), column=str(table.column[index]),
+                raw=table.text(index), critical=bool(table.critical[index])))
+        return frame, totals
+
+
+def read_sheets(path: Path, relative: str) -> list[RawSheet]:
+    """All sheets of a workbook (or the one table of a CSV or SIE file) as raw cells."""
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise InputError(f"{relative}: the file is empty (0 bytes)")
+    if suffix == ".csv":
+        from pipeline.csvread import read_csv_sheet
+
+        return [read_csv_sheet(path, relative)]
+    if suffix in (".se", ".si"):
+        from pipeline.sie import read_sie_sheet
+
+        return [read_sie_sheet(path, relative)]
+    with path.open("rb") as handle:
+        start = handle.read(8)
+    if suffix in (".xlsx", ".xlsm") and start == _CFB_MAGIC:
+        raise InputError(f"{relative}: the workbook is encrypted (password-protected) or is an old "
+                         f".xls file renamed; save it as .xlsx without a password")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return [RawSheet(relative, name, workbook.get_sheet_by_name(name).to_python())
+                for name in workbook.sheet_names]
+    except PasswordError:
+        raise InputError(f"{relative}: the workbook is password-protected; save it without a password") from None
+    except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
+        raise InputError(f"{relative}: cannot be read as a workbook ({exc}). Is it really an Excel file?") from None
+
+
+def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
+    body = sheet.rows[header.row_index + 1:]
+    numbers = (np.asarray(sheet.row_numbers[header.row_index + 1:], dtype=np.int64) if sheet.row_numbers
+               else np.arange(header.row_index + 2, header.row_index + 2 + len(body), dtype=np.int64))
+    width = max([len(header.headers), *(len(r) for r in body[:1])]) if body else len(header.headers)
+    if any(len(r) != width for r in body):
+        body = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r) for r in body]
+    matrix = np.empty((len(body), width), dtype=object)
+    if body:
+        matrix[:, :] = [r[:width] for r in body]
+    # A fully blank row (every cell, not just the mapped ones) is not a data row.
+    blank = np.ones(len(body), dtype=bool)
+    for column in range(width):
+        blank &= parse.blank_mask(matrix[:, column])
+    matrix = matrix[~blank]
+    numbers = numbers[~blank]
+    cells = {name: matrix[:, index] for name, index in header.columns.items()}
+
+    def row_text(index: int) -> str:
+        return " | ".join(parse.cell_text(c) for c in matrix[index])
+
+    return _Table(sheet, header, cells, numbers, row_text)
+
+
+# ---------------------------------------------------------------- one builder per kind
+
+
+def _totals_rows(table: _Table, identity: list[str], amount_fields: list[str]) -> np.ndarray:
+    """Rows that are a sum line: no identity field holds anything but a "Summa"/"Totalt" word
+    (or nothing at all), and some amount is there."""
+    candidate = np.ones(len(table), dtype=bool)
+    for name in identity:
+        if table.has(name):
+            texts = parse.parse_text(table.get(name)).values
+            words = pd.Series(texts, dtype=object).str.match(_TOTALS_WORD).to_numpy(dtype=bool)
+            candidate &= (texts == "") | words
+    has_amount = np.zeros(len(table), dtype=bool)
+    for name in amount_fields:
+        if table.has(name):
+            has_amount |= ~parse.blank_mask(table.get(name))
+    return candidate & has_amount
+
+
+def _amounts(table: _Table, label: str = "amount") -> np.ndarray:
+    """Belopp, or Debet - Kredit when the sheet gives two unsigned columns (R1)."""
+    if table.has("amount"):
+        amount = parse.parse_amounts_ore(table.get("amount"), label)
+        table.reject_errors(amount, "amount")
+        table.reject_empty(amount, "amount", label)
+        return amount.values
+    debit = parse.parse_amounts_ore(table.get("debit"), "debit")
+    credit = parse.parse_amounts_ore(table.get("credit"), "credit")
+    table.reject_errors(debit, "debit")
+    table.reject_errors(credit, "credit")
+    table.reject(debit.empty & credit.empty, "debit and credit are both empty", "debit")
+    return debit.values - credit.values
+
+
+def _source(table: _Table) -> dict[str, Any]:
+    file, sheet = table.raw.file, table.raw.sheet
+    rows = table.row_numbers
+    ids = pd.Series(rows).astype(str).radd(f"{file}:{sheet}:").to_numpy(dtype=object)
+    return {"source_file": np.full(len(table), file, dtype=object),
+            "source_sheet": np.full(len(table), sheet, dtype=object),
+            "source_row": rows.astype(np.int64), "source_id": ids}
+
+
+def _ledger(table: _Table) -> pd.DataFrame:
+    totals = _totals_rows(table, ["date", "voucher", "account"], ["amount", "debit", "credit"])
+    table.reject(totals, "totals row at the end of an export; left out (its amount is a sum of lines)",
+                 "amount" if table.has("amount") else "debit", critical=False)
+    lines = ~totals
+    date = parse.parse_dates(table.get("date"), "date")
+    table.reject(date.bad & lines, date.error, "date")
+    table.reject(date.empty & lines, "date is empty", "date")
+    voucher = parse.parse_text(table.get("voucher"))
+    table.reject((voucher.values == "") & lines, "voucher is empty", "voucher")
+    account, account_name = parse.parse_accounts(table.get("account"), "account")
+    table.reject(account.bad & lines, account.error, "account")
+    table.reject(account.empty & lines, "account is empty", "account")
+    name_column = parse.parse_text(table.get("account_name")).values
+    account_name = np.where(name_column != "", name_column, account_name)
+    amount = _amounts_for_lines(table, lines)
+    counterparty, note, raw = parse.parse_orgnrs(table.get("counterparty"))
+    columns = {
+        "date": date.values, "voucher": voucher.values, "account": account.values,
+        "account_name": account_name, "amount_ore": amount, "counterparty": counterparty,
+        "counterparty_raw": raw, "counterparty_note": note,
+        "service": parse.parse_text(table.get("service")).values,
+        "cost_centre": parse.parse_text(table.get("cost_centre")).values,
+        "text": parse.parse_text(table.get("text")).values,
+    }
+    return _frame("ledger", columns, table.kept, table)
+
+
+def _amounts_for_lines(table: _Table, lines: np.ndarray) -> np.ndarray:
+    # Totals rows are already rejected; their amount errors would only repeat the reason.
+    before = table.reason.copy(), table.column.copy(), table.critical.copy()
+    amount = _amounts(table)
+    table.reason[~lines], table.column[~lines], table.critical[~lines] = (
+        before[0][~lines], before[1][~lines], before[2][~lines])
+    return amount
+
+
+def _purchases(table: _Table) -> pd.DataFrame:
+    identity = ["date", "buyer", "supplier_name", "supplier_orgnr", "invoice", "account"]
+    totals = _totals_rows(table, identity, ["amount"])
+    table.reject(totals, "totals row at the end of an export; left out (its amount is a sum of lines)",
+                 "amount", critical=False)
+    lines = ~totals
+    date = parse.parse_dates(table.get("date"), "date")
+    table.reject(date.bad & lines, date.error, "date")
+    account, account_name = parse.parse_accounts(table.get("account"), "account")
+    table.reject(account.bad & lines, account.error, "account")
+    name_column = parse.parse_text(table.get("account_name")).values
+    amount = _amounts_for_lines(table, lines)
+    orgnr, note, raw = parse.parse_orgnrs(table.get("supplier_orgnr"))
+    columns = {
+        "date": date.values, "buyer": parse.parse_text(table.get("buyer")).values,
+        "supplier_name": parse.parse_text(table.get("supplier_name")).values,
+        "supplier_orgnr": orgnr, "supplier_orgnr_raw": raw, "supplier_orgnr_note": note,
+        "invoice": parse.parse_text(table.get("invoice")).values, "account": account.values,
+        "account_name": np.where(name_column != "", name_column, account_name), "amount_ore": amount,
+    }
+    return _frame("purchases", columns, table.kept, table)
+
+
+def _register_orgnr(table: _Table, name: str, critical: bool) -> np.ndarray:
+    orgnr, note, raw = parse.parse_orgnrs(table.get(name))
+    reasons = np.array([f"org. no. '{r}' is {'missing' if n == parse.ORGNR_MISSING else 'not one valid Swedish org. no.'} ({n})"
+                        for r, n in zip(raw, note)], dtype=object) if len(raw) else np.zeros(0, dtype=object)
+    table.reject(note != "", reasons, name, critical)
+    return orgnr
+
+
+def _members(table: _Table) -> pd.DataFrame:
+    orgnr = _register_orgnr(table, "orgnr", critical=True)
+    member_from = parse.parse_dates(table.get("member_from"), "member from")
+    table.reject_errors(member_from, "member_from")
+    table.reject_empty(member_from, "member_from", "member from")
+    member_to = parse.parse_dates(table.get("member_to"), "member to")
+    table.reject_errors(member_to, "member_to")
+    controlling = parse.parse_flags(table.get("controlling"), "controlling", default=True)
+    table.reject_errors(controlling, "controlling")
+    columns = {"orgnr": orgnr, "name": parse.parse_text(table.get("name")).values,
+               "type": parse.parse_text(table.get("type")).values,
+               "member_from": member_from.values, "member_to": member_to.values,
+               "controlling": controlling.values}
+    return _frame("members", columns, table.kept, table)
+
+
+_SECTORS = {"offentlig": "public", "public": "public", "offentlig sektor": "public",
+            "privat": "private", "private": "private", "privat sektor": "private"}
+
+
+def _counterparties(table: _Table) -> pd.DataFrame:
+    orgnr = _register_orgnr(table, "orgnr", critical=True)
+    sector_text = pd.Series(parse.parse_text(table.get("sector")).values, dtype=object).str.lower()
+    sector = sector_text.map(_SECTORS).fillna("").to_numpy(dtype=object)
+    unknown = (sector == "") & (sector_text != "").to_numpy()
+    table.reject(unknown, [f"sector '{s}' is neither offentlig nor privat" for s in sector_text], "sector")
+    controlled_by, note, raw = parse.parse_orgnrs(table.get("controlled_by"))
+    bad = (note != "") & (note != parse.ORGNR_MISSING)
+    table.reject(bad, [f"controlled by '{r}' is not one valid Swedish org. no. ({n})" for r, n in zip(raw, note)],
+                 "controlled_by")
+    columns = {"orgnr": orgnr, "name": parse.parse_text(table.get("name")).values,
+               "sector": sector, "controlled_by": controlled_by}
+    return _frame("counterparties", columns, table.kept, table)
+
+
+_CLASSIFICATIONS = {"samverkan": COST_SHARING, "kostnadsdelning": COST_SHARING, "cost sharing": COST_SHARING,
+                    "cost_sharing": COST_SHARING, "cost-sharing": COST_SHARING,
+                    "säljverksamhet": SALES, "saljverksamhet": SALES, "sales": SALES, "försäljning": SALES}
+
+
+def _services(table: _Table) -> pd.DataFrame:
+    code = parse.parse_text(table.get("code")).values
+    table.reject(code == "", "service code is empty", "code")
+    classification_text = pd.Series(parse.parse_text(table.get("classification")).values, dtype=object).str.lower()
+    classification = classification_text.map(_CLASSIFICATIONS).fillna("").to_numpy(dtype=object)
+    table.reject(classification == "",
+                 [f"classification '{c}' is neither samverkan nor säljverksamhet" for c in classification_text],
+                 "classification")
+    decision_date = parse.parse_dates(table.get("decision_date"), "decision date")
+    table.reject_errors(decision_date, "decision_date")
+    exclusivity = parse.parse_flags(table.get("exclusivity"), "exclusivity", default=False)
+    table.reject_errors(exclusivity, "exclusivity")
+    allocation_key = parse.parse_decimals(table.get("allocation_key"), "allocation key")
+    table.reject_errors(allocation_key, "allocation_key")
+    text = {name: parse.parse_text(table.get(name)).values
+            for name in ("name", "legal_basis", "member_need", "target_group", "pricing",
+                         "decision_reference", "market_assessment")}
+    columns = {**text, "code": code, "classification": classification, "decision_date": decision_date.values,
+               "exclusivity": exclusivity.values, "allocation_key": allocation_key.values}
+    return _frame("services", columns, table.kept, table)
+
+
+def _suppliers(table: _Table) -> pd.DataFrame:
+    # A supplier row with a bad org. no. is left out but does not stop the run: the supplier
+    # then shows up as "missing from the supplier list", which R6 flags anyway.
+    orgnr = _register_orgnr(table, "orgnr", critical=False)
+    dates = {}
+    for name in ("contract_from", "contract_to"):
+        parsed = parse.parse_dates(table.get(name), name.replace("_", " "))
+        table.reject_errors(parsed, name)
+        dates[name] = parsed.values
+    columns = {"orgnr": orgnr, "name": parse.parse_text(table.get("name")).values,
+               "procurement_form": parse.parse_text(table.get("procurement_form")).values,
+               "procurement_reference": parse.parse_text(table.get("procurement_reference")).values, **dates}
+    return _frame("suppliers", columns, table.kept, table)
+
+
+def _history(table: _Table) -> pd.DataFrame:
+    year = parse.parse_integers(table.get("year"), "year")
+    table.reject_errors(year, "year")
+    table.reject_empty(year, "year", "year")
+    money = {}
+    for name in ("controlling_sek", "total_sek"):
+        parsed = parse.parse_amounts_ore(table.get(name), name.replace("_sek", " revenue (SEK)"))
+        table.reject_errors(parsed, name)
+        table.reject_empty(parsed, name, name.replace("_sek", " revenue"))
+        money[name.replace("_sek", "_ore")] = parsed.values
+    columns = {"year": year.values, **money, "source": parse.parse_text(table.get("source")).values}
+    return _frame("history", columns, table.kept, table)
+
+
+BUILDERS: dict[str, Callable[[_Table], pd.DataFrame]] = {
+    "ledger": _ledger, "purchases": _purchases, "members": _members, "counterparties": _counterparties,
+    "services": _services, "suppliers": _suppliers, "history": _history,
+}
+FIELDS = {"ledger": LEDGER_FIELDS, "purchases": PURCHASE_FIELDS, "members": MEMBER_FIELDS,
+          "counterparties": COUNTERPARTY_FIELDS, "services": SERVICE_FIELDS,
+          "suppliers": SUPPLIER_FIELDS, "history": HISTORY_FIELDS}
+_DATE_FIELDS = {"date", "member_from", "member_to", "decision_date", "contract_from", "contract_to"}
+_INT_FIELDS = {"account", "amount_ore", "year", "controlling_ore", "total_ore"}
+_BOOL_FIELDS = {"controlling", "exclusivity"}
+_OBJECT_FIELDS = {"allocation_key"}  # Decimal or None: a key is exact, like money
+
+
+def _frame(kind: str, columns: dict[str, np.ndarray], keep: np.ndarray, table: _Table | None) -> pd.DataFrame:
+    """The kept rows as a frame with the canonical columns and dtypes, then the source columns."""
+    data = {}
+    n = int(keep.sum())
+    for name in FIELDS[kind]:
+        values = columns.get(name)
+        if name in _DATE_FIELDS:
+            data[name] = pd.Series(values[keep] if values is not None else np.full(n, np.datetime64("NaT")),
+                                   dtype="datetime64[ns]")
+        elif name in _INT_FIELDS:
+            data[name] = pd.Series(values[keep] if values is not None else np.zeros(n), dtype="int64")
+        elif name in _BOOL_FIELDS:
+            data[name] = pd.Series(values[keep] if values is not None else np.zeros(n), dtype="bool")
+        elif name in _OBJECT_FIELDS:
+            data[name] = pd.Series(values[keep] if values is not None else [None] * n, dtype=object)
+        else:
+            data[name] = pd.Series(values[keep] if values is not None else np.full(n, ""), dtype="str")
+    source = _source(table) if table is not None else {
+        "source_file": [], "source_sheet": [], "source_row": np.zeros(0, np.int64), "source_id": []}
+    for name in SOURCE_COLUMNS:
+        values = source[name]
+        data[name] = pd.Series(np.asarray(values)[keep] if table is not None else values,
+                               dtype="int64" if name == "source_row" else "str")
+    return pd.DataFrame(data)
