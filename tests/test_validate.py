@@ -1,0 +1,240 @@
+"""The validate stage on tiny inputs built here: which checks fail, and on exactly which rows."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.model import Inputs
+from pipeline.settings import Settings
+from pipeline.validate import EXPECTATIONS_DIR, SUITE_KINDS, load_suite, validate_inputs
+
+MEMBER_A = "212000-0142"  # valid org. no. (Luhn)
+MEMBER_B = "212000-0118"
+SUPPLIER = "556811-9357"
+BAD_ORGNR = "556811-9358"  # check digit wrong
+
+
+def text(values: list) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+def ids(prefix: str, n: int) -> pd.Series:
+    return text([f"{prefix}:{row}" for row in range(2, 2 + n)])
+
+
+def ledger_2025() -> pd.DataFrame:
+    """Four lines: row 3 has account 99, row 4 is dated 2024, row 5 names an unknown service."""
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2025-01-02", "2025-01-02", "2024-12-31", "2025-02-01"]).astype("datetime64[us]"),
+        "voucher": text(["A1", "A1", "A2", "A2"]),
+        "account": [1930, 99, 1930, 3011],
+        "amount_ore": pd.Series([10_000, -10_000, 500, -400], dtype="int64"),  # A2 sums to +100 öre
+        "counterparty": text([None, MEMBER_A, None, "999999-9999"]),
+        "counterparty_note": text(["", "", "", ""]),
+        "service": text([None, "S1", None, "S9"]),
+        "source_id": ids("2025/ledger.xlsx:Huvudbok", 4),
+    })
+
+
+def faulty_inputs() -> Inputs:
+    members = pd.DataFrame({
+        "orgnr": text([MEMBER_A, MEMBER_B, MEMBER_B]),               # rows 3 and 4: same member twice
+        "type": text(["kommun", "", "region"]),                       # row 3: no type
+        "member_from": pd.to_datetime(["2020-01-01", "2021-06-01", "2019-01-01"]).astype("datetime64[us]"),
+        "member_to": pd.to_datetime([None, "2021-01-01", None]).astype("datetime64[us]"),  # row 3 ends first
+        "source_id": ids("members.xlsx:Medlemmar", 3),
+    })
+    counterparties = pd.DataFrame({
+        "orgnr": text(["556000-0001", "556000-0002"]),
+        "sector": text(["privat", "offentlig"]),
+        "controlled_by": text([None, SUPPLIER]),                      # row 3: not a member
+        "source_id": ids("counterparties.xlsx:Motparter", 2),
+    })
+    services = pd.DataFrame({
+        "code": text(["S1", "S2", "S2"]),                              # S2 coded twice: rows 3, 4
+        "classification": text([" Samverkan", "samverkan", ""]),       # row 4: no decision
+        "source_id": ids("services.xlsx:Tjanster", 3),
+    })
+    suppliers = pd.DataFrame({
+        "orgnr": text([SUPPLIER, BAD_ORGNR]),
+        "procurement_form": text(["Ramavtal", "handslag"]),            # row 3: unknown form
+        "source_id": ids("suppliers.xlsx:Leverantorer", 2),
+    })
+    history = pd.DataFrame({
+        "year": [2023, 2024],
+        "controlling_ore": pd.Series([90, 120], dtype="int64"),
+        "total_ore": pd.Series([100, 110], dtype="int64"),              # row 3: total below controlling
+        "source_id": ids("history.xlsx:Historik", 2),
+    })
+    return Inputs("example", 2025, {2025: ledger_2025()}, members, counterparties, services, suppliers,
+                  history, None)
+
+
+def clean_inputs() -> Inputs:
+    ledger = pd.DataFrame({
+        "date": pd.to_datetime(["2025-03-01", "2025-03-01"]).astype("datetime64[us]"),
+        "voucher": text(["V1", "V1"]),
+        "account": [1930, 3011],
+        "amount_ore": pd.Series([5_000, -5_000], dtype="int64"),
+        "counterparty": text([None, MEMBER_A]),
+        "counterparty_note": text([None, None]),
+        "service": text([None, "S1"]),
+        "source_id": ids("2025/ledger.xlsx:Huvudbok", 2),
+    })
+    inputs = faulty_inputs()
+    members = pd.DataFrame({"orgnr": text([MEMBER_A]), "type": text(["kommun"]),
+                            "member_from": pd.to_datetime(["2020-01-01"]).astype("datetime64[us]"),
+                            "member_to": pd.to_datetime([None]).astype("datetime64[us]"),
+                            "source_id": ids("members.xlsx:Medlemmar", 1)})
+    services = pd.DataFrame({"code": text(["S1"]), "classification": text(["samverkan"]),
+                             "source_id": ids("services.xlsx:Tjanster", 1)})
+    suppliers = inputs.suppliers.iloc[:1]
+    counterparties = inputs.counterparties.iloc[:1]
+    history = inputs.history.iloc[:1]
+    return Inputs("example", 2025, {2025: ledger}, members, counterparties, services, suppliers, history, None)
+
+
+@pytest.fixture(scope="module")
+def faulty_report(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("out")
+    return validate_inputs(faulty_inputs(), Settings(), out_dir), out_dir
+
+
+def failing(report, suite: str, check: str, column: str):
+    found = [r for r in report.results if (r.suite, r.check, r.column) == (suite, check, column)]
+    assert len(found) == 1, (suite, check, column)
+    return found[0]
+
+
+def test_importing_the_module_does_not_import_great_expectations():
+    code = "import sys, pipeline.validate; print('great_expectations' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "False"
+
+
+def test_every_suite_is_data_with_severity_and_description():
+    for kind in SUITE_KINDS:
+        suite = load_suite(kind)
+        assert suite["name"] == kind
+        assert all(e["meta"]["severity"] in ("critical", "warning") for e in suite["expectations"])
+
+
+def test_a_suite_without_severity_is_refused(tmp_path):
+    (tmp_path / "ledger.json").write_text(json.dumps(
+        {"name": "ledger", "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "date"},
+                                             "meta": {"description": "x"}}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="severity"):
+        load_suite("ledger", tmp_path)
+
+
+@pytest.mark.parametrize("suite, check, column, severity, failing_ids", [
+    ("ledger", "expect_column_values_to_be_between", "account", "critical", ["2025/ledger.xlsx:Huvudbok:3"]),
+    ("ledger", "expect_column_values_to_be_between", "date", "warning", ["2025/ledger.xlsx:Huvudbok:4"]),
+    ("ledger", "expect_column_values_to_be_in_set", "service", "warning", ["2025/ledger.xlsx:Huvudbok:5"]),
+    ("ledger", "expect_column_values_to_be_in_set", "counterparty", "warning", ["2025/ledger.xlsx:Huvudbok:5"]),
+    ("members", "expect_column_values_to_be_unique", "orgnr", "critical",
+     ["members.xlsx:Medlemmar:3", "members.xlsx:Medlemmar:4"]),
+    ("members", "expect_column_pair_values_a_to_be_greater_than_b", "member_to, member_from", "critical",
+     ["members.xlsx:Medlemmar:3"]),
+    ("members", "expect_column_values_to_not_be_null", "type", "warning", ["members.xlsx:Medlemmar:3"]),
+    ("counterparties", "expect_column_values_to_be_in_set", "controlled_by", "warning",
+     ["counterparties.xlsx:Motparter:3"]),
+    ("services", "expect_column_values_to_be_unique", "code", "critical",
+     ["services.xlsx:Tjanster:3", "services.xlsx:Tjanster:4"]),
+    ("services", "expect_column_values_to_not_be_null", "classification", "warning", ["services.xlsx:Tjanster:4"]),
+    ("suppliers", "expect_column_values_to_be_in_set", "orgnr_is_valid", "warning",
+     ["suppliers.xlsx:Leverantorer:3"]),
+    ("suppliers", "expect_column_values_to_be_in_set", "procurement_form", "warning",
+     ["suppliers.xlsx:Leverantorer:3"]),
+    ("history", "expect_column_pair_values_a_to_be_greater_than_b", "total_ore, controlling_ore", "critical",
+     ["history.xlsx:Historik:3"]),
+    ("journal", "unbalanced_vouchers", "voucher", "critical",
+     ["2025/ledger.xlsx:Huvudbok:4", "2025/ledger.xlsx:Huvudbok:5"]),
+])
+def test_failing_rows_are_named_by_their_source_id(faulty_report, suite, check, column, severity, failing_ids):
+    result = failing(faulty_report[0], suite, check, column)
+    assert not result.success
+    assert result.severity == severity
+    assert list(result.unexpected_ids) == failing_ids
+
+
+def test_only_the_faults_built_in_fail(faulty_report):
+    report = faulty_report[0]
+    failed = {(r.suite, r.column) for r in report.results if not r.success}
+    # 14 faults above; "Samverkan" with a blank in front is read as samverkan, so it passes.
+    assert len(failed) == 14
+    assert failing(report, "services", "expect_column_values_to_be_in_set", "classification").success
+    assert failing(report, "ledger", "expect_column_values_to_be_null", "counterparty_note").success
+    assert {(r.suite, r.check) for r in report.critical_failures} == {
+        ("ledger", "expect_column_values_to_be_between"), ("members", "expect_column_values_to_be_unique"),
+        ("members", "expect_column_pair_values_a_to_be_greater_than_b"), ("services", "expect_column_values_to_be_unique"),
+        ("history", "expect_column_pair_values_a_to_be_greater_than_b"), ("journal", "unbalanced_vouchers")}
+
+
+def test_counts_come_with_the_ids(faulty_report):
+    account = failing(faulty_report[0], "ledger", "expect_column_values_to_be_between", "account")
+    assert (account.element_count, account.unexpected_count) == (4, 1)
+    journal = failing(faulty_report[0], "journal", "unbalanced_vouchers", "voucher")
+    assert (journal.element_count, journal.unexpected_count) == (2, 1)  # vouchers A1, A2; A2 off
+
+
+def test_results_are_written_as_json_and_offline_html(faulty_report):
+    folder = faulty_report[1] / "validation"
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["success"] is False
+    assert summary["critical_failures"] == 6
+    gx_result = json.loads((folder / "ledger-2025.json").read_text(encoding="utf-8"))
+    account = [r for r in gx_result["results"] if r["expectation_config"]["kwargs"].get("column") == "account"
+               and r["expectation_config"]["type"] == "expect_column_values_to_be_between"][0]
+    assert account["result"]["unexpected_index_list"] == [{"account": 99, "source_id": "2025/ledger.xlsx:Huvudbok:3"}]
+    page = (folder / "members.html").read_text(encoding="utf-8")
+    assert "members.xlsx:Medlemmar:4" in page
+    for html_page in folder.glob("*.html"):
+        assert "http://" not in html_page.read_text(encoding="utf-8")
+        assert "https://" not in html_page.read_text(encoding="utf-8")
+
+
+def test_written_results_are_identical_across_runs(tmp_path):
+    validate_inputs(faulty_inputs(), Settings(), tmp_path / "one")
+    validate_inputs(faulty_inputs(), Settings(), tmp_path / "two")
+    one = sorted((tmp_path / "one" / "validation").iterdir())
+    assert [p.name for p in one] == sorted(p.name for p in (tmp_path / "two" / "validation").iterdir())
+    for path in one:
+        assert path.read_bytes() == (tmp_path / "two" / "validation" / path.name).read_bytes(), path.name
+        content = path.read_text(encoding="utf-8")
+        assert "run_time" not in content and "validation_time" not in content
+        assert str(Path.home()) not in content and "site-packages" not in content
+
+
+def test_clean_inputs_pass_with_the_network_unavailable(monkeypatch, tmp_path):
+    def refuse(*args, **kwargs):
+        raise OSError("network is unavailable in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    report = validate_inputs(clean_inputs(), Settings(), tmp_path)
+    assert report.critical_failures == ()
+    assert [r for r in report.results if not r.success] == []
+    assert (tmp_path / "validation" / "summary.json").exists()
+
+
+def test_a_missing_required_column_is_a_critical_failure():
+    inputs = clean_inputs()
+    inputs.ledgers[2025] = inputs.ledgers[2025].drop(columns=["voucher"])
+    report = validate_inputs(inputs, Settings())
+    exists = failing(report, "ledger", "expect_column_to_exist", "voucher")
+    assert not exists.success and exists.severity == "critical"
+    assert exists in report.critical_failures
+
+
+def test_suites_folder_holds_one_suite_per_input_kind():
+    assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == sorted(SUITE_KINDS)
