@@ -324,10 +324,14 @@ def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
     matrix = np.empty((len(body), width), dtype=object)
     if body:
         matrix[:, :] = [r[:width] for r in body]
-    # A fully blank row (every cell, not just the mapped ones) is not a data row.
+    # A fully blank row (every cell, not just the mapped ones) is not a data row. Each column
+    # is only looked at on rows still blank so far, so the cost is about one column's.
     blank = np.ones(len(body), dtype=bool)
     for column in range(width):
-        blank &= parse.blank_mask(matrix[:, column])
+        still_blank = np.flatnonzero(blank)
+        if not len(still_blank):
+            break
+        blank[still_blank] = parse.blank_mask(matrix[still_blank, column])
     matrix = matrix[~blank]
     numbers = numbers[~blank]
     cells = {name: matrix[:, index] for name, index in header.columns.items()}
@@ -346,15 +350,18 @@ def _totals_rows(table: _Table, identity: list[str], amount_fields: list[str]) -
     (or nothing at all), and some amount is there."""
     candidate = np.ones(len(table), dtype=bool)
     for name in identity:
-        if table.has(name):
-            texts = parse.parse_text(table.get(name)).values
+        rows = np.flatnonzero(candidate)
+        if table.has(name) and len(rows):
+            texts = parse.parse_text(table.get(name)[rows]).values
             words = pd.Series(texts, dtype=object).str.match(_TOTALS_WORD).to_numpy(dtype=bool)
-            candidate &= (texts == "") | words
-    has_amount = np.zeros(len(table), dtype=bool)
+            candidate[rows] = (texts == "") | words
+    rows = np.flatnonzero(candidate)
+    has_amount = np.zeros(len(rows), dtype=bool)
     for name in amount_fields:
         if table.has(name):
-            has_amount |= ~parse.blank_mask(table.get(name))
-    return candidate & has_amount
+            has_amount |= ~parse.blank_mask(table.get(name)[rows])
+    candidate[rows] = has_amount
+    return candidate
 
 
 def _amounts(table: _Table, label: str = "amount") -> np.ndarray:
