@@ -10,7 +10,7 @@ YEAR_OPT := $(if $(YEAR),--year $(YEAR),)
 export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: report check template test test-all bench example clean distclean
+.PHONY: report check template test test-fast test-all bench example clean distclean
 
 # The virtual environment is rebuilt only when the lock file or the project metadata change.
 $(VENV): requirements.lock pyproject.toml
@@ -30,8 +30,13 @@ template: $(VENV)
 test: $(VENV)
 	$(PY) -m pytest -q
 
+# The fast suite: everything but the end-to-end runs of the real CLI.
+test-fast: $(VENV)
+	$(PY) -m pytest -q -m "not slow"
+
+# The property tests with many more examples.
 test-all: $(VENV)
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q --runslow
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q
 
 bench: $(VENV)
 	$(PY) -m tools.bench

@@ -8,7 +8,7 @@ never silently ignored. The result is one frozen object passed explicitly to eac
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -158,18 +158,10 @@ def _build(cls: type, section: str, values: dict[str, Any], source: str) -> Any:
             if not isinstance(value, str):
                 raise SettingsError(f"{where} must be text, not {type(value).__name__}")
             kwargs[name] = _choice(section, name, value, source) if (section, name) in _CHOICES else value
-    return cls(**kwargs) if not kwargs else _replace_obj(defaults, kwargs)
-
-
-def _replace_obj(obj: Any, kwargs: dict[str, Any]) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **kwargs)
+    return replace(defaults, **kwargs)
 
 
 def _replace(settings: Settings, section: str, **kwargs: Any) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, **{section: replace(getattr(settings, section), **kwargs)})
 
 
