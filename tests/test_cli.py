@@ -1,0 +1,121 @@
+"""End to end through the real CLI: tiny input folders in tmp_path, real Excel files in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.workbooks import LEDGER_HEADER, small_ledger, write_folder, write_sheet
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "GX_ANALYTICS_ENABLED": "False"},
+                          timeout=600)
+
+
+def test_report_writes_every_output_with_the_hand_computed_share(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny")
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "tiny" / "2025"
+    names = {p.name for p in out.iterdir()}
+    assert {"LOS-utvardering-2025.pdf", "LOS-underlag-2025.xlsx", "results.json", "manifest.json",
+            "validation"} <= names
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    # 900 of 1000 each year: window 2700 / 3000 = 0.9; headroom 2700 / 0.8 - 3000 = 375 SEK.
+    assert results["teckal"]["window_share"].startswith("0.900000")
+    assert results["teckal"]["met"] is True
+    assert results["teckal"]["headroom_sek"] == "375.00"
+    assert [y["source"] for y in results["teckal"]["years"]] == ["ledger"] * 3
+    assert results["rows"]["ledger_read"] == 6 and results["rows"]["ledger_rejected"] == 0
+
+
+def test_two_runs_give_byte_identical_outputs(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny")
+    hashes = []
+    for run in ("a", "b"):
+        assert run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / run), "--quiet").returncode == 0
+        manifest = json.loads((tmp_path / run / "tiny" / "2025" / "manifest.json").read_text(encoding="utf-8"))
+        hashes.append({o["path"]: o["sha256"] for o in manifest["outputs"]})
+    assert hashes[0] == hashes[1]
+    assert len(hashes[0]) >= 4
+
+
+def test_missing_members_file_names_the_file(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny")
+    (folder / "members.xlsx").unlink()
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "members.xlsx" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_column_names_file_sheet_and_column(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny")
+    header = [h for h in LEDGER_HEADER if h != "Konto"]
+    rows = [[c for i, c in enumerate(r) if i != 2] for r in small_ledger(2025)]
+    write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", header, rows)
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "2025/ledger-2025.xlsx" in result.stderr and "Huvudbok" in result.stderr
+    assert "Konto" in result.stderr or "account" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unbalanced_voucher_stops_the_run_and_names_its_rows(tmp_path: Path):
+    rows = small_ledger(2025)
+    rows[1][3] = -899  # voucher A 1 now sums to +1 SEK
+    folder = write_folder(tmp_path / "tiny", ledgers={2025: rows})
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "ledger-2025.xlsx" in result.stderr and "row 2" in result.stderr and "row 3" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "tiny" / "2025").exists()
+    assert (tmp_path / "out" / "tiny" / "2025.failed" / "validation").is_dir()
+
+
+def test_text_in_the_amount_column_names_file_sheet_row(tmp_path: Path):
+    rows = small_ledger(2025)
+    rows[2][3] = "nittio kronor"
+    folder = write_folder(tmp_path / "tiny", ledgers={2025: rows})
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "2025/ledger-2025.xlsx, sheet Huvudbok, row 4" in result.stderr
+    assert "nittio kronor" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_failed_run_leaves_the_previous_outputs_untouched(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny")
+    out = tmp_path / "out"
+    assert run_cli("report", "--inputs", str(folder), "--outputs", str(out), "--quiet").returncode == 0
+    before = {p.name: p.read_bytes() for p in (out / "tiny" / "2025").iterdir() if p.is_file()}
+    rows = small_ledger(2025)
+    rows[2][3] = "x"
+    write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", LEDGER_HEADER, rows)
+    assert run_cli("report", "--inputs", str(folder), "--outputs", str(out)).returncode == 1
+    after = {p.name: p.read_bytes() for p in (out / "tiny" / "2025").iterdir() if p.is_file()}
+    assert before == after
+
+
+def test_usage_errors_exit_2(tmp_path: Path):
+    assert run_cli("report", "--inputs", str(tmp_path / "nowhere")).returncode == 2
+    folder = write_folder(tmp_path / "tiny")
+    result = run_cli("report", "--inputs", str(folder), "--year", "2019")
+    assert result.returncode == 2 and "2019" in result.stderr
+    assert run_cli("report", "--bogus").returncode == 2
+
+
+def test_help_is_fast_and_does_not_import_great_expectations():
+    result = subprocess.run([sys.executable, "-c", "import sys; from pipeline.cli import main; "
+                             "main(['--help']) if False else None; import pipeline.run; "
+                             "print('great_expectations' in sys.modules)"],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
