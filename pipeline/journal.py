@@ -121,7 +121,8 @@ def unbalanced_vouchers(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
     table = _lines(ledger[hit])
     table.insert(0, "year", year)
     table["voucher_sum_ore"] = off.reindex(codes[hit]).to_numpy(dtype=np.int64)
-    return table.sort_values(["voucher", "source_id"], kind="stable").reset_index(drop=True)
+    # Stable: within a voucher, lines stay in the order they were read.
+    return table.sort_values("voucher", kind="stable").reset_index(drop=True)
 
 
 def duplicate_lines(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +133,7 @@ def duplicate_lines(ledger: pd.DataFrame) -> pd.DataFrame:
     # Group number: lines of one group share it, so the auditor sees which lines pair up.
     group = ledger.loc[repeated, key].groupby(key, dropna=False, sort=True).ngroup().to_numpy()
     table.insert(0, "duplicate_group", group + 1)
-    return table.sort_values(["duplicate_group", "source_id"], kind="stable").reset_index(drop=True)
+    return table.sort_values("duplicate_group", kind="stable").reset_index(drop=True)
 
 
 def voucher_gaps(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -140,70 +141,75 @@ def voucher_gaps(ledger: pd.DataFrame) -> pd.DataFrame:
 
     A "gap" row is one run of missing numbers, shown with the voucher just before it (its first
     line's source). A "reused" row is a line of a voucher number that occurs on more than one
-    date. Vouchers with no number (only letters) are not part of a series.
+    date ("B 4" and "B4" are the same number). Vouchers without a number are not in a series.
     """
-    columns = ["finding", "series", "first_number", "last_number", "missing_count",
-               "voucher", "date", "source_id"]
     codes, uniques = pd.factorize(ledger["voucher"])
-    # Parse only the distinct voucher texts: there are far fewer than lines.
+    # Parse the distinct voucher texts, not the lines: there are far fewer of them.
     parts = pd.Series(uniques, dtype="str").str.extract(r"^\s*([^\d\s]*)[\s\-:]*0*(\d+)\s*$")
-    series_of_code = parts[0].fillna("").str.upper().to_numpy()
-    number_of_code = pd.to_numeric(parts[1], errors="coerce").to_numpy()
-    numbered = (codes >= 0) & ~np.isnan(number_of_code[np.maximum(codes, 0)])
-    lines = pd.DataFrame({
-        "series": series_of_code[codes[numbered]],
-        "number": number_of_code[codes[numbered]].astype(np.int64),
-        "voucher": ledger["voucher"].to_numpy()[numbered],
-        "date": ledger["date"].to_numpy()[numbered],
-        "source_id": ledger["source_id"].to_numpy()[numbered],
-    })
-    findings = [_gaps(lines), _reused_numbers(lines)]
-    table = pd.concat([f for f in findings if len(f)], ignore_index=True) if any(len(f) for f in findings) else None
-    if table is None:
-        return pd.DataFrame({c: pd.Series(dtype=_GAP_DTYPES[c]) for c in columns})
-    return table[columns].astype({c: _GAP_DTYPES[c] for c in columns}).reset_index(drop=True)
+    numbered = parts[1].notna().to_numpy()
+    series = parts[0].fillna("").str.upper().to_numpy()
+    number = pd.to_numeric(parts[1], errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
+    # One id per (series, number), so differently spelled vouchers of one number count as one.
+    number_id = np.full(len(uniques), -1, dtype=np.int64)
+    if numbered.any():
+        series_code = pd.factorize(series[numbered])[0].astype(np.int64)
+        combined = series_code * (int(number[numbered].max()) + 1) + number[numbered]
+        number_id[numbered] = pd.factorize(combined)[0]
+    _, first_line = np.unique(codes, return_index=True)
+    first_line = first_line[codes[first_line] >= 0]  # each voucher's first line, in code order
+    vouchers = pd.DataFrame({
+        "series": series, "number": number, "number_id": number_id,
+        "voucher": ledger["voucher"].to_numpy()[first_line],
+        "date": ledger["date"].to_numpy()[first_line],
+        "source_id": ledger["source_id"].to_numpy()[first_line],
+    })[numbered]
+    line_number_id = np.where(codes >= 0, number_id[np.maximum(codes, 0)], -1)
+    findings = [_gaps(vouchers), _reused_numbers(ledger, line_number_id, codes, series, number)]
+    return pd.concat([f.astype(_GAP_DTYPES) for f in findings], ignore_index=True).astype(_GAP_DTYPES)
 
 
 _GAP_DTYPES = {"finding": "str", "series": "str", "first_number": "int64", "last_number": "int64",
                "missing_count": "int64", "voucher": "str", "date": "datetime64[ns]", "source_id": "str"}
 
 
-def _gaps(lines: pd.DataFrame) -> pd.DataFrame:
-    # First line of each voucher (by source order) stands for the voucher before a gap.
-    first_line = lines.sort_values(["series", "number", "source_id"], kind="stable").drop_duplicates(
-        ["series", "number"])
-    nxt = first_line.groupby("series", sort=False)["number"].shift(-1)
-    gap_after = (nxt - first_line["number"]) > 1
-    before = first_line[gap_after.to_numpy()]
-    following = nxt[gap_after].to_numpy(dtype=np.int64)
+def _gaps(vouchers: pd.DataFrame) -> pd.DataFrame:
+    # Codes follow first appearance, so a stable sort keeps the first-read voucher of a number.
+    ordered = vouchers.sort_values(["series", "number"], kind="stable").drop_duplicates("number_id")
+    following = ordered.groupby("series", sort=False)["number"].shift(-1)
+    gap_after = ((following - ordered["number"]) > 1).to_numpy()
+    before = ordered[gap_after]
+    nxt = following[gap_after].to_numpy(dtype=np.int64)
+    current = before["number"].to_numpy(dtype=np.int64)
     return pd.DataFrame({
         "finding": "gap",
         "series": before["series"].to_numpy(),
-        "first_number": before["number"].to_numpy() + 1,
-        "last_number": following - 1,
-        "missing_count": following - before["number"].to_numpy() - 1,
+        "first_number": current + 1,
+        "last_number": nxt - 1,
+        "missing_count": nxt - current - 1,
         "voucher": before["voucher"].to_numpy(),
         "date": before["date"].to_numpy(),
         "source_id": before["source_id"].to_numpy(),
-    })
+    }, columns=list(_GAP_DTYPES))
 
 
-def _reused_numbers(lines: pd.DataFrame) -> pd.DataFrame:
-    dates_per_number = lines.drop_duplicates(["series", "number", "date"]).groupby(
-        ["series", "number"]).size()
-    reused = dates_per_number[dates_per_number > 1].index
-    hit = pd.MultiIndex.from_arrays([lines["series"], lines["number"]]).isin(reused)
-    rows = lines[hit].sort_values(["series", "number", "source_id"], kind="stable")
-    return pd.DataFrame({
+def _reused_numbers(ledger: pd.DataFrame, line_number_id: np.ndarray, codes: np.ndarray,
+                    series: np.ndarray, number: np.ndarray) -> pd.DataFrame:
+    pairs = pd.DataFrame({"number_id": line_number_id, "date": ledger["date"].to_numpy()})
+    pairs = pairs[line_number_id >= 0].drop_duplicates()
+    dates_per_number = np.bincount(pairs["number_id"].to_numpy(), minlength=int(line_number_id.max(initial=-1)) + 1)
+    hit = np.isin(line_number_id, np.flatnonzero(dates_per_number > 1))
+    code = codes[hit]
+    rows = pd.DataFrame({
         "finding": "reused",
-        "series": rows["series"].to_numpy(),
-        "first_number": rows["number"].to_numpy(),
-        "last_number": rows["number"].to_numpy(),
-        "missing_count": np.zeros(len(rows), dtype=np.int64),
-        "voucher": rows["voucher"].to_numpy(),
-        "date": rows["date"].to_numpy(),
-        "source_id": rows["source_id"].to_numpy(),
-    })
+        "series": series[code],
+        "first_number": number[code],
+        "last_number": number[code],
+        "missing_count": np.zeros(len(code), dtype=np.int64),
+        "voucher": ledger["voucher"].to_numpy()[hit],
+        "date": ledger["date"].to_numpy()[hit],
+        "source_id": ledger["source_id"].to_numpy()[hit],
+    }, columns=list(_GAP_DTYPES))
+    return rows.sort_values(["series", "first_number"], kind="stable")
 
 
 def outside_fiscal_year(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
