@@ -91,3 +91,7 @@ class Inputs:
     rejected: list[Rejected] = field(default_factory=list)
     totals: list[FileTotals] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # manifest entries: path, sha256, bytes, rows
+
+# Sheets with instructions for the user in the input templates (pipeline.template); they hold
+# no data, so the read stage skips them.
+INSTRUCTION_SHEETS = {"sv": "Instruktioner", "en": "Instructions"}
