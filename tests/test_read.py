@@ -202,6 +202,7 @@ def test_registers(tmp_path):
         ["Orgnr", "Namn", "Sektor", "Kontrolleras av"],
         ["556000-0002", "Kommunbolag AB", "offentlig", "212000-1355"],  # check digit should be 1
         ["5560360793", "Bolag AB", "Privat", ""],
+        ["556036-0793", "Bolag AB", "privat", "Kommunen"],  # controlled by a name, not an org. no.
     ]})
     write_workbook(folder / "history.xlsx", {"Historik": [
         ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"],
@@ -213,13 +214,15 @@ def test_registers(tmp_path):
     assert members["controlling"].tolist() == [True, False]  # empty means ja
     assert members["member_to"].isna().tolist() == [True, False]
     assert members["member_from"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2024-07-01")]
-    assert inputs.services["classification"].tolist() == ["cost_sharing", "sales"]
+    assert inputs.services["classification"].tolist() == ["samverkan", "Säljverksamhet"]  # as written
     assert str(inputs.services["allocation_key"].iloc[0]) == "0.25"
     assert inputs.counterparties[["orgnr", "sector", "controlled_by"]].values.tolist() == [
-        ["556036-0793", "private", ""]]
-    [bad] = inputs.rejected
-    assert (bad.file, bad.row, bad.column, bad.critical) == ("counterparties.xlsx", 2, "Orgnr", True)
-    assert bad.reason == "org. no. '556000-0002' is not one valid Swedish org. no. (invalid)"
+        ["556036-0793", "Privat", ""]]
+    bad_orgnr, bad_controller = inputs.rejected
+    assert (bad_orgnr.file, bad_orgnr.row, bad_orgnr.column, bad_orgnr.critical) == ("counterparties.xlsx", 2, "Orgnr", True)
+    assert bad_orgnr.reason == "org. no. '556000-0002' is not one valid Swedish org. no. (invalid)"
+    assert (bad_controller.row, bad_controller.column) == (4, "Kontrolleras av")
+    assert bad_controller.reason == "controlled by 'Kommunen' is not one valid Swedish org. no. (invalid)"
     assert inputs.history[["year", "controlling_ore", "total_ore"]].values.tolist() == [[2023, 90000050, 100000000]]
 
 
@@ -231,14 +234,15 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
         ["2025-01-02", "A2", 1930, "5"],
     ]}))
     with pytest.raises(InputError) as caught:
-        read_inputs(folder, 2025, Settings())
+        read_inputs(folder, 2025, Settings(), stop_on_critical=True)
     problems = caught.value.problems
     assert [(p.row, p.column) for p in problems] == [(2, "Belopp"), (3, "Datum")]
     assert problems[0].message == "amount '12,3x' is not a number"
     assert problems[1].message == ("date '2025-13-01' is not a date; voucher is empty; "
                                    "account 'kassa' is not an account number; "
                                    "amount '1,234' has more than two decimals (money must be exact)")
-    inputs = read_inputs(folder, 2025, Settings(), stop_on_critical=False)
+    inputs = read_inputs(folder, 2025, Settings())
+    assert sum(r.critical for r in inputs.rejected) == 2
     [totals] = [t for t in inputs.totals if t.kind == "ledger"]
     assert (totals.rows_read, totals.rows_used, totals.rows_rejected) == (3, 1, 2)
     assert totals.rows_read == totals.rows_used + totals.rows_rejected
