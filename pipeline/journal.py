@@ -144,11 +144,17 @@ def voucher_gaps(ledger: pd.DataFrame) -> pd.DataFrame:
     date ("B 4" and "B4" are the same number). Vouchers without a number are not in a series.
     """
     codes, uniques = pd.factorize(ledger["voucher"])
-    # Parse the distinct voucher texts, not the lines: there are far fewer of them.
-    parts = pd.Series(uniques, dtype="str").str.extract(r"^\s*([^\d\s]*)[\s\-:]*0*(\d+)\s*$")
-    numbered = parts[1].notna().to_numpy()
-    series = parts[0].fillna("").str.upper().to_numpy()
-    number = pd.to_numeric(parts[1], errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
+    # Split the distinct voucher texts, not the lines: there are far fewer of them. Plain string
+    # stripping, not a regex per voucher: "A 0123" -> series "A", number 123.
+    text = pd.Series(uniques, dtype="str").str.strip()
+    prefix = text.str.rstrip("0123456789")
+    prefix_chars = "".join(sorted(set("".join(prefix.tolist())) - set("0123456789")))
+    digits = text.str.lstrip(prefix_chars) if prefix_chars else text
+    numbered = (digits.str.len() > 0) & digits.str.isdigit()
+    numbered = numbered.to_numpy(dtype=bool)
+    series = prefix.str.strip(" -:").str.upper().to_numpy()
+    number = np.full(len(uniques), -1, dtype=np.int64)
+    number[numbered] = digits[numbered].astype("int64").to_numpy()
     # One id per (series, number), so differently spelled vouchers of one number count as one.
     number_id = np.full(len(uniques), -1, dtype=np.int64)
     if numbered.any():
