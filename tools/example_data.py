@@ -1109,18 +1109,20 @@ costs = [[4000, 7999]]
 vat = [[2600, 2699]]
 
 [thresholds]
+# Tal skrivs som text för att läsas exakt som decimaltal ("0.80", inte 0.8) /
+# Numbers are written as text so they are read as exact decimals ("0.80", not 0.8).
 # Teckal: andel kontrollerande verksamhet måste överstiga detta / Teckal: controlling share must exceed this
-teckal = 0.80
+teckal = "0.80"
 # Andel intäkter från privata motparter ska understiga detta / Revenue share from private counterparties must stay below this
-open_market = 0.20
+open_market = "0.20"
 # Inom så här mycket över tröskeln flaggas för granskning / Within this much above the threshold is flagged for review
-review_band = 0.01
+review_band = "0.01"
 # Direktupphandlingsgräns i kronor / Direct-award limit in SEK
-direct_award_limit_sek = 700000
+direct_award_limit_sek = "700000"
 # En leverantörs andel av inköpen som flaggas (inlåsning) / One supplier's share of spend that is flagged (lock-in)
-supplier_concentration = 0.25
+supplier_concentration = "0.25"
 # Omsättningsgräns för transparenslagen i euro / Turnover screen of the transparency act, in EUR
-transparency_eur = 40000000
+transparency_eur = "40000000"
 
 [rules]
 # Bidrag: include (i nämnaren) eller exclude (utanför) / Grants: include (in the denominator) or exclude (left out)
@@ -1128,7 +1130,7 @@ grants = "include"
 # Fördelningsnyckel för gemensamma kostnader: revenue, direct_cost eller table / Allocation key for shared costs: revenue, direct_cost or table
 allocation_key = "revenue"
 # Växelkurs SEK per EUR för transparensgränsen / Exchange rate SEK per EUR for the transparency screen
-eur_sek = 11.50
+eur_sek = "11.50"
 
 [rules.allocation_key_by_year]
 # Nyckel per år där den ändrats, t.ex. 2024 = "direct_cost" / Key per year where it changed, e.g. 2024 = "direct_cost"
