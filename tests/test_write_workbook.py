@@ -1,0 +1,287 @@
+"""The audit workbook as an auditor opens it: each test writes a tiny workbook and reads it back
+with openpyxl, the way a different program would, and checks the cells by value and type."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline.compute import SHEET_LINES, SHEET_SERVICES, SHEET_TECKAL
+from pipeline.write_workbook import (
+    EXCEL_MAX_DATA_ROWS, SHEET_COLUMNS, SHEET_SUMMARY, column_descriptions, plan_sheets, visible_text,
+    write_workbook,
+)
+
+
+def tiny_figures() -> dict:
+    # Three window years: 2023 from history, 2024 and 2025 from the ledger.
+    # Window: controlling 900 000.00 + 1 150 000.00 + 1 150 000.01 = 3 200 000.01,
+    # total 1 000 000.00 + 1 260 000.00 + 1 260 000.00 = 3 520 000.00; share 0.9090909119...
+    return {
+        "organisation": "Samverkansförbundet",
+        "organisation_orgnr": "222000-0000",
+        "year": 2025,
+        "teckal": {
+            "threshold": "0.80",
+            "years": [
+                {"year": 2023, "controlling_sek": "900000.00", "total_sek": "1000000.00",
+                 "share": "0.9000000000", "source": "history"},
+                {"year": 2024, "controlling_sek": "1150000.00", "total_sek": "1260000.00",
+                 "share": "0.9126984127", "source": "ledger"},
+                {"year": 2025, "controlling_sek": "1150000.01", "total_sek": "1260000.00",
+                 "share": "0.9126984206", "source": "ledger"},
+            ],
+            "years_count": 3,
+            "window_controlling_sek": "3200000.01",
+            "window_total_sek": "3520000.00",
+            "window_share": "0.9090909119",
+            "met": True,
+            "review": False,
+            # 3 200 000.01 / 0.80 - 3 520 000.00 = 480 000.0125 -> floor to öre
+            "headroom_sek": "480000.01",
+        },
+        "activities": {"cost_sharing": {"revenue_sek": "1150000.01", "full_cost_sek": "690082.65",
+                                        "coverage": "1.6664670674"},
+                       "sales": {"revenue_sek": "60000.00", "full_cost_sek": "99917.35", "coverage": None}},
+        "open_market": {"share": "0.0476190476", "threshold": "0.20", "met": True},
+        "suppliers": {"source": "ledger", "spend_sek": "790000.00", "count": 2, "flagged": 1},
+        "flags": [{"id": "sales_below_full_cost"}, {"id": "revenue_without_service"}],
+        "rows": {"ledger_read": 3, "ledger_used": 3, "ledger_rejected": 0},
+    }
+
+
+def tiny_tables() -> dict[str, pd.DataFrame]:
+    teckal = pd.DataFrame({
+        "year": [2023, 2024, 2025, "window"],
+        "source": ["history", "ledger", "ledger", ""],
+        "controlling_ore": [90_000_000, 115_000_000, 115_000_001, 320_000_001],
+        "total_ore": [100_000_000, 126_000_000, 126_000_000, 352_000_000],
+        "share": ["0.9000000000", "0.9126984127", "0.9126984206", "0.9090909119"],
+    })
+    # The 2025 revenue lines: 1 150 000.01 + 50 000.00 + 59 999.99 = 1 260 000.00 kr.
+    lines = pd.DataFrame({
+        "date": pd.to_datetime(["2025-01-31", "2025-06-30", "2025-12-31"]).astype("datetime64[us]"),
+        "voucher": ["A 1", "A 2", "B 7"],
+        "account": pd.Series([3011, 3011, 3012], dtype="int64"),
+        "revenue_ore": pd.Series([115_000_001, 5_000_000, 5_999_999], dtype="int64"),
+        "category": pd.Series(["controlling", "other_public", "private"], dtype="str"),
+        "service_known": [True, True, False],
+        "source_id": pd.Series(["2025/ledger.xlsx:Huvudbok:2", "2025/ledger.xlsx:Huvudbok:3",
+                                "2025/ledger.xlsx:Huvudbok:4"], dtype="str"),
+    })
+    services = pd.DataFrame({"code": pd.Series(["T01"], dtype="str"), "revenue_ore": [115_000_001]})
+    return {SHEET_TECKAL: teckal, SHEET_SERVICES: services, SHEET_LINES: lines}
+
+
+def summary_by_key(workbook: openpyxl.Workbook) -> dict[str, tuple]:
+    sheet = workbook[SHEET_SUMMARY]
+    return {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def header_and_rows(workbook: openpyxl.Workbook, name: str) -> tuple[list, list[tuple]]:
+    rows = list(workbook[name].iter_rows(values_only=True))
+    return list(rows[0]), rows[1:]
+
+
+def exact(number: float) -> Decimal:
+    """The decimal a cell's number was written as (repr gives the shortest round-trip form)."""
+    return Decimal(repr(number))
+
+
+@pytest.fixture()
+def written(tmp_path: Path) -> openpyxl.Workbook:
+    path = tmp_path / "LOS-underlag-2025.xlsx"
+    write_workbook(path, tiny_figures(), tiny_tables())
+    return openpyxl.load_workbook(path)
+
+
+def test_sheets_come_in_order_summary_columns_then_tables(written):
+    assert written.sheetnames == [SHEET_SUMMARY, SHEET_COLUMNS, SHEET_TECKAL, SHEET_SERVICES, SHEET_LINES]
+
+
+def test_summary_holds_window_share_and_each_year_exactly_as_in_figures(written):
+    summary = summary_by_key(written)
+    figures = tiny_figures()
+    label, value, sheet = summary["teckal.window_share"]
+    assert exact(value) == Decimal("0.9090909119")
+    assert sheet == SHEET_TECKAL
+    for i, year in enumerate(figures["teckal"]["years"]):
+        for field in ("controlling_sek", "total_sek", "share"):
+            _, value, sheet = summary[f"teckal.years.{i}.{field}"]
+            assert exact(value) == Decimal(year[field]), (year["year"], field)
+            assert sheet == SHEET_TECKAL
+        assert summary[f"teckal.years.{i}.source"][1] == year["source"]
+    assert exact(summary["teckal.headroom_sek"][1]) == Decimal("480000.01")
+    assert summary["teckal.met"][1] == "ja"
+    assert summary["teckal.review"][1] == "nej"
+    # A figure that is None is shown as "no share", never as 0 %.
+    assert summary["activities.sales.coverage"][1] == "ingen andel (total 0)"
+    assert summary["flags"][1:] == (2, "–")  # Flaggor table not written in this tiny run
+    assert summary["rows.ledger_read"][1] == 3
+    assert summary["organisation"][1] == "Samverkansförbundet"
+
+
+def test_summary_sheet_cells_link_to_the_sheet_of_the_rows(written):
+    sheet = written[SHEET_SUMMARY]
+    keys = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    cell = sheet.cell(row=keys.index("teckal.window_share") + 2, column=4)
+    assert cell.hyperlink.location == f"'{SHEET_TECKAL}'!A1"
+
+
+def test_money_column_is_kronor_and_its_total_equals_the_figure(written):
+    header, rows = header_and_rows(written, SHEET_LINES)
+    assert "revenue_ore" not in header
+    col = header.index("revenue_sek")
+    values = [row[col] for row in rows]
+    # 1 150 000.01 + 50 000.00 + 59 999.99 = 1 260 000.00, the 2025 total in figures.
+    assert values == [1150000.01, 50000.0, 59999.99]
+    assert sum(exact(v) for v in values) == Decimal(tiny_figures()["teckal"]["years"][2]["total_sek"])
+    cell = written[SHEET_LINES].cell(row=2, column=col + 1)
+    assert cell.number_format == "#,##0.00"
+    assert cell.data_type == "n"
+
+
+def test_dates_bools_shares_and_integers_are_typed(written):
+    header, rows = header_and_rows(written, SHEET_LINES)
+    assert [row[header.index("date")] for row in rows] == [datetime(2025, 1, 31), datetime(2025, 6, 30),
+                                                           datetime(2025, 12, 31)]
+    assert written[SHEET_LINES].cell(row=2, column=header.index("date") + 1).number_format == "yyyy-mm-dd"
+    assert [row[header.index("service_known")] for row in rows] == ["ja", "ja", "nej"]
+    assert [row[header.index("account")] for row in rows] == [3011, 3011, 3012]
+    teckal_header, teckal_rows = header_and_rows(written, SHEET_TECKAL)
+    shares = [row[teckal_header.index("share")] for row in teckal_rows]
+    assert [exact(s) for s in shares] == [Decimal("0.9"), Decimal("0.9126984127"), Decimal("0.9126984206"),
+                                          Decimal("0.9090909119")]
+    assert written[SHEET_TECKAL].cell(row=2, column=teckal_header.index("share") + 1).number_format == "0.0000%"
+    assert [row[0] for row in teckal_rows] == [2023, 2024, 2025, "window"]
+
+
+def test_header_is_bold_frozen_and_filtered(written):
+    sheet = written[SHEET_LINES]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:G4"
+    assert sheet.cell(row=1, column=1).font.b is True
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFG"]
+    assert all(8 <= w <= 61 for w in widths)
+
+
+def test_english_writes_yes_no_and_english_descriptions(tmp_path):
+    path = tmp_path / "en.xlsx"
+    write_workbook(path, tiny_figures(), tiny_tables(), language="en")
+    book = openpyxl.load_workbook(path)
+    assert summary_by_key(book)["teckal.met"][1] == "yes"
+    header, rows = header_and_rows(book, SHEET_LINES)
+    assert [row[header.index("service_known")] for row in rows] == ["yes", "yes", "no"]
+    columns = {row[0]: row[1:] for row in book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
+    english, swedish, sheets = columns["revenue_sek"]
+    assert english == column_descriptions()["revenue_sek"]["en"]
+    assert swedish == column_descriptions()["revenue_sek"]["sv"]
+    assert sheets == f"{SHEET_SERVICES}, {SHEET_LINES}"
+
+
+def test_column_sheet_explains_every_column_in_swedish(written):
+    columns = {row[0]: row[1:] for row in written[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
+    assert set(columns) == {"year", "source", "controlling_sek", "total_sek", "share", "code", "revenue_sek",
+                            "date", "voucher", "account", "category", "service_known", "source_id"}
+    assert all(description for description, _ in columns.values())
+    assert columns["controlling_sek"][1] == SHEET_TECKAL
+
+
+def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path):
+    # 7 rows at 3 rows per sheet: "Huvudbok klassificerad" 1-3, "(2)" 4-6, "(3)" row 7.
+    lines = pd.DataFrame({"voucher": pd.Series([f"A {n}" for n in range(1, 8)], dtype="str"),
+                          "amount_ore": pd.Series(range(100, 800, 100), dtype="int64")})
+    path = tmp_path / "split.xlsx"
+    write_workbook(path, {"year": 2025}, {SHEET_LINES: lines}, max_rows_per_sheet=3)
+    book = openpyxl.load_workbook(path)
+    parts = [SHEET_LINES, f"{SHEET_LINES} (2)", f"{SHEET_LINES} (3)"]
+    assert book.sheetnames == [SHEET_SUMMARY, SHEET_COLUMNS, *parts]
+    seen = []
+    for name, expected_rows in zip(parts, (3, 3, 1)):
+        header, rows = header_and_rows(book, name)
+        assert header == ["voucher", "amount_sek"]
+        assert len(rows) == expected_rows
+        seen.extend(rows)
+    assert seen == [(f"A {n}", float(n)) for n in range(1, 8)]
+
+
+def test_sheet_names_are_valid_unique_and_short():
+    layout = plan_sheets({"Intäkter/motpart [2025]": 1, "A" * 40: 5, "a" * 40: 0, "Sammanfattning": 2},
+                         max_rows_per_sheet=2)
+    names = [sheet for parts in layout.values() for sheet, _, _ in parts]
+    assert names[0] == "Intäkter_motpart _2025_"
+    assert names[1:4] == ["A" * 31, "A" * 27 + " (2)", "A" * 27 + " (3)"]
+    assert layout["A" * 40][2] == ("A" * 27 + " (3)", 4, 5)
+    # Excel compares sheet names without case: the lower-case twin gets the next number.
+    assert layout["a" * 40] == [("a" * 27 + " (4)", 0, 0)]
+    assert layout["Sammanfattning"][0][0] == "Sammanfattning (2)"
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert len({n.lower() for n in names}) == len(names)
+    assert plan_sheets({"x": EXCEL_MAX_DATA_ROWS + 1})["x"] == [("x", 0, EXCEL_MAX_DATA_ROWS),
+                                                                ("x (2)", EXCEL_MAX_DATA_ROWS, EXCEL_MAX_DATA_ROWS + 1)]
+
+
+def test_two_writes_give_identical_bytes_with_the_year_end_as_creation_date(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
+    write_workbook(first, tiny_figures(), tiny_tables())
+    write_workbook(second, tiny_figures(), tiny_tables())
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(second.read_bytes()).hexdigest()
+    with zipfile.ZipFile(first) as archive:
+        core = archive.read("docProps/core.xml").decode()
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 31, 0, 0, 0)}
+    assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-12-31T00:00:00Z</dcterms:created>" in core
+
+
+def test_source_date_epoch_sets_the_creation_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00:00 UTC
+    path = tmp_path / "epoch.xlsx"
+    write_workbook(path, tiny_figures(), tiny_tables())
+    with zipfile.ZipFile(path) as archive:
+        assert "2026-01-01T00:00:00Z" in archive.read("docProps/core.xml").decode()
+
+
+FORMULA_LIKE = ["=SUM(A1:A2)", "+46 8 123", "-1", "@HYPERLINK(\"x\")", "\tindrag", "=1+1\n=2",
+                "<r>fetstil</r>", "  spaces  ", "'quoted", "=cmd|' /C calc'!A0"]
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    table = pd.DataFrame({"text": pd.Series(FORMULA_LIKE, dtype="str"),
+                          "mixed": pd.Series(FORMULA_LIKE, dtype="object")})
+    path = tmp_path / "formulas.xlsx"
+    write_workbook(path, {"year": 2025, "organisation": "=HYPERLINK(\"http://x\")"}, {"Data": table})
+    book = openpyxl.load_workbook(path)
+    sheet = book["Data"]
+    for r, expected in enumerate(FORMULA_LIKE, start=2):
+        for col in (1, 2):
+            cell = sheet.cell(row=r, column=col)
+            assert cell.value == expected
+            assert cell.data_type == "s", (expected, cell.data_type)
+    organisation = summary_by_key(book)["organisation"][1]
+    assert organisation == "=HYPERLINK(\"http://x\")"
+    with zipfile.ZipFile(path) as archive:
+        assert not any(b"<f>" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets"))
+
+
+def test_control_characters_are_replaced_visibly(tmp_path):
+    table = pd.DataFrame({"text": pd.Series(["a\x01b", "\rradvagn", "null\x00", "ok\nrad 2"], dtype="str")})
+    path = tmp_path / "control.xlsx"
+    write_workbook(path, {"year": 2025}, {"Data": table})
+    values = [row[0] for row in openpyxl.load_workbook(path)["Data"].iter_rows(min_row=2, values_only=True)]
+    assert values == ["a\u2401b", "\u240dradvagn", "null\u2400", "ok\nrad 2"]
+    assert visible_text("\x1f") == "\u241f"
+
+
+def test_empty_table_gets_a_header_only_sheet(tmp_path):
+    empty = pd.DataFrame({"source_id": pd.Series([], dtype="str"), "amount_ore": pd.Series([], dtype="int64")})
+    path = tmp_path / "empty.xlsx"
+    write_workbook(path, {"year": 2025}, {"J-duplicate_lines": empty})
+    header, rows = header_and_rows(openpyxl.load_workbook(path), "J-duplicate_lines")
+    assert header == ["source_id", "amount_sek"] and rows == []
