@@ -1,0 +1,165 @@
+"""For the auditor: data quality (row counts, rejected rows, control totals, validation and
+journal tests), method, settings and assumptions with the open legal questions, and the
+appendix with the SHA-256 of every input and output. Parts whose figures are absent are left
+out rather than shown empty."""
+
+from __future__ import annotations
+
+import json
+
+from reportlab.platypus import Flowable, PageBreak
+
+from pipeline.compute import SHEET_LINES
+from pipeline.report.common import Context
+from pipeline.report.layout import data_table
+
+OPEN_QUESTIONS = ("law_text", "grants", "more_than", "direct_award_limit")
+
+
+def data_quality(ctx: Context) -> list[Flowable]:
+    f, fmt, t = ctx.figures, ctx.fmt, ctx.text
+    story: list[Flowable] = [ctx.heading("quality.title"), ctx.para("quality.intro")]
+    counts = f.get("rows")
+    if counts:
+        rows = [[ctx.label("kind", kind), fmt.count(counts.get(f"{kind}_read")), fmt.count(counts.get(f"{kind}_used")),
+                 fmt.count(counts.get(f"{kind}_rejected"))] for kind in ("ledger", "purchases")]
+        story += [ctx.heading("quality.rows_title", level=2, year=ctx.year),
+                  data_table([t("quality.input"), t("quality.read"), t("quality.used"), t("quality.rejected")], rows,
+                             [70, 33, 33, 33], ctx.styles, numeric=(1, 2, 3)),
+                  ctx.source(SHEET_LINES)]
+    quality = f.get("data_quality")
+    if not quality:
+        story += [ctx.para("quality.not_available"), PageBreak()]
+        return story
+    rejected = quality.get("rejected") or {}
+    if rejected:
+        story.append(ctx.heading("quality.rejected_title", level=2))
+        story.append(ctx.para("quality.rejected_summary", total=fmt.count(rejected.get("total", 0)),
+                              critical=fmt.count(rejected.get("critical", 0))))
+        if rejected.get("by_reason"):
+            rows = [[r["reason"], fmt.count(r["rows"])] for r in rejected["by_reason"]]
+            story.append(data_table([t("quality.reason"), t("quality.rows")], rows, [140, 30], ctx.styles,
+                                    numeric=(1,)))
+        story.append(ctx.source(rejected.get("sheet", "")))
+    totals = quality.get("control_totals") or []
+    if totals:
+        rows = [[f"{c['file']}\n{c.get('sheet') or ''}".strip(), ctx.label("kind", c.get("kind", "")),
+                 fmt.count(c.get("rows_read")), fmt.count(c.get("rows_used")), fmt.count(c.get("rows_rejected")),
+                 fmt.money(c.get("debit_sek")), fmt.money(c.get("credit_sek")),
+                 _period(ctx, c.get("first_date"), c.get("last_date"))] for c in totals]
+        story += [ctx.heading("quality.totals_title", level=2), ctx.para("quality.totals_intro"),
+                  data_table([t("quality.file"), t("quality.kind"), t("quality.read"), t("quality.used"),
+                              t("quality.rejected"), t("quality.debit"), t("quality.credit"), t("quality.period")],
+                             rows, [40, 20, 13, 13, 13, 27, 27, 24], ctx.styles, numeric=(2, 3, 4, 5, 6)),
+                  ctx.source(quality.get("control_totals_sheet", ""))]
+    story += _validation(ctx, quality)
+    story += _journal(ctx, quality)
+    story.append(PageBreak())
+    return story
+
+
+def _period(ctx: Context, first: str | None, last: str | None) -> str:
+    if not first and not last:
+        return ctx.text("common.missing")
+    return f"{ctx.fmt.date(first)} – {ctx.fmt.date(last)}"
+
+
+def _validation(ctx: Context, quality: dict) -> list[Flowable]:
+    checks = quality.get("validation") or []
+    if not checks:
+        return []
+    fmt, t = ctx.fmt, ctx.text
+    suites: dict[str, list[dict]] = {}
+    for check in checks:
+        suites.setdefault(check.get("suite", ""), []).append(check)
+    rows = [[suite, fmt.count(len(items)), fmt.count(sum(1 for c in items if c.get("success"))),
+             fmt.count(sum(1 for c in items if not c.get("success")))] for suite, items in suites.items()]
+    story: list[Flowable] = [
+        ctx.heading("quality.validation_title", level=2), ctx.para("quality.validation_intro"),
+        data_table([t("quality.suite"), t("quality.checks"), t("quality.passed"), t("quality.failed")], rows,
+                   [80, 30, 30, 30], ctx.styles, numeric=(1, 2, 3)),
+    ]
+    failed = [c for c in checks if not c.get("success")]
+    if failed:
+        rows = [[c.get("suite", ""), c.get("description") or c.get("check", ""), c.get("column") or "",
+                 ctx.label("severity", c.get("severity", "")),
+                 f"{fmt.count(c.get('unexpected_count'))} / {fmt.count(c.get('element_count'))}"] for c in failed]
+        story += [ctx.para("quality.failed_intro"),
+                  data_table([t("quality.suite"), t("quality.check"), t("quality.column"), t("flags.severity"),
+                              t("quality.unexpected")], rows, [26, 66, 26, 20, 24], ctx.styles, numeric=(4,))]
+    else:
+        story.append(ctx.para("quality.all_passed"))
+    story.append(ctx.source(quality.get("validation_sheet", "")))
+    return story
+
+
+def _journal(ctx: Context, quality: dict) -> list[Flowable]:
+    tests = quality.get("journal") or []
+    if not tests:
+        return []
+    fmt, t = ctx.fmt, ctx.text
+    rows = [[ctx.label("journal", j.get("test", "")), fmt.count(j.get("findings")),
+             ctx.label("severity", j.get("severity", "")), j.get("sheet", "")] for j in tests]
+    return [ctx.heading("quality.journal_title", level=2), ctx.para("quality.journal_intro"),
+            data_table([t("quality.test"), t("quality.findings"), t("flags.severity"), t("common.sheet")], rows,
+                       [70, 25, 30, 45], ctx.styles, numeric=(1,))]
+
+
+def method(ctx: Context) -> list[Flowable]:
+    f, fmt, t = ctx.figures, ctx.fmt, ctx.text
+    teckal = f.get("teckal", {})
+    story: list[Flowable] = [ctx.heading("method.title")]
+    for part in ("stages", "categories", "share", "accounts", "suppliers", "exact"):
+        story.append(ctx.heading(f"method.{part}_title", level=2))
+        story.append(ctx.para(f"method.{part}", threshold=fmt.share(teckal.get("threshold", "0.80"))))
+    story.append(ctx.heading("method.assumptions_title", level=2))
+    story.append(ctx.para("method.assumption_grants", setting=ctx.label("grants", teckal.get("grants", "include"))))
+    story.append(ctx.para("method.assumption_strict", threshold=fmt.share(teckal.get("threshold", "0.80"))))
+    story.append(ctx.para("method.assumption_key", key=ctx.label("key", f.get("allocation", {}).get("key", ""))))
+    story.append(ctx.para("method.assumption_headroom"))
+    settings = f.get("settings")
+    if settings:
+        rows = []
+        for section in sorted(settings):
+            values = settings[section]
+            if isinstance(values, dict) and values:
+                for name in sorted(values):
+                    rows.append([f"{section}.{name}", _setting_text(values[name])])
+            else:
+                rows.append([section, _setting_text(values)])
+        story += [ctx.heading("method.settings_title", level=2), ctx.para("method.settings_intro"),
+                  data_table([t("method.setting"), t("common.value")], rows, [70, 100], ctx.styles)]
+    direct_award = (settings or {}).get("thresholds", {}).get("direct_award_limit_sek")
+    story.append(ctx.heading("method.questions_title", level=2))
+    for question in OPEN_QUESTIONS:
+        story.append(ctx.para(f"method.question_{question}", limit=fmt.money(direct_award) if direct_award
+                              else t("common.missing"), year=ctx.year, threshold=fmt.share(teckal.get("threshold", "0.80"))))
+    story.append(PageBreak())
+    return story
+
+
+def _setting_text(value: object) -> str:
+    """Settings values as a reader of settings.toml would write them."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def appendix(ctx: Context) -> list[Flowable]:
+    f, fmt, t = ctx.figures, ctx.fmt, ctx.text
+    story: list[Flowable] = [ctx.heading("appendix.title"), ctx.para("appendix.intro")]
+    inputs = f.get("inputs") or []
+    if inputs:
+        rows = [[i.get("path", ""), ctx.label("kind", i.get("kind", "")), fmt.count(i.get("bytes")), fmt.count(i.get("rows")),
+                 i.get("sha256", "")] for i in inputs]
+        story += [ctx.heading("appendix.inputs_title", level=2),
+                  data_table([t("appendix.path"), t("quality.kind"), t("appendix.bytes"), t("quality.rows"), "SHA-256"],
+                             rows, [42, 18, 16, 12, 82], ctx.styles, numeric=(2, 3), code_columns=(4,))]
+    outputs = f.get("outputs") or []
+    if outputs:
+        rows = [[o.get("path", ""), o.get("sha256", "")] for o in outputs]
+        story += [ctx.heading("appendix.outputs_title", level=2), ctx.para("appendix.outputs_intro"),
+                  data_table([t("appendix.path"), "SHA-256"], rows, [88, 82], ctx.styles, code_columns=(1,))]
+    if not inputs and not outputs:
+        story.append(ctx.para("appendix.not_available"))
+    return story

@@ -1,0 +1,53 @@
+"""What every chapter shares: the figures, the catalogue in the report's language, the
+number formats and the styles, plus small builders for headings, paragraphs and the grey
+"Underlag: flik '...'" note that names the audit-workbook sheet behind a figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from pipeline.report.formats import Formats
+from pipeline.report.text import Text
+
+
+@dataclass(frozen=True)
+class Context:
+    figures: dict[str, Any]
+    text: Text
+    fmt: Formats
+    styles: dict[str, ParagraphStyle]
+
+    @property
+    def year(self) -> int:
+        return int(self.figures["year"])
+
+    def heading(self, key: str, /, level: int = 1, **fields: object) -> Paragraph:
+        return Paragraph(self.text.markup(key, **fields), self.styles["h1" if level == 1 else "h2"])
+
+    def para(self, key: str, style: str = "body", /, **fields: object) -> Paragraph:
+        return Paragraph(self.text.markup(key, **fields), self.styles[style])
+
+    def source(self, *sheets: str) -> Flowable:
+        """The workbook sheet(s) that hold the rows behind the figure above."""
+        named = [s for s in sheets if s]
+        key = "common.source" if len(named) == 1 else "common.sources"
+        return self.para(key, "note", sheet=named[0] if len(named) == 1 else "', '".join(named))
+
+    def yes_no(self, value: bool | None) -> str:
+        if value is None:
+            return self.text("common.missing")
+        return self.text("common.yes" if value else "common.no")
+
+    def verdict_word(self, met: bool | None) -> str:
+        if met is None:
+            return self.text("common.missing")
+        return self.text("common.met" if met else "common.not_met")
+
+    def label(self, group: str, name: str) -> str:
+        """A code value's display name (activity, source, case ...), or the code itself."""
+        key = f"{group}.{name}"
+        return self.text(key) if self.text.has(key) else str(name)

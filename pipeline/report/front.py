@@ -1,0 +1,127 @@
+"""Cover, table of contents and the summary page with the verdict box.
+
+The verdict box shows `teckal.met` and `teckal.review` as the figures state them; the shares
+beside it are display text only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from pipeline.compute import SHEET_FLAGS, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_SUPPLIER_FLAGS, SHEET_TECKAL
+from pipeline.report.common import Context
+from pipeline.report.layout import (
+    CONTENT_WIDTH, MET_EDGE, MET_FILL, NOT_MET_EDGE, NOT_MET_FILL, REVIEW_EDGE, REVIEW_FILL, data_table,
+    table_of_contents,
+)
+
+
+def cover(ctx: Context) -> list[Flowable]:
+    f, t = ctx.figures, ctx.text
+    story: list[Flowable] = [Spacer(1, 55 * mm)]
+    story.append(Paragraph(t.markup("cover.organisation", organisation=f.get("organisation", "")),
+                           ctx.styles["cover_org"]))
+    if f.get("organisation_orgnr"):
+        story.append(Paragraph(t.markup("cover.orgnr", orgnr=f["organisation_orgnr"]), ctx.styles["cover_meta"]))
+    story.append(Spacer(1, 10 * mm))
+    story.append(Paragraph(t.markup("cover.title", year=ctx.year), ctx.styles["cover_title"]))
+    story.append(Paragraph(t.markup("cover.period", first=f"{ctx.year}-01-01", last=f"{ctx.year}-12-31"),
+                           ctx.styles["cover_meta"]))
+    if f.get("inputs_folder"):
+        story.append(Paragraph(t.markup("cover.inputs", folder=f["inputs_folder"]), ctx.styles["cover_meta"]))
+    story.append(Spacer(1, 60 * mm))
+    story.append(Paragraph(t.markup("cover.adoption"), ctx.styles["cover_meta"]))
+    story.append(Paragraph(t.markup("cover.produced"), ctx.styles["cover_meta"]))
+    story += [NextPageTemplate("body"), PageBreak()]
+    story.append(Paragraph(t.markup("toc.title"), ctx.styles["toc_title"]))
+    story += [table_of_contents(ctx.styles), PageBreak()]
+    return story
+
+
+def verdict_text(ctx: Context) -> tuple[str, str]:
+    """(headline, box kind) from the figures' booleans: met, met for review, not met."""
+    teckal = ctx.figures["teckal"]
+    if teckal.get("window_share") is None:
+        return ctx.text("summary.verdict_no_share"), "not_met"
+    if teckal["met"] and teckal.get("review"):
+        return ctx.text("summary.verdict_review"), "review"
+    if teckal["met"]:
+        return ctx.text("summary.verdict_met"), "met"
+    return ctx.text("summary.verdict_not_met"), "not_met"
+
+
+def verdict_box(ctx: Context) -> Table:
+    teckal = ctx.figures["teckal"]
+    headline, kind = verdict_text(ctx)
+    fill, edge = {"met": (MET_FILL, MET_EDGE), "review": (REVIEW_FILL, REVIEW_EDGE),
+                  "not_met": (NOT_MET_FILL, NOT_MET_EDGE)}[kind]
+    years = [y["year"] for y in teckal["years"]]
+    body = [Paragraph(ctx.text.markup("summary.verdict_label"), ctx.styles["verdict_sub"]),
+            Paragraph(headline.replace("&", "&amp;"), ctx.styles["verdict"]),
+            ctx.para("summary.verdict_detail", "verdict_sub", share=ctx.fmt.share(teckal.get("window_share")),
+                     threshold=ctx.fmt.share(teckal["threshold"]),
+                     first=min(years, default=ctx.year), last=max(years, default=ctx.year),
+                     n=teckal.get("years_count", len(years)))]
+    if kind == "review":
+        body.append(ctx.para("summary.review_note", "verdict_sub", band=ctx.fmt.exact(_points(teckal.get("review_band", "0.01")))))
+    box = Table([[body]], colWidths=[CONTENT_WIDTH])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("LINEBEFORE", (0, 0), (0, -1), 5, edge),
+        ("BOX", (0, 0), (-1, -1), 0.6, edge),
+        ("LEFTPADDING", (0, 0), (-1, -1), 12),
+        ("TOPPADDING", (0, 0), (-1, -1), 9),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+    ]))
+    return box
+
+
+def _points(review_band: str) -> str:
+    """The review band as percentage points: "0.01" -> "1" (display only)."""
+    return format((Decimal(review_band) * 100).normalize(), "f")
+
+
+def summary(ctx: Context) -> list[Flowable]:
+    f, fmt = ctx.figures, ctx.fmt
+    teckal = f["teckal"]
+    story: list[Flowable] = [ctx.heading("summary.title"), verdict_box(ctx), Spacer(1, 6 * mm)]
+    if teckal.get("years_count", 3) < 3:
+        story.append(ctx.para("teckal.few_years", n=teckal["years_count"]))
+    if teckal.get("mean_disagrees"):
+        story.append(ctx.para("teckal.mean_disagrees", mean=fmt.share(teckal.get("mean_share")),
+                              share=fmt.share(teckal.get("window_share"))))
+    rows = [
+        [ctx.text("summary.window_share"), fmt.share(teckal.get("window_share")), SHEET_TECKAL],
+        [ctx.text("summary.threshold"), ctx.text("summary.more_than", share=fmt.share(teckal["threshold"])), ""],
+        [ctx.text("summary.mean_share"), fmt.share(teckal.get("mean_share")), SHEET_TECKAL],
+        [ctx.text("summary.headroom"), fmt.money(teckal.get("headroom_sek")), SHEET_TECKAL],
+        [ctx.text("summary.next_year_headroom"), fmt.money(teckal.get("next_year_headroom_sek")), SHEET_TECKAL],
+    ]
+    cost_based = teckal.get("cost_based")
+    if cost_based:
+        rows.append([ctx.text("summary.cost_based", year=cost_based.get("year", ctx.year)),
+                     fmt.share(cost_based.get("share")), SHEET_SERVICES])
+    open_market = f.get("open_market")
+    if open_market:
+        rows.append([ctx.text("summary.open_market", threshold=fmt.share(open_market["threshold"])),
+                     fmt.share(open_market.get("share")), SHEET_REVENUE_BY_COUNTERPARTY])
+    sales = f.get("activities", {}).get("sales")
+    if sales:
+        rows.append([ctx.text("summary.sales_coverage"), fmt.ratio(sales.get("coverage")), SHEET_SERVICES])
+    flags = f.get("flags", [])
+    critical = sum(1 for flag in flags if flag.get("severity") == "critical")
+    rows.append([ctx.text("summary.flags"), ctx.text("summary.flags_value", n=fmt.count(len(flags)),
+                                                     critical=fmt.count(critical)), SHEET_FLAGS])
+    suppliers = f.get("suppliers")
+    if suppliers:
+        rows.append([ctx.text("summary.supplier_flags"), fmt.count(suppliers.get("flagged", 0)),
+                     SHEET_SUPPLIER_FLAGS])
+    story.append(ctx.heading("summary.key_figures", level=2))
+    story.append(data_table([ctx.text("common.figure"), ctx.text("common.value"), ctx.text("common.sheet")],
+                            rows, [80, 45, 45], ctx.styles, numeric=(1,)))
+    story.append(ctx.para("summary.exact_note", "note", exact=fmt.exact(teckal.get("window_share"))))
+    story.append(PageBreak())
+    return story

@@ -1,0 +1,222 @@
+"""Page layout of the evaluation report: font, styles, page templates, tables and notes.
+
+Registers the embedded DejaVu Sans (so å, ä, ö and – render in every viewer), defines the
+paragraph styles, the document template with its table of contents and PDF outline, and the
+canvas that writes the running header and "Sida 3 av 12". It knows nothing about figures.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import TimeStamp
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 20 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 20 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+
+INK = colors.HexColor("#1f2933")
+ACCENT = colors.HexColor("#1d4e89")
+GREY = colors.HexColor("#6b7280")
+RULE = colors.HexColor("#cbd2d9")
+HEADER_FILL = colors.HexColor("#e4ebf3")
+ZEBRA_FILL = colors.HexColor("#f6f8fa")
+MET_FILL = colors.HexColor("#e3f4e8")
+MET_EDGE = colors.HexColor("#2f855a")
+REVIEW_FILL = colors.HexColor("#fff4d6")
+REVIEW_EDGE = colors.HexColor("#b7791f")
+NOT_MET_FILL = colors.HexColor("#fde8e8")
+NOT_MET_EDGE = colors.HexColor("#c53030")
+
+
+def register_fonts() -> None:
+    """Register the embedded TTFs once per process (reportlab keeps a global registry)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    # Italic falls back to the upright faces: only two faces are shipped.
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+def make_styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, textColor=INK, spaceAfter=5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5),
+        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceBefore=2,
+                               spaceAfter=9),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell_right": ParagraphStyle("cell_right", parent=base, fontSize=8, leading=10, spaceAfter=0,
+                                     alignment=TA_RIGHT),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9.5,
+                                    spaceAfter=0),
+        "cell_head_right": ParagraphStyle("cell_head_right", parent=base, fontName=FONT_BOLD, fontSize=7.5,
+                                          leading=9.5, spaceAfter=0, alignment=TA_RIGHT),
+        "cell_code": ParagraphStyle("cell_code", parent=base, fontSize=6.5, leading=8.5, spaceAfter=0),
+        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, textColor=ACCENT,
+                             spaceBefore=0, spaceAfter=10),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=ACCENT,
+                             spaceBefore=10, spaceAfter=5, keepWithNext=1),
+        "cover_title": ParagraphStyle("cover_title", parent=base, fontName=FONT_BOLD, fontSize=24, leading=31,
+                                      textColor=ACCENT, spaceAfter=14),
+        "cover_org": ParagraphStyle("cover_org", parent=base, fontSize=15, leading=20, spaceAfter=6),
+        "cover_meta": ParagraphStyle("cover_meta", parent=base, fontSize=10, leading=14, textColor=GREY),
+        "verdict": ParagraphStyle("verdict", parent=base, fontName=FONT_BOLD, fontSize=15, leading=20,
+                                  alignment=TA_LEFT, spaceAfter=4),
+        "verdict_sub": ParagraphStyle("verdict_sub", parent=base, fontSize=9.5, leading=13, spaceAfter=0),
+        "toc_title": ParagraphStyle("toc_title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
+                                    textColor=ACCENT, spaceAfter=12),
+        "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=15, leftIndent=0),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=9, leading=12.5, leftIndent=14),
+        "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
+    }
+
+
+def cell(text: object, style: ParagraphStyle) -> Paragraph:
+    """A table cell that wraps instead of overflowing; plain text is escaped."""
+    return Paragraph(escape(str(text)), style)
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_mm: Sequence[float],
+               styles: dict[str, ParagraphStyle], numeric: Sequence[int] = (), markup_columns: Sequence[int] = (),
+               bold_last_row: bool = False, code_columns: Sequence[int] = ()) -> Table:
+    """A long table that splits across pages with its header repeated.
+
+    `numeric` columns are right-aligned; `markup_columns` hold trusted Paragraph markup;
+    `code_columns` (hashes, file paths) use the small face so 64 hex digits fit.
+    """
+    def styled(value: object, column: int, head: bool = False) -> Paragraph:
+        if head:
+            return cell(value, styles["cell_head_right" if column in numeric else "cell_head"])
+        style = styles["cell_code"] if column in code_columns else (
+            styles["cell_right"] if column in numeric else styles["cell"])
+        if isinstance(value, Paragraph):
+            return value
+        if column in markup_columns:
+            return Paragraph(str(value), style)
+        return cell(value, style)
+
+    body = [[styled(h, i, head=True) for i, h in enumerate(header)]]
+    body += [[styled(v, i) for i, v in enumerate(row)] for row in rows]
+    scale = CONTENT_WIDTH / (sum(widths_mm) * mm)
+    table = Table(body, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1, hAlign="LEFT")
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for index in range(2, len(body), 2):
+        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA_FILL))
+    if bold_last_row and len(body) > 2:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def fixed_timestamp(year: int) -> TimeStamp:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the last day of the report
+    year, so the same figures always give the same bytes."""
+    stamp = TimeStamp(invariant=1)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return stamp
+    moment = datetime(year, 12, 31, tzinfo=timezone.utc).timestamp()
+    stamp.t = moment
+    stamp.lt = time.gmtime(moment)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
+def canvas_maker(year: int) -> type[Canvas]:
+    """A canvas whose PDF dates come from `fixed_timestamp`, not the clock."""
+
+    class ReportCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = fixed_timestamp(year)
+
+    return ReportCanvas
+
+
+class ReportDocument(BaseDocTemplate):
+    """A4 portrait; the cover template has no header. Every h1 and h2 paragraph becomes a
+    table-of-contents entry and a PDF bookmark. Build it with `multiBuild`: the page total for
+    "Sida n av N" is taken from the previous pass, and the passes go on until it is stable."""
+
+    def __init__(self, filename: str, header_text: str, page_label: Callable[[int, int], str], **kwargs):
+        super().__init__(filename, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1, **kwargs)
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="cover", frames=[frame]),
+                               PageTemplate(id="body", frames=[frame], onPage=self._decorate)])
+        self.header_text = header_text
+        self.page_label = page_label
+        self.page_total = 0
+        self._heading_count = 0
+
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        top = PAGE_HEIGHT - 14 * mm
+        canvas.line(MARGIN_X, top - 2.5 * mm, PAGE_WIDTH - MARGIN_X, top - 2.5 * mm)
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN_X, top, self.header_text)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, 11 * mm, self.page_label(doc.page, self.page_total))
+        canvas.restoreState()
+
+    def _allSatisfied(self):
+        stable = self.page_total == self.page
+        self.page_total = self.page
+        return super()._allSatisfied() and stable
+
+    def afterFlowable(self, flowable):
+        style = getattr(flowable, "style", None)
+        level = {"h1": 0, "h2": 1}.get(getattr(style, "name", ""))
+        if level is None:
+            return
+        text = flowable.getPlainText()
+        # Keys follow the story order, so they are the same on every pass and every run.
+        self._heading_count += 1
+        key = f"h{self._heading_count}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, text, self.page, key))
+
+    def handle_documentBegin(self):
+        self._heading_count = 0
+        super().handle_documentBegin()
+
+
+def table_of_contents(styles: dict[str, ParagraphStyle]) -> TableOfContents:
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [styles["toc1"], styles["toc2"]]
+    return toc

@@ -1,0 +1,65 @@
+"""Write stage: the evaluation report PDF that the board adopts and Konkurrensverket reads.
+
+`write_pdf` lays out the figures dict (the content of results.json, plus the run stage's
+`data_quality`, `inputs`, `outputs` and `settings` when present) as a reportlab document:
+cover, contents, summary with the verdict box, the Teckal chapter, separate accounts, service
+inventory, open-market share, transparency-act screen, suppliers, flags, data quality, method
+and the SHA-256 appendix. It never recomputes a figure and never reads the inputs; every
+user-visible string comes from `pipeline/data/report_text.toml`. The same figures give
+byte-identical PDFs (fixed document id and dates).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import Flowable
+
+from pipeline.report import accounts, audit, compliance, front, teckal
+from pipeline.report.common import Context
+from pipeline.report.formats import Formats
+from pipeline.report.layout import ReportDocument, canvas_maker, make_styles, register_fonts
+from pipeline.report.text import Text, load_catalogue
+
+PDF_LANG = {"sv": "sv-SE", "en": "en-GB"}
+
+
+def report_story(ctx: Context) -> list[Flowable]:
+    """The chapters in reading order."""
+    return [
+        *front.cover(ctx),
+        *front.summary(ctx),
+        *teckal.chapter(ctx),
+        *accounts.chapter(ctx),
+        *compliance.suppliers(ctx),
+        *compliance.flags(ctx),
+        *audit.data_quality(ctx),
+        *audit.method(ctx),
+        *audit.appendix(ctx),
+    ]
+
+
+def write_pdf(path: Path, figures: dict, language: str = "sv") -> None:
+    """Write the evaluation report for `figures` to `path`, in Swedish ("sv") or English ("en")."""
+    if language not in PDF_LANG:
+        raise ValueError(f"report language must be one of {', '.join(PDF_LANG)}, not {language!r}")
+    register_fonts()
+    text = Text(language, load_catalogue())
+    ctx = Context(figures=figures, text=text, fmt=Formats(language), styles=make_styles())
+    year = int(figures["year"])
+    organisation = str(figures.get("organisation", ""))
+    title = text("cover.title", year=year)
+    document = ReportDocument(
+        str(path),
+        header_text=text("page.header", organisation=organisation, year=year),
+        page_label=lambda number, total: text("page.number", number=number, total=total or number),
+        title=title,
+        author=organisation,
+        subject=text("pdf.subject", organisation=organisation, year=year),
+        keywords=text("pdf.keywords"),
+        creator=text("pdf.creator"),
+        producer=text("pdf.creator"),
+        lang=PDF_LANG[language],
+        displayDocTitle=1,
+    )
+    document.multiBuild(report_story(ctx), canvasmaker=canvas_maker(year))
