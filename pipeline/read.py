@@ -363,6 +363,17 @@ def _totals_rows(table: _Table, identity: list[str], amount_fields: list[str]) -
     return candidate
 
 
+def _note_rows(table: _Table, fields: list[str]) -> np.ndarray:
+    """Rows with none of the fields that make a ledger line (a page footer, a printed-by
+    line): they carry no money, so leaving them out cannot change a figure."""
+    candidate = np.ones(len(table), dtype=bool)
+    for name in fields:
+        rows = np.flatnonzero(candidate)
+        if table.has(name) and len(rows):
+            candidate[rows] = parse.blank_mask(table.get(name)[rows])
+    return candidate
+
+
 def _amounts(table: _Table, label: str = "amount") -> np.ndarray:
     """Belopp, or Debet - Kredit when the sheet gives two unsigned columns (R1)."""
     if table.has("amount"):
@@ -391,7 +402,10 @@ def _ledger(table: _Table) -> pd.DataFrame:
     totals = _totals_rows(table, ["date", "voucher", "account"], ["amount", "debit", "credit"])
     table.reject(totals, "totals row at the end of an export; left out (its amount is a sum of lines)",
                  "amount" if table.has("amount") else "debit", critical=False)
-    lines = ~totals
+    notes = _note_rows(table, ["date", "voucher", "account", "amount", "debit", "credit"])
+    table.reject(notes, "no date, voucher, account or amount: a note in the export, not a ledger line; left out",
+                 "text", critical=False)
+    lines = ~totals & ~notes
     date = parse.parse_dates(table.get("date"), "date")
     table.reject(date.bad & lines, date.error, "date")
     table.reject(date.empty & lines, "date is empty", "date")
@@ -403,11 +417,11 @@ def _ledger(table: _Table) -> pd.DataFrame:
     name_column = parse.parse_text(table.get("account_name")).values
     account_name = np.where(name_column != "", name_column, account_name)
     amount = _amounts_for_lines(table, lines)
-    counterparty, note, raw = parse.parse_orgnrs(table.get("counterparty"))
+    counterparty, counterparty_note, raw = parse.parse_orgnrs(table.get("counterparty"))
     columns = {
         "date": date.values, "voucher": voucher.values, "account": account.values,
         "account_name": account_name, "amount_ore": amount, "counterparty": counterparty,
-        "counterparty_raw": raw, "counterparty_note": note,
+        "counterparty_raw": raw, "counterparty_note": counterparty_note,
         "service": parse.parse_text(table.get("service")).values,
         "cost_centre": parse.parse_text(table.get("cost_centre")).values,
         "text": parse.parse_text(table.get("text")).values,

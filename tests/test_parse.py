@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import parse
 
@@ -53,6 +55,24 @@ def test_amounts_in_ore(cell, ore):
 def test_amounts_that_are_not_exact_money_are_errors(cell, message):
     parsed = parse.parse_amounts_ore([cell])
     assert parsed.error[0] == message
+
+
+def swedish(ore: int) -> str:
+    """Öre written as a Swedish export does: "-1 234 567,89"."""
+    whole, cents = divmod(abs(ore), 100)
+    return ("-" if ore < 0 else "") + f"{whole:,}".replace(",", "\u00a0") + f",{cents:02d}"
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_any_amount_written_the_swedish_way_reads_back_exactly(ore):
+    assert parse.parse_amounts_ore([swedish(ore)]).values.tolist() == [ore]
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_any_two_decimal_float_cell_reads_back_exactly(ore):
+    # The float Excel stores for a two-decimal amount, e.g. 1234.56 for 123456 öre.
+    cell = float(Decimal(ore) / 100)
+    assert parse.parse_amounts_ore([cell]).values.tolist() == [ore]
 
 
 def test_amount_column_mixes_numbers_text_and_blanks():

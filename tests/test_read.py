@@ -40,6 +40,7 @@ def write_registers(folder: Path) -> None:
         ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande"],
         ["212000-1355", "Kommun A", "kommun", dt.date(2020, 1, 1), None, None],
         ["2321000164", "Region B", "region", "2024-07-01", "2025-06-30", "nej"],
+        ["232100-0016", "Region C", "region", None, None, "ja"],  # joining date not filled in
     ]})
     write_workbook(folder / "services.xlsx", {"Tjänster": [
         ["Tjänstekod", "Namn", "Klassificering", "Fördelningsnyckel"],
@@ -95,6 +96,8 @@ def erp_ledger(folder: Path) -> None:
         ["20250331", "A3", "6540 IT-tjänster", "99,99", "", "SE556811935701", "T1"],
         ["20250331", "A3", "2440 Leverantörsskulder", "", "99,99", "", ""],
         [None, None, None, "99,99", "99,99", None, None],
+        [],
+        [None, None, None, None, None, None, None, "Utskriven 2026-01-10"],  # a footer beside the table
     ]})
 
 
@@ -177,8 +180,10 @@ def test_erp_export_totals_rows_are_left_out_with_a_reason(tmp_path):
     folder = organisation(tmp_path, erp_ledger)
     inputs = read_inputs(folder, 2025, Settings())
     left_out = [(r.file, r.row, r.critical) for r in inputs.rejected]
-    assert left_out == [("2025/ledger-erp-1.xlsx", 9, False), ("2025/ledger-erp-2.xlsx", 5, False)]
-    assert all("totals row" in r.reason for r in inputs.rejected)
+    assert left_out == [("2025/ledger-erp-1.xlsx", 9, False), ("2025/ledger-erp-2.xlsx", 5, False),
+                        ("2025/ledger-erp-2.xlsx", 7, False)]
+    assert ["totals row" in r.reason for r in inputs.rejected] == [True, True, False]
+    assert inputs.rejected[2].reason.startswith("no date, voucher, account or amount")
     assert inputs.ledgers[2025]["account_name"].tolist()[:2] == ["Tjänsteintäkter", "Kundfordringar"]
     # File 1: four lines and the Summa row were read; debits 1 234,50 + 10 000,00 = 11 234,50.
     first = next(t for t in inputs.totals if t.file == "2025/ledger-erp-1.xlsx")
@@ -210,10 +215,11 @@ def test_registers(tmp_path):
     ]})
     inputs = read_inputs(folder, 2025, Settings(), stop_on_critical=False)
     members = inputs.members
-    assert members["orgnr"].tolist() == ["212000-1355", "232100-0164"]
-    assert members["controlling"].tolist() == [True, False]  # empty means ja
-    assert members["member_to"].isna().tolist() == [True, False]
-    assert members["member_from"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2024-07-01")]
+    assert members["orgnr"].tolist() == ["212000-1355", "232100-0164", "232100-0016"]
+    assert members["controlling"].tolist() == [True, False, True]  # empty means ja
+    assert members["member_to"].isna().tolist() == [True, False, True]
+    assert members["member_from"].tolist()[:2] == [pd.Timestamp("2020-01-01"), pd.Timestamp("2024-07-01")]
+    assert pd.isna(members["member_from"].iloc[2])  # kept: validation lists it
     assert inputs.services["classification"].tolist() == ["samverkan", "Säljverksamhet"]  # as written
     assert str(inputs.services["allocation_key"].iloc[0]) == "0.25"
     assert inputs.counterparties[["orgnr", "sector", "controlled_by"]].values.tolist() == [
