@@ -66,7 +66,6 @@ class Template:
 
 
 YES_NO = ("ja", "nej")
-ORGNR_HELP_EN = "Swedish organisation number"
 
 MEMBERS = Template("members.xlsx", "Medlemmar", "Members",
                    "Medlemsregister: en rad per medlem och medlemsperiod.",
