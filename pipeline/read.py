@@ -49,6 +49,10 @@ REGISTERS = (("members", "members", True), ("counterparties", "counterparties", 
              ("services", "services", True), ("suppliers", "suppliers", True),
              ("history", "history", False))
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+TOTALS_REASON = "totals row of the export; left out (its amount is a sum of the lines above)"
+NOTE_REASON = "no date, voucher, account or amount: a note in the export, not a ledger line; left out"
+PURCHASE_NOTE_REASON = "no supplier, invoice, account or amount: a note in the export, not a purchase; left out"
+HEADER_REASON = "the header row repeated (a page break in the export); left out"
 _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
 
 
@@ -75,12 +79,14 @@ class _Table:
     reason: np.ndarray = field(init=False)
     column: np.ndarray = field(init=False)
     critical: np.ndarray = field(init=False)
+    left_out: np.ndarray = field(init=False)  # rows that are not data (totals, notes, headers)
 
     def __post_init__(self) -> None:
         n = len(self.row_numbers)
         self.reason = np.full(n, "", dtype=object)
         self.column = np.full(n, "", dtype=object)
         self.critical = np.zeros(n, dtype=bool)
+        self.left_out = np.zeros(n, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -96,9 +102,16 @@ class _Table:
         index = self.header.columns.get(name)
         return self.header.headers[index] if index is not None else name
 
+    def leave_out(self, mask: np.ndarray, message: str, name: str) -> None:
+        """Rows that are not data rows (a totals row, a footer): rejected, not critical, and
+        not checked further, since their cells were never meant as a line."""
+        mask = np.asarray(mask, dtype=bool) & ~self.left_out
+        self.reject(mask, message, name, critical=False)
+        self.left_out |= mask
+
     def reject(self, mask: np.ndarray, messages: Any, name: str, critical: bool = True) -> None:
         """Record a reason on the rows in `mask`; a row keeps all its reasons."""
-        mask = np.asarray(mask, dtype=bool)
+        mask = np.asarray(mask, dtype=bool) & ~self.left_out
         if not mask.any():
             return
         messages = np.broadcast_to(np.asarray(messages, dtype=object), mask.shape)
@@ -338,7 +351,15 @@ def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
     def row_text(index: int) -> str:
         return " | ".join(parse.cell_text(c) for c in matrix[index])
 
-    return _Table(sheet, header, cells, numbers, row_text)
+    table = _Table(sheet, header, cells, numbers, row_text)
+    repeated = np.ones(len(table), dtype=bool)
+    for name, index in header.columns.items():
+        rows = np.flatnonzero(repeated)
+        if not len(rows):
+            break
+        repeated[rows] = parse.parse_text(cells[name][rows]).values == header.headers[index]
+    table.leave_out(repeated, HEADER_REASON, next(iter(header.columns)))
+    return table
 
 
 # ---------------------------------------------------------------- one builder per kind
@@ -400,23 +421,20 @@ def _source(table: _Table) -> dict[str, Any]:
 
 def _ledger(table: _Table) -> pd.DataFrame:
     totals = _totals_rows(table, ["date", "voucher", "account"], ["amount", "debit", "credit"])
-    table.reject(totals, "totals row at the end of an export; left out (its amount is a sum of lines)",
-                 "amount" if table.has("amount") else "debit", critical=False)
-    notes = _note_rows(table, ["date", "voucher", "account", "amount", "debit", "credit"])
-    table.reject(notes, "no date, voucher, account or amount: a note in the export, not a ledger line; left out",
-                 "text", critical=False)
-    lines = ~totals & ~notes
+    table.leave_out(totals, TOTALS_REASON, "amount" if table.has("amount") else "debit")
+    table.leave_out(_note_rows(table, ["date", "voucher", "account", "amount", "debit", "credit"]),
+                    NOTE_REASON, "text")
     date = parse.parse_dates(table.get("date"), "date")
-    table.reject(date.bad & lines, date.error, "date")
-    table.reject(date.empty & lines, "date is empty", "date")
+    table.reject_errors(date, "date")
+    table.reject_empty(date, "date", "date")
     voucher = parse.parse_text(table.get("voucher"))
-    table.reject((voucher.values == "") & lines, "voucher is empty", "voucher")
+    table.reject(voucher.values == "", "voucher is empty", "voucher")
     account, account_name = parse.parse_accounts(table.get("account"), "account")
-    table.reject(account.bad & lines, account.error, "account")
-    table.reject(account.empty & lines, "account is empty", "account")
+    table.reject_errors(account, "account")
+    table.reject_empty(account, "account", "account")
     name_column = parse.parse_text(table.get("account_name")).values
     account_name = np.where(name_column != "", name_column, account_name)
-    amount = _amounts_for_lines(table, lines)
+    amount = _amounts(table)
     counterparty, counterparty_note, raw = parse.parse_orgnrs(table.get("counterparty"))
     columns = {
         "date": date.values, "voucher": voucher.values, "account": account.values,
@@ -429,27 +447,17 @@ def _ledger(table: _Table) -> pd.DataFrame:
     return _frame("ledger", columns, table.kept, table)
 
 
-def _amounts_for_lines(table: _Table, lines: np.ndarray) -> np.ndarray:
-    # Totals rows are already rejected; their amount errors would only repeat the reason.
-    before = table.reason.copy(), table.column.copy(), table.critical.copy()
-    amount = _amounts(table)
-    table.reason[~lines], table.column[~lines], table.critical[~lines] = (
-        before[0][~lines], before[1][~lines], before[2][~lines])
-    return amount
-
-
 def _purchases(table: _Table) -> pd.DataFrame:
     identity = ["date", "buyer", "supplier_name", "supplier_orgnr", "invoice", "account"]
     totals = _totals_rows(table, identity, ["amount"])
-    table.reject(totals, "totals row at the end of an export; left out (its amount is a sum of lines)",
-                 "amount", critical=False)
-    lines = ~totals
+    table.leave_out(totals, TOTALS_REASON, "amount")
+    table.leave_out(_note_rows(table, [*identity, "amount"]), PURCHASE_NOTE_REASON, "supplier_name")
     date = parse.parse_dates(table.get("date"), "date")
-    table.reject(date.bad & lines, date.error, "date")
+    table.reject_errors(date, "date")
     account, account_name = parse.parse_accounts(table.get("account"), "account")
-    table.reject(account.bad & lines, account.error, "account")
+    table.reject_errors(account, "account")
     name_column = parse.parse_text(table.get("account_name")).values
-    amount = _amounts_for_lines(table, lines)
+    amount = _amounts(table)
     orgnr, note, raw = parse.parse_orgnrs(table.get("supplier_orgnr"))
     columns = {
         "date": date.values, "buyer": parse.parse_text(table.get("buyer")).values,
