@@ -58,13 +58,14 @@ _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtot
 
 @dataclass
 class RawSheet:
-    """Cells of one sheet as read, row 0 = first row. `row_numbers` gives each row's number
-    as the source shows it (Excel row, CSV or SIE line); None means row index + 1."""
+    """Cells of one sheet as read. `row_numbers` gives each row's number as the source shows
+    it (CSV or SIE line); None means consecutive rows, the first being row `first_row`."""
 
     file: str
     sheet: str
     rows: list[list[Any]]
     row_numbers: list[int] | None = None
+    first_row: int = 1
 
 
 @dataclass
@@ -275,7 +276,7 @@ class _FolderReader:
             where = f"{sheet.file}, sheet {sheet.sheet}" if sheet.sheet else sheet.file
             raise InputError(
                 f"{where}: required column(s) missing: {'; '.join(header.missing)}. "
-                f"Header row {header.excel_row} has: {found}. Rename the columns or map them in "
+                f"Header row {_row_number(sheet, header.row_index)} has: {found}. Rename the columns or map them in "
                 f"settings.toml under [columns.{kind}]."
             )
         table = _table(sheet, header)
@@ -318,18 +319,28 @@ def read_sheets(path: Path, relative: str) -> list[RawSheet]:
                          f".xls file renamed; save it as .xlsx without a password")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return [RawSheet(relative, name, workbook.get_sheet_by_name(name).to_python())
-                for name in workbook.sheet_names]
+        sheets = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            # calamine starts at the first used cell: blank rows above it still count in
+            # Excel's row numbers, which are what an auditor looks up.
+            first_row = sheet.start[0] + 1 if sheet.start else 1
+            sheets.append(RawSheet(relative, name, sheet.to_python(), first_row=first_row))
+        return sheets
     except PasswordError:
         raise InputError(f"{relative}: the workbook is password-protected; save it without a password") from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
         raise InputError(f"{relative}: cannot be read as a workbook ({exc}). Is it really an Excel file?") from None
 
 
+def _row_number(sheet: RawSheet, index: int) -> int:
+    return sheet.row_numbers[index] if sheet.row_numbers else sheet.first_row + index
+
+
 def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
     body = sheet.rows[header.row_index + 1:]
     numbers = (np.asarray(sheet.row_numbers[header.row_index + 1:], dtype=np.int64) if sheet.row_numbers
-               else np.arange(header.row_index + 2, header.row_index + 2 + len(body), dtype=np.int64))
+               else np.arange(len(body), dtype=np.int64) + sheet.first_row + header.row_index + 1)
     width = max([len(header.headers), *(len(r) for r in body[:1])]) if body else len(header.headers)
     if any(len(r) != width for r in body):
         body = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r) for r in body]

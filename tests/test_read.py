@@ -306,6 +306,17 @@ def test_missing_column_names_file_sheet_header_row_and_headers_found(tmp_path):
         "Header row 2 has: 'Datum', 'Konto', 'Summa SEK'.")
 
 
+def test_row_numbers_are_excel_rows_even_below_blank_rows(tmp_path):
+    # The table starts at B3: calamine skips the blank area, Excel's row numbers do not.
+    folder = organisation(tmp_path, lambda f: write_workbook(f / "2025" / "ledger.xlsx", {"HB": [
+        [], [], [None, "Datum", "Verifikation", "Konto", "Belopp"], [None, "2025-01-01", "A1", 3011, "x"]]}))
+    [problem] = [r for r in read_inputs(folder, 2025, Settings()).rejected]
+    assert (problem.row, problem.column, problem.reason) == (4, "Belopp", "amount 'x' is not a number")
+    write_workbook(folder / "2025" / "ledger.xlsx", {"HB": [[], [None, "Datum", "Konto"]]})
+    with pytest.raises(InputError, match="Header row 2 has: 'Datum', 'Konto'"):
+        read_inputs(folder, 2025, Settings())
+
+
 def test_settings_column_map_covers_odd_headers(tmp_path):
     folder = organisation(tmp_path, lambda f: write_workbook(f / "2025" / "ledger.xlsx", {"HB": [
         ["Datum", "Löpnr", "Konto", "Summa SEK"], ["2025-01-01", "7", 3011, -5]]}))
