@@ -1,0 +1,294 @@
+"""`make bench`: the whole pipeline on large generated ledgers, against openpyxl reading the same file.
+
+For each size (default 100 000 and 1 000 000 report-year lines) it builds, once per seed and
+size, an input folder in the example organisation's shape under `bench/`: the registers and
+settings of `inputs/example`, earlier window years at the example's size (smaller for tiny
+sizes), and the report year's ledger as one workbook of the requested size. Then, for each of
+N runs, each in a fresh subprocess:
+
+- the real CLI end to end (`python -m pipeline report ... --quiet`): total seconds and the
+  child's peak memory (its own rusage, `ru_maxrss`);
+- the stage-timing driver (`tools.bench_stages stages`): seconds per stage;
+- `pandas.read_excel(engine="openpyxl")` on the report-year ledger (`tools.bench_stages openpyxl`).
+
+It prints the medians as a table and writes it to `bench/results.md`. It does not check
+figures (the test suite does that) and does not change the pipeline.
+
+Run: `python -m tools.bench [--sizes 100000,1000000] [--repeat N] [--skip-openpyxl] [--seed S]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tools import example_data
+from tools.bench_stages import STAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "inputs" / "example"
+REGISTERS = ("settings.toml", "members.xlsx", "counterparties.xlsx", "services.xlsx", "suppliers.xlsx",
+             "history.xlsx")
+COMPLETE_MARKER = ".bench-complete"
+DEFAULT_SIZES = (100_000, 1_000_000)
+LONG_RUN_LINES = 500_000
+
+# The printed table: (column header, key in a measured row).
+COLUMNS = (
+    ("lines", "lines"),
+    ("runs", "runs"),
+    ("read s", "read"),
+    ("validate s", "validate"),
+    ("classify+compute s", "classify_compute"),
+    ("write workbook s", "write_workbook"),
+    ("write PDF s", "write_pdf"),
+    ("write json/manifest s", "write_json_manifest"),
+    ("stages sum s", "stages_sum"),
+    ("total s (CLI)", "total"),
+    ("peak RSS MiB", "peak_rss_mib"),
+    ("openpyxl read s", "openpyxl_read"),
+    ("ratio total/openpyxl", "ratio"),
+)
+# Finer stage timings shown under the table: where validate and classify+compute go.
+DETAIL = ("validate_gx", "journal", "classify", "compute", "data_quality")
+
+
+@dataclass
+class Measured:
+    lines: int
+    totals: list[float] = field(default_factory=list)
+    peak_rss_kib: list[int] = field(default_factory=list)
+    stages: list[dict[str, float]] = field(default_factory=list)
+    openpyxl: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, str]:
+        def median(values: list[float]) -> float | None:
+            return statistics.median(values) if values else None
+
+        cells: dict[str, float | None] = {"lines": self.lines, "runs": len(self.totals) or len(self.stages)}
+        for stage in (*STAGES, *DETAIL):
+            cells[stage] = median([s[stage] for s in self.stages if stage in s])
+        complete = [s for s in self.stages if all(stage in s for stage in STAGES)]
+        cells["stages_sum"] = median([sum(s[stage] for stage in STAGES) for s in complete])
+        cells["total"] = median(self.totals)
+        # Peak memory is the worst run, not the median: the limit must hold every time.
+        cells["peak_rss_mib"] = max(self.peak_rss_kib) / 1024 if self.peak_rss_kib else None
+        cells["openpyxl_read"] = median(self.openpyxl)
+        total, baseline = cells["total"], cells["openpyxl_read"]
+        cells["ratio"] = total / baseline if total is not None and baseline else None
+        return {key: _cell(key, value) for key, value in cells.items()}
+
+
+def _cell(key: str, value: float | int | None) -> str:
+    if value is None:
+        return "n/a"
+    if key in ("lines", "runs"):
+        return f"{int(value):,}".replace(",", " ")
+    if key == "ratio":
+        return f"{value:.2f}"
+    if key == "peak_rss_mib":
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Input folders
+
+
+def input_folder(workdir: Path, lines: int, seed: int) -> Path:
+    return workdir / f"example-{lines}-seed{seed}"
+
+
+def report_ledger(folder: Path) -> Path:
+    return folder / str(example_data.REPORT_YEAR) / f"ledger-{example_data.REPORT_YEAR}.xlsx"
+
+
+def ensure_input_folder(workdir: Path, lines: int, seed: int, say=print) -> Path:
+    """The cached input folder for (lines, seed), generated only when it is missing or incomplete."""
+    folder = input_folder(workdir, lines, seed)
+    marker = folder / COMPLETE_MARKER
+    if marker.is_file():
+        return folder
+    say(f"generating {folder.name} (cached for later runs)")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in REGISTERS:
+        shutil.copyfile(EXAMPLE / name, folder / name)
+    # The registers above come from the example's seed, so the organisation is built from it too:
+    # the generated ledgers then name the same members, services and suppliers.
+    organisation = example_data.build_organisation(random.Random(example_data.DEFAULT_SEED))
+    for year in example_data.LEDGER_YEARS:
+        year_lines = lines if year == example_data.REPORT_YEAR else min(lines, example_data.DEFAULT_LINES_PER_YEAR[year])
+        # Same per-year seeding as the example generator: with its seed and sizes, the earlier
+        # years are the example's own ledgers.
+        rows = example_data.generate_ledger_year(random.Random(seed * 10_000 + year), organisation, year, year_lines)
+        example_data.write_ledger(folder / str(year) / f"ledger-{year}.xlsx", rows)
+    marker.write_text(json.dumps({"lines": lines, "seed": seed}) + "\n", encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------------------------------------
+# Child processes
+
+
+def run_child(args: list[str], log: Path) -> tuple[int, float, int]:
+    """Run `python <args>` from the repository root; (exit code, wall seconds, peak RSS KiB) of that child alone."""
+    environment = {**os.environ, "GX_ANALYTICS_ENABLED": "False", "PYTHONDONTWRITEBYTECODE": "1"}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=environment,
+                                 stdout=output, stderr=subprocess.STDOUT)
+        # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the maximum over all children so far.
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, seconds, usage.ru_maxrss
+
+
+def _tail(log: Path, lines: int = 5) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return " | ".join(text[-lines:])
+
+
+def measure(folder: Path, lines: int, repeat: int, workdir: Path, skip_openpyxl: bool, say=print) -> Measured:
+    measured = Measured(lines)
+    out_root = workdir / "out"
+    logs = workdir / "logs"
+    for run in range(1, repeat + 1):
+        label = f"{folder.name} run {run}/{repeat}"
+        code, seconds, rss = run_child(
+            ["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root), "--quiet"],
+            logs / f"{folder.name}-cli-{run}.log")
+        if code == 0:
+            measured.totals.append(seconds)
+            measured.peak_rss_kib.append(rss)
+            say(f"{label}: CLI {seconds:.1f} s, peak {rss / 1024:.0f} MiB")
+        else:
+            measured.errors.append(f"CLI exit {code}: {_tail(logs / f'{folder.name}-cli-{run}.log')}")
+            say(f"{label}: CLI failed (exit {code})")
+
+        timings_path = workdir / "timings" / f"{folder.name}-stages-{run}.json"
+        timings_path.parent.mkdir(parents=True, exist_ok=True)
+        code, seconds, _ = run_child(
+            ["-m", "tools.bench_stages", "stages", str(folder), str(workdir / "scratch" / folder.name),
+             str(timings_path)],
+            logs / f"{folder.name}-stages-{run}.log")
+        stages = json.loads(timings_path.read_text(encoding="utf-8")) if timings_path.is_file() else {}
+        if code != 0:
+            measured.errors.append(f"stage driver exit {code}: {stages.get('error') or _tail(logs / f'{folder.name}-stages-{run}.log')}")
+        measured.stages.append({k: v for k, v in stages.items() if isinstance(v, (int, float))})
+        say(f"{label}: stages " + ", ".join(f"{s} {stages[s]:.1f}" for s in STAGES if s in stages))
+
+        if not skip_openpyxl:
+            baseline_path = workdir / "timings" / f"{folder.name}-openpyxl-{run}.json"
+            code, _, _ = run_child(["-m", "tools.bench_stages", "openpyxl", str(report_ledger(folder)),
+                                    str(baseline_path)], logs / f"{folder.name}-openpyxl-{run}.log")
+            if code == 0:
+                seconds = json.loads(baseline_path.read_text(encoding="utf-8"))["openpyxl_read"]
+                measured.openpyxl.append(seconds)
+                say(f"{label}: openpyxl read {seconds:.1f} s")
+            else:
+                measured.errors.append(f"openpyxl read exit {code}: {_tail(logs / f'{folder.name}-openpyxl-{run}.log')}")
+        # Each run starts from the same state: no previous outputs to move aside.
+        shutil.rmtree(out_root / folder.name, ignore_errors=True)
+    return measured
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def table(rows: list[dict[str, str]]) -> str:
+    headers = [header for header, _ in COLUMNS]
+    body = [[row[key] for _, key in COLUMNS] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(headers)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
+             "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"]
+    lines += ["| " + " | ".join(c.rjust(w) for c, w in zip(r, widths)) + " |" for r in body]
+    return "\n".join(lines)
+
+
+def detail_table(rows: list[dict[str, str]]) -> str:
+    headers = ["lines", *[f"{d} s" for d in DETAIL]]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+    lines += ["| " + " | ".join([r["lines"], *[r[d] for d in DETAIL]]) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    import pandas
+
+    return (f"Python {platform.python_version()}, pandas {pandas.__version__}, {os.cpu_count()} CPUs, "
+            f"load average at the end {load}")
+
+
+def report_text(rows: list[dict[str, str]], errors: list[str], seed: int, started: str) -> str:
+    parts = [
+        "# Benchmark: the whole pipeline on generated ledgers",
+        "",
+        f"Started {started}; seed {seed}; {machine()}.",
+        "Medians of the runs; peak RSS is the worst run of the real CLI. `total s (CLI)` is the real "
+        "command end to end (interpreter start included); the stage columns come from a separate "
+        "driver process calling the same stage functions; `openpyxl read s` is "
+        "`pandas.read_excel(engine=\"openpyxl\")` alone on the report-year ledger file, imports excluded.",
+        "",
+        table(rows),
+        "",
+        "Where validate and classify+compute go (seconds, medians):",
+        "",
+        detail_table(rows),
+    ]
+    if errors:
+        parts += ["", "Problems:", "", *[f"- {e}" for e in errors]]
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="report-year ledger lines, comma-separated (default 100000,1000000)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs per size (default 3 up to 100 000 lines, 1 above)")
+    parser.add_argument("--skip-openpyxl", action="store_true", help="do not time the openpyxl baseline")
+    parser.add_argument("--seed", type=int, default=example_data.DEFAULT_SEED)
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench",
+                        help="git-ignored folder for generated inputs, outputs and results (default bench/)")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or min(sizes) < 1 or (args.repeat is not None and args.repeat < 1):
+        parser.error("sizes and --repeat must be positive")
+
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    workdir = args.workdir.resolve()
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    rows, errors = [], []
+    for lines in sizes:
+        folder = ensure_input_folder(workdir, lines, args.seed, say)
+        repeat = args.repeat or (3 if lines < LONG_RUN_LINES else 1)
+        measured = measure(folder, lines, repeat, workdir, args.skip_openpyxl, say)
+        rows.append(measured.row())
+        errors += [f"{lines} lines: {e}" for e in measured.errors]
+    text = report_text(rows, errors, args.seed, started)
+    (workdir / "results.md").write_text(text, encoding="utf-8")
+    print(text, end="")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
