@@ -21,29 +21,32 @@ def chapter(ctx: Context) -> list[Flowable]:
     f, fmt, t = ctx.figures, ctx.fmt, ctx.text
     story: list[Flowable] = [ctx.heading("accounts.title"), ctx.para("accounts.intro")]
     activities = f.get("activities", {})
-    money_header = [t("accounts.revenue"), t("accounts.direct_cost"), t("accounts.allocated_cost"),
-                    t("accounts.full_cost"), t("accounts.result"), t("accounts.coverage")]
+    # The two statement tables are wide: amounts go without the unit, which the header names.
+    money_header = [t("common.in_unit", label=t(f"accounts.{name}"))
+                    for name in ("revenue", "direct_cost", "allocated_cost", "full_cost", "result")]
+    money_header.append(t("accounts.coverage"))
     rows = []
     for activity in ACTIVITIES:
         a = activities.get(activity)
         if a is None:
             continue
-        rows.append([ctx.label("activity", activity), fmt.money(a.get("revenue_sek")), fmt.money(a.get("direct_cost_sek")),
-                     fmt.money(a.get("allocated_cost_sek")), fmt.money(a.get("full_cost_sek")),
-                     fmt.money(a.get("result_sek")), fmt.ratio(a.get("coverage"))])
+        rows.append([ctx.label("activity", activity), fmt.amount(a.get("revenue_sek")),
+                     fmt.amount(a.get("direct_cost_sek")), fmt.amount(a.get("allocated_cost_sek")),
+                     fmt.amount(a.get("full_cost_sek")), fmt.amount(a.get("result_sek")), fmt.ratio(a.get("coverage"))])
     story += [ctx.heading("accounts.activities_title", level=2),
-              data_table([t("accounts.activity")] + money_header, rows, [30, 27, 27, 27, 27, 27, 16], ctx.styles,
+              data_table([t("accounts.activity")] + money_header, rows, [28, 25, 25, 25, 25, 25, 17], ctx.styles,
                          numeric=(1, 2, 3, 4, 5, 6)),
               ctx.source(SHEET_SERVICES)]
 
     services = f.get("services", [])
     rows = [[f"{s['code']} {s.get('name') or ''}".strip(), ctx.label("activity", s.get("activity", "")),
-             fmt.money(s.get("revenue_sek")), fmt.money(s.get("direct_cost_sek")), fmt.money(s.get("allocated_cost_sek")),
-             fmt.money(s.get("full_cost_sek")), fmt.money(s.get("result_sek")), fmt.ratio(s.get("coverage"))]
+             fmt.amount(s.get("revenue_sek")), fmt.amount(s.get("direct_cost_sek")),
+             fmt.amount(s.get("allocated_cost_sek")), fmt.amount(s.get("full_cost_sek")), fmt.amount(s.get("result_sek")),
+             fmt.ratio(s.get("coverage"))]
             for s in services]
     story += [ctx.heading("accounts.services_title", level=2, year=ctx.year),
               data_table([t("accounts.service"), t("accounts.activity")] + money_header, rows,
-                         [30, 20, 24, 24, 24, 24, 24, 14], ctx.styles, numeric=(2, 3, 4, 5, 6, 7)),
+                         [31, 24, 20, 20, 20, 20, 20, 15], ctx.styles, numeric=(2, 3, 4, 5, 6, 7)),
               ctx.source(SHEET_SERVICES)]
     if any(s.get("coverage") is not None for s in services):
         labels = {"full_cost_line": t("accounts.chart_full_cost"), "cost_sharing": t("activity.cost_sharing"),

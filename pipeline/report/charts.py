@@ -83,7 +83,7 @@ def coverage_chart(services: Sequence[dict], fmt: Formats, labels: dict[str, str
     top_pad, bottom_pad = 8, 26
     height = top_pad + bottom_pad + row_height * max(len(rows), 1)
     drawing = Drawing(width, height)
-    left, right = 150, width - 60
+    left, right = 150, width - 40
     largest = max((Decimal(s["coverage"]) for s in rows), default=Decimal(1))
     axis_end = Decimal(2) if largest <= 2 else Decimal(3)
 
@@ -114,11 +114,10 @@ def coverage_chart(services: Sequence[dict], fmt: Formats, labels: dict[str, str
     drawing.add(Line(one, bottom - 2, one, height - top_pad + 2, strokeColor=NOT_MET_EDGE, strokeWidth=1.2))
     drawing.add(String(one, 3, labels["full_cost_line"], fontName=FONT, fontSize=7, fillColor=NOT_MET_EDGE,
                        textAnchor="middle"))
-    drawing.add(Rect(right + 8, height - top_pad - 9, 7, 7, fillColor=BAR_FILL, strokeColor=None))
-    drawing.add(String(right + 18, height - top_pad - 8, labels["cost_sharing"], fontName=FONT, fontSize=7,
-                       fillColor=INK))
-    drawing.add(Rect(right + 8, height - top_pad - 21, 7, 7, fillColor=SALES_FILL, strokeColor=None))
-    drawing.add(String(right + 18, height - top_pad - 20, labels["sales"], fontName=FONT, fontSize=7,
-                       fillColor=INK))
+    # Legend under the service names, clear of the bars and their values.
+    drawing.add(Rect(4, 14, 7, 7, fillColor=BAR_FILL, strokeColor=None))
+    drawing.add(String(14, 15, labels["cost_sharing"], fontName=FONT, fontSize=7, fillColor=INK))
+    drawing.add(Rect(4, 3, 7, 7, fillColor=SALES_FILL, strokeColor=None))
+    drawing.add(String(14, 4, labels["sales"], fontName=FONT, fontSize=7, fillColor=INK))
     drawing.add(Line(left, bottom, left, height - top_pad, strokeColor=INK, strokeWidth=0.6))
     return drawing

@@ -27,8 +27,7 @@ def suppliers(ctx: Context) -> list[Flowable]:
         [t("suppliers.count"), fmt.count(s.get("count"))],
         [t("suppliers.flagged"), fmt.count(s.get("flagged"))],
         [t("suppliers.top_share"), fmt.share(s.get("top_share"))],
-        [t("suppliers.herfindahl"), fmt.ratio(s.get("herfindahl")) if s.get("herfindahl") is None
-         else fmt.decimal(s["herfindahl"], 4)],
+        [t("suppliers.herfindahl"), fmt.decimal(s.get("herfindahl"), 4)],
     ]
     if settings.get("direct_award_limit_sek"):
         rows.append([t("suppliers.direct_award_limit"), fmt.money(settings["direct_award_limit_sek"])])

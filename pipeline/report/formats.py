@@ -45,6 +45,12 @@ class Formats:
         amount = self._grouped(Decimal(str(sek_text)), 2)
         return f"{amount}{NBSP}kr" if self.language == "sv" else f"{amount}{NBSP}SEK"
 
+    def amount(self, sek_text: str | None) -> str:
+        """Money without the unit, for wide tables whose header names it: "1 234 567,89"."""
+        if sek_text is None:
+            return MISSING
+        return self._grouped(Decimal(str(sek_text)), 2)
+
     def eur(self, eur_text: str | None) -> str:
         if eur_text is None:
             return MISSING

@@ -99,29 +99,72 @@ def cell(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
 
+CELL_PADDING = 3
+SMALLEST_FONT = 5.5
+
+
+def _fitting_size(text: str, style: ParagraphStyle, width: float) -> float:
+    """The font size at which the text's longest unbreakable word fits `width`: amounts are
+    joined by no-break spaces and hashes have none, so they cannot wrap and must not overflow."""
+    words = [w for w in text.split(" ") if w] or [text]
+    widest = max(pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in words)
+    if widest <= width:
+        return style.fontSize
+    return max(SMALLEST_FONT, style.fontSize * width / widest * 0.98)
+
+
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    if size >= style.fontSize:
+        return style
+    return ParagraphStyle(f"{style.name}_{size:.2f}", parent=style, fontSize=size, leading=size * 1.25)
+
+
 def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_mm: Sequence[float],
                styles: dict[str, ParagraphStyle], numeric: Sequence[int] = (), markup_columns: Sequence[int] = (),
                bold_last_row: bool = False, code_columns: Sequence[int] = ()) -> Table:
     """A long table that splits across pages with its header repeated.
 
-    `numeric` columns are right-aligned; `markup_columns` hold trusted Paragraph markup;
-    `code_columns` (hashes, file paths) use the small face so 64 hex digits fit.
+    `widths_mm` are relative column widths scaled to the text width; `numeric` columns are
+    right-aligned; `markup_columns` hold trusted Paragraph markup; `code_columns` (hashes) use
+    the small face. Text cells wrap; a column whose longest word does not fit is set smaller,
+    the whole column alike so its figures line up.
     """
-    def styled(value: object, column: int, head: bool = False) -> Paragraph:
+    scale = CONTENT_WIDTH / (sum(widths_mm) * mm)
+    col_widths = [w * mm * scale for w in widths_mm]
+
+    def base_style(column: int, head: bool) -> ParagraphStyle:
         if head:
-            return cell(value, styles["cell_head_right" if column in numeric else "cell_head"])
-        style = styles["cell_code"] if column in code_columns else (
+            return styles["cell_head_right" if column in numeric else "cell_head"]
+        return styles["cell_code"] if column in code_columns else (
             styles["cell_right"] if column in numeric else styles["cell"])
+
+    def column_style(column: int, head: bool, values: Sequence[object]) -> ParagraphStyle:
+        style = base_style(column, head)
+        plain = [str(v) for v in values if not isinstance(v, Paragraph)]
+        if column in markup_columns and not head or not plain:
+            return style
+        room = col_widths[column] - 2 * CELL_PADDING
+        return _sized(style, min(_fitting_size(text, style, room) for text in plain))
+
+    # Each column is set at one size, small enough for its longest word; figure columns share
+    # one size so they read as one block. Text still wraps between words.
+    body_styles = [column_style(i, False, [row[i] for row in rows]) for i in range(len(header))]
+    figure_size = min((body_styles[i].fontSize for i in numeric), default=None)
+    if figure_size is not None:
+        body_styles = [_sized(style, figure_size) if i in numeric else style for i, style in enumerate(body_styles)]
+    head_styles = [column_style(i, True, [header[i]]) for i in range(len(header))]
+
+    def styled(value: object, column: int, head: bool = False) -> Paragraph:
         if isinstance(value, Paragraph):
             return value
-        if column in markup_columns:
+        style = head_styles[column] if head else body_styles[column]
+        if column in markup_columns and not head:
             return Paragraph(str(value), style)
         return cell(value, style)
 
     body = [[styled(h, i, head=True) for i, h in enumerate(header)]]
     body += [[styled(v, i) for i, v in enumerate(row)] for row in rows]
-    scale = CONTENT_WIDTH / (sum(widths_mm) * mm)
-    table = Table(body, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1, hAlign="LEFT")
+    table = Table(body, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
@@ -129,8 +172,8 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_m
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     for index in range(2, len(body), 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA_FILL))

@@ -80,9 +80,9 @@ def _categories(ctx: Context, years: list[dict]) -> list[Flowable]:
         rows.append([t("teckal.grants_row")] + [fmt.money(y.get("grants_sek")) for y in ledger_years])
     header = [t("teckal.category")] + [str(y["year"]) for y in ledger_years]
     widths = [50] + [40] * len(ledger_years)
-    return [ctx.heading("teckal.categories_title", level=2), ctx.para("teckal.categories_intro"),
-            data_table(header, rows, widths, ctx.styles, numeric=tuple(range(1, len(header)))),
-            ctx.source(SHEET_REVENUE_BY_COUNTERPARTY)]
+    return [KeepTogether([ctx.heading("teckal.categories_title", level=2), ctx.para("teckal.categories_intro"),
+                          data_table(header, rows, widths, ctx.styles, numeric=tuple(range(1, len(header)))),
+                          ctx.source(SHEET_REVENUE_BY_COUNTERPARTY)])]
 
 
 def _grants(ctx: Context, teckal: dict) -> list[Flowable]:
@@ -94,10 +94,10 @@ def _grants(ctx: Context, teckal: dict) -> list[Flowable]:
     rows = [[ctx.label("grants", setting) + " " + t("teckal.grants_setting_mark"), fmt.share(teckal.get("window_share")),
              ctx.verdict_word(teckal["met"])],
             [ctx.label("grants", other), fmt.share(other_share), ctx.verdict_word(other_met)]]
-    return [ctx.heading("teckal.grants_title", level=2), ctx.para("teckal.grants_intro"),
-            data_table([t("teckal.grants_reading"), t("teckal.share"), t("common.verdict")], rows, [90, 40, 40],
-                       ctx.styles, numeric=(1,)),
-            ctx.source(SHEET_TECKAL, SHEET_LINES)]
+    return [KeepTogether([ctx.heading("teckal.grants_title", level=2), ctx.para("teckal.grants_intro"),
+                          data_table([t("teckal.grants_reading"), t("teckal.share"), t("common.verdict")], rows,
+                                     [90, 40, 40], ctx.styles, numeric=(1,)),
+                          ctx.source(SHEET_TECKAL, SHEET_LINES)])]
 
 
 def _cost_based(ctx: Context, teckal: dict) -> list[Flowable]:
@@ -123,7 +123,8 @@ def _sensitivity(ctx: Context, teckal: dict) -> list[Flowable]:
     changed = [ctx.label("sensitivity", c["case"]) for c in cases if c["met"] != teckal["met"]]
     conclusion = (ctx.para("teckal.sensitivity_holds", n=len(cases)) if not changed else
                   ctx.para("teckal.sensitivity_changes", cases="; ".join(changed)))
-    return [ctx.heading("teckal.sensitivity_title", level=2), ctx.para("teckal.sensitivity_intro"),
-            data_table([t("teckal.case"), t("teckal.controlling"), t("teckal.total"), t("teckal.share"),
-                        t("common.verdict")], rows, [58, 36, 36, 22, 24], ctx.styles, numeric=(1, 2, 3)),
-            ctx.source(SHEET_TECKAL, SHEET_LINES), conclusion, Spacer(1, 4)]
+    return [KeepTogether([ctx.heading("teckal.sensitivity_title", level=2), ctx.para("teckal.sensitivity_intro"),
+                          data_table([t("teckal.case"), t("teckal.controlling"), t("teckal.total"), t("teckal.share"),
+                                      t("common.verdict")], rows, [58, 36, 36, 22, 24], ctx.styles,
+                                     numeric=(1, 2, 3)),
+                          ctx.source(SHEET_TECKAL, SHEET_LINES), conclusion]), Spacer(1, 4)]
