@@ -1,0 +1,91 @@
+"""The benchmark: its table arithmetic by hand, its input cache, and one tiny run end to end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools import bench
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADERS = ["lines", "runs", "read s", "validate s", "classify+compute s", "write workbook s", "write PDF s",
+           "write json/manifest s", "stages sum s", "total s (CLI)", "peak RSS MiB", "openpyxl read s",
+           "ratio total/openpyxl"]
+
+
+def _stages(read: float, validate: float, compute: float) -> dict[str, float]:
+    return {"read": read, "validate": validate, "classify_compute": compute, "write_workbook": 1.0,
+            "write_pdf": 0.5, "write_json_manifest": 0.25}
+
+
+def test_row_is_medians_worst_memory_and_ratio_of_medians():
+    measured = bench.Measured(lines=100_000)
+    measured.totals = [10.0, 12.0, 11.0]  # median 11.0
+    measured.peak_rss_kib = [1024 * 300, 1024 * 500, 1024 * 400]  # worst run: 500 MiB
+    measured.openpyxl = [20.0, 24.0, 22.0]  # median 22.0 -> ratio 11 / 22 = 0.50
+    measured.stages = [_stages(2.0, 3.0, 1.0), _stages(4.0, 1.0, 1.5), _stages(3.0, 2.0, 9.0)]
+    row = bench.Measured.row(measured)
+    assert row["lines"] == "100 000"
+    assert row["runs"] == "3"
+    assert row["read"] == "3.0"  # median of 2, 4, 3
+    assert row["validate"] == "2.0"  # median of 3, 1, 2
+    assert row["classify_compute"] == "1.5"  # median of 1, 1.5, 9
+    # Sums per run: 7.75, 8.25, 15.75 -> median 8.25, shown with one decimal.
+    assert row["stages_sum"] == "8.2"
+    assert row["total"] == "11.0"
+    assert row["peak_rss_mib"] == "500"
+    assert row["openpyxl_read"] == "22.0"
+    assert row["ratio"] == "0.50"
+
+
+def test_row_without_baseline_or_failed_stage_says_not_available():
+    measured = bench.Measured(lines=2_000)
+    measured.totals = [5.0]
+    measured.stages = [{"read": 1.0, "validate": 2.0}]  # the driver stopped after validate
+    row = measured.row()
+    assert row["read"] == "1.0"
+    assert row["write_pdf"] == "n/a"
+    assert row["stages_sum"] == "n/a"
+    assert row["openpyxl_read"] == "n/a"
+    assert row["ratio"] == "n/a"
+
+
+def test_table_has_every_column_in_order():
+    measured = bench.Measured(lines=2_000)
+    text = bench.table([measured.row()])
+    header = [cell.strip() for cell in text.splitlines()[0].strip("|").split("|")]
+    assert header == HEADERS
+
+
+def test_input_folder_is_generated_once_per_seed_and_size(tmp_path):
+    folder = bench.ensure_input_folder(tmp_path, 300, seed=7, say=lambda _: None)
+    ledger = bench.report_ledger(folder)
+    first = ledger.stat().st_mtime_ns
+    again = bench.ensure_input_folder(tmp_path, 300, seed=7, say=lambda _: None)
+    assert again == folder
+    assert ledger.stat().st_mtime_ns == first  # cached: not written again
+    assert {p.name for p in folder.iterdir()} >= {"settings.toml", "members.xlsx", "2023", "2024", "2025"}
+    other_seed = bench.ensure_input_folder(tmp_path, 300, seed=8, say=lambda _: None)
+    assert other_seed != folder
+
+
+@pytest.mark.slow
+def test_tiny_bench_prints_every_column_with_numbers(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.bench", "--sizes", "2000", "--repeat", "1", "--workdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    table_lines = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in table_lines[0].strip("|").split("|")]
+    assert header == HEADERS
+    row = [cell.strip() for cell in table_lines[2].strip("|").split("|")]
+    assert len(row) == len(HEADERS)
+    assert row[0] == "2 000"
+    assert "n/a" not in row  # every stage, the total, memory and the baseline were measured
+    figures = [float(cell.replace(" ", "")) for cell in row]
+    assert all(value > 0 for value in figures[2:7])  # read .. write PDF each take measurable time
+    assert (tmp_path / "results.md").read_text(encoding="utf-8") == done.stdout
