@@ -1,0 +1,309 @@
+"""The evaluation report PDF: formats, catalogue, and what a reader finds on the pages.
+
+Each test builds a small figures dict by hand (the shape compute_results returns), writes the
+PDF and reads its text back with pdftotext (poppler-utils; those tests skip when it is absent).
+Expected texts are written out in the tests, computed by hand from the figures.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import shutil
+import string
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.report.formats import Formats
+from pipeline.report.text import LANGUAGES, Text, load_catalogue
+from pipeline.write_pdf import write_pdf
+
+REPORT_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "report"
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+
+LEDGER_FLAGS = ["sales_below_full_cost", "cost_sharing_non_controlling_revenue", "cost_sharing_surplus",
+                "revenue_without_service", "service_not_in_catalogue", "service_without_classification",
+                "revenue_unknown_counterparty"]
+SUPPLIER_FLAGS = ["over_direct_award_limit", "outside_contract_period", "not_in_supplier_list", "orgnr_not_valid",
+                  "concentration"]
+
+
+def small_figures() -> dict:
+    """Three window years. 2023 from history: 900 000 of 1 000 000 (90 %). 2024 and 2025 from
+    the ledger: 1 150 000 of 1 260 000 each (91.2698... %). Window: 3 200 000 / 3 520 000
+    = 0.90909... Headroom 3 200 000 / 0.8 - 3 520 000 = 480 000."""
+    ledger_year = {"controlling_sek": "1150000.00", "total_sek": "1260000.00", "share": "0.9126984127",
+                   "source": "ledger", "grants_sek": "40000.00",
+                   "by_category_sek": {"controlling": "1100000.00", "member_controlled": "50000.00",
+                                       "other_public": "40000.00", "private": "60000.00", "unknown": "10000.00"}}
+    case = {"window_share": "0.9090909091", "met": True, "controlling_sek": "3200000.00", "total_sek": "3520000.00"}
+    return {
+        "organisation": "Samverkansförbundet Åre & Öland", "organisation_orgnr": "222000-0001", "year": 2025,
+        "inputs_folder": "exempel",
+        "teckal": {
+            "threshold": "0.80", "review_band": "0.01", "grants": "include",
+            "years": [
+                {"year": 2023, "controlling_sek": "900000.00", "total_sek": "1000000.00", "share": "0.9000000000",
+                 "source": "history", "grants_sek": None, "by_category_sek": None},
+                {"year": 2024, **ledger_year},
+                {"year": 2025, **ledger_year},
+            ],
+            "years_count": 3, "missing_years": [],
+            "window_controlling_sek": "3200000.00", "window_total_sek": "3520000.00",
+            "window_share": "0.9090909091", "mean_share": "0.9084656085", "mean_disagrees": False,
+            "met": True, "review": False, "headroom_sek": "480000.00", "next_year_headroom_sek": "642500.00",
+            "window_share_grants_excluded": "0.9302325581", "met_grants_excluded": True,
+            "cost_based": {"share": "0.8735223418", "controlling_cost_sek": "690082.65",
+                           "attributed_cost_sek": "790000.00", "met": True, "year": 2025},
+            "sensitivity": [{"case": "as_reported", **case}, {"case": "grants_excluded", **case}],
+        },
+        "activities": {
+            "cost_sharing": {"revenue_sek": "1150000.00", "direct_cost_sek": "500000.00",
+                             "allocated_cost_sek": "190082.65", "full_cost_sek": "690082.65",
+                             "result_sek": "459917.35", "coverage": "1.6664670529"},
+            "sales": {"revenue_sek": "60000.00", "direct_cost_sek": "90000.00", "allocated_cost_sek": "9917.35",
+                      "full_cost_sek": "99917.35", "result_sek": "-39917.35", "coverage": "0.6004963102"},
+            "unassigned": {"revenue_sek": "50000.00", "direct_cost_sek": "0.00", "allocated_cost_sek": "0.00",
+                           "full_cost_sek": "0.00", "result_sek": "50000.00", "coverage": None},
+        },
+        "services": [
+            {"code": "T01", "name": "E-tjänster", "activity": "cost_sharing", "in_catalogue": True,
+             "revenue_sek": "1150000.00", "non_controlling_revenue_sek": "0.00", "direct_cost_sek": "500000.00",
+             "allocated_cost_sek": "190082.65", "full_cost_sek": "690082.65", "result_sek": "459917.35",
+             "coverage": "1.6664670529", "key_weight": "115000000"},
+            {"code": "T03", "name": "Konferens", "activity": "sales", "in_catalogue": True,
+             "revenue_sek": "60000.00", "non_controlling_revenue_sek": "60000.00", "direct_cost_sek": "90000.00",
+             "allocated_cost_sek": "9917.35", "full_cost_sek": "99917.35", "result_sek": "-39917.35",
+             "coverage": "0.6004963102", "key_weight": "6000000"},
+        ],
+        "allocation": {"key": "revenue", "keys_by_year": {"2024": "revenue", "2025": "revenue"}, "key_changed": False,
+                       "comparison": [], "shared_cost_sek": "200000.00", "unallocated_sek": "0.00"},
+        "open_market": {"share": "0.0476190476", "threshold": "0.20", "met": True, "private_sek": "60000.00",
+                        "total_sek": "1260000.00"},
+        "suppliers": {"source": "ledger", "spend_sek": "790000.00", "count": 2, "flagged": 2,
+                      "market_spend_sek": "790000.00", "member_spend_sek": "0.00", "top_share": "0.7468354430",
+                      "herfindahl": "0.6218554719", "flags_by_kind": {"concentration": 1}},
+        "transparency": {"eur_sek": "11.50", "threshold_eur": "40000000", "applies": False,
+                         "years": [{"year": 2025, "turnover_sek": "1260000.00", "turnover_eur": "109565.22",
+                                    "over": False}]},
+        "flags": [{"id": "sales_below_full_cost", "subject": "T03", "amount_sek": "39917.35", "rows": 2,
+                   "severity": "critical", "sheet": "Flaggor rader"}],
+        "rows": {"ledger_read": 18, "ledger_used": 17, "ledger_rejected": 1, "purchases_read": 0,
+                 "purchases_used": 0, "purchases_rejected": 0},
+    }
+
+
+def pdf_text(path: Path, layout: bool = False) -> str:
+    """The PDF's text with every run of whitespace (no-break spaces included) as one space.
+    `layout` keeps table rows on one line; without it, wrapped cell text reads in order."""
+    options = ["-layout"] if layout else []
+    raw = subprocess.run(["pdftotext", *options, "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True).stdout
+    return " ".join(raw.decode("utf-8").split())
+
+
+def spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- formats -------------------------------------------------------------------------------
+
+def test_swedish_money_share_and_date_formats():
+    sv = Formats("sv")
+    assert sv.money("1234567.89") == "1\u00a0234\u00a0567,89\u00a0kr"
+    assert sv.money("-39917.35") == "-39\u00a0917,35\u00a0kr"
+    assert sv.money("0.00") == "0,00\u00a0kr"
+    assert sv.amount("1000000.00") == "1\u00a0000\u00a0000,00"
+    # 0.9126984127 = 91.26984127 % -> two decimals for display.
+    assert sv.share("0.9126984127") == "91,27\u00a0%"
+    assert sv.share("0.8000000000") == "80,00\u00a0%"
+    assert sv.share(None) == "–"
+    assert sv.ratio("0.6004963102") == "0,60"
+    assert sv.exact("0.9090909091") == "0,9090909091"
+    assert sv.date("2025-12-31T00:00:00") == "2025-12-31"
+    assert sv.count(57129) == "57\u00a0129"
+
+
+def test_english_formats():
+    en = Formats("en")
+    assert en.money("1234567.89") == "1,234,567.89\u00a0SEK"
+    assert en.share("0.9126984127") == "91.27\u00a0%"
+    assert en.count(57129) == "57,129"
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_catalogue_key_has_both_languages_with_the_same_fields():
+    catalogue = load_catalogue()
+    assert len(catalogue) > 100
+    for key, entry in catalogue.items():
+        assert set(entry) == set(LANGUAGES), key
+        assert all(entry[language].strip() for language in LANGUAGES), key
+        assert _fields(entry["sv"]) == _fields(entry["en"]), key
+
+
+def test_every_key_the_chapters_name_is_in_the_catalogue():
+    catalogue = load_catalogue()
+    pattern = re.compile(r"""(?:\bt|text|para|heading|markup|verdict_key =|key =)\(?\s*["']([a-z_]+\.[a-z_.]+)["']""")
+    named = set()
+    for source in [*REPORT_DIR.glob("*.py"), REPORT_DIR.parent / "write_pdf.py"]:
+        named |= set(pattern.findall(source.read_text(encoding="utf-8")))
+    assert len(named) > 100
+    assert sorted(named - set(catalogue)) == []
+    for flag_id in LEDGER_FLAGS + SUPPLIER_FLAGS:
+        assert f"flag.{flag_id}.title" in catalogue and f"flag.{flag_id}.sentence" in catalogue
+
+
+# --- the written PDF -----------------------------------------------------------------------
+
+@needs_pdftotext
+def test_swedish_report_shows_verdict_window_share_and_each_year(tmp_path):
+    figures = small_figures()
+    path = tmp_path / "rapport.pdf"
+    write_pdf(path, figures)
+    text = pdf_text(path)
+    rows = pdf_text(path, layout=True)
+    sv = Formats("sv")
+
+    assert "Utvärdering av verksamhet enligt LOS och Teckal 2025" in text
+    assert "Samverkansförbundet Åre & Öland" in text
+    assert "Uppfyllt: mer än 80 % av verksamheten utförs för medlemmarna" in text
+    assert "Ej uppfyllt" not in text
+    # Window: 3 200 000 / 3 520 000 = 0.909090... -> 90,91 %.
+    assert sv.share(figures["teckal"]["window_share"]) == "90,91\u00a0%"
+    assert "90,91 %" in text
+    assert "0,9090909091" in text
+    # Each year as the writer formats it, checked against hand-written text.
+    expected = {2023: ("900 000,00 kr", "1 000 000,00 kr", "90,00 %", "historik"),
+                2024: ("1 150 000,00 kr", "1 260 000,00 kr", "91,27 %", "huvudbok"),
+                2025: ("1 150 000,00 kr", "1 260 000,00 kr", "91,27 %", "huvudbok")}
+    for year in figures["teckal"]["years"]:
+        controlling, total, share, source = expected[year["year"]]
+        assert spaced(sv.money(year["controlling_sek"])) == controlling
+        assert spaced(sv.money(year["total_sek"])) == total
+        assert spaced(sv.share(year["share"])) == share
+        row = f"{year['year']} {source} {controlling} {total} {share}"
+        assert row in rows, row
+    # Window row and headroom: 480 000,00 kr; next year's 642 500,00 kr.
+    assert "Treårsfönster 3 200 000,00 kr 3 520 000,00 kr 90,91 %" in rows
+    assert "480 000,00 kr" in text and "642 500,00 kr" in text
+    # The sales service's negative result and its flag sentence.
+    assert "-39 917,35" in text
+    assert "Säljtjänsten T03 tog in 39 917,35 kr mindre än den kostade" in text
+    assert "Underlag: flik 'Teckal per år' i granskningsarbetsboken." in text
+    assert "Sida 2 av " in text
+
+
+@needs_pdftotext
+def test_english_report_from_the_same_templates(tmp_path):
+    path = tmp_path / "report.pdf"
+    write_pdf(path, small_figures(), language="en")
+    text = pdf_text(path)
+    rows = pdf_text(path, layout=True)
+    assert "Evaluation of activity under LOS and Teckal 2025" in text
+    assert "Met: more than 80 % of the activity is carried out for the members" in text
+    assert "2024 ledger 1,150,000.00 SEK 1,260,000.00 SEK 91.27 %" in rows
+    assert "2023 history 900,000.00 SEK 1,000,000.00 SEK 90.00 %" in rows
+    assert "Page 2 of " in text
+    assert "Uppfyllt" not in text
+
+
+@needs_pdftotext
+def test_not_met_review_and_few_years_are_stated(tmp_path):
+    not_met = small_figures()
+    not_met["teckal"].update(met=False, window_share="0.8000000000", review=False)
+    write_pdf(tmp_path / "not_met.pdf", not_met)
+    text = pdf_text(tmp_path / "not_met.pdf")
+    # Exactly 80 % is not "more than 80 %": the headline follows `met`, not the rounded text.
+    assert "Ej uppfyllt: medlemmarnas andel av verksamheten är inte över gränsen" in text
+    assert "80,00 %" in text
+
+    review = small_figures()
+    review["teckal"].update(review=True, window_share="0.8050000000", years_count=2,
+                            years=review["teckal"]["years"][1:])
+    write_pdf(tmp_path / "review.pdf", review)
+    text = pdf_text(tmp_path / "review.pdf")
+    assert "Uppfyllt, för granskning" in text
+    assert "Andelen är baserad på 2 år, inte tre" in text
+    assert "trovärdiga prognoser" in text
+
+
+@needs_pdftotext
+def test_every_flag_gets_its_sentence_and_a_changed_sensitivity_case_is_named(tmp_path):
+    figures = small_figures()
+    figures["flags"] = [{"id": flag_id, "subject": "T09", "amount_sek": "1000.00", "rows": 3, "severity": "warning",
+                         "sheet": "Flaggor rader"} for flag_id in LEDGER_FLAGS]
+    figures["suppliers"]["flags_by_kind"] = {flag_id: 1 for flag_id in SUPPLIER_FLAGS}
+    figures["teckal"]["sensitivity"].append({"case": "unknown_as_non_controlling", "window_share": "0.7900000000",
+                                             "met": False, "controlling_sek": "2780800.00",
+                                             "total_sek": "3520000.00"})
+    write_pdf(tmp_path / "flags.pdf", figures)
+    text = pdf_text(tmp_path / "flags.pdf")
+    catalogue = Text("sv", load_catalogue())
+    for flag_id in LEDGER_FLAGS:
+        sentence = catalogue(f"flag.{flag_id}.sentence", subject="T09", amount="1 000,00 kr", rows="3")
+        assert spaced(catalogue(f"flag.{flag_id}.title")) in text, flag_id
+        assert spaced(sentence) in text, flag_id
+    for flag_id in SUPPLIER_FLAGS:
+        assert spaced(catalogue(f"flag.{flag_id}.sentence")) in text, flag_id
+    assert "Bedömningen ändras om: Okända motparter räknas som andra (nedre gräns)" in text
+
+
+@needs_pdftotext
+def test_run_stage_parts_appear_when_present(tmp_path):
+    figures = small_figures()
+    input_hash = hashlib.sha256(b"ledger").hexdigest()
+    output_hash = hashlib.sha256(b"results").hexdigest()
+    figures["inputs"] = [{"path": "2025/ledger.xlsx", "kind": "ledger", "sha256": input_hash, "bytes": 1234,
+                          "rows": 18}]
+    figures["outputs"] = [{"path": "results.json", "sha256": output_hash}]
+    figures["settings"] = {"organisation": {"name": "x", "orgnr": "", "language": "sv"},
+                           "thresholds": {"direct_award_limit_sek": "700000", "teckal": "0.80"}}
+    figures["data_quality"] = {
+        "rejected": {"total": 1, "critical": 0, "by_reason": [{"reason": "summarad", "rows": 1}],
+                     "sheet": "Avvisade rader"},
+        "control_totals": [{"kind": "ledger", "file": "2025/ledger.xlsx", "sheet": "Huvudbok", "rows_read": 18,
+                            "rows_used": 17, "rows_rejected": 1, "debit_sek": "2345678.00",
+                            "credit_sek": "2345678.00", "first_date": "2025-01-02", "last_date": "2025-12-31"}],
+        "control_totals_sheet": "Kontrollsummor",
+        "validation": [{"suite": "ledger", "check": "expect_not_null", "column": "date", "severity": "critical",
+                        "description": "Datum finns", "success": False, "unexpected_count": 2,
+                        "element_count": 18}],
+        "validation_sheet": "Validering",
+        "journal": [{"test": "unbalanced_vouchers", "findings": 0, "severity": "critical",
+                     "sheet": "Journal unbalanced_vouchers"}],
+    }
+    write_pdf(tmp_path / "full.pdf", figures)
+    text = pdf_text(tmp_path / "full.pdf")
+    assert input_hash in text and output_hash in text
+    assert "2 345 678,00 kr" in text
+    assert "2025-01-02 – 2025-12-31" in text
+    assert "Direktupphandlingsgränsen för 2025 är en inställning, här 700 000,00 kr" in text
+    assert "Obalanserade verifikationer" in text
+    assert "2 / 18" in text
+
+
+def test_same_figures_give_identical_bytes_and_metadata(tmp_path):
+    figures = small_figures()
+    write_pdf(tmp_path / "a.pdf", figures)
+    write_pdf(tmp_path / "b.pdf", copy.deepcopy(figures))
+    first, second = (tmp_path / "a.pdf").read_bytes(), (tmp_path / "b.pdf").read_bytes()
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+    # Creation date from the report year, language and the embedded font.
+    assert b"/CreationDate (D:20251231000000+00'00')" in first
+    assert b"/Lang (sv-SE)" in first
+    assert b"DejaVuSans" in first
+    write_pdf(tmp_path / "en.pdf", figures, language="en")
+    assert b"/Lang (en-GB)" in (tmp_path / "en.pdf").read_bytes()
+
+
+def test_unknown_language_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        write_pdf(tmp_path / "x.pdf", small_figures(), language="de")
