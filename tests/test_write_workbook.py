@@ -285,3 +285,41 @@ def test_empty_table_gets_a_header_only_sheet(tmp_path):
     write_workbook(path, {"year": 2025}, {"J-duplicate_lines": empty})
     header, rows = header_and_rows(openpyxl.load_workbook(path), "J-duplicate_lines")
     assert header == ["source_id", "amount_sek"] and rows == []
+
+
+@pytest.mark.slow
+def test_workbook_of_a_real_run_matches_results_json(tmp_path):
+    """Read -> validate -> classify -> compute on a small real input folder, then the workbook:
+    its totals must be the figures of results.json, and every column it writes is explained."""
+    from pipeline import run
+    from pipeline.compute import classify_window, compute_results
+    from pipeline.journal import journal_tests
+    from pipeline.read import read_inputs
+    from pipeline.settings import load_settings
+    from pipeline.validate import validate_inputs
+    from tests.workbooks import write_folder
+
+    folder = write_folder(tmp_path / "tiny")
+    settings = load_settings(folder, None)
+    inputs = read_inputs(folder, 2025, settings)
+    classified = classify_window(inputs, settings)
+    results = compute_results(inputs, classified, settings)
+    run._add_data_quality(results, inputs, validate_inputs(inputs, settings, None),
+                          journal_tests(inputs.ledgers[2025], 2025, settings), settings)
+    path = tmp_path / "LOS-underlag-2025.xlsx"
+    write_workbook(path, results.figures, results.tables)
+    book = openpyxl.load_workbook(path, read_only=True)
+
+    columns = list(book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True))
+    assert [name for name, description, _ in columns if not description] == []
+
+    header, rows = header_and_rows(book, SHEET_LINES)
+    year_col, type_col, revenue_col = header.index("year"), header.index("line_type"), header.index("revenue_sek")
+    for year in results.figures["teckal"]["years"]:
+        # Grants are included by default, so the year's total is every revenue and grant line.
+        revenue = sum(exact(row[revenue_col]) for row in rows
+                      if row[year_col] == year["year"] and row[type_col] in ("revenue", "grant"))
+        assert revenue == Decimal(year["total_sek"]), year["year"]
+    summary = summary_by_key(book)
+    assert exact(summary["teckal.window_share"][1]) == Decimal(results.figures["teckal"]["window_share"])
+
