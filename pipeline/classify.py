@@ -75,71 +75,83 @@ def counterparty_categories(
     orgnrs: pd.Series, dates: pd.Series, members: pd.DataFrame, counterparties: pd.DataFrame
 ) -> tuple[pd.Series, pd.Series]:
     """R3 for each (org. no., date) pair: (category, basis). Index follows `orgnrs`."""
-    n = len(orgnrs)
-    category = np.full(n, UNKNOWN, dtype=object)
-    basis = np.full(n, BASIS_NONE, dtype=object)
     orgnr = orgnrs.fillna("").astype("str").to_numpy()
-    has_orgnr = orgnr != ""
-    dates = pd.to_datetime(dates).astype("datetime64[ns]").reset_index(drop=True)
-
-    controlling_now = _controlling_on(pd.Series(orgnr), dates, members)
+    # A ledger names a few hundred counterparties on a million lines: everything that does not
+    # depend on the date is decided once per distinct org. no. and spread back by its code.
+    codes, uniques = pd.factorize(orgnr)
+    uniques = np.asarray(uniques, dtype=object)
+    line_dates = pd.to_datetime(dates).to_numpy().astype("datetime64[ns]")
 
     # 1. a controlling member on that date
-    category[controlling_now] = CONTROLLING
-    basis[controlling_now] = BASIS_MEMBER
+    controlling_now = _controlling_on(codes, uniques, line_dates, members)
 
     # 2. controlled by an org. no. that is a controlling member on that date
-    controller = pd.Series(orgnr).map(_controller_map(counterparties)).fillna("")
-    controller_controls = _controlling_on(controller, dates, members) & ~controlling_now
+    controller_of = pd.Series(uniques).map(_controller_map(counterparties)).fillna("").astype(object).to_numpy()
+    controller_codes, controllers = pd.factorize(controller_of)
+    controller_controls = _controlling_on(controller_codes[codes], np.asarray(controllers, dtype=object),
+                                          line_dates, members) & ~controlling_now
+
+    # 3. register sector, else the org. no. group digit (2 = public body); per distinct org. no.
+    sector = pd.Series(uniques).map(_sector_map(counterparties)).fillna("")
+    public_word = sector.isin(["offentlig", "public", "other_public"]).to_numpy()
+    private_word = sector.isin(["privat", "private"]).to_numpy()
+    in_register = public_word | private_word
+    public_digit = np.array([s[:1] == "2" for s in uniques], dtype=bool)
+    # A member outside its period (or not controlling) falls to the same rule: its register sector,
+    # else its org. no. group.
+    rest_category = np.where(in_register, np.where(public_word, OTHER_PUBLIC, PRIVATE),
+                             np.where(public_digit, OTHER_PUBLIC, PRIVATE)).astype(object)
+    # Members that did not decide it above say so: an auditor needs to see why a member is not controlling.
+    is_member = pd.Index(uniques).isin(members["orgnr"])
+    noncontrolling_members = members.loc[~members["controlling"].astype(bool), "orgnr"]
+    is_noncontrolling = pd.Index(uniques).isin(noncontrolling_members)
+    rest_basis = np.select(
+        [is_noncontrolling, is_member, in_register],
+        [BASIS_MEMBER_NONCONTROLLING, BASIS_MEMBER_OUTSIDE, BASIS_REGISTER],
+        BASIS_ORGNR_ONLY,
+    ).astype(object)
+    has_orgnr = uniques != ""
+    rest_category[~has_orgnr] = UNKNOWN
+    rest_basis[~has_orgnr] = BASIS_NONE
+
+    category = rest_category[codes]
+    basis = rest_basis[codes]
     category[controller_controls] = MEMBER_CONTROLLED
     basis[controller_controls] = BASIS_CONTROLLED
-
-    # 3. register sector, else the org. no. group digit (2 = public body)
-    rest = has_orgnr & ~controlling_now & ~controller_controls
-    sector = pd.Series(orgnr).map(_sector_map(counterparties)).fillna("").to_numpy()
-    public_word = np.isin(sector, ["offentlig", "public", "other_public"])
-    private_word = np.isin(sector, ["privat", "private"])
-    in_register = rest & (public_word | private_word)
-    category[in_register & public_word] = OTHER_PUBLIC
-    category[in_register & private_word] = PRIVATE
-    basis[in_register] = BASIS_REGISTER
-
-    by_digit = rest & ~in_register
-    first_digit = np.array([s[:1] for s in orgnr], dtype=object)
-    category[by_digit & (first_digit == "2")] = OTHER_PUBLIC
-    category[by_digit & (first_digit != "2")] = PRIVATE
-    basis[by_digit] = BASIS_ORGNR_ONLY
-
-    # Members that did not decide it above say so: an auditor needs to see why a member is not controlling.
-    member_orgnrs = set(members["orgnr"])
-    is_member = np.isin(orgnr, list(member_orgnrs)) & rest
-    noncontrolling_members = set(members.loc[~members["controlling"].astype(bool), "orgnr"])
-    is_noncontrolling = np.isin(orgnr, list(noncontrolling_members)) & rest
-    basis[is_member] = BASIS_MEMBER_OUTSIDE
-    basis[is_noncontrolling] = BASIS_MEMBER_NONCONTROLLING
-    if is_member.any():
-        # A member outside its period is public by its org. no. unless the register says otherwise.
-        category[is_member & ~in_register] = np.where(first_digit[is_member & ~in_register] == "2", OTHER_PUBLIC, PRIVATE)
-
+    category[controlling_now] = CONTROLLING
+    basis[controlling_now] = BASIS_MEMBER
     return (
         pd.Series(category, index=orgnrs.index, dtype="str"),
         pd.Series(basis, index=orgnrs.index, dtype="str"),
     )
 
 
-def _controlling_on(orgnr: pd.Series, dates: pd.Series, members: pd.DataFrame) -> np.ndarray:
-    """True where `orgnr` is a controlling member on the date at the same position."""
-    result = np.zeros(len(orgnr), dtype=bool)
+def _controlling_on(codes: np.ndarray, orgnrs: np.ndarray, dates: np.ndarray, members: pd.DataFrame) -> np.ndarray:
+    """True where `orgnrs[codes[i]]` is a controlling member on `dates[i]` (datetime64[ns])."""
+    result = np.zeros(len(codes), dtype=bool)
     controlling = members.loc[members["controlling"].astype(bool), ["orgnr", "member_from", "member_to"]]
-    if controlling.empty or len(orgnr) == 0:
+    if controlling.empty or len(codes) == 0:
         return result
-    lines = pd.DataFrame({"orgnr": orgnr.to_numpy(), "date": dates.to_numpy(), "pos": np.arange(len(orgnr))})
-    lines = lines[lines["orgnr"] != ""]
-    joined = lines.merge(controlling, on="orgnr", how="inner")
-    start = joined["member_from"].astype("datetime64[ns]")
-    end = joined["member_to"].astype("datetime64[ns]")
-    within = (start.isna() | (joined["date"] >= start)) & (end.isna() | (joined["date"] <= end))
-    result[joined.loc[within, "pos"].to_numpy()] = True
+    periods = pd.DataFrame({
+        "code": pd.Index(orgnrs).get_indexer(controlling["orgnr"]),
+        "start": controlling["member_from"].to_numpy().astype("datetime64[ns]"),
+        "end": controlling["member_to"].to_numpy().astype("datetime64[ns]"),
+    })
+    empty = np.flatnonzero(orgnrs == "")
+    periods = periods[(periods["code"] >= 0) & ~periods["code"].isin(empty)]
+    # A member that left and joined again has several periods: test the first period of every
+    # member on all lines, then the second, and so on; a line inside any of them counts.
+    periods["nth"] = periods.groupby("code").cumcount()
+    for _, nth in periods.groupby("nth"):
+        has_period = np.zeros(len(orgnrs), dtype=bool)
+        start = np.full(len(orgnrs), np.datetime64("NaT"), dtype="datetime64[ns]")
+        end = start.copy()
+        has_period[nth["code"]] = True
+        start[nth["code"]] = nth["start"]
+        end[nth["code"]] = nth["end"]
+        line_start, line_end = start[codes], end[codes]
+        within = (np.isnat(line_start) | (dates >= line_start)) & (np.isnat(line_end) | (dates <= line_end))
+        result |= has_period[codes] & within
     return result
 
 
