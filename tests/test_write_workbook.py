@@ -148,6 +148,19 @@ def test_money_column_is_kronor_and_its_total_equals_the_figure(written):
     assert cell.data_type == "n"
 
 
+def test_every_ore_amount_reads_back_as_the_exact_kronor_amount(tmp_path):
+    # Random amounts up to ±10^13 kr, plus the awkward ones: XlsxWriter writes 16 significant
+    # digits, e.g. 9183837.310000001 for 918 383 731 öre, which must read back as 9 183 837.31.
+    import random
+
+    generator = random.Random(20250101)
+    amounts_ore = [918_383_731, -864_479_128, 1, -1, 0, 99, 10**15 - 1] + \
+        [generator.randint(-10**15, 10**15) for _ in range(3000)]
+    path = tmp_path / "amounts.xlsx"
+    write_workbook(path, {"year": 2025}, {"Belopp": pd.DataFrame({"amount_ore": pd.Series(amounts_ore, dtype="int64")})})
+    _, rows = header_and_rows(openpyxl.load_workbook(path), "Belopp")
+    assert [exact(row[0]) for row in rows] == [Decimal(ore) / 100 for ore in amounts_ore]
+
 def test_dates_bools_shares_and_integers_are_typed(written):
     header, rows = header_and_rows(written, SHEET_LINES)
     assert [row[header.index("date")] for row in rows] == [datetime(2025, 1, 31), datetime(2025, 6, 30),
