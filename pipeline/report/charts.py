@@ -60,7 +60,7 @@ def teckal_chart(years: Sequence[dict], window_share: str | None, threshold: str
     drawing.add(Line(left, bottom, right, bottom, strokeColor=INK, strokeWidth=0.6))
     threshold_y = y_of(Decimal(threshold))
     drawing.add(Line(left, threshold_y, right, threshold_y, strokeColor=NOT_MET_EDGE, strokeWidth=1.2))
-    drawing.add(String(right + 6, threshold_y - 3, f"{labels['threshold']} {fmt.share(threshold)}", fontName=FONT,
+    drawing.add(String(right + 6, threshold_y - 3, f"{labels['threshold']} {fmt.limit(threshold)}", fontName=FONT,
                        fontSize=7.5, fillColor=NOT_MET_EDGE))
     if window_share is not None:
         window_y = y_of(min(max(Decimal(window_share), Decimal(0)), Decimal(1)))

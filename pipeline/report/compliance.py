@@ -32,7 +32,7 @@ def suppliers(ctx: Context) -> list[Flowable]:
     if settings.get("direct_award_limit_sek"):
         rows.append([t("suppliers.direct_award_limit"), fmt.money(settings["direct_award_limit_sek"])])
     if settings.get("supplier_concentration"):
-        rows.append([t("suppliers.concentration_limit"), fmt.share(settings["supplier_concentration"])])
+        rows.append([t("suppliers.concentration_limit"), fmt.limit(settings["supplier_concentration"])])
     story: list[Flowable] = [ctx.heading("suppliers.title"), ctx.para("suppliers.intro"),
                              data_table([t("common.figure"), t("common.value")], rows, [100, 70], ctx.styles,
                                         numeric=(1,)),

@@ -62,6 +62,12 @@ class Formats:
             return MISSING
         return f"{self._grouped(Decimal(str(share_text)) * 100, 2)}{NBSP}%"
 
+    def limit(self, share_text: str) -> str:
+        """A threshold as a percentage without trailing zeros: "0.80" -> "80 %", "0.805" -> "80,5 %"."""
+        _, point = self._separators
+        percent = format((Decimal(str(share_text)) * 100).normalize(), "f")
+        return f"{percent.replace('.', point)}{NBSP}%"
+
     def exact(self, share_text: str | None) -> str:
         """The share as the figures hold it, with the language's decimal mark."""
         if share_text is None:

@@ -46,10 +46,11 @@ def verdict_text(ctx: Context) -> tuple[str, str]:
     teckal = ctx.figures["teckal"]
     if teckal.get("window_share") is None:
         return ctx.text("summary.verdict_no_share"), "not_met"
+    threshold = ctx.fmt.limit(teckal["threshold"])
     if teckal["met"] and teckal.get("review"):
         return ctx.text("summary.verdict_review"), "review"
     if teckal["met"]:
-        return ctx.text("summary.verdict_met"), "met"
+        return ctx.text("summary.verdict_met", threshold=threshold), "met"
     return ctx.text("summary.verdict_not_met"), "not_met"
 
 
@@ -62,7 +63,7 @@ def verdict_box(ctx: Context) -> Table:
     body = [Paragraph(ctx.text.markup("summary.verdict_label"), ctx.styles["verdict_sub"]),
             Paragraph(headline.replace("&", "&amp;"), ctx.styles["verdict"]),
             ctx.para("summary.verdict_detail", "verdict_sub", share=ctx.fmt.share(teckal.get("window_share")),
-                     threshold=ctx.fmt.share(teckal["threshold"]),
+                     threshold=ctx.fmt.limit(teckal["threshold"]),
                      first=min(years, default=ctx.year), last=max(years, default=ctx.year),
                      n=teckal.get("years_count", len(years)))]
     if kind == "review":
@@ -95,7 +96,7 @@ def summary(ctx: Context) -> list[Flowable]:
                               share=fmt.share(teckal.get("window_share"))))
     rows = [
         [ctx.text("summary.window_share"), fmt.share(teckal.get("window_share")), SHEET_TECKAL],
-        [ctx.text("summary.threshold"), ctx.text("summary.more_than", share=fmt.share(teckal["threshold"])), ""],
+        [ctx.text("summary.threshold"), ctx.text("summary.more_than", share=fmt.limit(teckal["threshold"])), ""],
         [ctx.text("summary.mean_share"), fmt.share(teckal.get("mean_share")), SHEET_TECKAL],
         [ctx.text("summary.headroom"), fmt.money(teckal.get("headroom_sek")), SHEET_TECKAL],
         [ctx.text("summary.next_year_headroom"), fmt.money(teckal.get("next_year_headroom_sek")), SHEET_TECKAL],
@@ -106,7 +107,7 @@ def summary(ctx: Context) -> list[Flowable]:
                      fmt.share(cost_based.get("share")), SHEET_SERVICES])
     open_market = f.get("open_market")
     if open_market:
-        rows.append([ctx.text("summary.open_market", threshold=fmt.share(open_market["threshold"])),
+        rows.append([ctx.text("summary.open_market", threshold=fmt.limit(open_market["threshold"])),
                      fmt.share(open_market.get("share")), SHEET_REVENUE_BY_COUNTERPARTY])
     sales = f.get("activities", {}).get("sales")
     if sales:

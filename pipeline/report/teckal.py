@@ -44,7 +44,7 @@ def chapter(ctx: Context) -> list[Flowable]:
     story.append(ctx.heading("teckal.verdict_title", level=2))
     verdict_key = "teckal.verdict_met" if teckal["met"] else "teckal.verdict_not_met"
     story.append(ctx.para(verdict_key, share=fmt.share(teckal.get("window_share")),
-                          threshold=fmt.share(teckal["threshold"]), exact=fmt.exact(teckal.get("window_share"))))
+                          threshold=fmt.limit(teckal["threshold"]), exact=fmt.exact(teckal.get("window_share"))))
     if teckal.get("review"):
         story.append(ctx.para("teckal.review"))
     story.append(ctx.para("teckal.mean", mean=fmt.share(teckal.get("mean_share")),
@@ -55,7 +55,7 @@ def chapter(ctx: Context) -> list[Flowable]:
     if teckal.get("headroom_sek") is not None:
         key = "teckal.headroom" if not teckal["headroom_sek"].startswith("-") else "teckal.deficit"
         story.append(ctx.para(key, amount=fmt.money(teckal["headroom_sek"].lstrip("-")),
-                              threshold=fmt.share(teckal["threshold"])))
+                              threshold=fmt.limit(teckal["threshold"])))
     if teckal.get("next_year_headroom_sek") is not None:
         story.append(ctx.para("teckal.next_year_headroom", amount=fmt.money(teckal["next_year_headroom_sek"]),
                               next=ctx.year + 1, previous=ctx.year - 1, year=ctx.year))
