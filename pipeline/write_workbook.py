@@ -39,6 +39,7 @@ EXCEL_MAX_DATA_ROWS = 1_048_575  # 1 048 576 rows per sheet, one of them the hea
 SHEET_NAME_MAX = 31
 MIN_COLUMN_WIDTH = 8
 MAX_COLUMN_WIDTH = 60
+BLOCK_ROWS = 50_000  # rows turned into Python values at a time: bounds memory on long tables
 WIDTH_SAMPLE_ROWS = 2_000  # column widths are judged on the first rows only: long sheets stay streamed
 
 MONEY_FORMAT = "#,##0.00"
@@ -98,9 +99,8 @@ def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], l
     _write_summary(workbook.add_worksheet(SHEET_SUMMARY), summary, words, formats, language)
     _write_column_sheet(workbook.add_worksheet(SHEET_COLUMNS), tables, first_sheet_of, words, formats, language)
     for name, frame in tables.items():
-        columns = [_prepare_column(frame[column], column, words) for column in frame.columns]
         for sheet_name, start, stop in layout[name]:
-            _write_table(workbook.add_worksheet(sheet_name), columns, start, stop, formats)
+            _write_table(workbook.add_worksheet(sheet_name), frame, start, stop, words, formats)
     workbook.close()
 
 
@@ -328,7 +328,12 @@ def _write_text(worksheet, row: int, col: int, text: str) -> None:
         worksheet.write_string(row, col, text)
 
 
-def _write_table(worksheet, columns: list[_Column], start: int, stop: int, formats: _Formats) -> None:
+def _write_table(worksheet, frame: pd.DataFrame, start: int, stop: int, words: dict[str, str],
+                 formats: _Formats) -> None:
+    """Rows start..stop of `frame`, prepared a block at a time so that only one block's cells are
+    ever held as Python objects (the sheet itself streams to a temporary file)."""
+    first_block = frame.iloc[start:min(stop, start + BLOCK_ROWS)]
+    columns = [_prepare_column(first_block[name], str(name), words) for name in frame.columns]
     for col, column in enumerate(columns):
         worksheet.set_column(col, col, column.width)
     worksheet.freeze_panes(1, 0)
@@ -336,13 +341,19 @@ def _write_table(worksheet, columns: list[_Column], start: int, stop: int, forma
         worksheet.autofilter(0, 0, max(stop - start, 1), len(columns) - 1)
     for col, column in enumerate(columns):
         worksheet.write_string(0, col, column.header, formats.header)
-    writers = [(col, _cell_writer(worksheet, column.kind, formats), column.values)
-               for col, column in enumerate(columns)]
-    for offset, index in enumerate(range(start, stop), start=1):
-        for col, write, values in writers:
-            value = values[index]
-            if value is not None:
-                write(offset, col, value)
+    for block_start in range(start, stop, BLOCK_ROWS):
+        block_stop = min(stop, block_start + BLOCK_ROWS)
+        if block_start != start:
+            block = frame.iloc[block_start:block_stop]
+            columns = [_prepare_column(block[name], str(name), words) for name in frame.columns]
+        writers = [(col, _cell_writer(worksheet, column.kind, formats), column.values)
+                   for col, column in enumerate(columns)]
+        for index in range(block_stop - block_start):
+            row = block_start - start + index + 1
+            for col, write, values in writers:
+                value = values[index]
+                if value is not None:
+                    write(row, col, value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -207,8 +207,11 @@ def test_column_sheet_explains_every_column_in_swedish(written):
     assert columns["controlling_sek"][1] == SHEET_TECKAL
 
 
-def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path):
-    # 7 rows at 3 rows per sheet: "Huvudbok klassificerad" 1-3, "(2)" 4-6, "(3)" row 7.
+@pytest.mark.parametrize("block_rows", [2, 50_000])
+def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path, monkeypatch, block_rows):
+    # 7 rows at 3 rows per sheet: "Huvudbok klassificerad" 1-3, "(2)" 4-6, "(3)" row 7; prepared
+    # 2 rows at a time, the blocks cross the sheet boundaries and nothing may be lost or repeated.
+    monkeypatch.setattr("pipeline.write_workbook.BLOCK_ROWS", block_rows)
     lines = pd.DataFrame({"voucher": pd.Series([f"A {n}" for n in range(1, 8)], dtype="str"),
                           "amount_ore": pd.Series(range(100, 800, 100), dtype="int64")})
     path = tmp_path / "split.xlsx"
