@@ -114,7 +114,7 @@ def method(ctx: Context) -> list[Flowable]:
     teckal = f.get("teckal", {})
     story: list[Flowable] = [ctx.heading("method.title")]
     for part in ("stages", "categories", "share", "accounts", "suppliers", "exact"):
-        story.append(ctx.heading(f"method.{part}_title", level=2))
+        story.append(ctx.heading(f"method.{part}_title", level=3))
         story.append(ctx.para(f"method.{part}", threshold=fmt.limit(teckal.get("threshold", "0.80"))))
     story.append(ctx.heading("method.assumptions_title", level=2))
     story.append(ctx.para("method.assumption_grants", setting=ctx.label("grants", teckal.get("grants", "include"))))
@@ -156,13 +156,13 @@ def appendix(ctx: Context) -> list[Flowable]:
     if inputs:
         rows = [[i.get("path", ""), ctx.label("kind", i.get("kind", "")), fmt.count(i.get("bytes")), fmt.count(i.get("rows")),
                  i.get("sha256", "")] for i in inputs]
-        story += [ctx.heading("appendix.inputs_title", level=2),
+        story += [ctx.heading("appendix.inputs_title", level=3),
                   data_table([t("appendix.path"), t("quality.kind"), t("appendix.bytes"), t("quality.rows"), "SHA-256"],
                              rows, [42, 18, 16, 12, 82], ctx.styles, numeric=(2, 3), code_columns=(4,))]
     outputs = f.get("outputs") or []
     if outputs:
         rows = [[o.get("path", ""), o.get("sha256", "")] for o in outputs]
-        story += [ctx.heading("appendix.outputs_title", level=2), ctx.para("appendix.outputs_intro"),
+        story += [ctx.heading("appendix.outputs_title", level=3), ctx.para("appendix.outputs_intro"),
                   data_table([t("appendix.path"), "SHA-256"], rows, [88, 82], ctx.styles, code_columns=(1,))]
     if not inputs and not outputs:
         story.append(ctx.para("appendix.not_available"))

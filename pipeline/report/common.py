@@ -26,7 +26,8 @@ class Context:
         return int(self.figures["year"])
 
     def heading(self, key: str, /, level: int = 1, **fields: object) -> Paragraph:
-        return Paragraph(self.text.markup(key, **fields), self.styles["h1" if level == 1 else "h2"])
+        # h1 and h2 go into the table of contents; h3 (same look as h2) does not.
+        return Paragraph(self.text.markup(key, **fields), self.styles[{1: "h1", 2: "h2"}.get(level, "h3")])
 
     def para(self, key: str, style: str = "body", /, **fields: object) -> Paragraph:
         return Paragraph(self.text.markup(key, **fields), self.styles[style])

@@ -120,7 +120,7 @@ def summary(ctx: Context) -> list[Flowable]:
     if suppliers:
         rows.append([ctx.text("summary.supplier_flags"), fmt.count(suppliers.get("flagged", 0)),
                      SHEET_SUPPLIER_FLAGS])
-    story.append(ctx.heading("summary.key_figures", level=2))
+    story.append(ctx.heading("summary.key_figures", level=3))
     story.append(data_table([ctx.text("common.figure"), ctx.text("common.value"), ctx.text("common.sheet")],
                             rows, [80, 45, 45], ctx.styles, numeric=(1,)))
     story.append(ctx.para("summary.exact_note", "note", exact=fmt.exact(teckal.get("window_share"))))

@@ -79,6 +79,8 @@ def make_styles() -> dict[str, ParagraphStyle]:
                              spaceBefore=0, spaceAfter=10),
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=ACCENT,
                              spaceBefore=10, spaceAfter=5, keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=14, textColor=ACCENT,
+                             spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "cover_title": ParagraphStyle("cover_title", parent=base, fontName=FONT_BOLD, fontSize=24, leading=31,
                                       textColor=ACCENT, spaceAfter=14),
         "cover_org": ParagraphStyle("cover_org", parent=base, fontSize=15, leading=20, spaceAfter=6),
@@ -88,8 +90,9 @@ def make_styles() -> dict[str, ParagraphStyle]:
         "verdict_sub": ParagraphStyle("verdict_sub", parent=base, fontSize=9.5, leading=13, spaceAfter=0),
         "toc_title": ParagraphStyle("toc_title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
                                     textColor=ACCENT, spaceAfter=12),
-        "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=15, leftIndent=0),
-        "toc2": ParagraphStyle("toc2", parent=base, fontSize=9, leading=12.5, leftIndent=14),
+        "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=14, spaceBefore=3,
+                               spaceAfter=0, leftIndent=0),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=8.5, leading=11, spaceAfter=0, leftIndent=14),
         "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
     }
 
