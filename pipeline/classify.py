@@ -175,7 +175,9 @@ def classify_ledger(
     """The ledger with `line_type`, `revenue_ore`, `category`, `category_basis`, `activity`,
     `service_known` added. `revenue_ore` is the activity revenue (credit positive) of revenue
     and grant lines, 0 elsewhere."""
-    out = ledger.copy()
+    # Shallow: the new columns go on the copy only (pandas copies on write), and a million
+    # lines are not duplicated in memory.
+    out = ledger.copy(deep=False)
     out["line_type"] = line_types(out["account"], settings)
     is_revenue = out["line_type"].isin(["revenue", "grant"]).to_numpy()
     out["revenue_ore"] = np.where(is_revenue, -out["amount_ore"].to_numpy(), 0).astype("int64")

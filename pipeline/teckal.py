@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from pipeline.model import CATEGORIES, CONTROLLING, MEMBER_CONTROLLED, UNKNOWN
@@ -85,7 +86,10 @@ class WindowVerdict:
 def year_from_ledger(lines: pd.DataFrame, year: int, settings: Settings, grants: str | None = None) -> YearFigures:
     """R4 for one classified ledger year. `grants` overrides the setting (include | exclude)."""
     grants = grants or settings.rules.grants
-    activity = lines[lines["line_type"].isin(["revenue", "grant"])]
+    # Only three columns are needed: filtering those, not the whole classified frame, keeps the
+    # many sensitivity cases cheap on a million lines.
+    needed = lines[["line_type", "category", "revenue_ore"]]
+    activity = needed[needed["line_type"].isin(["revenue", "grant"])]
     is_grant = activity["line_type"] == "grant"
     counted = activity if grants == "include" else activity[~is_grant]
     by_category = counted.groupby("category")["revenue_ore"].sum()
@@ -133,6 +137,8 @@ def window_verdict(
 
 def with_unknown_as(lines: pd.DataFrame, category: str) -> pd.DataFrame:
     """Sensitivity: the same lines with unknown counterparties counted as `category`."""
-    out = lines.copy()
-    out.loc[out["category"] == UNKNOWN, "category"] = category
+    # A shallow copy is enough: pandas copies on write, so `lines` is left as it was.
+    out = lines.copy(deep=False)
+    unknown = (out["category"] == UNKNOWN).to_numpy()
+    out["category"] = pd.Series(np.where(unknown, category, out["category"].to_numpy()), index=out.index, dtype="str")
     return out
