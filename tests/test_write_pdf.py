@@ -307,3 +307,26 @@ def test_same_figures_give_identical_bytes_and_metadata(tmp_path):
 def test_unknown_language_is_refused(tmp_path):
     with pytest.raises(ValueError):
         write_pdf(tmp_path / "x.pdf", small_figures(), language="de")
+
+
+@needs_pdftotext
+def test_changed_allocation_key_is_shown_side_by_side_and_pages_are_counted(tmp_path):
+    figures = small_figures()
+    sales = {"revenue_sek": "60000.00", "full_cost_sek": "95000.00", "result_sek": "-35000.00",
+             "coverage": "0.6315789474"}
+    figures["allocation"].update(key="direct_cost", key_changed=True,
+                                 keys_by_year={"2024": "revenue", "2025": "direct_cost"},
+                                 comparison=[{"key": "direct_cost", "activities": {"sales": sales}},
+                                             {"key": "revenue", "activities": {"sales": sales}}])
+    path = tmp_path / "key.pdf"
+    write_pdf(path, figures)
+    text, rows = pdf_text(path), pdf_text(path, layout=True)
+    assert "Nyckeln har ändrats inom fönstret." in text
+    assert "Nyckel per år: 2024: intäktsandel; 2025: andel av direkta kostnader." in text
+    # 60 000 / 95 000 = 0.6315... -> 0,63
+    assert "intäktsandel Säljverksamhet 60 000,00 kr 95 000,00 kr -35 000,00 kr 0,63" in rows
+    assert "andel av direkta Säljverksamhet 60 000,00 kr 95 000,00 kr -35 000,00 kr 0,63" in rows
+    pages = len(re.findall(r"\f", subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                                    check=True).stdout.decode("utf-8")))
+    assert f"Sida {pages} av {pages}" in text
+    assert f"Sida 2 av {pages}" in text
