@@ -101,7 +101,7 @@ def analyse_suppliers(
     spend = pd.DataFrame({
         "spend_ore": grouped["amount_ore"].sum().astype("int64"),
         "lines": grouped.size(),
-        "credit_notes": grouped["amount_ore"].apply(lambda s: int((s < 0).sum())),
+        "credit_notes": (lines["amount_ore"] < 0).groupby(lines["supplier"], sort=True).sum().astype("int64"),
         "lines_outside_contract": grouped["outside_contract"].sum().astype("int64"),
         "orgnr": grouped["orgnr"].first(),
         "orgnr_note": grouped["orgnr_note"].first(),
