@@ -21,14 +21,14 @@ def data_quality(ctx: Context) -> list[Flowable]:
     f, fmt, t = ctx.figures, ctx.fmt, ctx.text
     story: list[Flowable] = [ctx.heading("quality.title"), ctx.para("quality.intro")]
     counts = f.get("rows")
+    quality = f.get("data_quality")
     if counts:
         rows = [[ctx.label("kind", kind), fmt.count(counts.get(f"{kind}_read")), fmt.count(counts.get(f"{kind}_used")),
                  fmt.count(counts.get(f"{kind}_rejected"))] for kind in ("ledger", "purchases")]
         story += [ctx.heading("quality.rows_title", level=2, year=ctx.year),
                   data_table([t("quality.input"), t("quality.read"), t("quality.used"), t("quality.rejected")], rows,
                              [70, 33, 33, 33], ctx.styles, numeric=(1, 2, 3)),
-                  ctx.source(SHEET_LINES)]
-    quality = f.get("data_quality")
+                  ctx.source((quality or {}).get("control_totals_sheet") or SHEET_LINES)]
     if not quality:
         story += [ctx.para("quality.not_available"), PageBreak()]
         return story

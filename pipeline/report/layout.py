@@ -217,7 +217,8 @@ class ReportDocument(BaseDocTemplate):
 
     def __init__(self, filename: str, header_text: str, page_label: Callable[[int, int], str], **kwargs):
         super().__init__(filename, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1, **kwargs)
+                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1,
+                         initialFontName=FONT, initialFontSize=9.5, initialLeading=12, **kwargs)
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="cover", frames=[frame]),
