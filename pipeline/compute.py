@@ -277,7 +277,9 @@ def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, A
 def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements], inputs: Inputs,
            year: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     """R5's flags for the report year, each with the rows behind it (source ids)."""
-    lines = classified[year]
+    # The rows behind a flag show _ROW_COLUMNS only: filtering those, not every classified
+    # column, keeps a million-line year cheap.
+    lines = classified[year][[*_ROW_COLUMNS, "line_type", "service_known"]]
     current = statements[year].services
     flags: list[dict[str, Any]] = []
     rows: list[pd.DataFrame] = []
@@ -304,7 +306,7 @@ def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements
     for code, years in sorted(surplus_years.items()):
         if len(years) >= 2:
             surplus = sum(int(statements[y].services.set_index("code").at[code, "result_ore"]) for y in years)
-            behind = pd.concat([classified[y][classified[y]["service"] == code] for y in years])
+            behind = pd.concat([classified[y].loc[classified[y]["service"] == code, _ROW_COLUMNS] for y in years])
             add("cost_sharing_surplus", code, surplus, behind)
     no_service = revenue[revenue["service"].fillna("") == ""]
     if len(no_service):
