@@ -86,6 +86,13 @@ def _per_unique(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], 
     return Parsed(values[codes], empties[codes], errors[codes])
 
 
+def matches(texts: Any, pattern: re.Pattern) -> np.ndarray:
+    """True where the text starts with a match of `pattern`; each distinct text tried once."""
+    codes, uniques = pd.factorize(_as_object(texts), use_na_sentinel=True)
+    hits = np.array([bool(pattern.match(str(u))) for u in uniques] + [False], dtype=bool)
+    return hits[codes]
+
+
 def cell_text(value: Any) -> str:
     """A cell as the text a reader of the sheet sees: 12.0 -> "12", dates as ISO, blanks ""."""
     if is_blank(value):
@@ -256,9 +263,8 @@ def _ymd(year: str, month: str, day: str, value: Any, label: str) -> tuple[Any, 
 def parse_dates(cells: Any, label: str = "date") -> Parsed:
     """Dates as datetime64[ns]: Excel dates and serials, ISO text with or without a time,
     "20250301", "01.03.2025". The time of day is dropped: ledgers book on dates."""
-    parsed = _per_unique(_as_object(cells), lambda v: _one_date(v, label), "datetime64[ns]",
-                         np.datetime64("NaT", "ns"))
-    return parsed
+    return _per_unique(_as_object(cells), lambda v: _one_date(v, label), "datetime64[ns]",
+                       np.datetime64("NaT", "ns"))
 
 
 # ---------------------------------------------------------------- accounts
