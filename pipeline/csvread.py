@@ -27,19 +27,15 @@ def decode_csv(data: bytes) -> str:
 
 
 def detect_delimiter(text: str) -> str:
-    """";" or "," (or tab): the one that splits the first lines most consistently and most."""
+    """";" when it splits most of the first lines into one width of two or more columns
+    (Swedish Excel writes ";" because "," is the decimal separator), else "," or tab."""
     lines = [line for line in text.splitlines()[:SNIFF_LINES] if line.strip()]
-    best, best_score = ";", (-1, -1)
     for delimiter in (";", ",", "\t"):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        if not counts or max(counts) < 2:
-            continue
-        widest = max(counts)
-        # Header and data rows share the widest width; title rows above may be narrower.
-        score = (sum(c == widest for c in counts), widest)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        common = max(set(widths), key=widths.count) if widths else 0
+        if common >= 2 and widths.count(common) * 2 >= len(widths):
+            return delimiter
+    return ";"
 
 
 def read_csv_sheet(path: Path, relative: str):

@@ -6,6 +6,9 @@ accounts-payable export, finds each sheet's header row, maps headers to canonica
 non-blank data row ends up in exactly one place: its output frame, or `inputs.rejected` with a
 reason. Control totals per file and sheet and the manifest entries ride along.
 
+Control totals (debit, credit, first and last date) are of the rows used: totals rows of an
+export are left out, so they cannot double a sum.
+
 It does not judge the content (dates outside the year, unbalanced vouchers, unknown service
 codes: that is validation) and it never classifies or computes figures.
 """
@@ -285,6 +288,9 @@ class _FolderReader:
         totals = FileTotals(kind=kind, file=sheet.file, sheet=sheet.sheet, sha256="",
                             rows_read=len(table), rows_used=int(table.kept.sum()),
                             rows_rejected=int((~table.kept).sum()))
+        # The auditor sees which header was read as which field.
+        mapping = ", ".join(f"{header.headers[i]} = {name}" for name, i in header.columns.items())
+        totals.notes.append(f"header row {_row_number(sheet, header.row_index)}: {mapping}")
         if "amount_ore" in frame:
             amounts = frame["amount_ore"].to_numpy()
             totals.debit_ore = int(amounts[amounts > 0].sum())

@@ -192,6 +192,29 @@ def test_erp_export_totals_rows_are_left_out_with_a_reason(tmp_path):
     assert (first.rows_read, first.rows_used, first.rows_rejected) == (5, 4, 1)
     assert (first.debit_ore, first.credit_ore) == (1123450, 1123450)
     assert (first.first_date, first.last_date) == ("2025-01-15", "2025-02-03")
+    assert first.notes == ["header row 4: Bokföringsdatum = date, Ver.nr = voucher, Konto = account, "
+                           "Debet = debit, Kredit = credit, Kund orgnr = counterparty, Projekt = service"]
+
+
+def test_csv_with_title_rows_debit_credit_and_a_totals_row(tmp_path):
+    folder = tmp_path / "org"
+    write_registers(folder)
+    (folder / "2025").mkdir()
+    export = ("Huvudbok;;;;\n"
+              "Period 2025-01;;;;\n"
+              "Datum;Ver.nr;Konto;Debet;Kredit\n"
+              "2025-01-15;A1;3011 Tjänsteintäkter;;1 234,50\n"
+              "2025-01-15;A1;1510;1 234,50;\n"
+              ";;;;\n"
+              "Summa;;;1 234,50;1 234,50\n")
+    (folder / "2025" / "ledger.csv").write_bytes(export.encode("cp1252"))
+    inputs = read_inputs(folder, 2025, Settings())
+    ledger = inputs.ledgers[2025]
+    assert ledger[["account", "account_name", "amount_ore"]].values.tolist() == [
+        [3011, "Tjänsteintäkter", -123450], [1510, "", 123450]]
+    assert ledger["source_id"].tolist() == ["2025/ledger.csv::4", "2025/ledger.csv::5"]
+    [totals_row] = inputs.rejected
+    assert (totals_row.row, totals_row.critical, totals_row.raw) == (7, False, "Summa |  |  | 1 234,50 | 1 234,50")
 
 
 def test_sie_keeps_line_numbers_cost_centres_and_account_names(tmp_path):
