@@ -144,6 +144,7 @@ def _prepared(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     - datetime columns as datetime64[ns]: GX's range checks are ~20x slower on pandas 3's [us];
     - blank text as missing, so "not null" and "in set" checks treat "" like an empty cell;
     - some decision words lower-cased and trimmed (LOWERCASED_WORDS);
+    - a ledger line's counterparty remark only where the cell was filled;
     - `orgnr_is_valid` for registers, since no GX expectation knows the org. no. check digit.
     """
     changed: dict[str, pd.Series] = {}
@@ -158,6 +159,12 @@ def _prepared(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             blank = text == ""
             if blank.any() or column in LOWERCASED_WORDS.get(kind, ()):
                 changed[column] = text.mask(blank)
+    if kind == "ledger" and {"counterparty_note", "counterparty_raw"} <= set(frame.columns):
+        # An empty counterparty cell is normal on bank, VAT and salary lines; revenue lines without
+        # one are a journal test of their own. A remark here means a cell that was filled but odd.
+        empty_cell = frame["counterparty_raw"].fillna("").astype("str").str.strip() == ""
+        note = changed.get("counterparty_note", frame["counterparty_note"])
+        changed["counterparty_note"] = note.mask(empty_cell)
     if kind in ("members", "suppliers") and "orgnr" in frame.columns:
         changed["orgnr_is_valid"] = _orgnr_is_valid(frame["orgnr"])
     return frame.assign(**changed) if changed else frame
