@@ -503,8 +503,9 @@ def _purchases(table: _Table) -> pd.DataFrame:
 
 def _register_orgnr(table: _Table, name: str, critical: bool) -> np.ndarray:
     orgnr, note, raw = parse.parse_orgnrs(table.get(name))
-    reasons = np.array([f"org. no. '{r}' is {'missing' if n == parse.ORGNR_MISSING else 'not one valid Swedish org. no.'} ({n})"
-                        for r, n in zip(raw, note)], dtype=object) if len(raw) else np.zeros(0, dtype=object)
+    reasons = np.array([f"org. no. is missing ('{r}')" if n == parse.ORGNR_MISSING
+                        else f"org. no. '{r}' is not one valid Swedish org. no. ({n})"
+                        for r, n in zip(raw, note)] + [""], dtype=object)[:-1]
     table.reject(note != "", reasons, name, critical)
     return orgnr
 

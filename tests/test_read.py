@@ -233,6 +233,7 @@ def test_registers(tmp_path):
         ["556000-0002", "Kommunbolag AB", "offentlig", "212000-1355"],  # check digit should be 1
         ["5560360793", "Bolag AB", "Privat", ""],
         ["556036-0793", "Bolag AB", "privat", "Kommunen"],  # controlled by a name, not an org. no.
+        ["SAKNAS", "Okänd AB", "privat", ""],
     ]})
     write_workbook(folder / "history.xlsx", {"Historik": [
         ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"],
@@ -249,7 +250,8 @@ def test_registers(tmp_path):
     assert str(inputs.services["allocation_key"].iloc[0]) == "0.25"
     assert inputs.counterparties[["orgnr", "sector", "controlled_by"]].values.tolist() == [
         ["556036-0793", "Privat", ""]]
-    bad_orgnr, bad_controller = inputs.rejected
+    bad_orgnr, bad_controller, missing = inputs.rejected
+    assert (missing.row, missing.reason, missing.critical) == (5, "org. no. is missing ('SAKNAS')", True)
     assert (bad_orgnr.file, bad_orgnr.row, bad_orgnr.column, bad_orgnr.critical) == ("counterparties.xlsx", 2, "Orgnr", True)
     assert bad_orgnr.reason == "org. no. '556000-0002' is not one valid Swedish org. no. (invalid)"
     assert (bad_controller.row, bad_controller.column) == (4, "Kontrolleras av")
