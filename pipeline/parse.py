@@ -269,7 +269,7 @@ def parse_dates(cells: Any, label: str = "date") -> Parsed:
 
 # ---------------------------------------------------------------- accounts
 
-_ACCOUNT = re.compile(r"^(\d{3,8})(?:[\s\-–:.]+(.*))?$")
+_ACCOUNT = re.compile(r"^(\d{3,8})(?:\.0+$|[\s\-–:.]+(.*))?$")  # "3011.0": a number written as text
 
 
 def _one_account(value: Any, label: str) -> tuple[Any, str]:

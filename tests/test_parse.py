@@ -126,9 +126,10 @@ def test_empty_date_is_nat_and_marked_empty():
 
 def test_accounts_split_number_and_name():
     parsed, names = parse.parse_accounts(["3011 Tjänsteintäkter", 1930.0, "46362 Köp medicinskt färdigbeh",
-                                          "3041", "kassa"])
-    assert parsed.values[:4].tolist() == [3011, 1930, 46362, 3041]
-    assert names.tolist()[:4] == ["Tjänsteintäkter", "", "Köp medicinskt färdigbeh", ""]
+                                          "3041.0", "kassa", "2440 - Leverantörsskulder"])
+    assert parsed.values[[0, 1, 2, 3, 5]].tolist() == [3011, 1930, 46362, 3041, 2440]
+    assert names[[0, 1, 2, 3, 5]].tolist() == ["Tjänsteintäkter", "", "Köp medicinskt färdigbeh", "",
+                                               "Leverantörsskulder"]
     assert parsed.error[4] == "account 'kassa' is not an account number"
 
 
