@@ -75,6 +75,7 @@ class HeaderMatch:
 
     @property
     def excel_row(self) -> int:
+        """1-based within the rows given; the reader adds the offset of the sheet's range."""
         return self.row_index + 1
 
 
@@ -95,6 +96,11 @@ def match_header(header: Any, kind: str, overrides: dict[str, str] | None = None
         if len(prefixed) == 1:
             return prefixed.pop()
     return None
+
+
+def unknown_mapped_fields(kind: str, overrides: dict[str, str]) -> list[str]:
+    """Fields named in a settings column map that the input kind does not have."""
+    return sorted({f for f in overrides.values() if _field_name(f) not in _alias_table()[kind]})
 
 
 def _field_name(field: str) -> str:

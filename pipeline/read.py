@@ -28,7 +28,7 @@ from python_calamine import CalamineWorkbook, PasswordError
 
 from pipeline import parse
 from pipeline.errors import InputError, Problem
-from pipeline.headers import HeaderMatch, find_header_row
+from pipeline.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
 from pipeline.model import (
     COUNTERPARTY_FIELDS,
     HISTORY_FIELDS,
@@ -274,7 +274,12 @@ class _FolderReader:
         """One sheet to its frame and control totals; None for a sheet with no cells at all."""
         if not any(not parse.is_blank(cell) for row in sheet.rows for cell in row):
             return None
-        header = find_header_row(sheet.rows, kind, self.settings.column_map(kind))
+        column_map = self.settings.column_map(kind)
+        unknown = unknown_mapped_fields(kind, column_map)
+        if unknown:
+            raise InputError(f"settings.toml [columns.{kind}] maps to unknown field(s) {', '.join(unknown)}; "
+                             f"fields of {kind}: {', '.join(known_fields(kind))}")
+        header = find_header_row(sheet.rows, kind, column_map)
         if header.missing:
             found = ", ".join(repr(h) for h in header.headers if h) or "none"
             where = f"{sheet.file}, sheet {sheet.sheet}" if sheet.sheet else sheet.file

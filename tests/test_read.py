@@ -348,6 +348,9 @@ def test_settings_column_map_covers_odd_headers(tmp_path):
     settings = Settings(columns=(("ledger", (("Löpnr", "voucher"), ("Summa SEK", "amount_ore"))),))
     ledger = read_inputs(folder, 2025, settings).ledgers[2025]
     assert ledger[["voucher", "amount_ore"]].values.tolist() == [["7", -500]]
+    misspelt = Settings(columns=(("ledger", (("Löpnr", "vocher"),)),))
+    with pytest.raises(InputError, match=r"\[columns.ledger\] maps to unknown field\(s\) vocher; fields of ledger: date, voucher"):
+        read_inputs(folder, 2025, misspelt)
 
 
 @pytest.mark.parametrize(
