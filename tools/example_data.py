@@ -11,8 +11,9 @@ full cost (T12), a cost-sharing service sold to non-members (T03), a cost-sharin
 a surplus every year (T06), a ledger service code the catalogue lacks (T99), a catalogue
 service without a classification (T09), revenue from members outside their membership dates,
 a non-controlling member, revenue without counterparty or service, a direct-award supplier
-above the limit, a supplier paid after its contract ended, and a supplier with an invalid
-org. no.
+above the limit, a supplier paid after its contract ended, a supplier with an invalid
+org. no., a supplier paid in 2025 that the supplier list lacks, and an IT-operations provider
+with about 30 % of market spend (above the concentration share).
 
 It does not classify or compute anything for the pipeline: the summary it prints is the
 design as generated (a plain tally by counterparty group), for checking the example's scale.
@@ -158,6 +159,7 @@ class Supplier:
     contract_to: dt.date | None
     pool_weight: float  # how often it is chosen for an invoice of its category
     amount_scale: float  # how large its invoice lines are
+    listed: bool = True  # False: bought from, but missing from the supplier list
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ class ExampleOrganisation:
     contract_ended: str  # org. no. of the supplier paid after its contract ended
     invalid_orgnr_supplier: str
     member_supplier: str  # a kommun that sells drift to the association (Teckal)
+    unlisted_supplier: str  # paid in 2025, missing from the supplier list
+    it_operator: str  # runs the shared infrastructure: about 30 % of market spend
 
     def service(self, code: str) -> Service:
         return next(s for s in self.services if s.code == code)
@@ -380,6 +384,14 @@ SUPPLIER_DESIGN = [
 DIRECT_AWARD_OVER_LIMIT = ("Snabbkonsult i Sverige AB", "it_konsult")
 CONTRACT_ENDED = ("Licensförvaltning Gamla Avtalet AB", "licens")
 INVALID_ORGNR = ("Konferensservice i Norr AB", "catering")
+UNLISTED = ("Eventbyrån Snabba Ryck AB", "catering")
+IT_OPERATOR = "Molnkraft Sverige AB"
+# The IT-operations provider runs the shared infrastructure under its open procurement: it takes
+# this percentage of these supplier budgets ('' = shared costs), invoiced monthly. That makes it
+# about 30 % of market spend, above the 25 % concentration share (the lock-in risk to report).
+IT_OPERATOR_PERCENT = {"T04": 70, "T12": 70, "": 33}
+# The supplier missing from the list: fixed invoices (whole SEK, excl. VAT) out of the shared budget.
+UNLISTED_INVOICES_SEK = {2025: [86_500, 112_000]}
 
 
 def build_organisation(rng: random.Random) -> ExampleOrganisation:
@@ -452,13 +464,20 @@ def build_organisation(rng: random.Random) -> ExampleOrganisation:
     drift_kommun = rng.choice([m for m in steady if m.type == "kommun"])
     member_supplier = Supplier(drift_kommun.orgnr, drift_kommun.name, "drift", "Teckal",
                                "Samverkansavtal 2019/003", dt.date(2019, 7, 1), None, 1.5, 2.0)
-    suppliers += [over_limit, ended, bad_check, member_supplier]
+    orgnr = _orgnrs(rng, "802", 1, taken)[0]
+    # Its org. no. comes from a generator of its own (seeded by the association's), so adding this
+    # supplier left every other draw, and so the registers and history, as they were.
+    unlisted = Supplier(_orgnrs(random.Random(orgnr), "556", 1, taken)[0], UNLISTED[0], UNLISTED[1], "", "", None, None, 0.0, 1.0,
+                        listed=False)
+    suppliers += [over_limit, ended, bad_check, member_supplier, unlisted]
+    it_operator = next(s for s in suppliers if s.name == IT_OPERATOR)
 
     return ExampleOrganisation(
-        name=ORGANISATION_NAME, orgnr=_orgnrs(rng, "802", 1, taken)[0], members=tuple(members),
+        name=ORGANISATION_NAME, orgnr=orgnr, members=tuple(members),
         counterparties=tuple(counterparties), services=_catalogue(), suppliers=tuple(suppliers),
         grant_giver=grant_giver, direct_award_over_limit=over_limit.orgnr, contract_ended=ended.orgnr,
-        invalid_orgnr_supplier=bad_check.orgnr, member_supplier=member_supplier.orgnr)
+        invalid_orgnr_supplier=bad_check.orgnr, member_supplier=member_supplier.orgnr,
+        unlisted_supplier=unlisted.orgnr, it_operator=it_operator.orgnr)
 
 
 def _replace_member(member: Member, **changes) -> Member:
@@ -822,10 +841,13 @@ def _supplier_invoices(rng: random.Random, org: ExampleOrganisation, year: int, 
     """Supplier invoices over the cost budgets ('' = shared costs, else a service's direct costs).
 
     About 60 % of invoices (and so of cost lines) carry a service code. The direct-award supplier's
-    invoices have fixed amounts; everything else is apportioned by weight within its budget.
+    invoices have fixed amounts; the IT-operations provider's monthly invoices and the unlisted
+    supplier's come out of their budgets first; everything else is apportioned by weight within
+    its budget.
     """
     services = {s.code: s for s in org.services}
     year_first, year_last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    budget_ore = dict(budget_ore)
     random_pool = [s for s in org.suppliers if s.pool_weight > 0]
     pickers = {}
     for code in budget_ore:
@@ -860,6 +882,29 @@ def _supplier_invoices(rng: random.Random, org: ExampleOrganisation, year: int, 
     while len(invoices) < count:
         code = direct_picker.pick(rng) if rng.random() < 0.6 else ""
         add(code, pickers[code].pick(rng))
+
+    def fixed(code: str, supplier: Supplier, day: dt.date, sek: int) -> None:
+        # One line of a fixed amount out of `code`'s budget; no random draw, so the rest of the
+        # year's invoices stay as they were.
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        vat = SUPPLIER_CATEGORIES[supplier.category][1]
+        invoice = new_invoice("B", day, supplier.orgnr, supplier.name, vat)
+        accounts, _, text = SUPPLIER_CATEGORIES[supplier.category]
+        service = services.get(code)
+        invoice.slots.append(_Slot(accounts[0], supplier.orgnr, code, service.cost_centre if service else "100",
+                                   f"{text} {day:%Y-%m}", 1.0, "fixed", sek * 100))
+        invoices.append(invoice)
+        budget_ore[code] -= sek * 100
+
+    operator = next(s for s in org.suppliers if s.orgnr == org.it_operator)
+    for code, percent in IT_OPERATOR_PERCENT.items():
+        if code in budget_ore:
+            for month, sek in enumerate(apportion(budget_ore[code] * percent // 100 // 100, [1.0] * 12), start=1):
+                fixed(code, operator, dt.date(year, month, 10), sek)
+    unlisted = next(s for s in org.suppliers if s.orgnr == org.unlisted_supplier)
+    for month, sek in zip((5, 10), UNLISTED_INVOICES_SEK.get(year, [])):
+        fixed("", unlisted, dt.date(year, month, 20), sek)
 
     for code, budget in budget_ore.items():
         slots = [s for inv in invoices for s in inv.slots if s.budget == code]
@@ -1058,7 +1103,7 @@ def write_suppliers(path: Path, org: ExampleOrganisation) -> None:
     book.sheet.set_column(0, 0, 13)
     book.sheet.set_column(1, 1, 36)
     book.sheet.set_column(2, 5, 20)
-    for r, s in enumerate(org.suppliers, start=1):
+    for r, s in enumerate((s for s in org.suppliers if s.listed), start=1):
         book.text(r, 0, s.orgnr)
         book.text(r, 1, s.name)
         book.text(r, 2, s.procurement_form)
