@@ -312,6 +312,24 @@ def test_window_years_and_available_years(tmp_path):
     assert inputs.ledgers[2023]["amount_ore"].tolist() == [-5000]
 
 
+def test_all_sheets_are_read_and_a_chart_sheet_is_no_data(tmp_path):
+    folder = organisation(tmp_path, lambda f: None)
+    path = folder / "2025" / "ledger.xlsx"
+    path.parent.mkdir(parents=True)
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, voucher in (("Jan", "A1"), ("Feb", "A2")):
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, ["Datum", "Verifikation", "Konto", "Belopp"])
+        sheet.write_row(1, 0, ["2025-01-31", voucher, 3011, -10])
+    chart = workbook.add_chart({"type": "line"})
+    chart.add_series({"values": "=Jan!$D$2:$D$2"})
+    workbook.add_chartsheet("Diagram").set_chart(chart)
+    workbook.close()
+    inputs = read_inputs(folder, 2025, Settings())
+    assert inputs.ledgers[2025]["source_id"].tolist() == ["2025/ledger.xlsx:Jan:2", "2025/ledger.xlsx:Feb:2"]
+    assert [t.sheet for t in inputs.totals if t.kind == "ledger"] == ["Jan", "Feb"]
+
+
 def test_missing_files_are_named(tmp_path):
     folder = organisation(tmp_path, template_ledger)
     with pytest.raises(InputError, match="no ledger file for the report year 2026"):
