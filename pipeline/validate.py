@@ -6,7 +6,10 @@ English). Each input frame is validated as ONE batch in an ephemeral GX context,
 failing rows named by their `source_id`. The journal check that stops a run (unbalanced
 vouchers) joins the same report as `suite="journal"`. With `out_dir`, the results are written
 to `out_dir/validation/`: GX result JSON per batch (deterministic), a self-contained HTML page
-per suite, and `summary.json`.
+per suite, `summary.json`, and GX's own Data Docs site in `data_docs/`. The Data Docs pages load
+jQuery, Bootstrap and Vega from the web, so offline they show unstyled; the self-contained pages
+are the readable form and the index says so. Run names and times are fixed and the random ids
+GX puts into the pages are renumbered, so two runs write byte-identical files.
 
 This is the only module that imports great_expectations, and only inside `validate_inputs`, so
 importing the package stays fast. It does not stop the run: the caller decides what to do with
@@ -19,6 +22,7 @@ import datetime as dt
 import html
 import json
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,12 @@ LOWERCASED_WORDS = {"services": ["classification"], "suppliers": ["procurement_f
                     "counterparties": ["sector"]}
 # Keys of GX results that change on every run (times, random ids) or carry machine paths.
 _VOLATILE_META = ("run_id", "validation_id", "validation_time", "checkpoint_id")
+DATA_DOCS_FOLDER = "data_docs"
+DATA_DOCS_SITE = "los_validation"
+# What GX writes into Data Docs pages that differs on every build: random ids of collapsible
+# blocks and suites, and a cache-busting build time on the logo address.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_LOGO_BUILD_TIME = re.compile(r"(\.png)\?d=\d{8}T\d{6}\.\d+Z")
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,8 @@ def load_suite(kind: str, folder: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
 def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
     """Run every suite on its input frames and the critical journal check; write results if asked."""
     batches = _batches(inputs)
-    raw_results = _run_great_expectations(batches)
+    docs_dir = out_dir / "validation" / DATA_DOCS_FOLDER if out_dir is not None else None
+    raw_results = _run_great_expectations(batches, inputs.year, docs_dir)
     results: list[CheckResult] = []
     for batch, raw in zip(batches, raw_results):
         results.extend(_check_results(batch, raw))
@@ -178,15 +189,29 @@ def _orgnr_is_valid(orgnrs: pd.Series) -> pd.Series:
     return orgnrs.map(valid).fillna(False).astype(bool)
 
 
-def _run_great_expectations(batches: list[_Batch]) -> list[dict[str, Any]]:
-    """Each batch through its suite in one ephemeral context; GX result dicts in batch order."""
+def _run_great_expectations(batches: list[_Batch], year: int, docs_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Each batch through its suite in one ephemeral context; GX result dicts in batch order.
+
+    With `docs_dir`, GX's Data Docs site is built there from the same results.
+    """
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        context.add_data_docs_site(DATA_DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    # Named after the data, not the clock: the run "time" is the end of the fiscal year, so the
+    # Data Docs folder names and pages are the same on every run.
+    run_id = RunIdentifier(run_name=f"validation-{year}",
+                           run_time=dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc))
     datasource = context.data_sources.add_pandas("inputs")
     suites: dict[str, Any] = {}
     order: dict[str, dict[str, int]] = {}
@@ -205,13 +230,44 @@ def _run_great_expectations(batches: list[_Batch]) -> list[dict[str, Any]]:
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=batch.label, data=definition, suite=suites[batch.kind]))
         result = validation.run(
+            run_id=run_id,
             batch_parameters={"dataframe": batch.frame},
             expectation_parameters=batch.parameters,
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ID_COLUMN],
                            "partial_unexpected_count": 0, "return_unexpected_index_query": False},
         )
         raw_results.append(_deterministic(result.to_json_dict(), order[batch.kind]))
+    if docs_dir is not None:
+        _build_data_docs(context, docs_dir)
     return raw_results
+
+
+def _build_data_docs(context: Any, docs_dir: Path) -> None:
+    """GX's Data Docs from the stored results, without load times, tracebacks or random ids."""
+    store = context.validation_results_store
+    for key in store.list_keys():
+        stored = store.get(key)
+        markers = stored.meta.get("batch_markers") or {}
+        markers.pop("ge_load_time", None)
+        for check in stored.results:
+            # Tracebacks name files on the machine that ran; the message stays.
+            if check.exception_info and "exception_traceback" in check.exception_info:
+                check.exception_info["exception_traceback"] = None
+        store.set(key, stored)
+    context.build_data_docs(site_names=[DATA_DOCS_SITE])
+    for page in sorted(docs_dir.rglob("*.html")):
+        page.write_text(_stable_data_docs_page(page.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _stable_data_docs_page(page: str) -> str:
+    """The page with every random id renumbered in order of appearance and no build time."""
+    page = _LOGO_BUILD_TIME.sub(r"\1", page)
+    numbers: dict[str, str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        return numbers.setdefault(match.group(0), f"id{len(numbers) + 1}")
+
+    return _UUID.sub(renumber, page)
 
 
 def _deterministic(result: dict[str, Any], order: dict[str, int]) -> dict[str, Any]:
@@ -291,7 +347,8 @@ def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]
     for suite, results in by_suite.items():
         (folder / f"{suite}.html").write_text(_suite_html(suite, results), encoding="utf-8")
     _write_json(folder / "summary.json", _summary(report, batches))
-    (folder / "index.html").write_text(_index_html(by_suite), encoding="utf-8")
+    (folder / "index.html").write_text(_index_html(by_suite, (folder / DATA_DOCS_FOLDER / "index.html").exists()),
+                                       encoding="utf-8")
 
 
 def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:
@@ -336,7 +393,7 @@ def _suite_html(suite: str, results: list[CheckResult]) -> str:
             "<th>Failing rows (file:sheet:row)</th></tr>\n" + "\n".join(rows) + "\n</table></body></html>\n")
 
 
-def _index_html(by_suite: dict[str, list[CheckResult]]) -> str:
+def _index_html(by_suite: dict[str, list[CheckResult]], with_data_docs: bool = False) -> str:
     rows = []
     for suite, results in by_suite.items():
         critical = sum(1 for r in results if r.severity == "critical" and not r.success)
@@ -347,4 +404,11 @@ def _index_html(by_suite: dict[str, list[CheckResult]]) -> str:
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation</title>"
             f"<style>{_CSS}</style></head><body>\n<h1>Validation results</h1>\n<table><tr><th>Suite</th>"
             "<th>Checks</th><th>Critical failures</th><th>Warnings</th></tr>\n" + "\n".join(rows)
-            + "\n</table></body></html>\n")
+            + "\n</table>\n" + (_DATA_DOCS_NOTE if with_data_docs else "") + "</body></html>\n")
+
+
+_DATA_DOCS_NOTE = (
+    "<p>The pages linked above are self-contained and are the readable form of these results. "
+    f"The same results as Great Expectations renders them (Data Docs) are in "
+    f"<a href=\"{DATA_DOCS_FOLDER}/index.html\">{DATA_DOCS_FOLDER}/index.html</a>; those pages load their "
+    "styles and scripts from the web and show unstyled on a computer without internet.</p>\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from pipeline.model import Inputs
 from pipeline.settings import Settings
-from pipeline.validate import EXPECTATIONS_DIR, SUITE_KINDS, load_suite, validate_inputs
+from pipeline.validate import EXPECTATIONS_DIR, SUITE_KINDS, _stable_data_docs_page, load_suite, validate_inputs
 
 MEMBER_A = "212000-0142"  # valid org. no. (Luhn)
 MEMBER_B = "212000-0118"
@@ -205,13 +206,48 @@ def test_results_are_written_as_json_and_offline_html(faulty_report):
 def test_written_results_are_identical_across_runs(tmp_path):
     validate_inputs(faulty_inputs(), Settings(), tmp_path / "one")
     validate_inputs(faulty_inputs(), Settings(), tmp_path / "two")
-    one = sorted((tmp_path / "one" / "validation").iterdir())
-    assert [p.name for p in one] == sorted(p.name for p in (tmp_path / "two" / "validation").iterdir())
+    one_folder, two_folder = tmp_path / "one" / "validation", tmp_path / "two" / "validation"
+    one = sorted(p.relative_to(one_folder) for p in one_folder.rglob("*") if p.is_file())
+    assert one == sorted(p.relative_to(two_folder) for p in two_folder.rglob("*") if p.is_file())
+    assert Path("data_docs/index.html") in one  # the GX Data Docs are among the compared files
     for path in one:
-        assert path.read_bytes() == (tmp_path / "two" / "validation" / path.name).read_bytes(), path.name
-        content = path.read_text(encoding="utf-8")
-        assert "run_time" not in content and "validation_time" not in content
-        assert str(Path.home()) not in content and "site-packages" not in content
+        assert (one_folder / path).read_bytes() == (two_folder / path).read_bytes(), path
+        if path.suffix not in (".json", ".html"):
+            continue  # Data Docs' fonts and images, copied from the GX package
+        content = (one_folder / path).read_text(encoding="utf-8")
+        assert str(tmp_path) not in content and str(Path.home()) not in content and "site-packages" not in content
+        if path.parts[0] != "data_docs":
+            assert "run_time" not in content and "validation_time" not in content
+
+
+def test_data_docs_pages_name_the_failing_rows_and_the_index_links_them(faulty_report):
+    folder = faulty_report[1] / "validation"
+    docs = folder / "data_docs"
+    # One page per validated batch, under the suite, the fixed run name and the fiscal year's end.
+    pages = sorted(p.relative_to(docs).as_posix() for p in (docs / "validations").rglob("*.html"))
+    assert "validations/ledger/validation-2025/20260101T000000.000000Z/inputs-ledger-2025.html" in pages
+    members = (docs / "validations/members/validation-2025/20260101T000000.000000Z/inputs-members.html")
+    members_text = re.sub(r"<[^>]+>|\s+", " ", members.read_text(encoding="utf-8"))
+    # Data Docs show counts, not the failing rows' ids: those are on the self-contained pages.
+    # 8 member checks, 3 fail (type blank, orgnr twice, member_to before member_from).
+    assert re.search(r"Evaluated Expectations\s*8\s*Successful Expectations\s*5", members_text)
+    assert re.search(r"Status:\s*Failed", members_text) and "1 unexpected values found" in members_text
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="data_docs/index.html"' in index and "without internet" in index
+    ledger_page = (docs / "validations/ledger/validation-2025/20260101T000000.000000Z/inputs-ledger-2025.html")
+    text = ledger_page.read_text(encoding="utf-8")
+    assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text) is None
+    assert "ge_load_time" not in text and "png?d=" not in text
+
+
+def test_data_docs_pages_are_stabilised_by_renumbering_ids_and_dropping_the_build_time():
+    page = ('<img src="https://x/logo-long.png?d=20261127T171831.579788Z">'
+            '<a href="#body-d7d908ba-bcbb-4076-8ee9-5d1bcb789f34"></a>'
+            '<div id=body-d7d908ba-bcbb-4076-8ee9-5d1bcb789f34></div>'
+            '<div id=body-2e566eb2-54bc-4973-94c8-ef99df66a3e7></div>')
+    # The same id gets the same number, so the link still finds its block.
+    assert _stable_data_docs_page(page) == ('<img src="https://x/logo-long.png">'
+                                            '<a href="#body-id1"></a><div id=body-id1></div><div id=body-id2></div>')
 
 
 def test_clean_inputs_pass_with_the_network_unavailable(monkeypatch, tmp_path):
