@@ -13,12 +13,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipeline.accounts import Statements, cost_based_share, coverage, open_market_share, service_statements
 from pipeline.classify import classify_ledger, counterparty_categories
 from pipeline.model import CATEGORIES, CONTROLLING, COST_SHARING, SALES, UNASSIGNED, UNKNOWN, Inputs
-from pipeline.money import floor_ore, sek, share_text
+from pipeline.money import floor_ore, ratio, sek, share_text
 from pipeline.settings import Settings
 from pipeline.suppliers import SupplierAnalysis, analyse_suppliers
 from pipeline.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
@@ -69,6 +70,7 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
         "teckal": _teckal_figures(verdict, activity, inputs, settings, statements[year], lines),
         "activities": _activity_figures(statements[year]),
         "services": _service_figures(statements[year]),
+        "service_catalogue": _service_catalogue(statements[year], inputs.services),
         "allocation": _allocation_figures(statements, year, lines, inputs, settings),
         "open_market": {
             "share": share_text(open_share),
@@ -222,6 +224,46 @@ def _service_figures(statements: Statements) -> list[dict[str, Any]]:
     return out
 
 
+CATALOGUE_TEXT_FIELDS = ("legal_basis", "member_need", "target_group", "pricing", "decision_reference",
+                         "market_assessment")
+
+
+def _service_catalogue(statements: Statements, services: pd.DataFrame) -> list[dict[str, Any]]:
+    """The service inventory: each catalogue entry with its documented decision, and each code
+    the report year's ledger uses that the catalogue lacks (`in_catalogue` false, fields empty)."""
+    catalogue = services.drop_duplicates("code").set_index("code")
+    activity = statements.services.set_index("code")["activity"]
+    out = []
+    for code in statements.services["code"]:
+        known = code in catalogue.index
+        entry: dict[str, Any] = {"code": code, "in_catalogue": known, "activity": activity[code]}
+        row = catalogue.loc[code] if known else None
+        entry["name"] = _text(row, "name")
+        entry["classification"] = _text(row, "classification")
+        for name in CATALOGUE_TEXT_FIELDS:
+            entry[name] = _text(row, name)
+        decided = row["decision_date"] if row is not None and "decision_date" in row else None
+        entry["decision_date"] = pd.Timestamp(decided).date().isoformat() if pd.notna(decided) and decided != "" \
+            else None
+        entry["exclusivity"] = _yes_no(row["exclusivity"]) if row is not None and "exclusivity" in row else None
+        out.append(entry)
+    return out
+
+
+def _text(row: pd.Series | None, name: str) -> str:
+    if row is None or name not in row or pd.isna(row[name]):
+        return ""
+    return str(row[name]).strip()
+
+
+def _yes_no(value: object) -> bool | None:
+    """Exklusivitet as the reader left it: a bool, or the word as written (ja/nej); else unknown."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    word = str(value).strip().lower() if value is not None and not pd.isna(value) else ""
+    return {"ja": True, "yes": True, "nej": False, "no": False}.get(word)
+
+
 def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.DataFrame, inputs: Inputs,
                         settings: Settings) -> dict[str, Any]:
     current = statements[year]
@@ -244,6 +286,9 @@ def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.
 
 def _supplier_figures(analysis: SupplierAnalysis) -> dict[str, Any]:
     spend = analysis.spend
+    market = spend[spend["group"] == "market"]
+    # The concentration share's denominator: market spend with credit-note balances counted as 0.
+    market_total_ore = int(market["spend_ore"].clip(lower=0).sum())
     return {
         "source": analysis.source,
         "spend_sek": sek(analysis.spend_ore),
@@ -254,7 +299,43 @@ def _supplier_figures(analysis: SupplierAnalysis) -> dict[str, Any]:
         "top_share": share_text(analysis.top_share),
         "herfindahl": share_text(analysis.herfindahl),
         "flags_by_kind": {k: int(v) for k, v in analysis.flags.groupby("flag").size().items()},
+        "flagged_suppliers": _flagged_suppliers(analysis),
+        "top_market_suppliers": [_supplier_entry(row, market_total_ore) for row in
+                                 market.sort_values(["spend_ore", "supplier"], ascending=[False, True],
+                                                    kind="stable").head(TOP_SUPPLIERS).itertuples()],
+        "member_suppliers": [_supplier_entry(row, None) for row in spend[spend["group"] == "member"].itertuples()],
     }
+
+
+TOP_SUPPLIERS = 10
+
+
+def _supplier_entry(row: Any, market_total_ore: int | None) -> dict[str, Any]:
+    """One supplier as the report lists it; `share` of market spend for market suppliers."""
+    entry = {"supplier": row.supplier, "name": row.name, "orgnr": row.orgnr, "group": row.group,
+             "spend_sek": sek(int(row.spend_ore)), "procurement_form": row.procurement_form,
+             "procurement_reference": row.procurement_reference, "in_list": bool(row.in_list)}
+    if market_total_ore is not None:
+        entry["share"] = share_text(ratio(max(int(row.spend_ore), 0), market_total_ore))
+    return entry
+
+
+def _flagged_suppliers(analysis: SupplierAnalysis) -> list[dict[str, Any]]:
+    """Each flagged supplier with its flag ids, their reasons, and how many lines of the supplier
+    lines sheet stand behind them (filter its `flags` column on the id)."""
+    spend = analysis.spend.set_index("supplier")
+    flagged_lines = analysis.lines[analysis.lines["flags"] != ""]
+    rows_behind = flagged_lines.groupby("supplier").size()
+    out = []
+    for supplier, flags in analysis.flags.groupby("supplier", sort=False):
+        row = spend.loc[supplier]
+        out.append({
+            "supplier": supplier, "name": row["name"], "orgnr": row["orgnr"], "group": row["group"],
+            "spend_sek": sek(int(row["spend_ore"])), "flags": list(flags["flag"]), "reasons": list(flags["reason"]),
+            "rows": int(rows_behind.get(supplier, 0)), "sheet": SHEET_SUPPLIER_LINES,
+        })
+    # Largest spend first: the board reads the big ones first.
+    return sorted(out, key=lambda e: (-int(spend.at[e["supplier"], "spend_ore"]), e["supplier"]))
 
 
 def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, Any]:
@@ -268,8 +349,10 @@ def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, A
         lines = classified[y]
         turnover_ore = int(lines.loc[lines["line_type"].isin(["revenue", "grant"]), "revenue_ore"].sum())
         eur = (Decimal(turnover_ore) / 100 / rate).quantize(Decimal("0.01"))
+        # Compared exactly: the rounded euro amount could land on the threshold from above.
+        exact_eur = Fraction(turnover_ore, 100) / Fraction(rate)
         years.append({"year": y, "turnover_sek": sek(turnover_ore), "turnover_eur": str(eur),
-                      "over": eur > settings.thresholds.transparency_eur})
+                      "over": exact_eur > Fraction(settings.thresholds.transparency_eur)})
     return {"eur_sek": str(rate), "threshold_eur": str(settings.thresholds.transparency_eur), "years": years,
             "applies": len(years) == 2 and all(y["over"] for y in years)}
 

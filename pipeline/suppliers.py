@@ -19,6 +19,8 @@ from pipeline.classify import counterparty_categories
 from pipeline.model import CONTROLLING, MEMBER_CONTROLLED
 from pipeline.settings import Settings
 
+# The one supplier flag that belongs to single lines (those paid outside the contract period).
+OUTSIDE_CONTRACT = "outside_contract_period"
 DIRECT_AWARD_WORDS = {"direktupphandling", "direktupphandlat", "direct award", "direct_award"}
 
 SUPPLIER_COLUMNS = [
@@ -129,8 +131,24 @@ def analyse_suppliers(
     herfindahl = sum((s * s for s in shares), Fraction(0)) if shares else None
 
     flags = _flags(spend, settings, top_share)
+    lines["flags"] = line_flags(lines, flags)
     spend = spend.sort_values(["group", "spend_ore", "supplier"], ascending=[False, False, True], kind="stable")
     return SupplierAnalysis(source, spend[SUPPLIER_COLUMNS].reset_index(drop=True), lines, flags, top_share, herfindahl)
+
+
+def line_flags(lines: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
+    """The supplier flags each line stands behind, as "id, id" text: a supplier's flags are on
+    every one of its lines, except `outside_contract_period`, which is only on the lines paid
+    outside the contract period. An auditor filters the lines sheet on this column."""
+    per_line = flags["flag"] == OUTSIDE_CONTRACT
+    by_supplier = flags[~per_line].groupby("supplier", sort=False)["flag"].agg(", ".join)
+    supplier_text = lines["supplier"].map(by_supplier).fillna("").astype("str").to_numpy()
+    flagged_outside = lines["supplier"].isin(flags.loc[per_line, "supplier"]) & lines["outside_contract"]
+    outside_text = np.where(flagged_outside.to_numpy(), OUTSIDE_CONTRACT, "")
+    both = (supplier_text != "") & (outside_text != "")
+    joined = np.where(both, np.char.add(np.char.add(supplier_text.astype("str"), ", "), outside_text.astype("str")),
+                      np.where(supplier_text != "", supplier_text, outside_text))
+    return pd.Series(joined, index=lines.index, dtype="str")
 
 
 def _flags(spend: pd.DataFrame, settings: Settings, top_share: Fraction | None) -> pd.DataFrame:
@@ -148,7 +166,7 @@ def _flags(spend: pd.DataFrame, settings: Settings, top_share: Fraction | None) 
         "over_direct_award_limit",
         f"spend above the direct-award limit ({settings.thresholds.direct_award_limit_sek} SEK) "
         "with direct award or no procurement reference")
-    add(spend["lines_outside_contract"] > 0, "outside_contract_period", "paid outside the contract period")
+    add(spend["lines_outside_contract"] > 0, OUTSIDE_CONTRACT, "paid outside the contract period")
     add(~spend["in_list"] & (spend["orgnr"] != ""), "not_in_supplier_list", "missing from the supplier list")
     add(spend["orgnr_note"].isin(["invalid", "multiple", "foreign_vat", "missing"]), "orgnr_not_valid",
         "no single valid Swedish org. no. (missing, invalid, several in one cell, or foreign VAT id)")
