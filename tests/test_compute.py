@@ -1,0 +1,245 @@
+"""The compute stage's figures worked by hand: sensitivity cases, next-year headroom, the
+transparency-act screen, a changed allocation key, the cost-based measure, the service
+inventory and the supplier lists. Each test builds a tiny ledger; the expected figures are
+worked out in the comments.
+"""
+
+import pandas as pd
+
+from pipeline.compute import SHEET_SUPPLIER_LINES, classify_window, compute_results
+from pipeline.settings import Settings, settings_from_dict
+from tests.factories import ledger_frame, make_inputs, members_frame, services_frame, suppliers_frame
+
+MEMBER = "212000-1355"
+JOINER = "212000-0142"  # joins on 2025-07-01
+OUTSIDER = "232100-0016"  # a public body that is not a member
+FIRM = "556677-8899"
+MEMBERS = members_frame([
+    (MEMBER, "Ankeby kommun", "2015-01-01", "", True),
+    (JOINER, "Borby kommun", "2025-07-01", "", True),
+])
+SERVICES = services_frame([("T01", "E-arkiv", "samverkan"), ("T02", "Konferens", "säljverksamhet")])
+
+
+def compute(ledgers: dict, settings: Settings = Settings(), year: int = 2025, **registers):
+    frames = {y: ledger_frame(rows, file=f"{y}/ledger.xlsx") for y, rows in ledgers.items()}
+    inputs = make_inputs(year, frames, MEMBERS, services=registers.pop("services", SERVICES), **registers)
+    return compute_results(inputs, classify_window(inputs, settings), settings)
+
+
+def revenue(date, voucher, amount, counterparty, service="T01", account=3010):
+    return (date, voucher, account, -amount, counterparty, service)
+
+
+def cost(date, voucher, amount, supplier, service="", account=5410):
+    return (date, voucher, account, amount, supplier, service)
+
+
+# Sensitivity of the Teckal share --------------------------------------------------------------
+
+SENSITIVITY_2025 = [
+    revenue("2025-02-01", "A 1", 700, MEMBER),
+    revenue("2025-03-01", "A 2", 150, JOINER),  # before it joined: other public, non-controlling
+    revenue("2025-04-01", "A 3", 60, OUTSIDER, service="", account=3985),  # a grant
+    revenue("2025-05-01", "A 4", 40, ""),  # no counterparty: unknown
+    revenue("2025-06-01", "A 5", 50, OUTSIDER),
+]
+
+
+def test_each_sensitivity_case_by_hand_and_membership_dates_flip_the_verdict():
+    # Only 2025 has figures (a one-year window). Total 700 + 150 + 60 + 40 + 50 = 1000.
+    # As reported: controlling 700 / 1000 = 0.70, not met.
+    # Grants excluded: 700 / (1000 - 60) = 700 / 940 = 0.7446808511, not met.
+    # Grants included (the setting): as reported.
+    # Unknown as controlling: (700 + 40) / 1000 = 0.74, not met. As non-controlling: as reported.
+    # Membership changes ignored: the joiner's 150 counts, 850 / 1000 = 0.85 > 0.80: met. The verdict flips.
+    cases = {c["case"]: c for c in compute({2025: SENSITIVITY_2025}).figures["teckal"]["sensitivity"]}
+    assert {name: (c["window_share"], c["met"], c["controlling_sek"], c["total_sek"]) for name, c in cases.items()} == {
+        "as_reported": ("0.7000000000", False, "700.00", "1000.00"),
+        "grants_excluded": ("0.7446808511", False, "700.00", "940.00"),
+        "grants_included": ("0.7000000000", False, "700.00", "1000.00"),
+        "unknown_as_controlling": ("0.7400000000", False, "740.00", "1000.00"),
+        "unknown_as_non_controlling": ("0.7000000000", False, "700.00", "1000.00"),
+        "membership_changes_ignored": ("0.8500000000", True, "850.00", "1000.00"),
+    }
+
+
+def test_the_other_grants_reading_is_shown_beside_the_verdict():
+    # Grants included by setting: the alternative excludes them, 700 / 940 as above.
+    teckal = compute({2025: SENSITIVITY_2025}).figures["teckal"]
+    assert (teckal["window_share"], teckal["window_share_grants_excluded"], teckal["met_grants_excluded"]) == \
+        ("0.7000000000", "0.7446808511", False)
+
+
+# Headroom ---------------------------------------------------------------------------------------
+
+def test_next_year_headroom_assumes_this_years_controlling_revenue_again():
+    # 2024: controlling 900 of 1000. 2025: controlling 800 of 1000. (2023 missing.)
+    # This window: 1700 / 0.8 - 2000 = 2125 - 2000 = 125.
+    # Next window 2024..2026 with 2026's controlling revenue = 2025's 800:
+    # controlling 900 + 800 + 800 = 2500; total without new non-controlling revenue 1000 + 1000 + 800 = 2800;
+    # headroom 2500 / 0.8 - 2800 = 3125 - 2800 = 325.
+    ledgers = {
+        2024: [revenue("2024-03-01", "A 1", 900, MEMBER), revenue("2024-03-02", "A 2", 100, OUTSIDER)],
+        2025: [revenue("2025-03-01", "A 1", 800, MEMBER), revenue("2025-03-02", "A 2", 200, OUTSIDER)],
+    }
+    teckal = compute(ledgers).figures["teckal"]
+    assert (teckal["headroom_sek"], teckal["next_year_headroom_sek"]) == ("125.00", "325.00")
+    assert teckal["missing_years"] == [2023]
+
+
+def test_next_year_headroom_needs_last_year():
+    teckal = compute({2025: [revenue("2025-03-01", "A 1", 800, MEMBER)]}).figures["teckal"]
+    assert teckal["next_year_headroom_sek"] is None
+
+
+# Transparency-act screen (Lag 2005:590) -------------------------------------------------------
+
+def test_transparency_act_applies_when_both_years_are_over_40_million_euro():
+    # At 11.50 SEK/EUR the threshold is 460 000 000 SEK.
+    # 2024: 460 000 000.05 SEK = 40 000 000.0043 EUR: over, though it shows as 40 000 000.00 rounded.
+    # 2025: 500 000 000 SEK = 43 478 260.87 EUR: over. Both years over: the act applies.
+    ledgers = {2024: [revenue("2024-06-01", "A 1", 460_000_000.05, MEMBER)],
+               2025: [revenue("2025-06-01", "A 1", 500_000_000, MEMBER)]}
+    screen = compute(ledgers).figures["transparency"]
+    assert [(y["year"], y["turnover_eur"], y["over"]) for y in screen["years"]] == [
+        (2024, "40000000.00", True), (2025, "43478260.87", True)]
+    assert screen["applies"] is True
+
+
+def test_transparency_act_does_not_apply_when_only_one_year_is_over():
+    # 2024: 400 000 000 SEK = 34 782 608.70 EUR, under; 2025 over as above.
+    ledgers = {2024: [revenue("2024-06-01", "A 1", 400_000_000, MEMBER)],
+               2025: [revenue("2025-06-01", "A 1", 500_000_000, MEMBER)]}
+    screen = compute(ledgers).figures["transparency"]
+    assert [(y["turnover_eur"], y["over"]) for y in screen["years"]] == [("34782608.70", False),
+                                                                       ("43478260.87", True)]
+    assert screen["applies"] is False
+
+
+# Allocation key changed between window years ---------------------------------------------------
+
+def key_year(year: int) -> list[tuple]:
+    # T01 (cost-sharing): revenue 600 from the member, direct cost 100.
+    # T02 (sales): revenue 200 from a firm, direct cost 300. Shared cost 400.
+    return [revenue(f"{year}-03-01", "A 1", 600, MEMBER), revenue(f"{year}-03-02", "A 2", 200, FIRM, service="T02"),
+            cost(f"{year}-03-03", "B 1", 100, FIRM, service="T01"), cost(f"{year}-03-04", "B 2", 300, FIRM, service="T02"),
+            cost(f"{year}-03-05", "B 3", 400, FIRM)]
+
+
+def test_a_changed_allocation_key_shows_both_results_side_by_side():
+    # 2024 revenue key, 2025 direct-cost key.
+    # Revenue key (600:200): T01 gets 300, T02 100 -> cost-sharing full cost 400, result 200, coverage 1.5;
+    #   sales full cost 400, result -200, coverage 0.5.
+    # Direct-cost key (100:300): T01 gets 100, T02 300 -> cost-sharing full cost 200, result 400, coverage 3;
+    #   sales full cost 600, result -400, coverage 0.3333333333.
+    settings = settings_from_dict({"rules": {"allocation_key": "revenue", "allocation_key_by_year": {"2025": "direct_cost"}}})
+    figures = compute({2024: key_year(2024), 2025: key_year(2025)}, settings).figures
+    allocation = figures["allocation"]
+    assert (allocation["key"], allocation["key_changed"], allocation["keys_by_year"]) == \
+        ("direct_cost", True, {"2024": "revenue", "2025": "direct_cost"})
+    side_by_side = {
+        entry["key"]: {a: (entry["activities"][a]["full_cost_sek"], entry["activities"][a]["result_sek"],
+                           entry["activities"][a]["coverage"]) for a in ("cost_sharing", "sales")}
+        for entry in allocation["comparison"]
+    }
+    assert side_by_side == {
+        "direct_cost": {"cost_sharing": ("200.00", "400.00", "3.0000000000"),
+                        "sales": ("600.00", "-400.00", "0.3333333333")},
+        "revenue": {"cost_sharing": ("400.00", "200.00", "1.5000000000"),
+                    "sales": ("400.00", "-200.00", "0.5000000000")},
+    }
+    # The report year's own statement uses its own key.
+    assert figures["activities"]["sales"]["full_cost_sek"] == "600.00"
+
+
+def test_an_unchanged_key_has_no_comparison():
+    figures = compute({2024: key_year(2024), 2025: key_year(2025)}).figures
+    assert (figures["allocation"]["key_changed"], figures["allocation"]["comparison"]) == (False, [])
+
+
+# The cost-based activity measure ---------------------------------------------------------------
+
+def test_cost_based_share_in_the_figures():
+    # T01: revenue 300 from the member + 100 from an outsider, full cost 210 (direct, no shared cost):
+    #   controlling part 210 * 300 / 400 = 157.50.
+    # T02: revenue 100 from a firm, full cost 100: no controlling part.
+    # Share 157.50 / 310 = 0.5080645161, not over 0.80.
+    rows = [revenue("2025-03-01", "A 1", 300, MEMBER), revenue("2025-03-02", "A 2", 100, OUTSIDER),
+            revenue("2025-03-03", "A 3", 100, FIRM, service="T02"),
+            cost("2025-03-04", "B 1", 210, FIRM, service="T01"), cost("2025-03-05", "B 2", 100, FIRM, service="T02")]
+    cost_based = compute({2025: rows}).figures["teckal"]["cost_based"]
+    assert cost_based == {"share": "0.5080645161", "controlling_cost_sek": "157.50", "attributed_cost_sek": "310.00",
+                          "met": False, "year": 2025}
+
+
+# The service inventory ---------------------------------------------------------------------------
+
+def test_service_catalogue_carries_the_documented_decision_and_marks_codes_it_lacks():
+    services = services_frame([("T01", "E-arkiv", "samverkan")])
+    services["legal_basis"] = "Kommunallagen 3 kap. 8 §"
+    services["pricing"] = "självkostnad"
+    services["decision_reference"] = "Styrelsen 2019-04-12 § 35"
+    services["exclusivity"] = "nej"
+    services["decision_date"] = pd.to_datetime(["2019-04-12"])
+    rows = [revenue("2025-03-01", "A 1", 100, MEMBER), revenue("2025-03-02", "A 2", 50, MEMBER, service="T77")]
+    catalogue = {e["code"]: e for e in compute({2025: rows}, services=services).figures["service_catalogue"]}
+    assert sorted(catalogue) == ["T01", "T77"]
+    t01 = catalogue["T01"]
+    assert (t01["in_catalogue"], t01["activity"], t01["legal_basis"], t01["pricing"], t01["decision_date"],
+            t01["decision_reference"], t01["exclusivity"]) == \
+        (True, "cost_sharing", "Kommunallagen 3 kap. 8 §", "självkostnad", "2019-04-12", "Styrelsen 2019-04-12 § 35",
+         False)
+    assert (catalogue["T77"]["in_catalogue"], catalogue["T77"]["decision_date"], catalogue["T77"]["legal_basis"]) == \
+        (False, None, "")
+
+
+# Suppliers: flagged ones with their rows, the largest market suppliers, members apart -----------
+
+BIG = "556036-0793"  # open procedure
+SMALL = "556677-8899"  # framework agreement that ended on 2025-06-30
+UNLISTED = "556011-1111"
+
+
+def test_supplier_lists_and_the_lines_behind_each_flag():
+    # Market spend: BIG 600, UNLISTED 200, SMALL 50 + 50 = 100 -> 900. The member's 50 is apart.
+    # BIG: 600 / 900 = 0.67 > 0.25 -> concentration. UNLISTED: not in the list.
+    # SMALL: the August line is after its contract: that line only stands behind the flag.
+    suppliers = suppliers_frame([
+        (BIG, "Stor Drift AB", "öppet", "DNR 2022/001", "2022-01-01", "2027-12-31"),
+        (SMALL, "Liten AB", "ramavtal", "DNR 2021/002", "2021-07-01", "2025-06-30"),
+        (MEMBER, "Ankeby kommun", "Teckal", "Avtal 2019/003", "2019-01-01", ""),
+    ])
+    rows = [cost("2025-02-01", "B 1", 600, BIG), cost("2025-03-01", "B 2", 50, SMALL),
+            cost("2025-08-01", "B 3", 50, SMALL), cost("2025-04-01", "B 4", 200, UNLISTED),
+            cost("2025-05-01", "B 5", 50, MEMBER)]
+    results = compute({2025: rows}, suppliers=suppliers)
+    figures = results.figures["suppliers"]
+    assert [(e["supplier"], e["spend_sek"], e["flags"], e["rows"], e["sheet"]) for e in figures["flagged_suppliers"]] == [
+        (BIG, "600.00", ["concentration"], 1, SHEET_SUPPLIER_LINES),
+        (UNLISTED, "200.00", ["not_in_supplier_list"], 1, SHEET_SUPPLIER_LINES),
+        (SMALL, "100.00", ["outside_contract_period"], 1, SHEET_SUPPLIER_LINES),
+    ]
+    assert figures["flagged_suppliers"][0]["reasons"] == [
+        "one supplier has more than 0.25 of market spend (lock-in risk)"]
+    # 600/900, 200/900, 100/900.
+    assert [(e["supplier"], e["share"], e["in_list"]) for e in figures["top_market_suppliers"]] == [
+        (BIG, "0.6666666667", True), (UNLISTED, "0.2222222222", False), (SMALL, "0.1111111111", True)]
+    assert [(e["supplier"], e["spend_sek"], e["procurement_form"]) for e in figures["member_suppliers"]] == [
+        (MEMBER, "50.00", "Teckal")]
+    lines = results.tables[SHEET_SUPPLIER_LINES].set_index("source_id")["flags"]
+    assert lines.to_dict() == {
+        "2025/ledger.xlsx:Huvudbok:2": "concentration",
+        "2025/ledger.xlsx:Huvudbok:3": "",  # March: inside SMALL's contract
+        "2025/ledger.xlsx:Huvudbok:4": "outside_contract_period",
+        "2025/ledger.xlsx:Huvudbok:5": "not_in_supplier_list",
+        "2025/ledger.xlsx:Huvudbok:6": "",  # the member
+    }
+
+
+def test_a_supplier_with_two_flags_has_both_on_its_lines():
+    # Only one market supplier, unlisted: 100 % of market spend (concentration) and not in the list.
+    results = compute({2025: [cost("2025-02-01", "B 1", 300, UNLISTED)]})
+    flagged = results.figures["suppliers"]["flagged_suppliers"]
+    assert [(e["supplier"], e["flags"]) for e in flagged] == [(UNLISTED, ["concentration", "not_in_supplier_list"])]
+    assert list(results.tables[SHEET_SUPPLIER_LINES]["flags"]) == ["concentration, not_in_supplier_list"]
