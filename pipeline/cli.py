@@ -93,12 +93,22 @@ def _dispatch(args: argparse.Namespace, say) -> int:
             print(f"wrote {path}")
         return 0
     if args.command == "check":
+        from pipeline.validate import input_verdicts
+
         inputs, validation = run.check(args.inputs, args.year, args.lang, say)
-        print(f"check {inputs.folder_name} {inputs.year}: no critical problems; "
-              f"{len(validation.warnings)} warning(s), {len(inputs.rejected)} row(s) left out")
-        for warning in validation.warnings:
-            print(f"  warning: {warning.suite}: {warning.description} ({warning.unexpected_count} rows)")
-        return 0
+        verdicts = input_verdicts(inputs, validation)
+        failed = [v for v in verdicts if v.critical]
+        print(f"check {inputs.folder_name} {inputs.year}: "
+              + (f"FAILED, critical problems in {len(failed)} of {len(verdicts)} inputs" if failed
+                 else f"ok, no critical problems in {len(verdicts)} inputs")
+              + f"; {sum(len(v.warnings) for v in verdicts)} warning(s)")
+        for verdict in verdicts:
+            print(f"  {verdict.line()}")
+            for reason in verdict.critical:
+                print(f"    critical: {reason}")
+            for reason in verdict.warnings:
+                print(f"    warning: {reason}")
+        return 1 if failed else 0
     if args.command == "template":
         from pipeline.template import write_templates
 

@@ -66,12 +66,12 @@ def output_folder(out_root: Path, inputs_folder: Path, year: int) -> Path:
 
 
 def check(folder: Path, year: int | None, language: str | None, say: Say) -> tuple[Inputs, Any]:
-    """Read and validate only: the `check` command. Raises ValidationFailed on critical problems."""
+    """Read and validate only: the `check` command. Critical problems are in the returned report
+    and in `inputs.rejected`; the caller prints a verdict per input and sets the exit code."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year)
     inputs = _read(folder, year, settings, say)
     validation = _validate(inputs, settings, None, say)
-    _stop_on_critical(inputs, validation, None)
     return inputs, validation
 
 

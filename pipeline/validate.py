@@ -62,6 +62,7 @@ class CheckResult:
     element_count: int
     unexpected_count: int
     unexpected_ids: tuple[str, ...]  # every failing row's source_id, sorted
+    batch: str = ""  # the input checked: "ledger-2025", "members", ...
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,22 @@ class ValidationReport:
     @property
     def warnings(self) -> tuple[CheckResult, ...]:
         return tuple(r for r in self.results if r.severity == "warning" and not r.success)
+
+
+@dataclass(frozen=True)
+class InputVerdict:
+    """The verdict on one input for `check`: its rows and a one-line reason per failed check."""
+
+    input: str  # "ledger 2025", "members", ...
+    rows: int  # rows validated (read and used)
+    rows_left_out: int  # rows read but not used, each with its reason on the rejected-rows list
+    critical: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    def line(self) -> str:
+        verdict = (f"{len(self.critical)} critical, " if self.critical else "") + f"{len(self.warnings)} warning(s)"
+        left_out = f" ({self.rows_left_out} left out)" if self.rows_left_out else ""
+        return f"{self.input}: {self.rows} rows{left_out}, {'FAILED' if self.critical else 'ok'}; {verdict}"
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,55 @@ def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = N
     if out_dir is not None:
         _write(out_dir / "validation", batches, raw_results, report)
     return report
+
+
+def input_verdicts(inputs: Inputs, report: ValidationReport, shown_ids: int = 3) -> list[InputVerdict]:
+    """One verdict per input in reading order: ledgers by year, then the registers.
+
+    A critical reason is a failed critical check or rows the read stage could not use and that
+    would make the figures wrong; each reason names up to `shown_ids` rows by source id.
+    """
+    batch_inputs = [(f"ledger-{year}", "ledger", year, inputs.ledgers[year]) for year in sorted(inputs.ledgers)]
+    for kind in ("members", "counterparties", "services", "suppliers", "history", "purchases"):
+        frame = getattr(inputs, kind)
+        if frame is not None:
+            batch_inputs.append((kind, kind, inputs.year if kind == "purchases" else None, frame))
+    verdicts = []
+    for label, kind, year, frame in batch_inputs:
+        files = {t.file for t in inputs.totals if t.kind == kind and _file_year(t.file) in (year, None)}
+        left_out = sum(t.rows_rejected for t in inputs.totals if t.file in files)
+        critical_rows: dict[str, list[str]] = {}
+        for rejected in inputs.rejected:
+            if rejected.critical and rejected.file in files:
+                critical_rows.setdefault(rejected.reason, []).append(
+                    f"{rejected.file}:{rejected.sheet}:{rejected.row}")
+        checks = [r for r in report.results if r.batch == label and not r.success]
+        # The verdict already names the input; descriptions of a ledger check end with it too.
+        suffix = f" ({kind} {year})"
+        critical = [_reason(r.description.removesuffix(suffix), r.unexpected_count, r.element_count,
+                            r.unexpected_ids, shown_ids) for r in checks if r.severity == "critical"]
+        critical += [_reason(f"rows left out: {reason}", len(ids), None, tuple(ids), shown_ids)
+                     for reason, ids in critical_rows.items()]
+        warnings = [_reason(r.description.removesuffix(suffix), r.unexpected_count, r.element_count,
+                            r.unexpected_ids, shown_ids) for r in checks if r.severity != "critical"]
+        name = label.replace("-", " ") if kind == "ledger" else label
+        verdicts.append(InputVerdict(name, len(frame), left_out, tuple(critical), tuple(warnings)))
+    return verdicts
+
+
+def _file_year(file: str) -> int | None:
+    """The year folder of an input file ("2025/ledger.xlsx" -> 2025); None for the registers."""
+    folder = Path(file).parts[0] if len(Path(file).parts) > 1 else ""
+    return int(folder) if folder.isdigit() else None
+
+
+def _reason(description: str, failing: int, checked: int | None, ids: tuple[str, ...], shown: int) -> str:
+    of = f" of {checked}" if checked is not None else ""
+    example = ""
+    if ids:
+        more = ", ..." if len(ids) > shown else ""
+        example = f"; {', '.join(ids[:shown])}{more}"
+    return f"{description}: {failing}{of} failing{example}"
 
 
 def _batches(inputs: Inputs) -> list[_Batch]:
@@ -311,6 +377,7 @@ def _check_results(batch: _Batch, raw: dict[str, Any]) -> list[CheckResult]:
             element_count=int(result.get("element_count", len(batch.frame))),
             unexpected_count=int(result.get("unexpected_count", 0) or 0),
             unexpected_ids=ids,
+            batch=batch.label,
         ))
     return out
 
@@ -333,6 +400,7 @@ def _journal_checks(inputs: Inputs) -> list[CheckResult]:
             element_count=int(ledger["voucher"].nunique()),
             unexpected_count=int(lines["voucher"].nunique()),
             unexpected_ids=tuple(sorted(lines[ID_COLUMN].astype("str"))),
+            batch=f"ledger-{year}",
         ))
     return out
 
