@@ -31,6 +31,7 @@ from pipeline.errors import InputError, Problem
 from pipeline.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
 from pipeline.model import (
     COUNTERPARTY_FIELDS,
+    INSTRUCTION_SHEETS,
     HISTORY_FIELDS,
     LEDGER_FIELDS,
     MEMBER_FIELDS,
@@ -333,6 +334,8 @@ def read_sheets(path: Path, relative: str) -> list[RawSheet]:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
         for name in workbook.sheet_names:
+            if name in INSTRUCTION_SHEETS.values():
+                continue  # the templates' help sheet: text for people, not data
             sheet = workbook.get_sheet_by_name(name)
             # calamine starts at the first used cell: blank rows above it still count in
             # Excel's row numbers, which are what an auditor looks up.

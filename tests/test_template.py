@@ -234,15 +234,6 @@ def _fill_a_small_year(folder: Path) -> None:
     ])
 
 
-def _without_instruction_sheets(folder: Path) -> None:
-    for path in folder.rglob("*.xlsx"):
-        workbook = openpyxl.load_workbook(path)
-        for name in INSTRUCTION_SHEETS.values():
-            if name in workbook.sheetnames:
-                del workbook[name]
-        workbook.save(path)
-
-
 def _assert_read_back(folder: Path) -> None:
     inputs = read_inputs(folder, YEAR, load_settings(folder))
     assert inputs.rejected == []
@@ -262,14 +253,6 @@ def _assert_read_back(folder: Path) -> None:
     assert len(inputs.counterparties) == 0 and len(inputs.history) == 0
 
 
-def test_filled_data_sheets_read_without_rejected_rows(templates: Path):
-    # The data sheets alone: headers, formats and typed values match what the reader expects.
-    _fill_a_small_year(templates)
-    _without_instruction_sheets(templates)
-    _assert_read_back(templates)
-
-
-@pytest.mark.xfail(strict=True, raises=InputError, reason="the read stage does not yet skip pipeline.model.INSTRUCTION_SHEETS")
 def test_filled_templates_read_without_rejected_rows(templates: Path):
     _fill_a_small_year(templates)
     _assert_read_back(templates)
@@ -284,12 +267,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("keep_instructions", [
-    False,
-    pytest.param(True, marks=pytest.mark.xfail(
-        strict=True, reason="the read stage does not yet skip pipeline.model.INSTRUCTION_SHEETS")),
-])
-def test_template_fill_check_through_the_cli(tmp_path: Path, keep_instructions: bool):
+def test_template_fill_check_through_the_cli(tmp_path: Path):
     folder = tmp_path / "ny-organisation"
     made = _cli("template", "--inputs", str(folder))
     assert made.returncode == 0, made.stderr
@@ -297,8 +275,6 @@ def test_template_fill_check_through_the_cli(tmp_path: Path, keep_instructions: 
     (folder / str(last_year) / f"ledger-{last_year}.xlsx").rename(folder / str(last_year) / f"ledger-{YEAR}.xlsx")
     (folder / str(last_year)).rename(folder / str(YEAR))
     _fill_a_small_year(folder)
-    if not keep_instructions:
-        _without_instruction_sheets(folder)
     checked = _cli("check", "--inputs", str(folder))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert f"check ny-organisation {YEAR}: no critical problems" in checked.stdout
+    assert f"check ny-organisation {YEAR}:" in checked.stdout and "no critical problems" in checked.stdout
