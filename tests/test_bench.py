@@ -89,3 +89,12 @@ def test_tiny_bench_prints_every_column_with_numbers(tmp_path):
     figures = [float(cell.replace(" ", "")) for cell in row]
     assert all(value > 0 for value in figures[2:7])  # read .. write PDF each take measurable time
     assert (tmp_path / "results.md").read_text(encoding="utf-8") == done.stdout
+
+
+def test_combined_stages_are_summed_only_where_every_part_was_measured():
+    from tools.bench_stages import with_stage_sums
+
+    # The driver stopped inside compute: validate is 2.0 + 0.5, classify+compute stays unmeasured.
+    seconds = with_stage_sums({"read": 1.0, "validate_gx": 2.0, "journal": 0.5, "classify": 0.25})
+    assert seconds["validate"] == 2.5
+    assert "classify_compute" not in seconds

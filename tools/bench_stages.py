@@ -81,9 +81,16 @@ def time_stages(folder: Path, scratch: Path, seconds: dict[str, float]) -> dict[
     run._write_json(scratch / "manifest.json", run._manifest(scratch, inputs, settings, folder))
     lap("write_json_manifest")
 
-    seconds["validate"] = seconds["validate_gx"] + seconds["journal"]
-    seconds["classify_compute"] = seconds["classify"] + seconds["compute"] + seconds["data_quality"]
     seconds["ledger_lines"] = float(sum(len(lines) for lines in inputs.ledgers.values()))
+    return seconds
+
+
+def with_stage_sums(seconds: dict[str, float]) -> dict[str, float]:
+    """The table's two combined stages, where all their parts were measured."""
+    parts = {"validate": ("validate_gx", "journal"), "classify_compute": ("classify", "compute", "data_quality")}
+    for stage, names in parts.items():
+        if all(name in seconds for name in names):
+            seconds[stage] = sum(seconds[name] for name in names)
     return seconds
 
 
@@ -104,8 +111,9 @@ def main(argv: list[str]) -> int:
             time_stages(Path(argv[1]), Path(argv[2]), timings)
         except Exception as exc:  # a stage still being written: keep what was measured, say where it stopped
             timings["error"] = f"{type(exc).__name__}: {exc}"[:500]
-            target.write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+            target.write_text(json.dumps(with_stage_sums(timings), indent=2) + "\n", encoding="utf-8")
             return 1
+        with_stage_sums(timings)
     elif len(argv) == 3 and argv[0] == "openpyxl":
         timings = time_openpyxl_read(Path(argv[1]))
         target = Path(argv[2])
