@@ -110,14 +110,48 @@ def _allocation(ctx: Context, services: list[dict]) -> list[Flowable]:
 
 
 def inventory(ctx: Context, services: list[dict]) -> list[Flowable]:
+    """The service inventory: classification and the catalogue's documented decision per
+    service, then its texts (legal basis, member need, target group, market assessment).
+    A code the ledger uses but the catalogue lacks is listed and marked as such."""
     fmt, t = ctx.fmt, ctx.text
-    rows = [[s["code"], s.get("name") or "", ctx.label("activity", s.get("activity", "")),
-             ctx.yes_no(s.get("in_catalogue")), fmt.money(s.get("non_controlling_revenue_sek"))] for s in services]
-    return [ctx.heading("inventory.title"), ctx.para("inventory.intro"),
-            data_table([t("inventory.code"), t("inventory.name"), t("inventory.classification"),
-                        t("inventory.in_catalogue"), t("inventory.non_controlling")], rows, [18, 50, 32, 22, 38],
-                       ctx.styles, numeric=(4,)),
-            ctx.source(SHEET_SERVICES)]
+    catalogue = ctx.figures.get("service_catalogue")
+    if catalogue is None:
+        # Figures from before the catalogue was part of them: the services' own fields only.
+        catalogue = [{"code": s["code"], "name": s.get("name"), "activity": s.get("activity"),
+                      "in_catalogue": s.get("in_catalogue")} for s in services]
+    non_controlling = {s["code"]: s.get("non_controlling_revenue_sek") for s in services}
+
+    def field(entry: dict, name: str) -> str:
+        if not entry.get("in_catalogue"):
+            return t("inventory.not_in_catalogue")
+        return entry.get(name) or t("common.missing")
+
+    rows = [[entry["code"], entry.get("name") or "", ctx.label("activity", entry.get("activity", "")),
+             ctx.yes_no(entry.get("in_catalogue")), field(entry, "pricing"),
+             fmt.date(entry.get("decision_date")) if entry.get("decision_date") else t("common.missing"),
+             field(entry, "decision_reference"),
+             ctx.yes_no(entry.get("exclusivity")) if entry.get("in_catalogue") else t("common.missing"),
+             fmt.amount(non_controlling.get(entry["code"]))]
+            for entry in catalogue]
+    story: list[Flowable] = [
+        ctx.heading("inventory.title"), ctx.para("inventory.intro"),
+        data_table([t("inventory.code"), t("inventory.name"), t("inventory.classification"),
+                    t("inventory.in_catalogue"), t("inventory.pricing"), t("inventory.decision_date"),
+                    t("inventory.decision_reference"), t("inventory.exclusivity"),
+                    t("common.in_unit", label=t("inventory.non_controlling"))],
+                   rows, [11, 28, 19, 13, 19, 19, 32, 14, 24], ctx.styles, numeric=(8,)),
+        ctx.source(SHEET_SERVICES),
+    ]
+    texts = [[entry["code"], field(entry, "legal_basis"), field(entry, "member_need"), field(entry, "target_group"),
+              field(entry, "market_assessment")]
+             for entry in catalogue if "legal_basis" in entry or not entry.get("in_catalogue")]
+    if texts:
+        story += [ctx.heading("inventory.texts_title", level=3), ctx.para("inventory.texts_intro"),
+                  data_table([t("inventory.code"), t("inventory.legal_basis"), t("inventory.member_need"),
+                              t("inventory.target_group"), t("inventory.market_assessment")],
+                             texts, [12, 40, 40, 30, 60], ctx.styles),
+                  ctx.source(SHEET_SERVICES)]
+    return story
 
 
 def open_market(ctx: Context) -> list[Flowable]:

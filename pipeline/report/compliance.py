@@ -37,6 +37,7 @@ def suppliers(ctx: Context) -> list[Flowable]:
                              data_table([t("common.figure"), t("common.value")], rows, [100, 70], ctx.styles,
                                         numeric=(1,)),
                              ctx.source(SHEET_SUPPLIERS, SHEET_SUPPLIER_LINES), ctx.para("suppliers.hhi_explained")]
+    story += _supplier_lists(ctx, s)
     by_kind = s.get("flags_by_kind") or {}
     kinds = [k for k in SUPPLIER_FLAGS if k in by_kind] + sorted(k for k in by_kind if k not in SUPPLIER_FLAGS)
     story.append(ctx.heading("suppliers.flags_title", level=2))
@@ -48,6 +49,54 @@ def suppliers(ctx: Context) -> list[Flowable]:
     else:
         story.append(ctx.para("suppliers.no_flags"))
     story.append(PageBreak())
+    return story
+
+
+def _supplier_name(ctx: Context, entry: dict) -> str:
+    """Name and org. no.; a supplier without a name in the list is shown by its org. no. (or
+    the text that stood in the org. no. cell)."""
+    name = entry.get("name") or ""
+    number = entry.get("orgnr") or entry.get("supplier") or ""
+    return f"{name} ({number})" if name and number else (name or number or ctx.text("common.missing"))
+
+
+def _supplier_lists(ctx: Context, s: dict) -> list[Flowable]:
+    """The flagged suppliers with their rows, the largest market suppliers, and the members and
+    member-controlled bodies bought from, shown apart from the market."""
+    fmt, t = ctx.fmt, ctx.text
+    story: list[Flowable] = []
+    flagged = s.get("flagged_suppliers")
+    if flagged:
+        rows = [[_supplier_name(ctx, e), ctx.label("supplier_group", e.get("group", "")), fmt.money(e.get("spend_sek")),
+                 ", ".join(ctx.text(f"flag.{f}.title") if ctx.text.has(f"flag.{f}.title") else f
+                           for f in e.get("flags", [])),
+                 fmt.count(e.get("rows"))]
+                for e in flagged]
+        sheets = sorted({e.get("sheet") or SHEET_SUPPLIER_LINES for e in flagged})
+        story += [ctx.heading("suppliers.flagged_title", level=3), ctx.para("suppliers.flagged_intro"),
+                  data_table([t("suppliers.supplier"), t("suppliers.group"), t("suppliers.spend_column"),
+                              t("flags.flag"), t("flags.rows")], rows, [55, 20, 28, 55, 14], ctx.styles,
+                             numeric=(2, 4)),
+                  ctx.source(*sheets)]
+    top = s.get("top_market_suppliers")
+    if top:
+        rows = [[_supplier_name(ctx, e), e.get("procurement_form") or t("common.missing"),
+                 fmt.money(e.get("spend_sek")), fmt.share(e.get("share"))] for e in top]
+        story += [ctx.heading("suppliers.top_title", level=3, count=len(top)), ctx.para("suppliers.top_intro"),
+                  data_table([t("suppliers.supplier"), t("suppliers.form"), t("suppliers.spend_column"),
+                              t("suppliers.share")], rows, [70, 30, 35, 25], ctx.styles, numeric=(2, 3)),
+                  ctx.source(SHEET_SUPPLIERS)]
+    members = s.get("member_suppliers")
+    if members is not None:
+        story += [ctx.heading("suppliers.members_title", level=3), ctx.para("suppliers.members_intro")]
+        if members:
+            rows = [[_supplier_name(ctx, e), e.get("procurement_form") or t("common.missing"),
+                     fmt.money(e.get("spend_sek"))] for e in members]
+            story += [data_table([t("suppliers.supplier"), t("suppliers.form"), t("suppliers.spend_column")], rows,
+                                 [80, 40, 40], ctx.styles, numeric=(2,)),
+                      ctx.source(SHEET_SUPPLIERS)]
+        else:
+            story.append(ctx.para("suppliers.no_members"))
     return story
 
 
