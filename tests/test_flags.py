@@ -4,6 +4,10 @@ Only revenue and cost lines are written (no receivable or payable side): the fla
 lines alone, and the rows behind each flag can then be counted by eye.
 """
 
+from decimal import Decimal
+
+import pytest
+
 from pipeline.compute import SHEET_FLAG_ROWS, classify_window, compute_results
 from pipeline.settings import Settings
 from tests.factories import ledger_frame, make_inputs, members_frame, services_frame
@@ -126,3 +130,26 @@ def test_a_clean_year_has_no_flags():
     results = figures({2025: [("2025-03-01", "A 1", 3010, -500, MEMBER, "T01"),
                               ("2025-03-02", "B 1", 5410, 500, FIRM, "T01")]}, services=services)
     assert results.figures["flags"] == []
+
+
+@pytest.mark.slow
+def test_the_example_organisation_shows_every_flag():
+    """Issue 4's "done when": the bundled example carries at least one of each flag."""
+    from pathlib import Path
+
+    from pipeline.read import read_inputs
+    from pipeline.settings import load_settings
+
+    folder = Path(__file__).resolve().parent.parent / "inputs" / "example"
+    settings = load_settings(folder)
+    inputs = read_inputs(folder, 2025, settings)
+    figures = compute_results(inputs, classify_window(inputs, settings), settings).figures
+    assert {f["id"] for f in figures["flags"]} == {
+        "sales_below_full_cost", "cost_sharing_non_controlling_revenue", "cost_sharing_surplus",
+        "revenue_without_service", "service_not_in_catalogue", "service_without_classification",
+        "revenue_unknown_counterparty"}
+    assert set(figures["suppliers"]["flags_by_kind"]) == {
+        "over_direct_award_limit", "outside_contract_period", "not_in_supplier_list", "orgnr_not_valid",
+        "concentration"}
+    assert Decimal("0.25") < Decimal(figures["suppliers"]["top_share"]) < Decimal("0.35")  # IT operations, about 30 %
+    assert figures["teckal"]["met"] and Decimal("0.92") < Decimal(figures["teckal"]["window_share"]) < Decimal("0.94")
