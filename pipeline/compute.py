@@ -430,7 +430,8 @@ def _teckal_table(verdict: WindowVerdict) -> pd.DataFrame:
         record = {"year": y.year, "source": y.source, "controlling_ore": y.controlling_ore, "total_ore": y.total_ore,
                   "share": share_text(y.share), "grants_ore": y.grants_ore}
         for category in CATEGORIES:
-            record[f"{category}_ore"] = y.by_category_ore.get(category) if y.by_category_ore else None
+            # Prefixed: "controlling_ore" alone is the Teckal numerator (controlling + member-controlled).
+            record[f"category_{category}_ore"] = y.by_category_ore.get(category) if y.by_category_ore else None
         records.append(record)
     records.append({"year": "window", "source": "", "controlling_ore": verdict.controlling_ore,
                     "total_ore": verdict.total_ore, "share": share_text(verdict.share)})
