@@ -339,15 +339,16 @@ def _flagged_suppliers(analysis: SupplierAnalysis) -> list[dict[str, Any]]:
 
 
 def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, Any]:
-    """Lag 2005:590 screen: net turnover (all revenue accounts) in EUR against the threshold
-    in each of the last two years."""
+    """Lag 2005:590 screen: net turnover in EUR against the threshold in each of the last two
+    years. Net turnover (nettoomsättning) is activity revenue without grants: grants are other
+    operating income in Swedish accounts, not sales."""
     rate = settings.rules.eur_sek
     years = []
     for y in (inputs.year - 1, inputs.year):
         if y not in classified:
             continue
         lines = classified[y]
-        turnover_ore = int(lines.loc[lines["line_type"].isin(["revenue", "grant"]), "revenue_ore"].sum())
+        turnover_ore = int(lines.loc[lines["line_type"] == "revenue", "revenue_ore"].sum())
         eur = (Decimal(turnover_ore) / 100 / rate).quantize(Decimal("0.01"))
         # Compared exactly: the rounded euro amount could land on the threshold from above.
         exact_eur = Fraction(turnover_ore, 100) / Fraction(rate)

@@ -243,3 +243,12 @@ def test_a_supplier_with_two_flags_has_both_on_its_lines():
     flagged = results.figures["suppliers"]["flagged_suppliers"]
     assert [(e["supplier"], e["flags"]) for e in flagged] == [(UNLISTED, ["concentration", "not_in_supplier_list"])]
     assert list(results.tables[SHEET_SUPPLIER_LINES]["flags"]) == ["concentration, not_in_supplier_list"]
+
+
+def test_transparency_turnover_leaves_grants_out():
+    # Net turnover is sales: 500 000 000 SEK of fees plus a 100 000 000 SEK grant (3985) is
+    # 500 000 000 SEK = 43 478 260.87 EUR, not 600 000 000.
+    ledgers = {2025: [revenue("2025-06-01", "A 1", 500_000_000, MEMBER),
+                      revenue("2025-06-02", "A 2", 100_000_000, MEMBER, account=3985)]}
+    screen = compute(ledgers).figures["transparency"]
+    assert [(y["turnover_sek"], y["turnover_eur"]) for y in screen["years"]] == [("500000000.00", "43478260.87")]
