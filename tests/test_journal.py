@@ -184,3 +184,14 @@ def test_amount_strata_by_hand():
     assert table.loc[("costs", ">= 1 000 000 SEK"), "amount_ore"] == 150_000_000  # 250M - 100M öre
     assert table.loc[("costs", ">= 1 000 000 SEK"), "absolute_ore"] == 350_000_000
     assert table["lines"].sum() == 4
+
+
+def test_voucher_series_and_number_are_read_from_the_distinct_texts():
+    from pipeline.journal import _voucher_series_and_number
+
+    texts = pd.Index(["A 0123", "b-7", "123", " C12 ", "A1B2", "A", "", "V:" + "9" * 19])
+    series, number = _voucher_series_and_number(texts)
+    # Letters before the trailing digits, trimmed of " -:" and upper-cased; no number when the
+    # letters hold a digit, when there are no digits, or beyond 18 digits (no int64 sequence).
+    assert list(series[:4]) == ["A", "B", "", "C"]
+    assert number.tolist() == [123, 7, 123, 12, -1, -1, -1, -1]
