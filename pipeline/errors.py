@@ -6,7 +6,7 @@ into a message and an exit code. Exceptions are for conditions that stop a stage
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -19,15 +19,20 @@ class Problem:
     column: str = ""
     message: str = ""
     severity: str = "critical"  # "critical" stops the run; "warning" is listed in the report
+    # The language of the labels "sheet", "row", "column" (sv | en); not part of identity.
+    language: str = field(default="sv", compare=False)
 
     def where(self) -> str:
+        from pipeline.catalogue import messages  # the catalogue is data; load it only when shown
+
+        text = messages(self.language)
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(text("problem.sheet", sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(text("problem.row", row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(text("problem.column", column=self.column))
         return ", ".join(parts)
 
     def __str__(self) -> str:

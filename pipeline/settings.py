@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pipeline.catalogue import Text, messages
 from pipeline.errors import SettingsError
 
 AccountRanges = tuple[tuple[int, int], ...]
@@ -107,87 +108,109 @@ _COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers",
 
 
 def load_settings(folder: Path, language: str | None = None) -> Settings:
-    """Read `settings.toml` from the input folder; a missing file means all defaults."""
+    """Read `settings.toml` from the input folder; a missing file means all defaults.
+
+    Settings errors are told in `language` (the --lang flag) when given, else in the file's
+    own `[organisation] language` when that much can be read, else in Swedish.
+    """
     path = folder / SETTINGS_FILE
     raw: dict[str, Any] = {}
     if path.exists():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"{path.name}: cannot be read as TOML: {exc}") from None
-    settings = settings_from_dict(raw, path.name)
+            text = messages(language or "sv")
+            raise SettingsError(text("settings.unreadable", file=path.name, detail=exc)) from None
+    error_language = language or _stated_language(raw)
+    settings = settings_from_dict(raw, path.name, error_language)
     if language:
-        settings = _replace(settings, "organisation", language=_choice("organisation", "language", language, path.name))
+        settings = _replace(settings, "organisation",
+                            language=_choice("organisation", "language", language, path.name, messages(language)))
     return settings
 
 
-def settings_from_dict(raw: dict[str, Any], source: str = SETTINGS_FILE) -> Settings:
+def _stated_language(raw: dict[str, Any]) -> str:
+    organisation = raw.get("organisation")
+    stated = organisation.get("language") if isinstance(organisation, dict) else None
+    return stated if stated in _CHOICES[("organisation", "language")] else "sv"
+
+
+def settings_from_dict(raw: dict[str, Any], source: str = SETTINGS_FILE, language: str = "sv") -> Settings:
+    """Settings from the parsed TOML; errors are told in `language` (sv | en)."""
+    text = messages(language)
     known = {"organisation": Organisation, "accounts": Accounts, "thresholds": Thresholds, "rules": Rules}
     unknown = sorted(set(raw) - set(known) - {"columns"})
     if unknown:
-        raise SettingsError(f"{source}: unknown section(s) {', '.join(unknown)}; known: {', '.join([*known, 'columns'])}")
+        raise SettingsError(text("settings.unknown_sections", file=source, unknown=", ".join(unknown),
+                                 known=", ".join([*known, "columns"])))
     parts: dict[str, Any] = {}
     for section, cls in known.items():
         values = raw.get(section, {})
         if not isinstance(values, dict):
-            raise SettingsError(f"{source}: [{section}] must be a table")
-        parts[section] = _build(cls, section, values, source)
-    parts["columns"] = _columns(raw.get("columns", {}), source)
+            raise SettingsError(text("settings.not_table", file=source, section=section))
+        parts[section] = _build(cls, section, values, source, text)
+    parts["columns"] = _columns(raw.get("columns", {}), source, text)
     return Settings(**parts)
 
 
-def _build(cls: type, section: str, values: dict[str, Any], source: str) -> Any:
+def _build(cls: type, section: str, values: dict[str, Any], source: str, text: Text) -> Any:
     defaults = cls()
     names = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - names)
     if unknown:
-        raise SettingsError(
-            f"{source}: unknown key(s) in [{section}]: {', '.join(unknown)}; known: {', '.join(sorted(names))}"
-        )
+        raise SettingsError(text("settings.unknown_keys", file=source, section=section, unknown=", ".join(unknown),
+                                 known=", ".join(sorted(names))))
     kwargs = {}
     for name, value in values.items():
         default = getattr(defaults, name)
         where = f"{source}: [{section}] {name}"
         if isinstance(default, Decimal):
-            kwargs[name] = _decimal(value, where)
+            kwargs[name] = _decimal(value, where, text)
         elif name == "allocation_key_by_year":
-            kwargs[name] = _key_by_year(value, where)
+            kwargs[name] = _key_by_year(value, where, text)
         elif isinstance(default, tuple):
-            kwargs[name] = _ranges(value, where)
+            kwargs[name] = _ranges(value, where, text)
         elif isinstance(default, str):
             if not isinstance(value, str):
-                raise SettingsError(f"{where} must be text, not {type(value).__name__}")
-            kwargs[name] = _choice(section, name, value, source) if (section, name) in _CHOICES else value
+                raise SettingsError(text("settings.not_text", where=where, kind=_toml_type(value)))
+            kwargs[name] = _choice(section, name, value, source, text) if (section, name) in _CHOICES else value
     return replace(defaults, **kwargs)
+
+
+def _toml_type(value: Any) -> str:
+    """The TOML name of a value's type, as the person who wrote the file sees it."""
+    names = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _replace(settings: Settings, section: str, **kwargs: Any) -> Settings:
     return replace(settings, **{section: replace(getattr(settings, section), **kwargs)})
 
 
-def _choice(section: str, name: str, value: str, source: str) -> str:
+def _choice(section: str, name: str, value: str, source: str, text: Text) -> str:
     allowed = _CHOICES[(section, name)]
     if value not in allowed:
-        raise SettingsError(f"{source}: [{section}] {name} = {value!r}; allowed: {', '.join(allowed)}")
+        raise SettingsError(text("settings.not_allowed", file=source, section=section, name=name, value=repr(value),
+                                 allowed=", ".join(allowed)))
     return value
 
 
-def _decimal(value: Any, where: str) -> Decimal:
+def _decimal(value: Any, where: str, text: Text) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SettingsError(f"{where} must be a number, not {type(value).__name__}")
+        raise SettingsError(text("settings.not_number", where=where, value=_toml_type(value)))
     try:
         # Floats from TOML go through their shortest repr, so 0.8 becomes exactly 0.8.
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(" ", ""))
     except InvalidOperation:
-        raise SettingsError(f"{where} must be a number, not {value!r}") from None
+        raise SettingsError(text("settings.not_number", where=where, value=repr(value))) from None
     if not number.is_finite() or number < 0:
-        raise SettingsError(f"{where} must be a non-negative number, not {value!r}")
+        raise SettingsError(text("settings.negative", where=where, value=repr(value)))
     return number
 
 
-def _ranges(value: Any, where: str) -> AccountRanges:
+def _ranges(value: Any, where: str, text: Text) -> AccountRanges:
     if not isinstance(value, list):
-        raise SettingsError(f"{where} must be a list of [from, to] account ranges")
+        raise SettingsError(text("settings.range_list", where=where))
     out = []
     for item in value:
         if isinstance(item, int) and not isinstance(item, bool):
@@ -198,31 +221,32 @@ def _ranges(value: Any, where: str) -> AccountRanges:
             or not all(isinstance(a, int) and not isinstance(a, bool) for a in item)
             or item[0] > item[1]
         ):
-            raise SettingsError(f"{where}: {item!r} is not an account range [from, to]")
+            raise SettingsError(text("settings.not_range", where=where, value=repr(item)))
         out.append((item[0], item[1]))
     return tuple(out)
 
 
-def _key_by_year(value: Any, where: str) -> tuple[tuple[int, str], ...]:
+def _key_by_year(value: Any, where: str, text: Text) -> tuple[tuple[int, str], ...]:
     if not isinstance(value, dict):
-        raise SettingsError(f"{where} must be a table of year = key")
+        raise SettingsError(text("settings.key_by_year_table", where=where))
     allowed = _CHOICES[("rules", "allocation_key")]
     out = []
     for year, key in value.items():
         if not str(year).isdigit() or key not in allowed:
-            raise SettingsError(f"{where}: {year} = {key!r}; a year and one of {', '.join(allowed)}")
+            raise SettingsError(text("settings.key_by_year_item", where=where, year=year, value=repr(key),
+                                     allowed=", ".join(allowed)))
         out.append((int(year), key))
     return tuple(sorted(out))
 
 
-def _columns(value: Any, source: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+def _columns(value: Any, source: str, text: Text) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     if not isinstance(value, dict):
-        raise SettingsError(f"{source}: [columns] must be a table")
+        raise SettingsError(text("settings.columns_table", file=source))
     out = []
     for kind, mapping in sorted(value.items()):
         if kind not in _COLUMN_KINDS:
-            raise SettingsError(f"{source}: [columns.{kind}] is not an input kind; known: {', '.join(_COLUMN_KINDS)}")
+            raise SettingsError(text("settings.columns_kind", file=source, kind=kind, known=", ".join(_COLUMN_KINDS)))
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            raise SettingsError(f"{source}: [columns.{kind}] must map a header to a field name")
+            raise SettingsError(text("settings.columns_map", file=source, kind=kind))
         out.append((kind, tuple(sorted(mapping.items()))))
     return tuple(out)

@@ -32,10 +32,12 @@ def test_values_are_read_exactly():
 ])
 def test_wrong_settings_are_named(raw, words):
     with pytest.raises(SettingsError, match=words):
-        settings_from_dict(raw)
+        settings_from_dict(raw, language="en")
 
 
 def test_bad_toml_is_a_settings_error(tmp_path: Path):
     (tmp_path / "settings.toml").write_text("[rules\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="cannot be read as TOML"):
+        load_settings(tmp_path, "en")
+    with pytest.raises(SettingsError, match="kan inte läsas som TOML"):
         load_settings(tmp_path)
