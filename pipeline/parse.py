@@ -9,6 +9,16 @@ Speed: a column is factorised first, so each distinct cell value is parsed once 
 accounts, org. nos. and codes repeat a lot); amounts are parsed with vectorised numpy/pandas
 string operations, never a float sum and never a per-row Python loop.
 
+Hostile or odd text: Unicode format characters (zero-width spaces, byte-order marks,
+left-to-right and right-to-left marks, bidi embeddings and overrides) are invisible copy-paste
+debris in an identifier (org. no., account, voucher, code, amount, date) and are removed
+there; control characters are replaced by their visible Unicode pictures (U+2400 block), so
+the auditor sees that something odd was in the cell. In free text (names, line texts) format
+characters that reorder what a reader sees (bidi embeddings, overrides, isolates) are made
+visible as [U+202E]; other marks stay, as a name in Arabic or Hebrew needs them. Error messages
+come from the message catalogue (`msg`, default English) and show at most `SHOWN_CHARS` of a
+cell, so a 100 000-character cell cannot flood a message.
+
 This module does not know about files, headers or rejection policy (see `pipeline.read`).
 """
 
@@ -24,6 +34,8 @@ import numpy as np
 import pandas as pd
 from stdnum.se import orgnr as se_orgnr
 
+from pipeline.catalogue import Text, messages
+
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # serial 1 = 1900-01-01 after Lotus' leap-year bug
 # Excel serials between these are dates 1927-05-18 .. 2173-10-14; anything else numeric is not.
 SERIAL_MIN, SERIAL_MAX = 10_000, 99_999
@@ -34,8 +46,56 @@ ORGNR_MISSING = "missing"
 ORGNR_INVALID = "invalid"
 ORGNR_MULTIPLE = "multiple"
 ORGNR_FOREIGN_VAT = "foreign_vat"
+# Before this a date is no booking date: Excel shows an empty or 0 cell formatted as a date as
+# 1900-01-00 (calamine: 1899-12-31); no ledger, membership or contract dates from before 1901.
+EARLIEST_DATE = dt.date(1901, 1, 1)
+SHOWN_CHARS = 60  # of a cell's text in a message
+# Invisible format characters (Unicode category Cf) seen in pasted identifiers; bidi controls
+# (U+202A-U+202E, U+2066-U+2069) are the ones that reorder text on screen.
+_FORMAT_CHARS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Cell texts that mean "no org. no." in real exports.
 _MISSING_TOKENS = {"", "-", "--", "saknas", "null", "none", "n/a", "na", "ej angivet", "okänd", "okand"}
+
+
+class CellError(str):
+    """A cell the workbook marks as an Excel error (#REF!, #N/A, #DIV/0!, ...) or as a formula
+    without a saved result (`code` ""). The reader puts these in place of calamine's "",
+    so an error is never taken for an empty cell."""
+
+    @property
+    def code(self) -> str:
+        return str(self)
+
+
+def _msg(msg: Text | None) -> Text:
+    return msg if msg is not None else messages("en")
+
+
+def shown(value: Any) -> str:
+    """A cell's text for a message: at most SHOWN_CHARS characters, control characters visible."""
+    text = visible_controls(cell_text(value))
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS - 1]}… ({len(text)})"
+
+
+def visible_controls(text: str) -> str:
+    """Control characters as their Unicode pictures: "\x07" -> "␇" (DEL -> "␡")."""
+    if not _CONTROL_CHARS.search(text):
+        return text
+    return _CONTROL_CHARS.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20
+                              else "\u2421" if m.group() == "\x7f" else f"[U+{ord(m.group()):04X}]", text)
+
+
+def clean_identifier(text: str) -> str:
+    """An identifier's text: format characters removed, control characters made visible."""
+    return visible_controls(_FORMAT_CHARS.sub("", text)).strip()
+
+
+def clean_free_text(text: str) -> str:
+    """Free text: control characters and bidi controls made visible, everything else kept."""
+    text = _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    return visible_controls(text)
 
 
 @dataclass
@@ -111,13 +171,20 @@ def cell_text(value: Any) -> str:
 
 
 def parse_text(cells: Any) -> Parsed:
-    """Text columns: stripped str, "" for empty; numbers without a spurious ".0"."""
-    return _per_unique(_as_object(cells), lambda v: (cell_text(v), ""), object, "")
+    """Identifier columns (voucher, code, org. no., reference): stripped str, "" for empty;
+    numbers without a spurious ".0"; format characters removed, control characters visible."""
+    return _per_unique(_as_object(cells), lambda v: (clean_identifier(cell_text(v)), ""), object, "")
+
+
+def parse_free_text(cells: Any) -> Parsed:
+    """Free-text columns (names, line texts): as `parse_text`, but only control characters
+    and bidi controls are changed (made visible); other marks a script needs stay."""
+    return _per_unique(_as_object(cells), lambda v: (clean_free_text(cell_text(v)), ""), object, "")
 
 
 # ---------------------------------------------------------------- amounts
 
-_AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f\u2009']")
+_AMOUNT_NOISE = re.compile("[\\s\u00a0\u202f\u2009'\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _AMOUNT_SHAPE = re.compile(
     r"^(?P<open>\()?(?P<sign>[+\-\u2212])?(?:(?P<a>\d+)(?:[.,](?P<af>\d*))?"
     r"|(?P<b>\d{1,3}(?:,\d{3})+)(?:\.(?P<bf>\d*))?"
@@ -126,7 +193,7 @@ _AMOUNT_SHAPE = re.compile(
 _CURRENCY = re.compile(r"(?i)^(?:sek|kr\.?)|(?:sek|kr\.?|:-)$")
 
 
-def parse_amounts_ore(cells: Any, label: str = "amount") -> Parsed:
+def parse_amounts_ore(cells: Any, label: str = "amount", msg: Text | None = None) -> Parsed:
     """Amounts to integer öre. Numbers take a vectorised exact path; text a vectorised regex.
 
     Accepted text: "1 234,50", "-1.234,50", "1234.50", "1,234.50", "(1 234,50)", "1 234,50 kr",
@@ -135,6 +202,7 @@ def parse_amounts_ore(cells: Any, label: str = "amount") -> Parsed:
     error: money must be exact. A float cell is taken at its shortest repr ("1234.5" -> 123450);
     float noise from formulas (0.30000000000000004) rounds to the öre it obviously means.
     """
+    msg = _msg(msg)
     raw = _as_object(cells)
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     uniques = _as_object(uniques)
@@ -147,21 +215,21 @@ def parse_amounts_ore(cells: Any, label: str = "amount") -> Parsed:
         kinds = pd.Series(uniques, dtype=object).map(type)
         is_number = kinds.isin([float, int, np.float64, np.int64]).to_numpy()
         is_text = (kinds == str).to_numpy()
-        _numbers_to_ore(uniques, is_number, ore, error, label)
+        _numbers_to_ore(uniques, is_number, ore, error, label, msg)
         text_blank = np.zeros(n, dtype=bool)
         if is_text.any():
             stripped = pd.Series(uniques[is_text], dtype=object).str.strip()
             text_blank[np.flatnonzero(is_text)] = (stripped == "").to_numpy()
         empty[:n] = text_blank | pd.isna(pd.Series(uniques, dtype=object)).to_numpy()
-        _texts_to_ore(uniques, is_text & ~text_blank, ore, error, label)
+        _texts_to_ore(uniques, is_text & ~text_blank, ore, error, label, msg)
         other = ~is_number & ~is_text & ~empty[:n]
         for i in np.flatnonzero(other):
-            error[i] = f"{label} '{cell_text(uniques[i])}' is not a number"
+            error[i] = msg("parse.not_a_number", label=label, value=shown(uniques[i]))
     return Parsed(ore[codes], empty[codes], error[codes])
 
 
 def _numbers_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error: np.ndarray,
-                    label: str) -> None:
+                    label: str, msg: Text) -> None:
     if not mask.any():
         return
     index = np.flatnonzero(mask)
@@ -175,26 +243,26 @@ def _numbers_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, erro
     ore[index[exact]] = rounded[exact].astype(np.int64)
     for i in index[~exact]:
         value = uniques[i]
-        cents, message = _decimal_to_ore(Decimal(repr(float(value))), cell_text(value), label, noise_ok=True)
+        cents, message = _decimal_to_ore(Decimal(repr(float(value))), shown(value), label, msg, noise_ok=True)
         ore[i], error[i] = cents, message
 
 
-def _decimal_to_ore(number: Decimal, shown: str, label: str, noise_ok: bool) -> tuple[int, str]:
+def _decimal_to_ore(number: Decimal, text: str, label: str, msg: Text, noise_ok: bool) -> tuple[int, str]:
     if not number.is_finite() or abs(number) >= Decimal(10) ** (MAX_ORE_DIGITS - 2):
-        return 0, f"{label} '{shown}' is not a number in range"
+        return 0, msg("parse.out_of_range", label=label, value=text)
     cents = number.quantize(Decimal("0.01"))
     if cents != number and not (noise_ok and abs(cents - number) < Decimal("1e-9")):
-        return 0, f"{label} '{shown}' has more than two decimals (money must be exact)"
+        return 0, msg("parse.too_precise", label=label, value=text)
     return int(cents * 100), ""
 
 
 def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error: np.ndarray,
-                  label: str) -> None:
+                  label: str, msg: Text) -> None:
     if not mask.any():
         return
     index = np.flatnonzero(mask)
-    shown = pd.Series(uniques[index], dtype=object).str.strip()
-    compact = shown.str.replace(_AMOUNT_NOISE, "", regex=True).str.replace(_CURRENCY, "", regex=True)
+    texts = pd.Series(uniques[index], dtype=object).str.strip()
+    compact = texts.str.replace(_AMOUNT_NOISE, "", regex=True).str.replace(_CURRENCY, "", regex=True)
     parts = compact.str.extract(_AMOUNT_SHAPE)
     matched = parts["a"].notna() | parts["b"].notna() | parts["c"].notna()
     whole = parts["a"].fillna(parts["b"]).fillna(parts["c"]).fillna("0").str.replace(r"[.,]", "", regex=True)
@@ -209,13 +277,13 @@ def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error:
              + fraction.where(good, "").str.ljust(2, "0").astype(np.int64))
     ore[index[good]] = np.where(negative.to_numpy()[good], -cents.to_numpy()[good], cents.to_numpy()[good])
     for position in np.flatnonzero(~good):
-        text = shown.iloc[position]
+        text = shown(texts.iloc[position])
         if matched.iloc[position] and too_precise.iloc[position]:
-            error[index[position]] = f"{label} '{text}' has more than two decimals (money must be exact)"
+            error[index[position]] = msg("parse.too_precise", label=label, value=text)
         elif matched.iloc[position] and too_long.iloc[position]:
-            error[index[position]] = f"{label} '{text}' is too large"
+            error[index[position]] = msg("parse.too_large", label=label, value=text)
         else:
-            error[index[position]] = f"{label} '{text}' is not a number"
+            error[index[position]] = msg("parse.not_a_number", label=label, value=text)
 
 
 # ---------------------------------------------------------------- dates
@@ -226,44 +294,49 @@ _DATE_ISO = re.compile(
 _DATE_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
-def _one_date(value: Any, label: str) -> tuple[Any, str]:
+def _one_date(value: Any, label: str, msg: Text) -> tuple[Any, str]:
     if is_blank(value):
         return np.datetime64("NaT", "ns"), ""
-    if isinstance(value, dt.datetime):
-        return np.datetime64(value.replace(tzinfo=None), "ns"), ""
     if isinstance(value, dt.date):
-        return np.datetime64(value, "ns"), ""
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day < EARLIEST_DATE:
+            key = "parse.day_zero" if day <= dt.date(1900, 1, 1) and day.year >= 1899 else "parse.not_a_date"
+            return np.datetime64("NaT", "ns"), msg(key, label=label, value=shown(value))
+        return np.datetime64(day, "ns"), ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
         if number.is_integer() and 19_000_101 <= number <= 21_001_231:
-            return _ymd(str(int(number))[:4], str(int(number))[4:6], str(int(number))[6:], value, label)
+            return _ymd(str(int(number))[:4], str(int(number))[4:6], str(int(number))[6:], value, label, msg)
         if SERIAL_MIN <= number <= SERIAL_MAX:
             # A fractional serial is a time of day on that date: the date is the whole part.
             return (EXCEL_EPOCH + np.timedelta64(int(number), "D")).astype("datetime64[ns]"), ""
-        return np.datetime64("NaT", "ns"), f"{label} '{cell_text(value)}' is not a date"
+        key = "parse.day_zero" if 0 <= number < 2 else "parse.not_a_date"
+        return np.datetime64("NaT", "ns"), msg(key, label=label, value=shown(value))
     if isinstance(value, str):
-        text = value.strip()
+        text = clean_identifier(value)
         match = _DATE_ISO.match(text)
         if match:
-            return _ymd(*match.groups(), value, label)
+            return _ymd(*match.groups(), value, label, msg)
         match = _DATE_DMY.match(text)
         if match:
             day, month, year = match.groups()
-            return _ymd(year, month, day, value, label)
-    return np.datetime64("NaT", "ns"), f"{label} '{cell_text(value)}' is not a date"
+            return _ymd(year, month, day, value, label, msg)
+    return np.datetime64("NaT", "ns"), msg("parse.not_a_date", label=label, value=shown(value))
 
 
-def _ymd(year: str, month: str, day: str, value: Any, label: str) -> tuple[Any, str]:
+def _ymd(year: str, month: str, day: str, value: Any, label: str, msg: Text) -> tuple[Any, str]:
     try:
-        return np.datetime64(dt.date(int(year), int(month), int(day)), "ns"), ""
+        return _one_date(dt.date(int(year), int(month), int(day)), label, msg)
     except ValueError:
-        return np.datetime64("NaT", "ns"), f"{label} '{cell_text(value)}' is not a date"
+        return np.datetime64("NaT", "ns"), msg("parse.not_a_date", label=label, value=shown(value))
 
 
-def parse_dates(cells: Any, label: str = "date") -> Parsed:
+def parse_dates(cells: Any, label: str = "date", msg: Text | None = None) -> Parsed:
     """Dates as datetime64[ns]: Excel dates and serials, ISO text with or without a time,
-    "20250301", "01.03.2025". The time of day is dropped: ledgers book on dates."""
-    return _per_unique(_as_object(cells), lambda v: _one_date(v, label), "datetime64[ns]",
+    "20250301", "01.03.2025". The time of day is dropped: ledgers book on dates. A date before
+    EARLIEST_DATE is an error (Excel's day zero is an empty cell formatted as a date)."""
+    msg = _msg(msg)
+    return _per_unique(_as_object(cells), lambda v: _one_date(v, label, msg), "datetime64[ns]",
                        np.datetime64("NaT", "ns"))
 
 
@@ -272,21 +345,29 @@ def parse_dates(cells: Any, label: str = "date") -> Parsed:
 _ACCOUNT = re.compile(r"^(\d{3,8})(?:\.0+$|[\s\-–:.]+(.*))?$")  # "3011.0": a number written as text
 
 
-def _one_account(value: Any, label: str) -> tuple[Any, str]:
+_LONG_NUMBER = re.compile(r"^\d{9,}(?:\.0+)?$")
+
+
+def _one_account(value: Any, label: str, msg: Text) -> tuple[Any, str]:
+    text = clean_identifier(cell_text(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and 0 < value < 10**8:
             return (int(value), ""), ""
-        return (0, ""), f"{label} '{cell_text(value)}' is not an account number"
-    text = cell_text(value)
-    match = _ACCOUNT.match(text)
-    if not match:
-        return (0, ""), f"{label} '{text}' is not an account number"
-    return (int(match.group(1)), (match.group(2) or "").strip()), ""
+    else:
+        match = _ACCOUNT.match(text)
+        if match:
+            return (int(match.group(1)), (match.group(2) or "").strip()), ""
+    if _LONG_NUMBER.match(text):
+        # An org. no., a bank account or an invoice number in the account column: say so.
+        digits = len(text.split(".")[0])
+        return (0, ""), msg("parse.not_bas", label=label, value=shown(text), digits=digits)
+    return (0, ""), msg("parse.not_an_account", label=label, value=shown(text))
 
 
-def parse_accounts(cells: Any, label: str = "account") -> tuple[Parsed, np.ndarray]:
+def parse_accounts(cells: Any, label: str = "account", msg: Text | None = None) -> tuple[Parsed, np.ndarray]:
     """Account numbers as int64; "3011 Tjänsteintäkter" gives 3011 and the name beside it."""
-    parsed = _per_unique(_as_object(cells), lambda v: _one_account(v, label), object, (0, ""))
+    msg = _msg(msg)
+    parsed = _per_unique(_as_object(cells), lambda v: _one_account(v, label, msg), object, (0, ""))
     numbers = np.fromiter((pair[0] for pair in parsed.values), dtype=np.int64, count=len(parsed.values))
     names = np.fromiter((pair[1] for pair in parsed.values), dtype=object, count=len(parsed.values))
     return Parsed(numbers, parsed.empty, parsed.error), names
@@ -303,7 +384,7 @@ def normalise_orgnr(text: str) -> tuple[str, str]:
     """One cell to ("NNNNNN-NNNN", "") or ("", note), note one of missing, invalid,
     multiple, foreign_vat. Accepted forms: NNNNNN-NNNN, 10 digits, 12 digits with 16 or a
     century prefix (19/20, sole traders), and the VAT form SE NNNNNNNNNN 01."""
-    cleaned = text.strip()
+    cleaned = _FORMAT_CHARS.sub("", text).strip()
     if cleaned.lower() in _MISSING_TOKENS:
         return "", ORGNR_MISSING
     compact = re.sub(r"[\s\-.]", "", cleaned).upper()
@@ -339,52 +420,55 @@ _YES = {"ja", "j", "yes", "y", "true", "sant", "x", "1"}
 _NO = {"nej", "n", "no", "false", "falskt", "0"}
 
 
-def _one_flag(value: Any, label: str, default: bool) -> tuple[bool, str]:
+def _one_flag(value: Any, label: str, default: bool, msg: Text) -> tuple[bool, str]:
     if isinstance(value, bool):
         return value, ""
-    text = cell_text(value).lower()
+    text = clean_identifier(cell_text(value)).lower()
     if text == "":
         return default, ""
     if text in _YES:
         return True, ""
     if text in _NO:
         return False, ""
-    return default, f"{label} '{cell_text(value)}' is neither ja nor nej"
+    return default, msg("parse.not_a_flag", label=label, value=shown(value))
 
 
-def parse_flags(cells: Any, label: str, default: bool) -> Parsed:
+def parse_flags(cells: Any, label: str, default: bool, msg: Text | None = None) -> Parsed:
     """ja/nej (yes/no, true/false, 1/0, x) to bool; an empty cell is `default`."""
-    return _per_unique(_as_object(cells), lambda v: _one_flag(v, label, default), np.bool_, default)
+    msg = _msg(msg)
+    return _per_unique(_as_object(cells), lambda v: _one_flag(v, label, default, msg), np.bool_, default)
 
 
-def _one_integer(value: Any, label: str) -> tuple[int, str]:
+def _one_integer(value: Any, label: str, msg: Text) -> tuple[int, str]:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
         return int(value), ""
-    text = cell_text(value)
+    text = clean_identifier(cell_text(value))
     if text.isdigit():
         return int(text), ""
-    return 0, f"{label} '{text}' is not a whole number"
+    return 0, msg("parse.not_whole", label=label, value=shown(text))
 
 
-def parse_integers(cells: Any, label: str) -> Parsed:
-    return _per_unique(_as_object(cells), lambda v: _one_integer(v, label), np.int64, 0)
+def parse_integers(cells: Any, label: str, msg: Text | None = None) -> Parsed:
+    msg = _msg(msg)
+    return _per_unique(_as_object(cells), lambda v: _one_integer(v, label, msg), np.int64, 0)
 
 
-def _one_decimal(value: Any, label: str) -> tuple[Any, str]:
+def _one_decimal(value: Any, label: str, msg: Text) -> tuple[Any, str]:
     if is_blank(value):
         return None, ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), ""
-    text = re.sub(r"[\s\u00a0]", "", cell_text(value)).replace(",", ".")
+    text = re.sub(r"[\s\u00a0]", "", clean_identifier(cell_text(value))).replace(",", ".")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        return None, f"{label} '{cell_text(value)}' is not a number"
+        return None, msg("parse.not_a_number", label=label, value=shown(value))
     if not number.is_finite():
-        return None, f"{label} '{cell_text(value)}' is not a number"
+        return None, msg("parse.not_a_number", label=label, value=shown(value))
     return number, ""
 
 
-def parse_decimals(cells: Any, label: str) -> Parsed:
+def parse_decimals(cells: Any, label: str, msg: Text | None = None) -> Parsed:
     """Plain numbers (not money) as Decimal objects; None where empty."""
-    return _per_unique(_as_object(cells), lambda v: _one_decimal(v, label), object, None)
+    msg = _msg(msg)
+    return _per_unique(_as_object(cells), lambda v: _one_decimal(v, label, msg), object, None)
