@@ -10,7 +10,7 @@ YEAR_OPT := $(if $(YEAR),--year $(YEAR),)
 export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: report check template test test-fast test-all bench example clean distclean
+.PHONY: report check template test test-fast test-all bench example clean distclean pdf-tools
 
 # The virtual environment is rebuilt only when the lock file or the project metadata change.
 $(VENV): requirements.lock pyproject.toml
@@ -27,8 +27,15 @@ check: $(VENV)
 template: $(VENV)
 	$(PY) -m pipeline template --inputs $(INPUTS)
 
-test: $(VENV)
+test: $(VENV) pdf-tools
 	$(PY) -m pytest -q
+
+# pdftotext (Debian's poppler-utils) lets the tests read the PDF's text back. Installed where this
+# runs as root with apt (CI); elsewhere those tests skip and say so.
+pdf-tools:
+	@command -v pdftotext >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq poppler-utils >/dev/null 2>&1; } \
+	  || echo "note: pdftotext is not installed; the tests that read the PDF's text will skip"
 
 # The fast suite: everything but the end-to-end runs of the real CLI.
 test-fast: $(VENV)
