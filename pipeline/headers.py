@@ -16,7 +16,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -72,6 +72,8 @@ class HeaderMatch:
     headers: tuple[str, ...]
     columns: dict[str, int]
     missing: tuple[str, ...]  # unmet requirements, described ("amount or debit+credit")
+    # Fields that more than one column would be read as: field -> all those column indexes.
+    duplicates: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def excel_row(self) -> int:
@@ -112,10 +114,20 @@ def _field_name(field: str) -> str:
 def _columns_of(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(row):
-        field = match_header(cell, kind, overrides)
-        if field and field not in columns:  # the first column with a field's name wins
-            columns[field] = index
+        name = match_header(cell, kind, overrides)
+        if name and name not in columns:  # the first column with a field's name wins
+            columns[name] = index
     return columns
+
+
+def _duplicates(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, tuple[int, ...]]:
+    """Fields that two or more columns of the header row would be read as."""
+    seen: dict[str, list[int]] = {}
+    for index, cell in enumerate(row):
+        name = match_header(cell, kind, overrides)
+        if name:
+            seen.setdefault(name, []).append(index)
+    return {name: tuple(indexes) for name, indexes in seen.items() if len(indexes) > 1}
 
 
 def _unmet(columns: dict[str, int], kind: str) -> list[str]:
@@ -141,5 +153,5 @@ def find_header_row(rows: Sequence[Sequence[Any]], kind: str,
         if best is None or score > best:
             best = score
             headers = tuple("" if c is None else str(c).strip() for c in row)
-            best_match = HeaderMatch(index, headers, columns, tuple(unmet))
+            best_match = HeaderMatch(index, headers, columns, tuple(unmet), _duplicates(row, kind, overrides))
     return best_match

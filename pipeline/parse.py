@@ -59,9 +59,12 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MISSING_TOKENS = {"", "-", "--", "saknas", "null", "none", "n/a", "na", "ej angivet", "okänd", "okand"}
 
 
+FORMULA_WITHOUT_VALUE = "=?"  # the CellError code of a formula cell with no saved result
+
+
 class CellError(str):
     """A cell the workbook marks as an Excel error (#REF!, #N/A, #DIV/0!, ...) or as a formula
-    without a saved result (`code` ""). The reader puts these in place of calamine's "",
+    without a saved result (`FORMULA_WITHOUT_VALUE`). The reader puts these in place of calamine's "",
     so an error is never taken for an empty cell."""
 
     @property
@@ -118,7 +121,9 @@ def _as_object(cells: Any) -> np.ndarray:
 
 
 def is_blank(value: Any) -> bool:
-    """True for an empty cell: None, NaN, or text of only whitespace."""
+    """True for an empty cell: None, NaN, or text of only whitespace (never an error cell)."""
+    if isinstance(value, CellError):
+        return False
     return value is None or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, float) and value != value
     )

@@ -9,8 +9,17 @@ reason. Control totals per file and sheet and the manifest entries ride along.
 Control totals (debit, credit, first and last date) are of the rows used: totals rows of an
 export are left out, so they cannot double a sum.
 
+Bad files never crash the read: a zero-byte file, a renamed PDF, a damaged zip, an encrypted
+workbook, a zip bomb or XML with entity declarations (`pipeline.safety`), a file or required
+register without data, two columns read as one field: each is an InputError naming the file
+(and sheet). Excel error cells (#REF!, #N/A) and formulas without a saved result are critical
+rejections naming the cell, never taken for empty cells; the cached value of a formula is what
+is read, nothing is evaluated and no macro runs. Input files are opened read-only. Messages
+are in the settings' language (`pipeline/data/messages.toml`).
+
 It does not judge the content (dates outside the year, unbalanced vouchers, unknown service
-codes: that is validation) and it never classifies or computes figures.
+codes: that is validation; only a ledger date more than a year outside its year folder is a
+typing error rejected here) and it never classifies or computes figures.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
 from pipeline import parse
+from pipeline.catalogue import Text, messages
 from pipeline.errors import InputError, Problem
 from pipeline.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
 from pipeline.model import (
@@ -54,10 +64,11 @@ REGISTERS = (("members", "members", True), ("counterparties", "counterparties", 
              ("services", "services", True), ("suppliers", "suppliers", True),
              ("history", "history", False))
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
-TOTALS_REASON = "totals row of the export; left out (its amount is a sum of the lines above)"
-NOTE_REASON = "no date, voucher, account or amount: a note in the export, not a ledger line; left out"
-PURCHASE_NOTE_REASON = "no supplier, invoice, account or amount: a note in the export, not a purchase; left out"
-HEADER_REASON = "the header row repeated (a page break in the export); left out"
+_ZIP_MAGIC = b"PK\x03\x04"
+# An encrypted .xlsx is an OLE container holding a stream of this name (UTF-16 in the directory).
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# Inputs that must hold data rows: without members or services every figure would be wrong.
+MUST_HAVE_ROWS = ("members", "services")
 _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
 
 
@@ -71,6 +82,8 @@ class RawSheet:
     rows: list[list[Any]]
     row_numbers: list[int] | None = None
     first_row: int = 1
+    first_column: int = 0  # 0-based column of the first cell (calamine starts at the used range)
+    has_odd_cells: bool = False  # CellError markers are among the cells
 
 
 @dataclass
@@ -82,6 +95,8 @@ class _Table:
     cells: dict[str, np.ndarray]  # field -> raw cells of the data rows
     row_numbers: np.ndarray
     text: Callable[[int], str]  # the whole row as text, for rejection records
+    msg: Text = field(default_factory=lambda: messages("en"))
+    fiscal_year: int | None = None  # the year folder of a ledger file
     reason: np.ndarray = field(init=False)
     column: np.ndarray = field(init=False)
     critical: np.ndarray = field(init=False)
@@ -93,6 +108,8 @@ class _Table:
         self.column = np.full(n, "", dtype=object)
         self.critical = np.zeros(n, dtype=bool)
         self.left_out = np.zeros(n, dtype=bool)
+        # Cells already rejected for what they are (an Excel error): no further reason on them.
+        self.settled: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -118,6 +135,8 @@ class _Table:
     def reject(self, mask: np.ndarray, messages: Any, name: str, critical: bool = True) -> None:
         """Record a reason on the rows in `mask`; a row keeps all its reasons."""
         mask = np.asarray(mask, dtype=bool) & ~self.left_out
+        if name in self.settled:
+            mask = mask & ~self.settled[name]
         if not mask.any():
             return
         messages = np.broadcast_to(np.asarray(messages, dtype=object), mask.shape)
@@ -133,7 +152,11 @@ class _Table:
         self.reject(parsed.bad, parsed.error, name, critical)
 
     def reject_empty(self, parsed: parse.Parsed, name: str, what: str) -> None:
-        self.reject(parsed.empty, f"{what} is empty", name)
+        self.reject(parsed.empty, self.msg("read.empty", label=what), name)
+
+    def label(self, name: str) -> str:
+        """A field's name in the message language ("belopp", "member from")."""
+        return self.msg(f"field.{name}")
 
     @property
     def kept(self) -> np.ndarray:
@@ -162,30 +185,36 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     """
     folder = Path(folder)
     reader = _FolderReader(folder, settings)
+    msg = reader.msg
     registers = {}
     for stem, kind, required in REGISTERS:
         path = _register_file(folder, stem)
         if path is None:
             if required:
-                raise InputError(f"{stem}.xlsx is missing from the input folder {folder.name}")
+                raise InputError(msg("read.register_missing", file=f"{stem}.xlsx", folder=folder.name))
             registers[kind] = _empty_frame(kind)
         else:
-            registers[kind] = reader.read_file(path, kind)
+            registers[kind] = reader.read_file(path, kind, required=required)
+            if kind in MUST_HAVE_ROWS and registers[kind].empty:
+                raise InputError(msg("read.no_rows", file=reader.relative(path)))
 
     ledgers = {}
     for ledger_year in range(year - WINDOW_YEARS + 1, year + 1):
         paths = _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
         if not paths:
             if ledger_year == year:
-                raise InputError(f"{year}/ledger*.xlsx is missing: no ledger file for the report year {year}")
+                raise InputError(msg("read.ledger_missing", year=year))
             continue
-        frames = [reader.read_file(path, "ledger") for path in paths]
+        frames = [reader.read_file(path, "ledger", fiscal_year=ledger_year) for path in paths]
         ledgers[ledger_year] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if ledgers[ledger_year].empty and not any(r.critical for r in reader.rejected):
+            # A ledger year of no lines would enter the window with a total of 0.
+            raise InputError(msg("read.no_rows", file=", ".join(reader.relative(p) for p in paths)))
 
     purchase_paths = _inputs_named(folder / str(year), "purchases", PURCHASE_SUFFIXES)
     purchases = None
     if purchase_paths:
-        frames = [reader.read_file(path, "purchases") for path in purchase_paths]
+        frames = [reader.read_file(path, "purchases", required=False) for path in purchase_paths]
         purchases = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     settings_path = folder / SETTINGS_FILE
@@ -202,8 +231,9 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     )
     critical = [r for r in inputs.rejected if r.critical]
     if stop_on_critical and critical:
-        problems = [Problem(r.file, r.sheet, r.row, r.column, r.reason) for r in critical]
-        raise InputError(f"{len(critical)} input row(s) cannot be read; the figures would be wrong:\n"
+        language = settings.organisation.language
+        problems = [Problem(r.file, r.sheet, r.row, r.column, r.reason, language=language) for r in critical]
+        raise InputError(msg("read.rows_unreadable", count=len(critical)) + "\n"
                          + "\n".join(str(p) for p in problems), problems)
     return inputs
 
@@ -240,6 +270,7 @@ class _FolderReader:
     def __init__(self, folder: Path, settings: Settings):
         self.folder = folder
         self.settings = settings
+        self.msg = messages(settings.organisation.language)
         self.rejected: list[Rejected] = []
         self.totals: list[FileTotals] = []
         self.files: list[dict] = []
@@ -253,16 +284,22 @@ class _FolderReader:
                            "bytes": path.stat().st_size, "rows": rows})
         return digest
 
-    def read_file(self, path: Path, kind: str) -> pd.DataFrame:
+    def read_file(self, path: Path, kind: str, *, required: bool = True,
+                  fiscal_year: int | None = None) -> pd.DataFrame:
+        """One file's sheets to one frame. A required input whose sheets hold no cell at all is
+        an InputError: an empty file must not pass as "no rows"."""
         relative = self.relative(path)
-        sheets = read_sheets(path, relative)
+        sheets = read_sheets(path, relative, self.msg)
         frames = []
         totals = []
         for sheet in sheets:
-            result = self.read_sheet(sheet, kind)
+            result = self.read_sheet(sheet, kind, fiscal_year)
             if result is not None:
                 frames.append(result[0])
                 totals.append(result[1])
+        if not totals and required:
+            names = ", ".join(s.sheet for s in sheets) or "-"
+            raise InputError(self.msg("read.no_data", file=relative, sheets=names))
         digest = self.manifest_entry(path, kind, sum(t.rows_read for t in totals))
         for t in totals:
             t.sha256 = digest
@@ -271,25 +308,28 @@ class _FolderReader:
             return _empty_frame(kind)
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
-    def read_sheet(self, sheet: RawSheet, kind: str) -> tuple[pd.DataFrame, FileTotals] | None:
+    def read_sheet(self, sheet: RawSheet, kind: str,
+                   fiscal_year: int | None = None) -> tuple[pd.DataFrame, FileTotals] | None:
         """One sheet to its frame and control totals; None for a sheet with no cells at all."""
         if not any(not parse.is_blank(cell) for row in sheet.rows for cell in row):
             return None
+        msg = self.msg
         column_map = self.settings.column_map(kind)
         unknown = unknown_mapped_fields(kind, column_map)
         if unknown:
-            raise InputError(f"settings.toml [columns.{kind}] maps to unknown field(s) {', '.join(unknown)}; "
-                             f"fields of {kind}: {', '.join(known_fields(kind))}")
+            raise InputError(msg("read.unknown_mapped", kind=kind, unknown=", ".join(unknown),
+                                 known=", ".join(known_fields(kind))))
         header = find_header_row(sheet.rows, kind, column_map)
+        where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
         if header.missing:
-            found = ", ".join(repr(h) for h in header.headers if h) or "none"
-            where = f"{sheet.file}, sheet {sheet.sheet}" if sheet.sheet else sheet.file
-            raise InputError(
-                f"{where}: required column(s) missing: {'; '.join(header.missing)}. "
-                f"Header row {_row_number(sheet, header.row_index)} has: {found}. Rename the columns or map them in "
-                f"settings.toml under [columns.{kind}]."
-            )
-        table = _table(sheet, header)
+            found = ", ".join(repr(h) for h in header.headers if h) or msg("read.none_found")
+            raise InputError(msg("read.columns_missing", where=where, missing="; ".join(header.missing),
+                                 row=_row_number(sheet, header.row_index), found=found, kind=kind))
+        if header.duplicates:
+            name, indexes = next(iter(header.duplicates.items()))
+            columns = ", ".join(f"{_column_letter(sheet.first_column + i)} '{header.headers[i]}'" for i in indexes)
+            raise InputError(msg("read.duplicate_columns", where=where, columns=columns, field=name))
+        table = _table(sheet, header, msg, fiscal_year)
         frame = BUILDERS[kind](table)
         totals = FileTotals(kind=kind, file=sheet.file, sheet=sheet.sheet, sha256="",
                             rows_read=len(table), rows_used=int(table.kept.sum()),
@@ -312,11 +352,17 @@ class _FolderReader:
         return frame, totals
 
 
-def read_sheets(path: Path, relative: str) -> list[RawSheet]:
-    """All sheets of a workbook (or the one table of a CSV or SIE file) as raw cells."""
+def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawSheet]:
+    """All sheets of a workbook (or the one table of a CSV or SIE file) as raw cells.
+
+    A workbook is recognised by its first bytes, not its name, and an .xlsx/.xlsm passes
+    `pipeline.safety.inspect_workbook` before calamine opens it; Excel error cells and formulas
+    without a saved result come back as `parse.CellError` markers, not as "".
+    """
+    msg = msg or messages("en")
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
-        raise InputError(f"{relative}: the file is empty (0 bytes)")
+        raise InputError(msg("read.zero_bytes", file=relative))
     if suffix == ".csv":
         from pipeline.csvread import read_csv_sheet
 
@@ -327,9 +373,20 @@ def read_sheets(path: Path, relative: str) -> list[RawSheet]:
         return [read_sie_sheet(path, relative)]
     with path.open("rb") as handle:
         start = handle.read(8)
-    if suffix in (".xlsx", ".xlsm") and start == _CFB_MAGIC:
-        raise InputError(f"{relative}: the workbook is encrypted (password-protected) or is an old "
-                         f".xls file renamed; save it as .xlsx without a password")
+        if start == _CFB_MAGIC and suffix in (".xlsx", ".xlsm"):
+            # The directory of a small OLE file is near its start; an encrypted package names
+            # its "EncryptedPackage" stream there.
+            encrypted = _ENCRYPTED_STREAM in start + handle.read(1 << 16)
+            raise InputError(msg("read.encrypted" if encrypted else "read.old_xls", file=relative))
+    if start.startswith(b"%PDF"):
+        raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.is_pdf")))
+    odd_cells: dict[str, dict[tuple[int, int], str]] = {}
+    if suffix in (".xlsx", ".xlsm"):
+        if not start.startswith(_ZIP_MAGIC):
+            raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.unknown_format")))
+        from pipeline.safety import inspect_workbook
+
+        odd_cells = inspect_workbook(path, relative, msg).odd_cells
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -339,13 +396,37 @@ def read_sheets(path: Path, relative: str) -> list[RawSheet]:
             sheet = workbook.get_sheet_by_name(name)
             # calamine starts at the first used cell: blank rows above it still count in
             # Excel's row numbers, which are what an auditor looks up.
-            first_row = sheet.start[0] + 1 if sheet.start else 1
-            sheets.append(RawSheet(relative, name, sheet.to_python(), first_row=first_row))
+            first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
+            rows = sheet.to_python()
+            marked = _mark_odd_cells(rows, odd_cells.get(name, {}), first_row - 1, first_column)
+            sheets.append(RawSheet(relative, name, rows, first_row=first_row, first_column=first_column,
+                                   has_odd_cells=marked))
         return sheets
     except PasswordError:
-        raise InputError(f"{relative}: the workbook is password-protected; save it without a password") from None
+        raise InputError(msg("read.password", file=relative)) from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
-        raise InputError(f"{relative}: cannot be read as a workbook ({exc}). Is it really an Excel file?") from None
+        raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+
+
+def _mark_odd_cells(rows: list[list[Any]], odd: dict[tuple[int, int], str], row0: int, column0: int) -> bool:
+    """Put CellError markers where calamine gave "" for an error cell or an unsaved formula."""
+    marked = False
+    for (row, column), code in odd.items():
+        r, c = row - row0, column - column0
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+            rows[r][c] = parse.CellError(code or parse.FORMULA_WITHOUT_VALUE)
+            marked = True
+    return marked
+
+
+def _column_letter(index: int) -> str:
+    """0-based column index -> Excel's letters: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _object_array(values: list[Any]) -> np.ndarray:
@@ -359,7 +440,7 @@ def _row_number(sheet: RawSheet, index: int) -> int:
     return sheet.row_numbers[index] if sheet.row_numbers else sheet.first_row + index
 
 
-def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
+def _table(sheet: RawSheet, header: HeaderMatch, msg: Text | None = None, fiscal_year: int | None = None) -> _Table:
     body = sheet.rows[header.row_index + 1:]
     numbers = (np.asarray(sheet.row_numbers[header.row_index + 1:], dtype=np.int64) if sheet.row_numbers
                else np.arange(len(body), dtype=np.int64) + sheet.first_row + header.row_index + 1)
@@ -382,7 +463,9 @@ def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
     def row_text(index: int) -> str:
         return " | ".join(parse.cell_text(c) for c in body[data_rows[index]])
 
-    table = _Table(sheet, header, cells, numbers, row_text)
+    table = _Table(sheet, header, cells, numbers, row_text, msg or messages("en"), fiscal_year)
+    if sheet.has_odd_cells:
+        _reject_odd_cells(table)
     # The header repeated after a page break: the very same cell values as the header row.
     header_cells = sheet.rows[header.row_index]
     repeated = np.ones(len(table), dtype=bool)
@@ -391,8 +474,25 @@ def _table(sheet: RawSheet, header: HeaderMatch) -> _Table:
         if not len(rows):
             break
         repeated[rows] = cells[name][rows] == header_cells[index]
-    table.leave_out(repeated, HEADER_REASON, next(iter(header.columns)))
+    table.leave_out(repeated, table.msg("read.header_repeated"), next(iter(header.columns)))
     return table
+
+
+def _reject_odd_cells(table: _Table) -> None:
+    """Excel error cells and formulas without a saved result in a mapped column: critical,
+    named by their code; the column's later checks stay silent on them (one clear reason)."""
+    for name, column in table.cells.items():
+        odd = np.fromiter((isinstance(c, parse.CellError) for c in column), dtype=bool, count=len(column))
+        if not odd.any():
+            continue
+        label = table.header_of(name)
+        reasons = np.array([table.msg("parse.formula_without_value", label=label)
+                            if c == parse.FORMULA_WITHOUT_VALUE else table.msg("parse.excel_error", label=label, code=c)
+                            for c in column[odd]] + [""], dtype=object)[:-1]
+        full = np.full(len(table), "", dtype=object)
+        full[odd] = reasons
+        table.reject(odd, full, name)
+        table.settled[name] = odd
 
 
 # ---------------------------------------------------------------- one builder per kind
@@ -432,9 +532,9 @@ def _rows_left_out(table: _Table, parsed: dict[str, parse.Parsed], texts: dict[s
 def _parse_amounts(table: _Table) -> list[parse.Parsed]:
     """[Belopp], or [Debet, Kredit] when the sheet gives two unsigned columns (R1)."""
     if table.has("amount") or not table.has("debit"):
-        return [parse.parse_amounts_ore(table.get("amount"), "amount")]
-    return [parse.parse_amounts_ore(table.get("debit"), "debit"),
-            parse.parse_amounts_ore(table.get("credit"), "credit")]
+        return [parse.parse_amounts_ore(table.get("amount"), table.label("amount"), table.msg)]
+    return [parse.parse_amounts_ore(table.get("debit"), table.label("debit"), table.msg),
+            parse.parse_amounts_ore(table.get("credit"), table.label("credit"), table.msg)]
 
 
 def _signed_amounts(table: _Table, parts: list[parse.Parsed]) -> np.ndarray:
@@ -442,12 +542,12 @@ def _signed_amounts(table: _Table, parts: list[parse.Parsed]) -> np.ndarray:
     if len(parts) == 1:
         [amount] = parts
         table.reject_errors(amount, "amount")
-        table.reject_empty(amount, "amount", "amount")
+        table.reject_empty(amount, "amount", table.label("amount"))
         return amount.values
     debit, credit = parts
     table.reject_errors(debit, "debit")
     table.reject_errors(credit, "credit")
-    table.reject(debit.empty & credit.empty, "debit and credit are both empty", "debit")
+    table.reject(debit.empty & credit.empty, table.msg("read.debit_credit_empty"), "debit")
     return debit.values - credit.values
 
 
@@ -460,21 +560,40 @@ def _source(table: _Table) -> dict[str, Any]:
             "source_row": rows.astype(np.int64), "source_id": ids}
 
 
+def _far_from_fiscal_year(table: _Table, date: parse.Parsed) -> None:
+    """A ledger date more than a year outside its year folder is a typing error (2205 for 2025):
+    R3 decides membership on the line's date, so it would be classified on a wrong day. A date
+    in a neighbouring year is left to validation (a broken fiscal year is possible)."""
+    if table.fiscal_year is None:
+        return
+    earliest = np.datetime64(f"{table.fiscal_year - 1}-01-01", "ns")
+    latest = np.datetime64(f"{table.fiscal_year + 1}-12-31", "ns")
+    values = date.values
+    far = ~np.isnat(values) & ((values < earliest) | (values > latest))
+    if far.any():
+        reasons = np.full(len(table), "", dtype=object)
+        reasons[far] = [table.msg("read.date_far_outside", label=table.label("date"),
+                                  value=str(v)[:10], year=table.fiscal_year) for v in values[far]]
+        table.reject(far, reasons, "date")
+
+
 def _ledger(table: _Table) -> pd.DataFrame:
-    date = parse.parse_dates(table.get("date"), "date")
+    msg = table.msg
+    date = parse.parse_dates(table.get("date"), table.label("date"), msg)
     voucher = parse.parse_text(table.get("voucher"))
-    account, account_name = parse.parse_accounts(table.get("account"), "account")
+    account, account_name = parse.parse_accounts(table.get("account"), table.label("account"), msg)
     amounts = _parse_amounts(table)
     totals, notes = _rows_left_out(table, {"date": date, "account": account}, {"voucher": voucher.values}, amounts)
-    table.leave_out(totals, TOTALS_REASON, "amount" if table.has("amount") else "debit")
-    table.leave_out(notes, NOTE_REASON, "text")
+    table.leave_out(totals, msg("read.totals_row"), "amount" if table.has("amount") else "debit")
+    table.leave_out(notes, msg("read.note_row"), "text")
     table.reject_errors(date, "date")
-    table.reject_empty(date, "date", "date")
-    table.reject(voucher.values == "", "voucher is empty", "voucher")
+    table.reject_empty(date, "date", table.label("date"))
+    _far_from_fiscal_year(table, date)
+    table.reject(voucher.values == "", msg("read.empty", label=table.label("voucher")), "voucher")
     table.reject_errors(account, "account")
-    table.reject_empty(account, "account", "account")
+    table.reject_empty(account, "account", table.label("account"))
     amount = _signed_amounts(table, amounts)
-    name_column = parse.parse_text(table.get("account_name")).values
+    name_column = parse.parse_free_text(table.get("account_name")).values
     counterparty, counterparty_note, raw = parse.parse_orgnrs(table.get("counterparty"))
     columns = {
         "date": date.values, "voucher": voucher.values, "account": account.values,
@@ -482,25 +601,28 @@ def _ledger(table: _Table) -> pd.DataFrame:
         "counterparty": counterparty, "counterparty_raw": raw, "counterparty_note": counterparty_note,
         "service": parse.parse_text(table.get("service")).values,
         "cost_centre": parse.parse_text(table.get("cost_centre")).values,
-        "text": parse.parse_text(table.get("text")).values,
+        "text": parse.parse_free_text(table.get("text")).values,
     }
     return _frame("ledger", columns, table.kept, table)
 
 
 def _purchases(table: _Table) -> pd.DataFrame:
-    date = parse.parse_dates(table.get("date"), "date")
-    account, account_name = parse.parse_accounts(table.get("account"), "account")
+    msg = table.msg
+    date = parse.parse_dates(table.get("date"), table.label("date"), msg)
+    account, account_name = parse.parse_accounts(table.get("account"), table.label("account"), msg)
     amounts = _parse_amounts(table)
     orgnr, note, raw = parse.parse_orgnrs(table.get("supplier_orgnr"))
-    texts = {name: parse.parse_text(table.get(name)).values for name in ("buyer", "supplier_name", "invoice")}
+    texts = {"buyer": parse.parse_free_text(table.get("buyer")).values,
+             "supplier_name": parse.parse_free_text(table.get("supplier_name")).values,
+             "invoice": parse.parse_text(table.get("invoice")).values}
     totals, notes = _rows_left_out(table, {"date": date, "account": account},
                                    {**texts, "supplier_orgnr": raw}, amounts)
-    table.leave_out(totals, TOTALS_REASON, "amount")
-    table.leave_out(notes, PURCHASE_NOTE_REASON, "supplier_name")
+    table.leave_out(totals, msg("read.totals_row"), "amount")
+    table.leave_out(notes, msg("read.purchase_note_row"), "supplier_name")
     table.reject_errors(date, "date")
     table.reject_errors(account, "account")
     amount = _signed_amounts(table, amounts)
-    name_column = parse.parse_text(table.get("account_name")).values
+    name_column = parse.parse_free_text(table.get("account_name")).values
     columns = {
         **texts, "date": date.values, "supplier_orgnr": orgnr, "supplier_orgnr_raw": raw,
         "supplier_orgnr_note": note, "account": account.values,
@@ -511,8 +633,9 @@ def _purchases(table: _Table) -> pd.DataFrame:
 
 def _register_orgnr(table: _Table, name: str, critical: bool) -> np.ndarray:
     orgnr, note, raw = parse.parse_orgnrs(table.get(name))
-    reasons = np.array([f"org. no. is missing ('{r}')" if n == parse.ORGNR_MISSING
-                        else f"org. no. '{r}' is not one valid Swedish org. no. ({n})"
+    msg = table.msg
+    reasons = np.array([msg("read.orgnr_missing", value=parse.shown(r)) if n == parse.ORGNR_MISSING
+                        else msg("read.orgnr_invalid", value=parse.shown(r), note=n) if n else ""
                         for r, n in zip(raw, note)] + [""], dtype=object)[:-1]
     table.reject(note != "", reasons, name, critical)
     return orgnr
@@ -520,15 +643,16 @@ def _register_orgnr(table: _Table, name: str, critical: bool) -> np.ndarray:
 
 def _members(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
+    msg = table.msg
     # An empty "member from" stays NaT: validation lists it; a wrong date would misclassify.
-    member_from = parse.parse_dates(table.get("member_from"), "member from")
+    member_from = parse.parse_dates(table.get("member_from"), table.label("member_from"), msg)
     table.reject_errors(member_from, "member_from")
-    member_to = parse.parse_dates(table.get("member_to"), "member to")
+    member_to = parse.parse_dates(table.get("member_to"), table.label("member_to"), msg)
     table.reject_errors(member_to, "member_to")
-    controlling = parse.parse_flags(table.get("controlling"), "controlling", default=True)
+    controlling = parse.parse_flags(table.get("controlling"), table.label("controlling"), default=True, msg=msg)
     table.reject_errors(controlling, "controlling")
-    columns = {"orgnr": orgnr, "name": parse.parse_text(table.get("name")).values,
-               "type": parse.parse_text(table.get("type")).values,
+    columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
+               "type": parse.parse_free_text(table.get("type")).values,
                "member_from": member_from.values, "member_to": member_to.values,
                "controlling": controlling.values}
     return _frame("members", columns, table.kept, table)
@@ -538,28 +662,29 @@ def _counterparties(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
     controlled_by, note, raw = parse.parse_orgnrs(table.get("controlled_by"))
     bad = (note != "") & (note != parse.ORGNR_MISSING)
-    table.reject(bad, [f"controlled by '{r}' is not one valid Swedish org. no. ({n})" for r, n in zip(raw, note)],
+    table.reject(bad, [table.msg("read.controlled_by_invalid", value=parse.shown(r), note=n) for r, n in zip(raw, note)],
                  "controlled_by")
-    columns = {"orgnr": orgnr, "name": parse.parse_text(table.get("name")).values,
+    columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "sector": parse.parse_text(table.get("sector")).values, "controlled_by": controlled_by}
     return _frame("counterparties", columns, table.kept, table)
 
 
 def _services(table: _Table) -> pd.DataFrame:
+    msg = table.msg
     code = parse.parse_text(table.get("code")).values
-    table.reject(code == "", "service code is empty", "code")
+    table.reject(code == "", msg("read.empty", label=table.label("code")), "code")
     # Classification words and sectors stay as finance wrote them: an undecided service ("")
     # or an unknown word is a validation finding, and classify maps the words (R5).
     classification = parse.parse_text(table.get("classification")).values
-    decision_date = parse.parse_dates(table.get("decision_date"), "decision date")
+    decision_date = parse.parse_dates(table.get("decision_date"), table.label("decision_date"), msg)
     table.reject_errors(decision_date, "decision_date")
-    exclusivity = parse.parse_flags(table.get("exclusivity"), "exclusivity", default=False)
+    exclusivity = parse.parse_flags(table.get("exclusivity"), table.label("exclusivity"), default=False, msg=msg)
     table.reject_errors(exclusivity, "exclusivity")
-    allocation_key = parse.parse_decimals(table.get("allocation_key"), "allocation key")
+    allocation_key = parse.parse_decimals(table.get("allocation_key"), table.label("allocation_key"), msg)
     table.reject_errors(allocation_key, "allocation_key")
-    text = {name: parse.parse_text(table.get(name)).values
-            for name in ("name", "legal_basis", "member_need", "target_group", "pricing",
-                         "decision_reference", "market_assessment")}
+    text = {name: parse.parse_free_text(table.get(name)).values
+            for name in ("name", "legal_basis", "member_need", "target_group", "pricing", "market_assessment")}
+    text["decision_reference"] = parse.parse_text(table.get("decision_reference")).values
     columns = {**text, "code": code, "classification": classification, "decision_date": decision_date.values,
                "exclusivity": exclusivity.values, "allocation_key": allocation_key.values}
     return _frame("services", columns, table.kept, table)
@@ -571,26 +696,26 @@ def _suppliers(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=False)
     dates = {}
     for name in ("contract_from", "contract_to"):
-        parsed = parse.parse_dates(table.get(name), name.replace("_", " "))
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg)
         table.reject_errors(parsed, name)
         dates[name] = parsed.values
-    columns = {"orgnr": orgnr, "name": parse.parse_text(table.get("name")).values,
+    columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "procurement_form": parse.parse_text(table.get("procurement_form")).values,
                "procurement_reference": parse.parse_text(table.get("procurement_reference")).values, **dates}
     return _frame("suppliers", columns, table.kept, table)
 
 
 def _history(table: _Table) -> pd.DataFrame:
-    year = parse.parse_integers(table.get("year"), "year")
+    year = parse.parse_integers(table.get("year"), table.label("year"), table.msg)
     table.reject_errors(year, "year")
-    table.reject_empty(year, "year", "year")
+    table.reject_empty(year, "year", table.label("year"))
     money = {}
     for name in ("controlling_sek", "total_sek"):
-        parsed = parse.parse_amounts_ore(table.get(name), name.replace("_sek", " revenue (SEK)"))
+        parsed = parse.parse_amounts_ore(table.get(name), table.label(name), table.msg)
         table.reject_errors(parsed, name)
-        table.reject_empty(parsed, name, name.replace("_sek", " revenue"))
+        table.reject_empty(parsed, name, table.label(name))
         money[name.replace("_sek", "_ore")] = parsed.values
-    columns = {"year": year.values, **money, "source": parse.parse_text(table.get("source")).values}
+    columns = {"year": year.values, **money, "source": parse.parse_free_text(table.get("source")).values}
     return _frame("history", columns, table.kept, table)
 
 

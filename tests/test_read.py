@@ -12,7 +12,10 @@ import xlsxwriter
 from pipeline.errors import InputError
 from pipeline.model import LEDGER_FIELDS, SOURCE_COLUMNS
 from pipeline.read import available_years, read_inputs
-from pipeline.settings import Settings
+from pipeline.settings import Organisation, Settings
+
+# Reasons are asserted in English; the default language is Swedish.
+ENGLISH = Settings(organisation=Organisation(language="en"))
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared/data/real"
 COMPARED = ["date", "voucher", "account", "amount_ore", "counterparty", "service"]
@@ -157,7 +160,7 @@ def organisation(tmp_path: Path, ledger_writer) -> Path:
 
 def test_template_ledger_reads_to_canonical_columns(tmp_path):
     folder = organisation(tmp_path, template_ledger)
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     ledger = inputs.ledgers[2025]
     assert list(ledger.columns) == LEDGER_FIELDS + SOURCE_COLUMNS
     pd.testing.assert_frame_equal(ledger[COMPARED], EXPECTED)
@@ -173,13 +176,13 @@ def test_template_ledger_reads_to_canonical_columns(tmp_path):
 @pytest.mark.parametrize("writer", [erp_ledger, csv_ledgers, sie_ledger], ids=["erp", "csv", "sie"])
 def test_every_form_of_the_same_ledger_reads_identically(tmp_path, writer):
     folder = organisation(tmp_path, writer)
-    ledger = read_inputs(folder, 2025, Settings()).ledgers[2025]
+    ledger = read_inputs(folder, 2025, ENGLISH).ledgers[2025]
     pd.testing.assert_frame_equal(ledger[COMPARED].reset_index(drop=True), EXPECTED)
 
 
 def test_erp_export_totals_rows_are_left_out_with_a_reason(tmp_path):
     folder = organisation(tmp_path, erp_ledger)
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     left_out = [(r.file, r.row, r.critical) for r in inputs.rejected]
     assert left_out == [("2025/ledger-erp-1.xlsx", 9, False), ("2025/ledger-erp-2.xlsx", 3, False),
                         ("2025/ledger-erp-2.xlsx", 6, False), ("2025/ledger-erp-2.xlsx", 8, False)]
@@ -208,7 +211,7 @@ def test_csv_with_title_rows_debit_credit_and_a_totals_row(tmp_path):
               ";;;;\n"
               "Summa;;;1 234,50;1 234,50\n")
     (folder / "2025" / "ledger.csv").write_bytes(export.encode("cp1252"))
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     ledger = inputs.ledgers[2025]
     assert ledger[["account", "account_name", "amount_ore"]].values.tolist() == [
         [3011, "Tjänsteintäkter", -123450], [1510, "", 123450]]
@@ -219,7 +222,7 @@ def test_csv_with_title_rows_debit_credit_and_a_totals_row(tmp_path):
 
 def test_sie_keeps_line_numbers_cost_centres_and_account_names(tmp_path):
     folder = organisation(tmp_path, sie_ledger)
-    ledger = read_inputs(folder, 2025, Settings()).ledgers[2025]
+    ledger = read_inputs(folder, 2025, ENGLISH).ledgers[2025]
     assert ledger["source_row"].tolist() == [12, 13, 17, 18, 22, 24]
     assert ledger["cost_centre"].tolist() == ["100", "", "", "", "100", ""]
     assert ledger["account_name"].tolist()[:2] == ["Tjänsteintäkter", "Kundfordringar"]
@@ -239,7 +242,7 @@ def test_registers(tmp_path):
         ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"],
         [2023, 900000.5, "1 000 000,00", "Årsredovisning 2023"],
     ]})
-    inputs = read_inputs(folder, 2025, Settings(), stop_on_critical=False)
+    inputs = read_inputs(folder, 2025, ENGLISH, stop_on_critical=False)
     members = inputs.members
     assert members["orgnr"].tolist() == ["212000-1355", "232100-0164", "232100-0016"]
     assert members["controlling"].tolist() == [True, False, True]  # empty means ja
@@ -267,14 +270,14 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
         ["2025-01-02", "A2", 1930, "5"],
     ]}))
     with pytest.raises(InputError) as caught:
-        read_inputs(folder, 2025, Settings(), stop_on_critical=True)
+        read_inputs(folder, 2025, ENGLISH, stop_on_critical=True)
     problems = caught.value.problems
     assert [(p.row, p.column) for p in problems] == [(2, "Belopp"), (3, "Datum")]
     assert problems[0].message == "amount '12,3x' is not a number"
     assert problems[1].message == ("date '2025-13-01' is not a date; voucher is empty; "
                                    "account 'kassa' is not an account number; "
                                    "amount '1,234' has more than two decimals (money must be exact)")
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     assert sum(r.critical for r in inputs.rejected) == 2
     [totals] = [t for t in inputs.totals if t.kind == "ledger"]
     assert (totals.rows_read, totals.rows_used, totals.rows_rejected) == (3, 1, 2)
@@ -285,7 +288,7 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
 def test_control_totals_and_manifest(tmp_path):
     folder = organisation(tmp_path, template_ledger)
     (folder / "settings.toml").write_text('[organisation]\nname = "Test"\n', encoding="utf-8")
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     [ledger_totals] = [t for t in inputs.totals if t.kind == "ledger"]
     # Debits 1 234,50 + 10 000,00 + 99,99 = 11 334,49; credits the same.
     assert (ledger_totals.debit_ore, ledger_totals.credit_ore) == (1133449, 1133449)
@@ -307,7 +310,7 @@ def test_window_years_and_available_years(tmp_path):
             ["Datum", "Verifikation", "Konto", "Belopp"], [dt.date(year, 5, 1), "B1", 3011, -50]]})
     (folder / "2024").mkdir()
     assert available_years(folder) == [2022, 2023, 2025]
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     assert sorted(inputs.ledgers) == [2023, 2025]  # 2022 is outside the window, 2024 has no ledger
     assert inputs.ledgers[2023]["amount_ore"].tolist() == [-5000]
 
@@ -325,7 +328,7 @@ def test_all_sheets_are_read_and_a_chart_sheet_is_no_data(tmp_path):
     chart.add_series({"values": "=Jan!$D$2:$D$2"})
     workbook.add_chartsheet("Diagram").set_chart(chart)
     workbook.close()
-    inputs = read_inputs(folder, 2025, Settings())
+    inputs = read_inputs(folder, 2025, ENGLISH)
     assert inputs.ledgers[2025]["source_id"].tolist() == ["2025/ledger.xlsx:Jan:2", "2025/ledger.xlsx:Feb:2"]
     assert [t.sheet for t in inputs.totals if t.kind == "ledger"] == ["Jan", "Feb"]
 
@@ -333,17 +336,17 @@ def test_all_sheets_are_read_and_a_chart_sheet_is_no_data(tmp_path):
 def test_missing_files_are_named(tmp_path):
     folder = organisation(tmp_path, template_ledger)
     with pytest.raises(InputError, match="no ledger file for the report year 2026"):
-        read_inputs(folder, 2026, Settings())
+        read_inputs(folder, 2026, ENGLISH)
     (folder / "services.xlsx").unlink()
     with pytest.raises(InputError, match="services.xlsx is missing"):
-        read_inputs(folder, 2025, Settings())
+        read_inputs(folder, 2025, ENGLISH)
 
 
 def test_missing_column_names_file_sheet_header_row_and_headers_found(tmp_path):
     folder = organisation(tmp_path, lambda f: write_workbook(f / "2025" / "ledger.xlsx", {"HB": [
         ["Rapport"], ["Datum", "Konto", "Summa SEK"], ["2025-01-01", 3011, -5]]}))
     with pytest.raises(InputError) as caught:
-        read_inputs(folder, 2025, Settings())
+        read_inputs(folder, 2025, ENGLISH)
     assert str(caught.value).startswith(
         "2025/ledger.xlsx, sheet HB: required column(s) missing: voucher; amount or debit+credit. "
         "Header row 2 has: 'Datum', 'Konto', 'Summa SEK'.")
@@ -353,11 +356,11 @@ def test_row_numbers_are_excel_rows_even_below_blank_rows(tmp_path):
     # The table starts at B3: calamine skips the blank area, Excel's row numbers do not.
     folder = organisation(tmp_path, lambda f: write_workbook(f / "2025" / "ledger.xlsx", {"HB": [
         [], [], [None, "Datum", "Verifikation", "Konto", "Belopp"], [None, "2025-01-01", "A1", 3011, "x"]]}))
-    [problem] = [r for r in read_inputs(folder, 2025, Settings()).rejected]
+    [problem] = [r for r in read_inputs(folder, 2025, ENGLISH).rejected]
     assert (problem.row, problem.column, problem.reason) == (4, "Belopp", "amount 'x' is not a number")
     write_workbook(folder / "2025" / "ledger.xlsx", {"HB": [[], [None, "Datum", "Konto"]]})
     with pytest.raises(InputError, match="Header row 2 has: 'Datum', 'Konto'"):
-        read_inputs(folder, 2025, Settings())
+        read_inputs(folder, 2025, ENGLISH)
 
 
 def test_settings_column_map_covers_odd_headers(tmp_path):
@@ -366,7 +369,7 @@ def test_settings_column_map_covers_odd_headers(tmp_path):
     settings = Settings(columns=(("ledger", (("Löpnr", "voucher"), ("Summa SEK", "amount_ore"))),))
     ledger = read_inputs(folder, 2025, settings).ledgers[2025]
     assert ledger[["voucher", "amount_ore"]].values.tolist() == [["7", -500]]
-    misspelt = Settings(columns=(("ledger", (("Löpnr", "vocher"),)),))
+    misspelt = Settings(organisation=ENGLISH.organisation, columns=(("ledger", (("Löpnr", "vocher"),)),))
     with pytest.raises(InputError, match=r"\[columns.ledger\] maps to unknown field\(s\) vocher; fields of ledger: date, voucher"):
         read_inputs(folder, 2025, misspelt)
 
@@ -385,7 +388,7 @@ def test_a_file_that_is_not_a_workbook_is_an_input_error(tmp_path, content, mess
     folder = organisation(tmp_path, template_ledger)
     (folder / "2025" / "ledger-2025.xlsx").write_bytes(content)
     with pytest.raises(InputError, match=r"^2025/ledger-2025\.xlsx: .*" + message.replace("(", r"\(").replace(")", r"\)")):
-        read_inputs(folder, 2025, Settings())
+        read_inputs(folder, 2025, ENGLISH)
 
 
 def test_a_zip_that_is_no_workbook_is_an_input_error(tmp_path):
@@ -393,7 +396,7 @@ def test_a_zip_that_is_no_workbook_is_an_input_error(tmp_path):
     with zipfile.ZipFile(folder / "members.xlsx", "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
     with pytest.raises(InputError, match="^members.xlsx: cannot be read as a workbook"):
-        read_inputs(folder, 2025, Settings())
+        read_inputs(folder, 2025, ENGLISH)
 
 
 def test_purchases_of_the_report_year(tmp_path):
@@ -404,7 +407,7 @@ def test_purchases_of_the_report_year(tmp_path):
         ["Nämnd A", "DANSK A/S", "DK33357915", 1002, "7010 Konsulter", -100.5],
         ["Nämnd B", "NN", "SAKNAS", 1003, "7010 Konsulter", 0.5],
     ]})
-    purchases = read_inputs(folder, 2025, Settings()).purchases
+    purchases = read_inputs(folder, 2025, ENGLISH).purchases
     assert purchases["amount_ore"].tolist() == [963200, -10050, 50]
     assert purchases["supplier_orgnr_note"].tolist() == ["multiple", "foreign_vat", "missing"]
     assert purchases["supplier_orgnr_raw"].tolist()[0] == "556811-9357/556168-8523"
@@ -420,7 +423,7 @@ def test_real_accounts_payable_reads_completely(tmp_path):
         ["Datum", "Verifikation", "Konto", "Belopp"], [dt.date(2016, 3, 1), "A1", 1930, 0]]})
     # The real file is linked, never copied: it is read where it lies.
     (folder / "2016" / "purchases-2016-03.xlsx").symlink_to(REAL_DATA / "Orebro.2016-03.xlsx")
-    inputs = read_inputs(folder, 2016, Settings())
+    inputs = read_inputs(folder, 2016, ENGLISH)
     purchases = inputs.purchases
     assert len(purchases) == 68021
     assert int(purchases["amount_ore"].sum()) == 45018728339  # 450 187 283.39 SEK
