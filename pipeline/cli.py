@@ -13,6 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from pipeline.catalogue import messages
 from pipeline.errors import PipelineError, UsageError
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -64,33 +65,48 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    text = messages(args.lang or _settings_language(args.inputs))
     try:
-        return _dispatch(args, say)
+        return _dispatch(args, say, text)
     except PipelineError as exc:
-        _print_problems(exc)
+        _print_problems(exc, text)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted; earlier outputs are untouched", file=sys.stderr)
+        print(text("run.interrupted"), file=sys.stderr)
         return 130
     except Exception:  # a bug, not bad input: say so plainly, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()
-        print("internal error: the pipeline failed unexpectedly; re-run with --debug and report the output",
-              file=sys.stderr)
+        print(text("run.internal"), file=sys.stderr)
         return EXIT_INTERNAL
 
 
-def _dispatch(args: argparse.Namespace, say) -> int:
+def _settings_language(folder: Path) -> str:
+    """The language settings.toml asks for, read leniently: messages about a broken settings
+    file must still come out in some language (Swedish when in doubt)."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads((folder / "settings.toml").read_text(encoding="utf-8"))
+        language = raw.get("organisation", {}).get("language", "sv")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return "sv"
+    return language if language in ("sv", "en") else "sv"
+
+
+def _dispatch(args: argparse.Namespace, say, text) -> int:
     from pipeline import run
 
     if args.command == "report":
         outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say)
         teckal = outcome.figures["teckal"]
-        verdict = "MET" if teckal["met"] else "NOT MET"
-        print(f"Teckal {outcome.figures['year']}: window share {teckal['window_share']} > {teckal['threshold']}: "
-              f"{verdict}{' (review)' if teckal['review'] else ''}")
+        review = text("run.review", band=str(float(teckal["review_band"]) * 100).rstrip("0").rstrip(".")) \
+            if teckal["review"] else ""
         for path in outcome.outputs:
-            print(f"wrote {path}")
+            print(text("run.wrote", path=path))
+        print(text("run.verdict", year=outcome.figures["year"], share=teckal["window_share"],
+                   threshold=teckal["threshold"], verdict=text("run.met" if teckal["met"] else "run.not_met").upper(),
+                   review=review))
         return 0
     if args.command == "check":
         from pipeline.validate import input_verdicts
@@ -98,31 +114,34 @@ def _dispatch(args: argparse.Namespace, say) -> int:
         inputs, validation = run.check(args.inputs, args.year, args.lang, say)
         verdicts = input_verdicts(inputs, validation)
         failed = [v for v in verdicts if v.critical]
-        print(f"check {inputs.folder_name} {inputs.year}: "
-              + (f"FAILED, critical problems in {len(failed)} of {len(verdicts)} inputs" if failed
-                 else f"ok, no critical problems in {len(verdicts)} inputs")
-              + f"; {sum(len(v.warnings) for v in verdicts)} warning(s)")
+        warnings = sum(len(v.warnings) for v in verdicts)
+        if failed:
+            print(text("run.check_failed_inputs", folder=inputs.folder_name, year=inputs.year, failed=len(failed),
+                       inputs=len(verdicts), warnings=warnings))
+        else:
+            print(text("run.check_ok", folder=inputs.folder_name, year=inputs.year, inputs=len(verdicts),
+                       warnings=warnings))
         for verdict in verdicts:
             print(f"  {verdict.line()}")
             for reason in verdict.critical:
-                print(f"    critical: {reason}")
+                print(f"    {text('run.critical')}: {reason}")
             for reason in verdict.warnings:
-                print(f"    warning: {reason}")
+                print(f"    {text('run.warning')}: {reason}")
         return 1 if failed else 0
     if args.command == "template":
         from pipeline.template import write_templates
 
         written = write_templates(args.inputs, args.lang or "sv")
         for path in written:
-            print(f"wrote {path}")
+            print(text("run.wrote", path=path))
         return 0
     raise UsageError(f"unknown command {args.command}")
 
 
-def _print_problems(exc: PipelineError) -> None:
-    print(f"error: {exc}", file=sys.stderr)
+def _print_problems(exc: PipelineError, text) -> None:
+    print(text("run.error", message=exc), file=sys.stderr)
     for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
         print(f"  {problem}", file=sys.stderr)
     hidden = len(exc.problems) - MAX_PROBLEMS_SHOWN
     if hidden > 0:
-        print(f"  ... and {hidden} more", file=sys.stderr)
+        print(f"  {text('run.more', count=hidden)}", file=sys.stderr)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.compute import Results, classify_window, compute_results
+from pipeline.catalogue import messages
 from pipeline.errors import Problem, UsageError, ValidationFailed
 from pipeline.journal import journal_summary, journal_tests
 from pipeline.model import Inputs, Rejected
@@ -47,17 +48,18 @@ class RunOutcome:
     outputs: tuple[Path, ...]
 
 
-def resolve_year(folder: Path, year: int | None) -> int:
+def resolve_year(folder: Path, year: int | None, language: str = "sv") -> int:
+    text = messages(language)
     if not folder.is_dir():
-        raise UsageError(f"input folder {folder} does not exist")
+        raise UsageError(text("run.no_folder", folder=folder))
     years = available_years(folder)
     if year is None:
         if not years:
-            raise UsageError(f"{folder.name}: no year folder with a ledger file (e.g. {folder.name}/2025/ledger.xlsx)")
+            raise UsageError(text("run.no_years", folder=folder.name))
         return years[-1]
     if year not in years:
-        found = ", ".join(map(str, years)) or "none"
-        raise UsageError(f"{folder.name}/{year}: no ledger for {year} (year folders with a ledger: {found})")
+        found = ", ".join(map(str, years)) or "-"
+        raise UsageError(text("run.no_ledger", folder=folder.name, year=year, found=found))
     return year
 
 
@@ -69,7 +71,7 @@ def check(folder: Path, year: int | None, language: str | None, say: Say) -> tup
     """Read and validate only: the `check` command. Critical problems are in the returned report
     and in `inputs.rejected`; the caller prints a verdict per input and sets the exit code."""
     settings = load_settings(folder, language)
-    year = resolve_year(folder, year)
+    year = resolve_year(folder, year, settings.organisation.language)
     inputs = _read(folder, year, settings, say)
     validation = _validate(inputs, settings, None, say)
     return inputs, validation
@@ -77,7 +79,8 @@ def check(folder: Path, year: int | None, language: str | None, say: Say) -> tup
 
 def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say) -> RunOutcome:
     settings = load_settings(folder, language)
-    year = resolve_year(folder, year)
+    text = messages(settings.organisation.language)
+    year = resolve_year(folder, year, settings.organisation.language)
     final = output_folder(out_root, folder, year)
     final.parent.mkdir(parents=True, exist_ok=True)
     inputs = _read(folder, year, settings, say)
@@ -86,14 +89,15 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     try:
         validation = _validate(inputs, settings, staging, say)
         failed = final.parent / f"{year}.failed"
-        _stop_on_critical(inputs, validation, (staging, failed))
+        _stop_on_critical(inputs, validation, (staging, failed), settings.organisation.language)
 
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[year], year, settings)
         results = compute_results(inputs, classified, settings)
         _add_data_quality(results, inputs, validation, journal, settings)
-        say(f"compute: window share {results.figures['teckal']['window_share']}, "
-            f"met {results.figures['teckal']['met']}, {len(results.figures['flags'])} flags")
+        teckal = results.figures["teckal"]
+        say(text("run.compute", share=teckal["window_share"], flags=len(results.figures["flags"]),
+                 verdict=text("run.met" if teckal["met"] else "run.not_met")))
 
         outputs = _write_outputs(staging, results, inputs, settings, folder, say)
         _replace(staging, final)
@@ -107,9 +111,10 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
 def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     inputs = read_inputs(folder, year, settings)
     ledger_rows = sum(len(f) for f in inputs.ledgers.values())
-    say(f"read: {len(inputs.files)} files, {ledger_rows} ledger lines in {len(inputs.ledgers)} years, "
-        f"{len(inputs.members)} members, {len(inputs.services)} services, {len(inputs.suppliers)} suppliers, "
-        f"{len(inputs.rejected)} rows rejected")
+    say(messages(settings.organisation.language)(
+        "run.read", files=len(inputs.files), ledger_lines=ledger_rows, years=len(inputs.ledgers),
+        members=len(inputs.members), services=len(inputs.services), suppliers=len(inputs.suppliers),
+        rejected=len(inputs.rejected)))
     return inputs
 
 
@@ -117,32 +122,35 @@ def _validate(inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say
     from pipeline.validate import validate_inputs  # Great Expectations is imported only here
 
     validation = validate_inputs(inputs, settings, out_dir)
-    say(f"validate: {len(validation.results)} checks, {len(validation.critical_failures)} critical failures, "
-        f"{len(validation.warnings)} warnings")
+    say(messages(settings.organisation.language)(
+        "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
+        warnings=len(validation.warnings)))
     return validation
 
 
-def _stop_on_critical(inputs: Inputs, validation, keep: tuple[Path, Path] | None) -> None:
+def _stop_on_critical(inputs: Inputs, validation, keep: tuple[Path, Path] | None, language: str = "sv") -> None:
+    text = messages(language)
     problems = [
-        Problem(r.file, r.sheet, r.row, r.column, r.reason) for r in inputs.rejected if r.critical
+        Problem(r.file, r.sheet, r.row, r.column, r.reason, language=language) for r in inputs.rejected if r.critical
     ]
     for check_result in validation.critical_failures:
+        failed_check = text("run.check_failed", description=check_result.description)
         ids = check_result.unexpected_ids
         if not ids:
-            problems.append(Problem(check_result.suite, message=f"{check_result.description} (failed)"))
+            problems.append(Problem(check_result.suite, message=failed_check, language=language))
         for source_id in ids:
             file, sheet, row = _split_source_id(source_id)
-            problems.append(Problem(file, sheet, row, check_result.column, f"{check_result.description} (failed)"))
+            problems.append(Problem(file, sheet, row, check_result.column, failed_check, language=language))
     if not problems:
         return
-    message = f"{len(problems)} critical problem(s) in the input data; no report was written"
+    message = text("run.stopped", count=len(problems))
     if keep is not None:
         staging, failed = keep
         shutil.rmtree(failed, ignore_errors=True)
         if (staging / "validation").exists():
             shutil.copytree(staging / "validation", failed / "validation")
         _write_rejected_csv(failed / "rejected.csv", inputs.rejected)
-        message += f"; validation results are in {failed.parent.name}/{failed.name}/"
+        message = text("run.stopped_where", message=message, folder=f"{failed.parent.name}/{failed.name}")
     raise ValidationFailed(message, sorted(problems, key=lambda p: (p.file, p.sheet, p.row or 0, p.column)))
 
 
@@ -227,17 +235,19 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
 
     year = inputs.year
     language = settings.organisation.language
+    text = messages(language)
     results_path = staging / "results.json"
     workbook_path = staging / f"LOS-underlag-{year}.xlsx"
     pdf_path = staging / f"LOS-utvardering-{year}.pdf"
 
     _write_json(results_path, results.figures)
     write_workbook(workbook_path, results.figures, results.tables, language)
-    say(f"write: {workbook_path.name} ({sum(len(t) for t in results.tables.values())} rows on {len(results.tables)} sheets)")
+    say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
+             rows=sum(len(t) for t in results.tables.values())))
     pdf_figures = dict(results.figures)
     pdf_figures["outputs"] = [{"path": p.name, "sha256": _sha256(p)} for p in (results_path, workbook_path)]
     write_pdf(pdf_path, pdf_figures, language)
-    say(f"write: {pdf_path.name}")
+    say(text("run.wrote", path=pdf_path.name))
     manifest_path = staging / "manifest.json"
     _write_json(manifest_path, _manifest(staging, inputs, settings, folder))
     return [pdf_path, workbook_path, results_path, manifest_path]

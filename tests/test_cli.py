@@ -63,7 +63,7 @@ def test_missing_column_names_file_sheet_and_column(tmp_path: Path):
     header = [h for h in LEDGER_HEADER if h != "Konto"]
     rows = [[c for i, c in enumerate(r) if i != 2] for r in small_ledger(2025)]
     write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", header, rows)
-    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--lang", "en")
     assert result.returncode == 1
     assert "2025/ledger-2025.xlsx" in result.stderr and "Huvudbok" in result.stderr
     assert "Konto" in result.stderr or "account" in result.stderr
@@ -74,7 +74,7 @@ def test_unbalanced_voucher_stops_the_run_and_names_its_rows(tmp_path: Path):
     rows = small_ledger(2025)
     rows[1][3] = -899  # voucher A 1 now sums to +1 SEK
     folder = write_folder(tmp_path / "tiny", ledgers={2025: rows})
-    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--lang", "en")
     assert result.returncode == 1
     assert "ledger-2025.xlsx" in result.stderr and "row 2" in result.stderr and "row 3" in result.stderr
     assert "Traceback" not in result.stderr
@@ -86,7 +86,7 @@ def test_text_in_the_amount_column_names_file_sheet_row(tmp_path: Path):
     rows = small_ledger(2025)
     rows[2][3] = "nittio kronor"
     folder = write_folder(tmp_path / "tiny", ledgers={2025: rows})
-    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--lang", "en")
     assert result.returncode == 1
     assert "2025/ledger-2025.xlsx, sheet Huvudbok, row 4" in result.stderr
     assert "nittio kronor" in result.stderr and "Traceback" not in result.stderr
@@ -119,3 +119,13 @@ def test_help_is_fast_and_does_not_import_great_expectations():
                              "print('great_expectations' in sys.modules)"],
                             cwd=REPO, capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_messages_are_swedish_by_default(tmp_path: Path):
+    rows = small_ledger(2025)
+    rows[2][3] = "nittio kronor"
+    folder = write_folder(tmp_path / "tiny", ledgers={2025: rows})
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "fel:" in result.stderr and "2025/ledger-2025.xlsx, flik Huvudbok, rad 4" in result.stderr
+    assert "ingen rapport skrevs" in result.stderr

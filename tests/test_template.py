@@ -275,6 +275,6 @@ def test_template_fill_check_through_the_cli(tmp_path: Path):
     (folder / str(last_year) / f"ledger-{last_year}.xlsx").rename(folder / str(last_year) / f"ledger-{YEAR}.xlsx")
     (folder / str(last_year)).rename(folder / str(YEAR))
     _fill_a_small_year(folder)
-    checked = _cli("check", "--inputs", str(folder))
+    checked = _cli("check", "--inputs", str(folder), "--lang", "en")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"check ny-organisation {YEAR}:" in checked.stdout and "no critical problems" in checked.stdout
