@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.catalogue import messages
 from pipeline.settings import AccountRanges, Settings
 
 TEST_NAMES = [
@@ -52,17 +53,11 @@ SEVERITY = {
     "benford_costs": "warning",
     "amount_strata": "info",
 }
-DESCRIPTION = {
-    "unbalanced_vouchers": "Vouchers whose lines do not sum to 0 öre",
-    "duplicate_lines": "Lines identical in date, voucher, account, amount, counterparty, service and text",
-    "voucher_gaps": "Missing numbers in a voucher series, and numbers used on more than one date",
-    "outside_fiscal_year": "Lines dated outside the fiscal year of their year folder",
-    "revenue_without_counterparty": "Activity revenue lines without a counterparty",
-    "revenue_without_service": "Activity revenue lines without a service code",
-    "benford_revenue": "First digits of revenue amounts (>= SEK 10) against Benford's law",
-    "benford_costs": "First digits of cost amounts (>= SEK 10) against Benford's law",
-    "amount_strata": "Lines and sums per amount band (information)",
-}
+
+
+def describe_test(name: str, language: str = "sv") -> str:
+    """What journal test `name` looks for, in Swedish or English (the `journal.*` messages)."""
+    return messages(language)(f"journal.{name}")
 
 
 def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[str, pd.DataFrame]:
@@ -84,8 +79,8 @@ def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[s
     }
 
 
-def journal_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per test: name, number of findings, severity, what it looks for.
+def journal_summary(tables: dict[str, pd.DataFrame], language: str = "sv") -> pd.DataFrame:
+    """One row per test: name, number of findings, severity, what it looks for (in `language`).
 
     Findings are counted in the unit an auditor reads: vouchers for unbalanced vouchers; lines
     for duplicates, out-of-year and revenue tests; missing numbers plus reused numbers for
@@ -108,7 +103,7 @@ def journal_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         else:
             findings = len(table)
         rows.append({"test": name, "findings": int(findings), "severity": SEVERITY[name],
-                     "description": DESCRIPTION[name]})
+                     "description": describe_test(name, language)})
     return pd.DataFrame(rows, columns=["test", "findings", "severity", "description"])
 
 

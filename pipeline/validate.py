@@ -1,8 +1,8 @@
 """Validate stage: run the Great Expectations suites in `expectations/` on the read inputs.
 
 One suite per input kind, kept as data (`expectations/<kind>.json`, GX 1.x suite form; each
-expectation tagged `meta.severity` critical or warning and `meta.description` in plain
-English). Each input frame is validated as ONE batch in an ephemeral GX context, with the
+expectation tagged `meta.severity` critical or warning, and described in plain English in
+`meta.description` and in plain Swedish in `meta.description_sv`). Each input frame is validated as ONE batch in an ephemeral GX context, with the
 failing rows named by their `source_id`. The journal check that stops a run (unbalanced
 vouchers) joins the same report as `suite="journal"`. With `out_dir`, the results are written
 to `out_dir/validation/`: GX result JSON per batch (deterministic), a self-contained HTML page
@@ -10,6 +10,10 @@ per suite, `summary.json`, and GX's own Data Docs site in `data_docs/`. The Data
 jQuery, Bootstrap and Vega from the web, so offline they show unstyled; the self-contained pages
 are the readable form and the index says so. Run names and times are fixed and the random ids
 GX puts into the pages are renumbered, so two runs write byte-identical files.
+
+Every text a person reads (check descriptions, the check command's verdicts and reasons, the
+self-contained pages) is in the run's language, `settings.organisation.language`, from the
+message catalogue (`validate.*`, `journal.*`); machine keys in the JSON files stay English.
 
 This is the only module that imports great_expectations, and only inside `validate_inputs`, so
 importing the package stays fast. It does not stop the run: the caller decides what to do with
@@ -29,14 +33,16 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.journal import DESCRIPTION as JOURNAL_DESCRIPTION
-from pipeline.journal import unbalanced_vouchers
+from pipeline.catalogue import Text, messages
+from pipeline.journal import describe_test, unbalanced_vouchers
 from pipeline.model import Inputs
 from pipeline.settings import Settings
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases")
 SEVERITIES = ("critical", "warning")
+# The suite file's description of an expectation in each language of the catalogue.
+DESCRIPTION_KEYS = {"en": "description", "sv": "description_sv"}
 ID_COLUMN = "source_id"
 # Text columns compared as finance writes them, whatever the case and surrounding blanks.
 LOWERCASED_WORDS = {"services": ["classification"], "suppliers": ["procurement_form"],
@@ -57,7 +63,7 @@ class CheckResult:
     check: str  # expectation type or journal test name
     column: str
     severity: str  # "critical" | "warning"
-    description: str  # one plain-English sentence
+    description: str  # one plain sentence in the run's language
     success: bool
     element_count: int
     unexpected_count: int
@@ -68,6 +74,7 @@ class CheckResult:
 @dataclass(frozen=True)
 class ValidationReport:
     results: tuple[CheckResult, ...]
+    language: str = "sv"  # the language of the descriptions, and of the verdicts built from them
 
     @property
     def critical_failures(self) -> tuple[CheckResult, ...]:
@@ -87,11 +94,13 @@ class InputVerdict:
     rows_left_out: int  # rows read but not used, each with its reason on the rejected-rows list
     critical: tuple[str, ...]
     warnings: tuple[str, ...]
+    language: str = "sv"
 
     def line(self) -> str:
-        verdict = (f"{len(self.critical)} critical, " if self.critical else "") + f"{len(self.warnings)} warning(s)"
-        left_out = f" ({self.rows_left_out} left out)" if self.rows_left_out else ""
-        return f"{self.input}: {self.rows} rows{left_out}, {'FAILED' if self.critical else 'ok'}; {verdict}"
+        text = messages(self.language)
+        left_out = text("validate.left_out", count=self.rows_left_out) if self.rows_left_out else ""
+        return text("validate.line_failed" if self.critical else "validate.line_ok", input=self.input, rows=self.rows,
+                    left_out=left_out, critical=len(self.critical), warnings=len(self.warnings))
 
 
 @dataclass(frozen=True)
@@ -106,30 +115,38 @@ class _Batch:
 
 
 def load_suite(kind: str, folder: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
-    """The suite of one input kind as data, checked for the severity and description tags."""
+    """The suite of one input kind as data, checked for the severity tag and a description in
+    each language (a check without one would show a blank line to a reader of that language)."""
     path = folder / f"{kind}.json"
     suite = json.loads(path.read_text(encoding="utf-8"))
     for number, expectation in enumerate(suite.get("expectations", []), start=1):
         meta = expectation.get("meta", {})
-        if meta.get("severity") not in SEVERITIES or not meta.get("description"):
+        described = all(isinstance(meta.get(key), str) and meta[key].strip() for key in DESCRIPTION_KEYS.values())
+        if meta.get("severity") not in SEVERITIES or not described:
             raise ValueError(f"{path.name}: expectation {number} needs meta.severity "
-                             f"({' or '.join(SEVERITIES)}) and meta.description")
+                             f"({' or '.join(SEVERITIES)}), meta.description (English) and "
+                             "meta.description_sv (Swedish)")
     return suite
 
 
 def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
-    """Run every suite on its input frames and the critical journal check; write results if asked."""
+    """Run every suite on its input frames and the critical journal check; write results if asked.
+
+    Descriptions and pages are in `settings.organisation.language` (Swedish unless "en").
+    """
+    language = settings.organisation.language if settings.organisation.language in DESCRIPTION_KEYS else "sv"
+    text = messages(language)
     batches = _batches(inputs)
     docs_dir = out_dir / "validation" / DATA_DOCS_FOLDER if out_dir is not None else None
     raw_results = _run_great_expectations(batches, inputs.year, docs_dir)
     results: list[CheckResult] = []
     for batch, raw in zip(batches, raw_results):
-        results.extend(_check_results(batch, raw))
-    journal = _journal_checks(inputs)
+        results.extend(_check_results(batch, raw, text))
+    journal = _journal_checks(inputs, text)
     results.extend(journal)
-    report = ValidationReport(tuple(results))
+    report = ValidationReport(tuple(results), language)
     if out_dir is not None:
-        _write(out_dir / "validation", batches, raw_results, report)
+        _write(out_dir / "validation", batches, raw_results, report, text)
     return report
 
 
@@ -137,8 +154,10 @@ def input_verdicts(inputs: Inputs, report: ValidationReport, shown_ids: int = 3)
     """One verdict per input in reading order: ledgers by year, then the registers.
 
     A critical reason is a failed critical check or rows the read stage could not use and that
-    would make the figures wrong; each reason names up to `shown_ids` rows by source id.
+    would make the figures wrong; each reason names up to `shown_ids` rows by source id. The
+    verdicts speak the report's language.
     """
+    text = messages(report.language)
     batch_inputs = [(f"ledger-{year}", "ledger", year, inputs.ledgers[year]) for year in sorted(inputs.ledgers)]
     for kind in ("members", "counterparties", "services", "suppliers", "history", "purchases"):
         frame = getattr(inputs, kind)
@@ -155,16 +174,27 @@ def input_verdicts(inputs: Inputs, report: ValidationReport, shown_ids: int = 3)
                     f"{rejected.file}:{rejected.sheet}:{rejected.row}")
         checks = [r for r in report.results if r.batch == label and not r.success]
         # The verdict already names the input; descriptions of a ledger check end with it too.
-        suffix = f" ({kind} {year})"
+        name = _input_name(kind, year if kind == "ledger" else None, text)
+        suffix = _of_year("", kind, year, text) if year is not None else ""
         critical = [_reason(r.description.removesuffix(suffix), r.unexpected_count, r.element_count,
-                            r.unexpected_ids, shown_ids) for r in checks if r.severity == "critical"]
-        critical += [_reason(f"rows left out: {reason}", len(ids), None, tuple(ids), shown_ids)
+                            r.unexpected_ids, shown_ids, text) for r in checks if r.severity == "critical"]
+        critical += [_reason(text("validate.rows_left_out", reason=reason), len(ids), None, tuple(ids), shown_ids, text)
                      for reason, ids in critical_rows.items()]
         warnings = [_reason(r.description.removesuffix(suffix), r.unexpected_count, r.element_count,
-                            r.unexpected_ids, shown_ids) for r in checks if r.severity != "critical"]
-        name = label.replace("-", " ") if kind == "ledger" else label
-        verdicts.append(InputVerdict(name, len(frame), left_out, tuple(critical), tuple(warnings)))
+                            r.unexpected_ids, shown_ids, text) for r in checks if r.severity != "critical"]
+        verdicts.append(InputVerdict(name, len(frame), left_out, tuple(critical), tuple(warnings), report.language))
     return verdicts
+
+
+def _input_name(kind: str, year: int | None, text: Text) -> str:
+    """An input as a reader calls it: "huvudbok 2025" / "ledger 2025", "medlemmar" / "members"."""
+    name = text(f"validate.input.{kind}")
+    return f"{name} {year}" if year is not None else name
+
+
+def _of_year(description: str, kind: str, year: int, text: Text) -> str:
+    """A description of a check on one year's input, ending with the input and year."""
+    return text("validate.of_year", description=description, input=text(f"validate.input.{kind}"), year=year)
 
 
 def _file_year(file: str) -> int | None:
@@ -173,13 +203,15 @@ def _file_year(file: str) -> int | None:
     return int(folder) if folder.isdigit() else None
 
 
-def _reason(description: str, failing: int, checked: int | None, ids: tuple[str, ...], shown: int) -> str:
-    of = f" of {checked}" if checked is not None else ""
-    example = ""
+def _reason(description: str, failing: int, checked: int | None, ids: tuple[str, ...], shown: int,
+            text: Text) -> str:
+    examples = ""
     if ids:
         more = ", ..." if len(ids) > shown else ""
-        example = f"; {', '.join(ids[:shown])}{more}"
-    return f"{description}: {failing}{of} failing{example}"
+        examples = f"; {', '.join(ids[:shown])}{more}"
+    if checked is None:
+        return text("validate.failing", description=description, failing=failing, examples=examples)
+    return text("validate.failing_of", description=description, failing=failing, checked=checked, examples=examples)
 
 
 def _batches(inputs: Inputs) -> list[_Batch]:
@@ -355,7 +387,7 @@ def _deterministic(result: dict[str, Any], order: dict[str, int]) -> dict[str, A
     return {**result, "meta": meta, "results": checks, "id": None}
 
 
-def _check_results(batch: _Batch, raw: dict[str, Any]) -> list[CheckResult]:
+def _check_results(batch: _Batch, raw: dict[str, Any], text: Text) -> list[CheckResult]:
     out = []
     for check in raw["results"]:
         config = check["expectation_config"]
@@ -364,9 +396,9 @@ def _check_results(batch: _Batch, raw: dict[str, Any]) -> list[CheckResult]:
         result = check.get("result") or {}
         ids = tuple(sorted({str(row[ID_COLUMN]) for row in result.get("unexpected_index_list") or []
                             if isinstance(row, dict) and ID_COLUMN in row}))
-        description = config["meta"]["description"]
+        description = config["meta"][DESCRIPTION_KEYS[text.language]]
         if batch.year is not None:
-            description = f"{description} ({batch.kind} {batch.year})"
+            description = _of_year(description, batch.kind, batch.year, text)
         out.append(CheckResult(
             suite=batch.kind,
             check=config["type"],
@@ -382,7 +414,7 @@ def _check_results(batch: _Batch, raw: dict[str, Any]) -> list[CheckResult]:
     return out
 
 
-def _journal_checks(inputs: Inputs) -> list[CheckResult]:
+def _journal_checks(inputs: Inputs, text: Text) -> list[CheckResult]:
     """Unbalanced vouchers per ledger year: a critical check, since every figure sums vouchers."""
     out = []
     for year in sorted(inputs.ledgers):
@@ -395,7 +427,7 @@ def _journal_checks(inputs: Inputs) -> list[CheckResult]:
             check="unbalanced_vouchers",
             column="voucher",
             severity="critical",
-            description=f"{JOURNAL_DESCRIPTION['unbalanced_vouchers']} (ledger {year})",
+            description=_of_year(describe_test("unbalanced_vouchers", text.language), "ledger", year, text),
             success=lines.empty,
             element_count=int(ledger["voucher"].nunique()),
             unexpected_count=int(lines["voucher"].nunique()),
@@ -405,7 +437,8 @@ def _journal_checks(inputs: Inputs) -> list[CheckResult]:
     return out
 
 
-def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]], report: ValidationReport) -> None:
+def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]], report: ValidationReport,
+           text: Text) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for batch, raw in zip(batches, raw_results):
         _write_json(folder / f"{batch.label}.json", raw)
@@ -413,10 +446,10 @@ def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]
     for result in report.results:
         by_suite.setdefault(result.suite, []).append(result)
     for suite, results in by_suite.items():
-        (folder / f"{suite}.html").write_text(_suite_html(suite, results), encoding="utf-8")
+        (folder / f"{suite}.html").write_text(_suite_html(suite, results, text), encoding="utf-8")
     _write_json(folder / "summary.json", _summary(report, batches))
-    (folder / "index.html").write_text(_index_html(by_suite, (folder / DATA_DOCS_FOLDER / "index.html").exists()),
-                                       encoding="utf-8")
+    (folder / "index.html").write_text(
+        _index_html(by_suite, text, (folder / DATA_DOCS_FOLDER / "index.html").exists()), encoding="utf-8")
 
 
 def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:
@@ -425,6 +458,7 @@ def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:
         "critical_failures": len(report.critical_failures),
         "warnings": len(report.warnings),
         "checks": len(report.results),
+        "language": report.language,
         "batches": [{"suite": b.kind, "file": f"{b.label}.json", "rows": len(b.frame)} for b in batches],
         "results": [{**asdict(r), "unexpected_ids": list(r.unexpected_ids)} for r in report.results],
     }
@@ -441,42 +475,53 @@ th{background:#eee}.fail-critical{background:#f8d7da}.fail-warning{background:#f
 details{max-width:40em}code{font-size:12px}"""
 
 
-def _suite_html(suite: str, results: list[CheckResult]) -> str:
+def _page(title: str, body: str, text: Text) -> str:
+    return (f"<!DOCTYPE html>\n<html lang=\"{text.language}\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}"
+            f"</title><style>{_CSS}</style></head><body>\n{body}</body></html>\n")
+
+
+def _header_row(text: Text, keys: tuple[str, ...]) -> str:
+    return "<tr>" + "".join(f"<th>{html.escape(text(f'validate.page.{key}'))}</th>" for key in keys) + "</tr>"
+
+
+def _suite_html(suite: str, results: list[CheckResult], text: Text) -> str:
     rows = []
     for r in results:
         css = "pass" if r.success else f"fail-{r.severity}"
-        verdict = "passed" if r.success else "FAILED"
+        verdict = text("validate.page.passed" if r.success else "validate.page.failed")
         ids = ""
         if r.unexpected_ids:
             listed = "<br>".join(f"<code>{html.escape(i)}</code>" for i in r.unexpected_ids)
-            ids = f"<details><summary>{len(r.unexpected_ids)} rows</summary>{listed}</details>"
+            summary = html.escape(text("validate.page.rows", count=len(r.unexpected_ids)))
+            ids = f"<details><summary>{summary}</summary>{listed}</details>"
         rows.append(
-            f"<tr class=\"{css}\"><td>{verdict}</td><td>{html.escape(r.severity)}</td>"
+            f"<tr class=\"{css}\"><td>{html.escape(verdict)}</td>"
+            f"<td>{html.escape(text(f'validate.severity.{r.severity}'))}</td>"
             f"<td>{html.escape(r.description)}</td><td><code>{html.escape(r.check)}</code></td>"
             f"<td>{html.escape(r.column)}</td><td>{r.element_count}</td><td>{r.unexpected_count}</td><td>{ids}</td></tr>")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation: {html.escape(suite)}"
-            f"</title><style>{_CSS}</style></head><body>\n<h1>Validation: {html.escape(suite)}</h1>\n"
-            "<p><a href=\"index.html\">All suites</a></p>\n<table><tr><th>Result</th><th>Severity</th>"
-            "<th>Check</th><th>Expectation</th><th>Column</th><th>Rows checked</th><th>Failing</th>"
-            "<th>Failing rows (file:sheet:row)</th></tr>\n" + "\n".join(rows) + "\n</table></body></html>\n")
+    title = text("validate.page.title", suite=text(f"validate.input.{suite}"))
+    header = _header_row(text, ("result", "severity", "check", "expectation", "column", "rows_checked", "failing",
+                                "failing_rows"))
+    return _page(title, f"<h1>{html.escape(title)}</h1>\n<p><a href=\"index.html\">"
+                        f"{html.escape(text('validate.page.all_suites'))}</a></p>\n<table>{header}\n"
+                        + "\n".join(rows) + "\n</table>", text)
 
 
-def _index_html(by_suite: dict[str, list[CheckResult]], with_data_docs: bool = False) -> str:
+def _index_html(by_suite: dict[str, list[CheckResult]], text: Text, with_data_docs: bool = False) -> str:
     rows = []
     for suite, results in by_suite.items():
         critical = sum(1 for r in results if r.severity == "critical" and not r.success)
         warning = sum(1 for r in results if r.severity == "warning" and not r.success)
         css = "fail-critical" if critical else "fail-warning" if warning else "pass"
-        rows.append(f"<tr class=\"{css}\"><td><a href=\"{html.escape(suite)}.html\">{html.escape(suite)}</a></td>"
+        rows.append(f"<tr class=\"{css}\"><td><a href=\"{html.escape(suite)}.html\">"
+                    f"{html.escape(text(f'validate.input.{suite}'))}</a></td>"
                     f"<td>{len(results)}</td><td>{critical}</td><td>{warning}</td></tr>")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation</title>"
-            f"<style>{_CSS}</style></head><body>\n<h1>Validation results</h1>\n<table><tr><th>Suite</th>"
-            "<th>Checks</th><th>Critical failures</th><th>Warnings</th></tr>\n" + "\n".join(rows)
-            + "\n</table>\n" + (_DATA_DOCS_NOTE if with_data_docs else "") + "</body></html>\n")
-
-
-_DATA_DOCS_NOTE = (
-    "<p>The pages linked above are self-contained and are the readable form of these results. "
-    f"The same results as Great Expectations renders them (Data Docs) are in "
-    f"<a href=\"{DATA_DOCS_FOLDER}/index.html\">{DATA_DOCS_FOLDER}/index.html</a>; those pages load their "
-    "styles and scripts from the web and show unstyled on a computer without internet.</p>\n")
+    header = _header_row(text, ("suite", "checks", "critical_failures", "warnings"))
+    note = ""
+    if with_data_docs:
+        link = f"<a href=\"{DATA_DOCS_FOLDER}/index.html\">{DATA_DOCS_FOLDER}/index.html</a>"
+        # The link is markup of our own; only the sentence around it comes from the catalogue.
+        note = "<p>" + html.escape(text("validate.page.data_docs_note", link="\0")).replace("\0", link) + "</p>\n"
+    return _page(text("validate.page.index_title"),
+                 f"<h1>{html.escape(text('validate.page.index_heading'))}</h1>\n<table>{header}\n"
+                 + "\n".join(rows) + "\n</table>\n" + note, text)

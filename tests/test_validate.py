@@ -12,9 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.model import Inputs
-from pipeline.settings import Settings
-from pipeline.validate import EXPECTATIONS_DIR, SUITE_KINDS, _stable_data_docs_page, load_suite, validate_inputs
+from pipeline.model import FileTotals, Inputs, Rejected
+from pipeline.settings import Organisation, Settings
+from pipeline.validate import (
+    EXPECTATIONS_DIR, SUITE_KINDS, _stable_data_docs_page, input_verdicts, load_suite, validate_inputs,
+)
+
+ENGLISH = Settings(organisation=Organisation(language="en"))
 
 MEMBER_A = "212000-0142"  # valid org. no. (Luhn)
 MEMBER_B = "212000-0118"
@@ -108,6 +112,12 @@ def faulty_report(tmp_path_factory):
     return validate_inputs(faulty_inputs(), Settings(), out_dir), out_dir
 
 
+@pytest.fixture(scope="module")
+def english_faulty_report(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("out_en")
+    return validate_inputs(faulty_inputs(), ENGLISH, out_dir), out_dir
+
+
 def failing(report, suite: str, check: str, column: str):
     found = [r for r in report.results if (r.suite, r.check, r.column) == (suite, check, column)]
     assert len(found) == 1, (suite, check, column)
@@ -126,6 +136,27 @@ def test_every_suite_is_data_with_severity_and_description():
         suite = load_suite(kind)
         assert suite["name"] == kind
         assert all(e["meta"]["severity"] in ("critical", "warning") for e in suite["expectations"])
+
+
+def test_every_expectation_is_described_in_swedish_and_in_english():
+    for kind in SUITE_KINDS:
+        for expectation in load_suite(kind)["expectations"]:
+            meta = expectation["meta"]
+            assert meta["description"].strip() and meta["description_sv"].strip(), (kind, expectation)
+            assert meta["description"] != meta["description_sv"], (kind, meta["description"])
+
+
+@pytest.mark.parametrize("meta", [
+    {"severity": "critical", "description": "The ledger has a date column"},
+    {"severity": "critical", "description": "The ledger has a date column", "description_sv": "  "},
+    {"severity": "critical", "description_sv": "Huvudboken har en datumkolumn"},
+], ids=["no description_sv", "blank description_sv", "no description"])
+def test_a_suite_without_a_description_in_both_languages_is_refused(tmp_path, meta):
+    (tmp_path / "ledger.json").write_text(json.dumps(
+        {"name": "ledger", "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "date"},
+                                             "meta": meta}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="expectation 1 needs .*description_sv"):
+        load_suite("ledger", tmp_path)
 
 
 def test_a_suite_without_severity_is_refused(tmp_path):
@@ -233,7 +264,7 @@ def test_data_docs_pages_name_the_failing_rows_and_the_index_links_them(faulty_r
     assert re.search(r"Evaluated Expectations\s*8\s*Successful Expectations\s*5", members_text)
     assert re.search(r"Status:\s*Failed", members_text) and "1 unexpected values found" in members_text
     index = (folder / "index.html").read_text(encoding="utf-8")
-    assert 'href="data_docs/index.html"' in index and "without internet" in index
+    assert 'href="data_docs/index.html"' in index and "utan internet" in index
     ledger_page = (docs / "validations/ledger/validation-2025/20260101T000000.000000Z/inputs-ledger-2025.html")
     text = ledger_page.read_text(encoding="utf-8")
     assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text) is None
@@ -274,3 +305,98 @@ def test_a_missing_required_column_is_a_critical_failure():
 
 def test_suites_folder_holds_one_suite_per_input_kind():
     assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == sorted(SUITE_KINDS)
+
+
+# The same three checks of the faulty inputs in each language; a ledger check names its year.
+DESCRIPTIONS = [
+    ("ledger", "expect_column_values_to_be_between", "account",
+     "Varje kontonummer har fyra siffror (1000-9999) (huvudbok 2025)",
+     "Every account number has four digits (1000-9999) (ledger 2025)"),
+    ("members", "expect_column_values_to_be_unique", "orgnr",
+     "Ingen medlem står med två gånger", "No member is listed twice"),
+    ("journal", "unbalanced_vouchers", "voucher",
+     "Verifikationer vars rader inte summerar till 0 öre (huvudbok 2025)",
+     "Vouchers whose lines do not sum to 0 öre (ledger 2025)"),
+]
+
+
+@pytest.mark.parametrize("suite, check, column, swedish, english", DESCRIPTIONS)
+def test_descriptions_are_in_the_runs_language(faulty_report, english_faulty_report, suite, check, column,
+                                               swedish, english):
+    assert faulty_report[0].language == "sv" and english_faulty_report[0].language == "en"
+    assert failing(faulty_report[0], suite, check, column).description == swedish
+    assert failing(english_faulty_report[0], suite, check, column).description == english
+
+
+def test_the_language_changes_the_words_and_nothing_else(faulty_report, english_faulty_report):
+    def without_words(report):
+        return [(r.suite, r.check, r.column, r.severity, r.success, r.element_count, r.unexpected_count,
+                 r.unexpected_ids, r.batch) for r in report.results]
+
+    assert without_words(faulty_report[0]) == without_words(english_faulty_report[0])
+    # The GX results keep their English machine keys and are the same in both languages.
+    for name in ("ledger-2025.json", "members.json", "history.json"):
+        swedish = (faulty_report[1] / "validation" / name).read_bytes()
+        assert swedish == (english_faulty_report[1] / "validation" / name).read_bytes(), name
+    summary = json.loads((english_faulty_report[1] / "validation" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["language"] == "en"
+    assert {"suite", "check", "column", "severity", "description", "success"} <= set(summary["results"][0])
+
+
+def faulty_inputs_with_a_rejected_member() -> Inputs:
+    """The faulty inputs, and a fourth member row (row 5) the read stage could not use."""
+    inputs = faulty_inputs()
+    inputs.rejected.append(Rejected("members.xlsx", "Medlemmar", 5, "org.nr saknas ('')", "orgnr"))
+    inputs.totals.append(FileTotals("members", "members.xlsx", "Medlemmar", "", rows_read=4, rows_used=3,
+                                    rows_rejected=1))
+    return inputs
+
+
+def test_verdicts_in_swedish(faulty_report):
+    verdicts = {v.input: v for v in input_verdicts(faulty_inputs_with_a_rejected_member(), faulty_report[0])}
+    assert list(verdicts) == ["huvudbok 2025", "medlemmar", "motparter", "tjänster", "leverantörer", "historik"]
+    ledger = verdicts["huvudbok 2025"]
+    # Critical: account 99 (row 3 of 4 lines) and voucher A2 (1 of 2 vouchers, rows 4 and 5).
+    assert ledger.line() == "huvudbok 2025: 4 rader, UNDERKÄND; 2 kritiska, 3 varning(ar)"
+    assert ledger.critical == (
+        "Varje kontonummer har fyra siffror (1000-9999): 1 av 4 underkända; 2025/ledger.xlsx:Huvudbok:3",
+        "Verifikationer vars rader inte summerar till 0 öre: 1 av 2 underkända; "
+        "2025/ledger.xlsx:Huvudbok:4, 2025/ledger.xlsx:Huvudbok:5")
+    assert ledger.warnings[0] == ("Ingen huvudboksrad är daterad utanför räkenskapsåret i sin årsmapp: "
+                                  "1 av 4 underkända; 2025/ledger.xlsx:Huvudbok:4")
+    members = verdicts["medlemmar"]
+    # 3 rows used of 4 read; critical: orgnr twice, membership ending first, the rejected row.
+    assert members.line() == "medlemmar: 3 rader (1 utelämnade), UNDERKÄND; 3 kritiska, 1 varning(ar)"
+    assert members.critical[2] == "utelämnade rader: org.nr saknas (''): 1 underkända; members.xlsx:Medlemmar:5"
+    assert verdicts["motparter"].line() == "motparter: 2 rader, ok; 1 varning(ar)"
+
+
+def test_verdicts_in_english(english_faulty_report):
+    verdicts = {v.input: v for v in input_verdicts(faulty_inputs_with_a_rejected_member(), english_faulty_report[0],
+                                                   shown_ids=1)}
+    assert list(verdicts) == ["ledger 2025", "members", "counterparties", "services", "suppliers", "history"]
+    ledger = verdicts["ledger 2025"]
+    assert ledger.line() == "ledger 2025: 4 rows, FAILED; 2 critical, 3 warning(s)"
+    # One id shown of the two failing rows, and a mark that more follow.
+    assert ledger.critical[1] == ("Vouchers whose lines do not sum to 0 öre: 1 of 2 failing; "
+                                  "2025/ledger.xlsx:Huvudbok:4, ...")
+    assert verdicts["members"].line() == "members: 3 rows (1 left out), FAILED; 3 critical, 1 warning(s)"
+    assert verdicts["members"].critical[2] == "rows left out: org.nr saknas (''): 1 failing; members.xlsx:Medlemmar:5"
+    assert verdicts["history"].critical == (
+        "Total revenue is at least the controlling revenue: 1 of 2 failing; history.xlsx:Historik:3",)
+
+
+def test_pages_speak_the_runs_language(faulty_report, english_faulty_report):
+    swedish = (faulty_report[1] / "validation" / "members.html").read_text(encoding="utf-8")
+    english = (english_faulty_report[1] / "validation" / "members.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in swedish and "<h1>Validering: medlemmar</h1>" in swedish
+    assert "<th>Underkända rader (fil:flik:rad)</th>" in swedish and "<td>UNDERKÄND</td><td>kritisk</td>" in swedish
+    assert "<td>Ingen medlem står med två gånger</td>" in swedish
+    assert '<html lang="en">' in english and "<h1>Validation: members</h1>" in english
+    assert "<th>Failing rows (file:sheet:row)</th>" in english and "<td>FAILED</td><td>critical</td>" in english
+    assert "<td>No member is listed twice</td>" in english
+    swedish_index = (faulty_report[1] / "validation" / "index.html").read_text(encoding="utf-8")
+    english_index = (english_faulty_report[1] / "validation" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Valideringsresultat</h1>" in swedish_index and '<a href="journal.html">journaltester</a>' in swedish_index
+    assert "<h1>Validation results</h1>" in english_index and "without internet" in english_index
+    assert '<a href="data_docs/index.html">data_docs/index.html</a>' in english_index
