@@ -4,6 +4,7 @@ with openpyxl, the way a different program would, and checks the cells by value 
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -339,3 +340,156 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
     summary = summary_by_key(book)
     assert exact(summary["teckal.window_share"][1]) == Decimal(results.figures["teckal"]["window_share"])
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The streamed table sheets against XlsxWriter writing the same cells one by one (the writer's
+# earlier way), both read back with calamine and openpyxl.
+
+def awkward_table() -> pd.DataFrame:
+    """Every kind of column, with missing values in the middle of rows: the streamed cells carry
+    no cell reference, so a lost empty cell would shift the rest of the row left."""
+    return pd.DataFrame({
+        "date": pd.Series(pd.to_datetime(["2025-01-31", None, "2024-02-29", "2025-12-31"])).astype("datetime64[us]"),
+        "voucher": pd.Series(["=SUM(A1:A2)", None, "  indrag ", "a&b<c>\"d\""], dtype="str"),
+        "account": pd.Series([3011, 1510, 3012, 5410], dtype="int64"),
+        "amount_ore": pd.Series([918_383_731, -1, 0, -864_479_128], dtype="int64"),
+        "grants_ore": pd.Series([100.0, None, -250.0, 1.0]),  # öre with a gap: float64 with NaN
+        "share": pd.Series([0.9126984127, float("nan"), 1.0, 0.0]),
+        "service_known": [True, False, True, True],
+        "text": pd.Series(["ok", "", "rad\x01två", "@x"], dtype="str"),
+        "year": pd.Series([2023, "window", None, 2025], dtype="object"),
+    })
+
+
+def write_cell_by_cell(path: Path, name: str, table: pd.DataFrame) -> None:
+    """The reference: XlsxWriter's own write calls, one cell at a time, with the writer's rules
+    (öre / 100 in kronor, ja/nej, control characters as pictures, nothing for a missing value)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                               "strings_to_urls": False})
+    sheet = workbook.add_worksheet(name)
+    money, date = workbook.add_format({"num_format": "#,##0.00"}), workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for col, column in enumerate(table.columns):
+        sheet.write_string(0, col, column.replace("_ore", "_sek"))
+        for row, value in enumerate(table[column].tolist(), start=1):
+            if value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(row, col, "ja" if value else "nej")
+            elif column.endswith("_ore"):
+                sheet.write_number(row, col, value / 100, money)
+            elif isinstance(value, pd.Timestamp):
+                sheet.write_datetime(row, col, value.to_pydatetime(), date)
+            elif isinstance(value, str):
+                sheet.write_string(row, col, visible_text(value))
+            else:
+                sheet.write_number(row, col, value)
+    workbook.close()
+
+
+def calamine_rows(path: Path, sheet: str) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def test_streamed_sheet_reads_back_like_cells_written_one_by_one(tmp_path):
+    table = awkward_table()
+    streamed, reference = tmp_path / "streamed.xlsx", tmp_path / "reference.xlsx"
+    write_workbook(streamed, {"year": 2025}, {"Data": table})
+    write_cell_by_cell(reference, "Data", table)
+    assert calamine_rows(streamed, "Data") == calamine_rows(reference, "Data")
+    # The same, cell by cell and type by type, through openpyxl.
+    mine = [[(c.value, c.data_type) for c in row] for row in openpyxl.load_workbook(streamed)["Data"].iter_rows()]
+    theirs = [[(c.value, c.data_type) for c in row] for row in openpyxl.load_workbook(reference)["Data"].iter_rows()]
+    assert mine == theirs
+    # Spelled out for the second row, where most cells are missing:
+    assert mine[2] == [(None, "n"), (None, "n"), (1510, "n"), (-0.01, "n"), (None, "n"), (None, "n"),
+                       ("nej", "s"), (None, "n"), ("window", "s")]
+
+
+def test_money_is_written_as_the_exact_decimal_amount_in_the_sheet_xml(tmp_path):
+    path = tmp_path / "money.xlsx"
+    write_workbook(path, {"year": 2025}, {"Belopp": pd.DataFrame({"amount_ore": pd.Series([918_383_731, -5, 1000], dtype="int64")})})
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet3.xml").decode()
+    # 918 383 731 öre = 9 183 837.31 kr; -5 öre = -0.05 kr; 1 000 öre = 10.00 kr.
+    assert re.findall(r'<c s="\d+"><v>([^<]*)</v>', sheet) == ["9183837.31", "-0.05", "10.00"]
+
+
+def test_texts_are_shared_strings_stored_once_next_to_xlsxwriters_own(tmp_path):
+    # "ja" is also a summary value written by XlsxWriter; the table's texts are appended after
+    # XlsxWriter's strings and each distinct text is stored once, however often it is used.
+    table = pd.DataFrame({"category": pd.Series(["controlling", "private", "controlling", "controlling"], dtype="str"),
+                          "service_known": [True, True, False, True]})
+    path = tmp_path / "strings.xlsx"
+    write_workbook(path, {"year": 2025, "teckal": {"met": True}}, {"Data": table})
+    with zipfile.ZipFile(path) as archive:
+        strings = archive.read("xl/sharedStrings.xml").decode()
+        sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    items = re.findall(r"<si><t[^>]*>([^<]*)</t></si>", strings)
+    assert items[-4:] == ["controlling", "private", "ja", "nej"]
+    count, unique = re.search(r'count="(\d+)" uniqueCount="(\d+)"', strings).groups()
+    assert int(unique) == len(items)
+    # count is every reference in the workbook: XlsxWriter's own plus the table's 8 cells.
+    assert int(count) == sum(sheet.count('t="s"') for sheet in sheets)
+    header, rows = header_and_rows(openpyxl.load_workbook(path), "Data")
+    assert rows == [("controlling", "ja"), ("private", "ja"), ("controlling", "nej"), ("controlling", "ja")]
+
+
+def test_source_file_sheet_and_row_are_not_repeated_beside_source_id(tmp_path):
+    lines = pd.DataFrame({"voucher": pd.Series(["A 1"], dtype="str"),
+                          "source_file": pd.Series(["2025/ledger.xlsx"], dtype="str"),
+                          "source_sheet": pd.Series(["Huvudbok"], dtype="str"),
+                          "source_row": pd.Series([2], dtype="int64"),
+                          "source_id": pd.Series(["2025/ledger.xlsx:Huvudbok:2"], dtype="str")})
+    no_id = lines.drop(columns="source_id")
+    path = tmp_path / "source.xlsx"
+    write_workbook(path, {"year": 2025}, {SHEET_LINES: lines, "Utan id": no_id})
+    book = openpyxl.load_workbook(path)
+    assert header_and_rows(book, SHEET_LINES) == (["voucher", "source_id"], [("A 1", "2025/ledger.xlsx:Huvudbok:2")])
+    # Without a source_id the three columns are the only provenance and stay.
+    assert header_and_rows(book, "Utan id")[0] == ["voucher", "source_file", "source_sheet", "source_row"]
+    listed = {row[0] for row in book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
+    assert {"source_file", "source_id"} <= listed
+
+
+def test_a_table_sheet_has_its_full_used_range(tmp_path):
+    path = tmp_path / "range.xlsx"
+    write_workbook(path, {"year": 2025}, {"Data": awkward_table()})
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet3.xml").decode()
+    # 9 columns (A..I), header and 4 rows.
+    assert '<dimension ref="A1:I5"/>' in sheet
+    assert openpyxl.load_workbook(path)["Data"].auto_filter.ref == "A1:I5"
+
+
+def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_path):
+    """Read -> classify -> compute on a tiny folder: per year, the member buys 900 kr and an
+    outsider 100 kr (tests/workbooks.py), so controlling revenue is 900.00 kr in each ledger year,
+    and the window row holds their sum."""
+    from pipeline.compute import classify_window, compute_results
+    from pipeline.read import read_inputs
+    from pipeline.settings import load_settings
+    from tests.workbooks import write_folder
+
+    folder = write_folder(tmp_path / "tiny")
+    settings = load_settings(folder, None)
+    inputs = read_inputs(folder, 2025, settings)
+    results = compute_results(inputs, classify_window(inputs, settings), settings)
+    path = tmp_path / "LOS-underlag-2025.xlsx"
+    write_workbook(path, results.figures, results.tables)
+
+    rows = calamine_rows(path, SHEET_TECKAL)
+    header, body = rows[0], rows[1:]
+    year_col, controlling_col = header.index("year"), header.index("controlling_sek")
+    by_year = {row[year_col]: row[controlling_col] for row in body}
+    years = results.figures["teckal"]["years"]
+    assert [y["controlling_sek"] for y in years] == ["900.00", "900.00", "900.00"]
+    for year in years:
+        assert exact(by_year[year["year"]]) == Decimal(year["controlling_sek"]), year["year"]
+    assert exact(by_year["window"]) == Decimal("2700.00")
+    # The per-category columns split it; the controlling member alone bought everything here.
+    assert exact(body[0][header.index("category_controlling_sek")]) == Decimal("900.00")
