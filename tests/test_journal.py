@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.journal import (
-    _first_digits, amount_strata, benford_first_digit, journal_summary, journal_tests, unbalanced_vouchers,
-    voucher_gaps,
+    _first_digits, amount_strata, benford_first_digit, describe_test, journal_summary, journal_tests,
+    unbalanced_vouchers, voucher_gaps,
 )
 from pipeline.settings import Settings
 
@@ -195,3 +195,16 @@ def test_voucher_series_and_number_are_read_from_the_distinct_texts():
     # letters hold a digit, when there are no digits, or beyond 18 digits (no int64 sequence).
     assert list(series[:4]) == ["A", "B", "", "C"]
     assert number.tolist() == [123, 7, 123, 12, -1, -1, -1, -1]
+
+
+def test_summary_describes_each_test_in_the_chosen_language():
+    tables = journal_tests(YEAR_2025, 2025, Settings())
+    swedish = journal_summary(tables).set_index("test")["description"]
+    english = journal_summary(tables, "en").set_index("test")["description"]
+    assert swedish["unbalanced_vouchers"] == "Verifikationer vars rader inte summerar till 0 öre"
+    assert english["unbalanced_vouchers"] == "Vouchers whose lines do not sum to 0 öre"
+    assert swedish["duplicate_lines"] == "Rader lika i datum, verifikation, konto, belopp, motpart, tjänst och text"
+    assert english["amount_strata"] == "Lines and sums per amount band (information)"
+    # Every test has its own text in each language.
+    assert swedish.is_unique and english.is_unique and not set(swedish) & set(english)
+    assert describe_test("voucher_gaps", "en") == english["voucher_gaps"]
