@@ -520,8 +520,9 @@ def _index_html(by_suite: dict[str, list[CheckResult]], text: Text, with_data_do
     note = ""
     if with_data_docs:
         link = f"<a href=\"{DATA_DOCS_FOLDER}/index.html\">{DATA_DOCS_FOLDER}/index.html</a>"
-        # The link is markup of our own; only the sentence around it comes from the catalogue.
-        note = "<p>" + html.escape(text("validate.page.data_docs_note", link="\0")).replace("\0", link) + "</p>\n"
+        # The link is markup of our own; the sentence around it is catalogue text, escaped.
+        before, _, after = text.template("validate.page.data_docs_note").partition("{link}")
+        note = f"<p>{html.escape(before)}{link}{html.escape(after)}</p>\n"
     return _page(text("validate.page.index_title"),
                  f"<h1>{html.escape(text('validate.page.index_heading'))}</h1>\n<table>{header}\n"
                  + "\n".join(rows) + "\n</table>\n" + note, text)
