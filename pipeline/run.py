@@ -83,6 +83,7 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     year = resolve_year(folder, year, settings.organisation.language)
     final = output_folder(out_root, folder, year)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _recover_previous(final)
     inputs = _read(folder, year, settings, say)
 
     staging = Path(tempfile.mkdtemp(prefix=f".{year}.", dir=final.parent))
@@ -287,9 +288,18 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
+def _recover_previous(final: Path) -> None:
+    """A run killed between the two renames of `_replace` left the previous outputs only in
+    `.<year>.old`: put them back under their name before anything deletes them."""
+    old = final.with_name(f".{final.name}.old")
+    if old.is_dir() and not final.exists():
+        old.rename(final)
+
+
 def _replace(staging: Path, final: Path) -> None:
     """Move the finished staging folder into place; the old outputs go only after that works."""
     old = final.with_name(f".{final.name}.old")
+    _recover_previous(final)
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)

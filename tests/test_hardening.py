@@ -458,6 +458,18 @@ def test_killing_the_run_leaves_the_previous_outputs_intact(kill_after_s, tmp_pa
     assert all(name.startswith(".") for name in leftovers), leftovers
 
 
+def test_outputs_left_only_under_the_old_name_by_a_kill_are_put_back(tmp_path):
+    # A run killed between moving the previous outputs aside and moving the new ones in.
+    folder = zero_bytes(tmp_path)
+    old = tmp_path / "out" / "org" / ".2025.old"
+    old.mkdir(parents=True)
+    (old / "results.json").write_text('{"year": 2025}', encoding="utf-8")
+    result = report(folder, tmp_path)
+    assert result.returncode == 1  # this run fails on its input; the previous outputs are back
+    assert (tmp_path / "out" / "org" / "2025" / "results.json").read_text(encoding="utf-8") == '{"year": 2025}'
+    assert not old.exists()
+
+
 if __name__ == "__main__":  # print what each case gives, to write the expectations below
     import tempfile
 
