@@ -325,8 +325,8 @@ def _column_width(header: str, sample: list, kind: str) -> int:
 
 
 def _write_text(worksheet, row: int, col: int, text: str) -> None:
-    # In constant-memory mode XlsxWriter copies a string that looks like "<r>...</r>" into the XML
-    # unescaped (it takes it for its own rich-text markup). Written as three plain fragments,
+    # XlsxWriter copies a string that looks like "<r>...</r>" into the XML unescaped (it takes it
+    # for its own rich-text markup). Written as three plain fragments,
     # the same text is escaped like any other.
     if text.startswith("<r>") and text.endswith("</r>"):
         worksheet.write_rich_string(row, col, text[:1], text[1:-1], text[-1:])

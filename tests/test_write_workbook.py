@@ -493,3 +493,9 @@ def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_pat
     assert exact(by_year["window"]) == Decimal("2700.00")
     # The per-category columns split it; the controlling member alone bought everything here.
     assert exact(body[0][header.index("category_controlling_sek")]) == Decimal("900.00")
+
+
+def test_rich_text_lookalike_in_the_summary_stays_plain_text(tmp_path):
+    path = tmp_path / "rich.xlsx"
+    write_workbook(path, {"year": 2025, "organisation": "<r>fetstil</r>"}, {})
+    assert summary_by_key(openpyxl.load_workbook(path))["organisation"][1] == "<r>fetstil</r>"
