@@ -20,6 +20,7 @@ Run: `python -m tools.bench [--sizes 100000,1000000] [--repeat N] [--skip-openpy
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -118,7 +119,9 @@ def ensure_input_folder(workdir: Path, lines: int, seed: int, say=print) -> Path
     """The cached input folder for (lines, seed), generated only when it is missing or incomplete."""
     folder = input_folder(workdir, lines, seed)
     marker = folder / COMPLETE_MARKER
-    if marker.is_file():
+    stamp = {"lines": lines, "seed": seed, "source": _source_fingerprint()}
+    # A regenerated example or a changed generator makes the cached folder stale.
+    if marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == stamp:
         return folder
     say(f"generating {folder.name} (cached for later runs)")
     shutil.rmtree(folder, ignore_errors=True)
@@ -134,8 +137,16 @@ def ensure_input_folder(workdir: Path, lines: int, seed: int, say=print) -> Path
         # years are the example's own ledgers.
         rows = example_data.generate_ledger_year(random.Random(seed * 10_000 + year), organisation, year, year_lines)
         example_data.write_ledger(folder / str(year) / f"ledger-{year}.xlsx", rows)
-    marker.write_text(json.dumps({"lines": lines, "seed": seed}) + "\n", encoding="utf-8")
+    marker.write_text(json.dumps(stamp) + "\n", encoding="utf-8")
     return folder
+
+
+def _source_fingerprint() -> str:
+    """SHA-256 over the copied registers and the generator's source."""
+    digest = hashlib.sha256()
+    for path in [*(EXAMPLE / name for name in REGISTERS), Path(example_data.__file__)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
