@@ -117,9 +117,10 @@ def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], l
             worksheet = workbook.add_worksheet(sheet_name)
             columns = _table_columns(frame, start, stop, words)
             _write_table_frame(worksheet, columns, stop - start, formats)
-            # XlsxWriter names worksheet parts by position: sheet1.xml, sheet2.xml, ...
-            streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = \
-                _StreamedSheet(frame, start, stop, columns)
+            if columns and stop > start:  # else the header (if any) is the whole sheet
+                # XlsxWriter names worksheet parts by position: sheet1.xml, sheet2.xml, ...
+                streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = \
+                    _StreamedSheet(frame, start, stop, columns)
     workbook.close()
     _assemble(path, frames_only.getvalue(), streamed, words, formats.style_ids())
 

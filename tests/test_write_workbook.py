@@ -499,3 +499,11 @@ def test_rich_text_lookalike_in_the_summary_stays_plain_text(tmp_path):
     path = tmp_path / "rich.xlsx"
     write_workbook(path, {"year": 2025, "organisation": "<r>fetstil</r>"}, {})
     assert summary_by_key(openpyxl.load_workbook(path))["organisation"][1] == "<r>fetstil</r>"
+
+
+def test_a_table_without_columns_gets_an_empty_sheet(tmp_path):
+    path = tmp_path / "nothing.xlsx"
+    write_workbook(path, {"year": 2025}, {"Inget": pd.DataFrame(index=range(3)), "Tom": pd.DataFrame()})
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[2:] == ["Inget", "Tom"]
+    assert [list(book[name].iter_rows(values_only=True)) for name in ("Inget", "Tom")] == [[], []]
