@@ -187,7 +187,7 @@ def _add_data_quality(results: Results, inputs: Inputs, validation, journal: dic
          "unexpected_count": r.unexpected_count, "unexpected_ids": " ".join(r.unexpected_ids[:200])}
         for r in validation.results
     ])
-    summary = journal_summary(journal)
+    summary = journal_summary(journal, settings.organisation.language)
     journal_sheets = {name: f"{JOURNAL_SHEET_PREFIX}{name}"[:31] for name in journal}
     by_reason = rejected.groupby("reason").size().sort_values(ascending=False, kind="stable") if len(rejected) else {}
     results.figures["data_quality"] = {
