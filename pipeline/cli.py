@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    if args.quiet:
+        os.environ["TQDM_DISABLE"] = "1"  # tqdm reads its defaults from TQDM_* settings
     text = messages(args.lang or _settings_language(args.inputs))
     try:
         return _dispatch(args, say, text)

@@ -53,6 +53,7 @@ from pipeline.model import (
     Inputs,
     Rejected,
 )
+from pipeline.progress import steps
 from pipeline.settings import SETTINGS_FILE, Settings
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -205,7 +206,8 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
             if ledger_year == year:
                 raise InputError(msg("read.ledger_missing", year=year))
             continue
-        frames = [reader.read_file(path, "ledger", fiscal_year=ledger_year) for path in paths]
+        frames = [reader.read_file(path, "ledger", fiscal_year=ledger_year)
+                  for path in steps(paths, msg("read.progress", year=ledger_year), msg("read.files"))]
         ledgers[ledger_year] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         if ledgers[ledger_year].empty and not any(r.critical for r in reader.rejected):
             # A ledger year of no lines would enter the window with a total of 0.
