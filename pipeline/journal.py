@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.catalogue import messages
-from pipeline.settings import AccountRanges, Settings
+from pipeline.classify import in_ranges
+from pipeline.settings import Settings
 
 TEST_NAMES = [
     "unbalanced_vouchers", "duplicate_lines", "voucher_gaps", "outside_fiscal_year",
@@ -63,7 +64,7 @@ def describe_test(name: str, language: str = "sv") -> str:
 def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[str, pd.DataFrame]:
     """All journal tests on the ledger lines of fiscal year `year`, by test name (TEST_NAMES)."""
     revenue = _activity_revenue_mask(ledger, settings)
-    costs = _in_ranges(ledger["account"], settings.accounts.costs)
+    costs = in_ranges(ledger["account"], settings.accounts.costs)
     # Only the columns the revenue tests report: copying every column of half a ledger is slow.
     revenue_lines = ledger.loc[revenue, [c for c in LINE_COLUMNS if c in ledger.columns]]
     return {
@@ -326,15 +327,7 @@ def _nigrini_verdict(mad: float) -> str:
 
 def _activity_revenue_mask(ledger: pd.DataFrame, settings: Settings) -> np.ndarray:
     accounts = ledger["account"]
-    return _in_ranges(accounts, settings.accounts.revenue) & ~_in_ranges(accounts, settings.accounts.excluded)
-
-
-def _in_ranges(accounts: pd.Series, ranges: AccountRanges) -> np.ndarray:
-    values = accounts.to_numpy()
-    hit = np.zeros(len(values), dtype=bool)
-    for lo, hi in ranges:
-        hit |= (values >= lo) & (values <= hi)
-    return hit
+    return in_ranges(accounts, settings.accounts.revenue) & ~in_ranges(accounts, settings.accounts.excluded)
 
 
 def _amounts(ledger: pd.DataFrame) -> np.ndarray:
