@@ -4,6 +4,7 @@ round trip template -> a few rows filled in -> the read stage."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -278,3 +279,10 @@ def test_template_fill_check_through_the_cli(tmp_path: Path):
     checked = _cli("check", "--inputs", str(folder), "--lang", "en")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"check ny-organisation {YEAR}:" in checked.stdout and "no critical problems" in checked.stdout
+    # ...and the report: one year, 1 000,00 kr from a controlling member and nothing else -> share 1.
+    reported = _cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert reported.returncode == 0, reported.stdout + reported.stderr
+    results = json.loads((tmp_path / "out" / "ny-organisation" / str(YEAR) / "results.json").read_text("utf-8"))
+    assert results["teckal"]["years_count"] == 1 and results["teckal"]["met"] is True
+    assert results["teckal"]["window_share"] == "1.0000000000"
+    assert (tmp_path / "out" / "ny-organisation" / str(YEAR) / f"LOS-utvardering-{YEAR}.pdf").is_file()
