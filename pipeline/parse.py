@@ -55,6 +55,10 @@ SHOWN_CHARS = 60  # of a cell's text in a message
 _FORMAT_CHARS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What `clean_identifier` and `clean_free_text` change in a stripped text: a text without any
+# is kept as it is, so only the few odd texts go through them one by one.
+_IDENTIFIER_CHANGES = re.compile(f"{_FORMAT_CHARS.pattern}|{_CONTROL_CHARS.pattern}")
+_FREE_TEXT_CHANGES = re.compile(f"{_BIDI_CONTROLS.pattern}|{_CONTROL_CHARS.pattern}")
 # Cell texts that mean "no org. no." in real exports.
 _MISSING_TOKENS = {"", "-", "--", "saknas", "null", "none", "n/a", "na", "ej angivet", "okänd", "okand"}
 
@@ -135,19 +139,39 @@ def blank_mask(cells: Any) -> np.ndarray:
 
 
 def _per_unique(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], dtype: Any,
-                na_value: Any) -> Parsed:
-    """Apply `parse_one` to each distinct cell value once; spread the results back by code."""
+                na_value: Any, plain_text: re.Pattern | None = None) -> Parsed:
+    """Apply `parse_one` to each distinct cell value once; spread the results back by code.
+
+    With `plain_text`, a distinct value of type exactly `str` (not a `CellError`) whose stripped
+    text has no match of `plain_text` is its own stripped text without error, set in one
+    vectorised step; `parse_one` must give the same for it. Only the rest goes through Python.
+    """
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    results = [parse_one(u) for u in uniques]
+    uniques = _as_object(uniques)
+    count = len(uniques)
     # One extra slot at the end serves code -1 (None/NaN): an empty cell.
-    values = np.empty(len(results) + 1, dtype=dtype)
-    errors = np.empty(len(results) + 1, dtype=object)
-    empties = np.zeros(len(results) + 1, dtype=bool)
-    for i, (value, error) in enumerate(results):
-        values[i] = value
-        errors[i] = error
-        empties[i] = is_blank(uniques[i])
-    values[-1], errors[-1], empties[-1] = na_value, "", True
+    values = np.empty(count + 1, dtype=dtype)
+    errors = np.full(count + 1, "", dtype=object)
+    empties = np.ones(count + 1, dtype=bool)
+    values[-1] = na_value
+    is_str = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=count)
+    slow = ~is_str
+    if is_str.any():
+        # Python's own strip, as `is_blank` and `cell_text` use (object dtype, not pyarrow's).
+        stripped = pd.Series(uniques[is_str], dtype=object).str.strip()
+        empties[np.flatnonzero(is_str)] = (stripped == "").to_numpy()
+        if plain_text is None:
+            slow = np.ones(count, dtype=bool)
+        else:
+            odd = stripped.str.contains(plain_text, regex=True).to_numpy(dtype=bool)
+            plain = np.flatnonzero(is_str)[~odd]
+            values[plain] = stripped.to_numpy()[~odd]
+            slow[np.flatnonzero(is_str)[odd]] = True
+    for i in np.flatnonzero(slow):
+        value = uniques[i]
+        values[i], errors[i] = parse_one(value)
+        if not is_str[i]:
+            empties[i] = is_blank(value)
     return Parsed(values[codes], empties[codes], errors[codes])
 
 
@@ -178,13 +202,15 @@ def cell_text(value: Any) -> str:
 def parse_text(cells: Any) -> Parsed:
     """Identifier columns (voucher, code, org. no., reference): stripped str, "" for empty;
     numbers without a spurious ".0"; format characters removed, control characters visible."""
-    return _per_unique(_as_object(cells), lambda v: (clean_identifier(cell_text(v)), ""), object, "")
+    return _per_unique(_as_object(cells), lambda v: (clean_identifier(cell_text(v)), ""), object, "",
+                       plain_text=_IDENTIFIER_CHANGES)
 
 
 def parse_free_text(cells: Any) -> Parsed:
     """Free-text columns (names, line texts): as `parse_text`, but only control characters
     and bidi controls are changed (made visible); other marks a script needs stay."""
-    return _per_unique(_as_object(cells), lambda v: (clean_free_text(cell_text(v)), ""), object, "")
+    return _per_unique(_as_object(cells), lambda v: (clean_free_text(cell_text(v)), ""), object, "",
+                       plain_text=_FREE_TEXT_CHANGES)
 
 
 # ---------------------------------------------------------------- amounts

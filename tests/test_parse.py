@@ -183,3 +183,19 @@ def test_decimals_are_exact():
     parsed = parse.parse_decimals(["0,25", 0.1, "", "x"], "allocation key")
     assert parsed.values.tolist()[:3] == [Decimal("0.25"), Decimal("0.1"), None]
     assert parsed.error[3] == "allocation key 'x' is not a number"
+
+
+def test_text_fast_path_keeps_plain_texts_and_still_cleans_odd_ones():
+    # Plain str, padded str, an error cell (a str subclass), a float, format and control
+    # characters, a bidi override in free text, a blank and None, in one column.
+    cells = ["  556677-8899 ", "A1", parse.CellError("#REF!"), 12.0, "55\u200b66", "a\x07b", "  ", None,
+             "\u202eabc", "A1"]
+    identifiers = parse.parse_text(cells)
+    assert list(identifiers.values) == ["556677-8899", "A1", "#REF!", "12", "5566", "a\u2407b", "", "",
+                                        "abc", "A1"]
+    assert list(identifiers.empty) == [False, False, False, False, False, False, True, True, False, False]
+    assert not identifiers.bad.any()
+    free = parse.parse_free_text(cells)
+    assert list(free.values) == ["556677-8899", "A1", "#REF!", "12", "55\u200b66", "a\u2407b", "", "",
+                                 "[U+202E]abc", "A1"]
+    assert list(free.empty) == list(identifiers.empty)
