@@ -262,21 +262,32 @@ def _prepared(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(values) and values.dtype != "datetime64[ns]":
             changed[column] = values.astype("datetime64[ns]")
         elif values.dtype == "str" and column != ID_COLUMN:
-            text = values.str.strip()
-            if column in LOWERCASED_WORDS.get(kind, ()):
-                text = text.str.lower()
+            lowercased = column in LOWERCASED_WORDS.get(kind, ())
+            text = _per_distinct_text(values, lambda t: t.str.strip().str.lower() if lowercased else t.str.strip())
             blank = text == ""
             if blank.any() or column in LOWERCASED_WORDS.get(kind, ()):
                 changed[column] = text.mask(blank)
     if kind == "ledger" and {"counterparty_note", "counterparty_raw"} <= set(frame.columns):
         # An empty counterparty cell is normal on bank, VAT and salary lines; revenue lines without
         # one are a journal test of their own. A remark here means a cell that was filled but odd.
-        empty_cell = frame["counterparty_raw"].fillna("").astype("str").str.strip() == ""
+        raw = frame["counterparty_raw"]
+        if raw.dtype == "str":
+            empty_cell = _per_distinct_text(raw.fillna(""), lambda t: t.str.strip()) == ""
+        else:
+            empty_cell = raw.fillna("").astype("str").str.strip() == ""
         note = changed.get("counterparty_note", frame["counterparty_note"])
         changed["counterparty_note"] = note.mask(empty_cell)
     if kind in ("members", "suppliers") and "orgnr" in frame.columns:
         changed["orgnr_is_valid"] = _orgnr_is_valid(frame["orgnr"])
     return frame.assign(**changed) if changed else frame
+
+
+def _per_distinct_text(values: pd.Series, change: Any) -> pd.Series:
+    """`change(values)` for a `str` column, computed once per distinct text and spread back:
+    a ledger repeats its account names, counterparties and codes on thousands of lines."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    changed = change(pd.Series(distinct, dtype=values.dtype)).array
+    return pd.Series(changed.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def _orgnr_is_valid(orgnrs: pd.Series) -> pd.Series:

@@ -400,3 +400,30 @@ def test_pages_speak_the_runs_language(faulty_report, english_faulty_report):
     assert "<h1>Valideringsresultat</h1>" in swedish_index and '<a href="journal.html">journaltester</a>' in swedish_index
     assert "<h1>Validation results</h1>" in english_index and "without internet" in english_index
     assert '<a href="data_docs/index.html">data_docs/index.html</a>' in english_index
+
+
+def test_prepared_trims_blanks_and_lowercases_each_text_as_before():
+    from pipeline.validate import _prepared
+
+    suppliers = pd.DataFrame({
+        "orgnr": text([SUPPLIER, f" {BAD_ORGNR}", None, SUPPLIER]),
+        "procurement_form": text(["  Öppet ", "ÖPPET", "   ", None]),
+        "name": text(["Bolag AB ", "Bolag AB ", "", "X"]),
+        "source_id": text([" a:1", "a:2", "a:3", "a:4"]),
+    })
+    prepared = _prepared("suppliers", suppliers)
+    # A column without a blank cell is left as read: only blanks change what GX sees there.
+    assert prepared["orgnr"].tolist()[:2] == [SUPPLIER, f" {BAD_ORGNR}"] and pd.isna(prepared["orgnr"][2])
+    forms = prepared["procurement_form"].tolist()
+    assert forms[:2] == ["öppet", "öppet"] and pd.isna(forms[2]) and pd.isna(forms[3])
+    names = prepared["name"].tolist()
+    assert names[0] == names[1] == "Bolag AB" and pd.isna(names[2]) and names[3] == "X"
+    assert prepared["source_id"].tolist() == [" a:1", "a:2", "a:3", "a:4"]  # ids stay as read
+    assert prepared["orgnr_is_valid"].tolist() == [True, False, False, True]
+    assert all(str(prepared[c].dtype) == "str" for c in ("orgnr", "procurement_form", "name"))
+    assert suppliers["name"].tolist() == ["Bolag AB ", "Bolag AB ", "", "X"]  # the input is unchanged
+
+    ledger = pd.DataFrame({"counterparty_raw": text(["", " x ", None]),
+                           "counterparty_note": text(["odd", "odd", "odd"]), "source_id": text(["1", "2", "3"])})
+    notes = _prepared("ledger", ledger)["counterparty_note"].tolist()
+    assert pd.isna(notes[0]) and notes[1] == "odd" and pd.isna(notes[2])
