@@ -83,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _settings_language(folder: Path) -> str:
     """The language settings.toml asks for, read leniently: messages about a broken settings
     file must still come out in some language (Swedish when in doubt)."""
@@ -105,7 +113,7 @@ def _dispatch(args: argparse.Namespace, say, text) -> int:
         review = text("run.review", band=str(float(teckal["review_band"]) * 100).rstrip("0").rstrip(".")) \
             if teckal["review"] else ""
         for path in outcome.outputs:
-            print(text("run.wrote", path=path))
+            print(text("run.wrote", path=_shown(path)))
         print(text("run.verdict", year=outcome.figures["year"], share=teckal["window_share"],
                    threshold=teckal["threshold"], verdict=text("run.met" if teckal["met"] else "run.not_met").upper(),
                    review=review))

@@ -81,7 +81,7 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     settings = load_settings(folder, language)
     text = messages(settings.organisation.language)
     year = resolve_year(folder, year, settings.organisation.language)
-    final = output_folder(out_root, folder, year)
+    final = output_folder(out_root.resolve(), folder, year)  # GX Data Docs need an absolute folder
     final.parent.mkdir(parents=True, exist_ok=True)
     _recover_previous(final)
     inputs = _read(folder, year, settings, say)

@@ -129,3 +129,13 @@ def test_messages_are_swedish_by_default(tmp_path: Path):
     assert result.returncode == 1
     assert "fel:" in result.stderr and "2025/ledger-2025.xlsx, flik Huvudbok, rad 4" in result.stderr
     assert "ingen rapport skrevs" in result.stderr
+
+
+def test_relative_output_folder_as_make_report_passes_it(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "report", "--inputs", "tiny", "--outputs", "outputs",
+                             "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "GX_ANALYTICS_ENABLED": "False"})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "outputs" / "tiny" / "2025" / "results.json").is_file()
+    assert folder.is_dir()
