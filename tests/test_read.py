@@ -13,6 +13,7 @@ from pipeline.errors import InputError
 from pipeline.model import LEDGER_FIELDS, SOURCE_COLUMNS
 from pipeline.read import available_years, read_inputs
 from pipeline.settings import Organisation, Settings
+from tests.workbooks import write_cell
 
 # Reasons are asserted in English; the default language is Swedish.
 ENGLISH = Settings(organisation=Organisation(language="en"))
@@ -30,10 +31,7 @@ def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
         sheet = workbook.add_worksheet(name)
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
-                if isinstance(cell, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(cell, dt.time()), date_format)
-                elif cell is not None:
-                    sheet.write(r, c, cell)
+                write_cell(sheet, r, c, cell, date_format)
     workbook.close()
     return path
 

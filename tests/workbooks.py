@@ -14,6 +14,14 @@ FIRM = "556677-8899"
 LEDGER_HEADER = ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst", "Kostnadsställe", "Text"]
 
 
+def write_cell(sheet, row: int, column: int, value, date_format) -> None:
+    """One cell on an XlsxWriter sheet: dates as Excel dates, None as an empty cell."""
+    if isinstance(value, dt.date):
+        sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()), date_format)
+    elif value is not None:
+        sheet.write(row, column, value)
+
+
 def write_sheet(path: Path, sheet: str, header: list[str], rows: list[list]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook()

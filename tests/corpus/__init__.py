@@ -15,7 +15,9 @@ from pathlib import Path
 import xlsxwriter
 from openpyxl import Workbook
 
-from tests.workbooks import FIRM, LEDGER_HEADER, MEMBER, OUTSIDER, small_ledger, write_folder, write_sheet
+from tests.workbooks import (
+    FIRM, LEDGER_HEADER, MEMBER, OUTSIDER, small_ledger, write_cell, write_folder, write_sheet,
+)
 
 YEAR = 2025
 LEDGER = f"{YEAR}/ledger-{YEAR}.xlsx"
@@ -50,10 +52,8 @@ def xlsxwriter_ledger(folder: Path, rows: list[list], header: list = LEDGER_HEAD
             if formulas and (r - top - 1, c) in formulas:
                 formula, cached = formulas[(r - top - 1, c)]
                 sheet.write_formula(r, c, formula, None, cached)
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
-            elif value is not None:
-                sheet.write(r, c, value)
+            else:
+                write_cell(sheet, r, c, value, dates)
     workbook.close()
     return path
 
