@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 import shutil
 import string
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -302,6 +304,28 @@ def test_same_figures_give_identical_bytes_and_metadata(tmp_path):
     assert b"DejaVuSans" in first
     write_pdf(tmp_path / "en.pdf", figures, language="en")
     assert b"/Lang (en-GB)" in (tmp_path / "en.pdf").read_bytes()
+
+
+def test_reportlab_runs_its_c_accelerators():
+    # rl_accel is a declared dependency: without it reportlab formats every number and measures
+    # every string in Python, which is most of the time a long report takes.
+    from reportlab.lib import rl_accel
+    assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
+    assert type(rl_accel.instanceStringWidthTTF).__name__ == "builtin_function_or_method"
+
+
+def test_same_bytes_with_and_without_reportlabs_c_accelerators(tmp_path):
+    # A user whose environment lacks rl_accel still gets the same report, byte for byte.
+    figures_file = tmp_path / "figures.json"
+    figures_file.write_text(json.dumps(small_figures()), encoding="utf-8")
+    write_pdf(tmp_path / "accelerated.pdf", small_figures())
+    script = ("import json, sys; from pathlib import Path; sys.modules['_rl_accel'] = None\n"
+              "from reportlab.lib import rl_accel; assert rl_accel.fp_str is rl_accel._py_fp_str\n"
+              "from pipeline.write_pdf import write_pdf\n"
+              "write_pdf(Path(sys.argv[2]), json.loads(Path(sys.argv[1]).read_text(encoding='utf-8')))\n")
+    subprocess.run([sys.executable, "-c", script, str(figures_file), str(tmp_path / "python.pdf")],
+                   cwd=REPORT_DIR.parent.parent, check=True)
+    assert (tmp_path / "python.pdf").read_bytes() == (tmp_path / "accelerated.pdf").read_bytes()
 
 
 def test_unknown_language_is_refused(tmp_path):
