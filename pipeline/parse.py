@@ -146,33 +146,81 @@ def _per_unique(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], 
     text has no match of `plain_text` is its own stripped text without error, set in one
     vectorised step; `parse_one` must give the same for it. Only the rest goes through Python.
     """
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    uniques = _as_object(uniques)
+    codes, values, empties, errors = _per_unique_values(cells, parse_one, dtype, na_value, plain_text)
+    return Parsed(values[codes], empties[codes], errors[codes])
+
+
+def _per_unique_values(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], dtype: Any,
+                       na_value: Any, plain_text: re.Pattern | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_per_unique` before spreading: (codes, values, empties, errors), the last three per
+    distinct value plus one slot at the end that code -1 (None/NaN, an empty cell) points to."""
+    codes, uniques = factorize(cells)
     count = len(uniques)
-    # One extra slot at the end serves code -1 (None/NaN): an empty cell.
     values = np.empty(count + 1, dtype=dtype)
     errors = np.full(count + 1, "", dtype=object)
     empties = np.ones(count + 1, dtype=bool)
     values[-1] = na_value
-    is_str = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=count)
+    # map(type) runs in C; a CellError is a str subclass and must not count as plain text.
+    is_str = np.fromiter(map(type, uniques), dtype=object, count=count) == str
     slow = ~is_str
     if is_str.any():
-        # Python's own strip, as `is_blank` and `cell_text` use (object dtype, not pyarrow's).
-        stripped = pd.Series(uniques[is_str], dtype=object).str.strip()
-        empties[np.flatnonzero(is_str)] = (stripped == "").to_numpy()
+        where = np.flatnonzero(is_str)
+        # Python's own strip, as `is_blank` and `cell_text` use.
+        stripped = list(map(str.strip, uniques[where]))
+        stripped_array = _object_array(stripped)
+        empties[where] = stripped_array == ""
         if plain_text is None:
             slow = np.ones(count, dtype=bool)
         else:
-            odd = stripped.str.contains(plain_text, regex=True).to_numpy(dtype=bool)
-            plain = np.flatnonzero(is_str)[~odd]
-            values[plain] = stripped.to_numpy()[~odd]
-            slow[np.flatnonzero(is_str)[odd]] = True
+            odd = contains_any(stripped, plain_text)
+            values[where[~odd]] = stripped_array[~odd]
+            slow[where[odd]] = True
     for i in np.flatnonzero(slow):
         value = uniques[i]
         values[i], errors[i] = parse_one(value)
         if not is_str[i]:
             empties[i] = is_blank(value)
-    return Parsed(values[codes], empties[codes], errors[codes])
+    return codes, values, empties, errors
+
+
+def _object_array(values: list[Any]) -> np.ndarray:
+    # fromiter skips np.array's search for nested sequences (slow on type objects, say).
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of an object column: codes (-1 for None/NaN) and the distinct values, each
+    the first cell object holding it. A column of only floats (calamine's numbers) is hashed
+    as float64, about three times faster; its distinct values are then taken from the cells
+    at their first position, so they are the very objects the object hash would give."""
+    if len(cells) > 1 and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
+        codes, _ = pd.factorize(cells.astype(np.float64), use_na_sentinel=True)
+        present, first = np.unique(codes, return_index=True)
+        return codes, cells[first[present >= 0]]
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return codes, _as_object(uniques)
+
+
+# A separator no `contains_any` pattern matches: newline is neither a format nor a control
+# character in the sense of the patterns above (it is kept in free text).
+_SEPARATOR = "\n"
+
+
+def contains_any(texts: list[str], pattern: re.Pattern) -> np.ndarray:
+    """True where a text holds a match of `pattern`, a class of single characters that never
+    matches a newline. One search over the joined texts instead of one per text: the common
+    case (no match anywhere) costs one pass in C; a match is placed by its offset."""
+    hits = np.zeros(len(texts), dtype=bool)
+    if not texts:
+        return hits
+    joined = _SEPARATOR.join(texts)
+    if pattern.search(joined) is None:
+        return hits
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    positions = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
+    hits[np.searchsorted(ends, positions, side="right")] = True
+    return hits
 
 
 def matches(texts: Any, pattern: re.Pattern) -> np.ndarray:
@@ -202,8 +250,11 @@ def cell_text(value: Any) -> str:
 def parse_text(cells: Any) -> Parsed:
     """Identifier columns (voucher, code, org. no., reference): stripped str, "" for empty;
     numbers without a spurious ".0"; format characters removed, control characters visible."""
-    return _per_unique(_as_object(cells), lambda v: (clean_identifier(cell_text(v)), ""), object, "",
-                       plain_text=_IDENTIFIER_CHANGES)
+    return _per_unique(_as_object(cells), _one_identifier, object, "", plain_text=_IDENTIFIER_CHANGES)
+
+
+def _one_identifier(value: Any) -> tuple[str, str]:
+    return clean_identifier(cell_text(value)), ""
 
 
 def parse_free_text(cells: Any) -> Parsed:
@@ -234,9 +285,7 @@ def parse_amounts_ore(cells: Any, label: str = "amount", msg: Text | None = None
     float noise from formulas (0.30000000000000004) rounds to the öre it obviously means.
     """
     msg = _msg(msg)
-    raw = _as_object(cells)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    uniques = _as_object(uniques)
+    codes, uniques = factorize(_as_object(cells))
     n = len(uniques)
     ore = np.zeros(n + 1, dtype=np.int64)
     error = np.full(n + 1, "", dtype=object)
@@ -398,10 +447,12 @@ def _one_account(value: Any, label: str, msg: Text) -> tuple[Any, str]:
 def parse_accounts(cells: Any, label: str = "account", msg: Text | None = None) -> tuple[Parsed, np.ndarray]:
     """Account numbers as int64; "3011 Tjänsteintäkter" gives 3011 and the name beside it."""
     msg = _msg(msg)
-    parsed = _per_unique(_as_object(cells), lambda v: _one_account(v, label, msg), object, (0, ""))
-    numbers = np.fromiter((pair[0] for pair in parsed.values), dtype=np.int64, count=len(parsed.values))
-    names = np.fromiter((pair[1] for pair in parsed.values), dtype=object, count=len(parsed.values))
-    return Parsed(numbers, parsed.empty, parsed.error), names
+    codes, pairs, empties, errors = _per_unique_values(_as_object(cells), lambda v: _one_account(v, label, msg),
+                                                       object, (0, ""))
+    # Split the (number, name) pairs per distinct value, then spread both by code.
+    numbers = np.fromiter((pair[0] for pair in pairs), dtype=np.int64, count=len(pairs))
+    names = np.fromiter((pair[1] for pair in pairs), dtype=object, count=len(pairs))
+    return Parsed(numbers[codes], empties[codes], errors[codes]), names[codes]
 
 
 # ---------------------------------------------------------------- org. nos.
@@ -437,12 +488,13 @@ def normalise_orgnr(text: str) -> tuple[str, str]:
 
 def parse_orgnrs(cells: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Org. no. column to (normalised, note, raw text), all str arrays; "" where none."""
-    raw = parse_text(cells).values
-    codes, uniques = pd.factorize(raw)
-    pairs = [normalise_orgnr(u) for u in uniques]
-    normalised = np.array([p[0] for p in pairs] or [""], dtype=object)
-    notes = np.array([p[1] for p in pairs] or [""], dtype=object)
-    return normalised[codes], notes[codes], raw
+    # Each distinct cell is cleaned and normalised once (the empty slot too: "" is missing).
+    codes, texts, _, _ = _per_unique_values(_as_object(cells), _one_identifier, object, "",
+                                            plain_text=_IDENTIFIER_CHANGES)
+    pairs = [normalise_orgnr(text) for text in texts]
+    normalised = _object_array([p[0] for p in pairs])
+    notes = _object_array([p[1] for p in pairs])
+    return normalised[codes], notes[codes], texts[codes]
 
 
 # ---------------------------------------------------------------- flags, integers, decimals
