@@ -8,6 +8,7 @@ The only place that turns problems into messages and exit codes: 0 the report wa
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="validate the inputs and write the yearly evaluation")
     common(report)
     report.add_argument("--outputs", type=Path, default=Path("outputs"), help="output root (default: outputs)")
+    # For the benchmark (tools/bench.py): seconds per stage of this run, as JSON.
+    report.add_argument("--timings", type=Path, default=None, help=argparse.SUPPRESS)
     check = commands.add_parser("check", help="validate the inputs only; exit 0 when nothing critical fails")
     common(check)
     template = commands.add_parser("template", help="write blank input templates into a new folder")
@@ -108,7 +111,10 @@ def _dispatch(args: argparse.Namespace, say, text) -> int:
     from pipeline import run
 
     if args.command == "report":
-        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say)
+        seconds: dict[str, float] | None = {} if args.timings else None
+        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say, seconds)
+        if args.timings:
+            args.timings.write_text(json.dumps(seconds, indent=2) + "\n", encoding="utf-8")
         teckal = outcome.figures["teckal"]
         review = text("run.review", band=str(float(teckal["review_band"]) * 100).rstrip("0").rstrip(".")) \
             if teckal["review"] else ""

@@ -14,6 +14,7 @@ import platform
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +31,8 @@ from pipeline.model import Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read import available_years, read_inputs
 from pipeline.settings import Settings, load_settings
+from pipeline.validate import data_docs_folder
+from pipeline.validate_worker import ValidationWorker
 
 SHEET_REJECTED = "Avvisade rader"
 SHEET_TOTALS = "Kontrollsummor"
@@ -72,41 +75,72 @@ def check(folder: Path, year: int | None, language: str | None, say: Say) -> tup
     and in `inputs.rejected`; the caller prints a verdict per input and sets the exit code."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
-    inputs = _read(folder, year, settings, say)
-    validation = _validate(inputs, settings, None, say)
+    with ValidationWorker() as worker:  # Great Expectations gets ready while the read runs
+        inputs = _read(folder, year, settings, say)
+        worker.submit(inputs)
+        validation = _validation(worker, inputs, settings, None, say)
     return inputs, validation
 
 
-def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say) -> RunOutcome:
+def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say,
+           seconds: dict[str, float] | None = None) -> RunOutcome:
+    """The yearly run. With `seconds`, the time each stage took is put there (for the benchmark):
+    the main process's stages in run order, then the validation process's own parts."""
     settings = load_settings(folder, language)
     text = messages(settings.organisation.language)
     year = resolve_year(folder, year, settings.organisation.language)
     final = output_folder(out_root.resolve(), folder, year)  # GX Data Docs need an absolute folder
     final.parent.mkdir(parents=True, exist_ok=True)
     _recover_previous(final)
-    inputs = _read(folder, year, settings, say)
+    lap = _stopwatch(seconds)
 
     staging = Path(tempfile.mkdtemp(prefix=f".{year}.", dir=final.parent))
     try:
-        validation = _validate(inputs, settings, staging, say)
-        failed = final.parent / f"{year}.failed"
-        _stop_on_critical(inputs, validation, (staging, failed), settings.organisation.language)
-
-        classified = classify_window(inputs, settings)
-        journal = journal_tests(inputs.ledgers[year], year, settings)
-        results = compute_results(inputs, classified, settings)
-        _add_data_quality(results, inputs, validation, journal, settings)
-        teckal = results.figures["teckal"]
-        say(text("run.compute", share=teckal["window_share"], flags=len(results.figures["flags"]),
-                 verdict=text("run.met" if teckal["met"] else "run.not_met")))
-
-        outputs = _write_outputs(staging, results, inputs, settings, folder, say)
+        # Great Expectations runs in a second process: it gets ready while the read runs and
+        # validates while this process classifies and computes (pipeline/validate_worker.py).
+        with ValidationWorker(data_docs_folder(staging)) as worker:
+            inputs = _read(folder, year, settings, say)
+            lap("read")
+            worker.submit(inputs)
+            ahead = _compute_ahead(inputs, settings)
+            lap("classify_compute")
+            validation = _validation(worker, inputs, settings, staging, say)
+            lap("validate")
+            failed = final.parent / f"{year}.failed"
+            problems = _critical_problems(inputs, validation, settings.organisation.language)
+            if problems:
+                worker.finish()  # the failed folder keeps GX's Data Docs too
+                _stop(problems, inputs, (staging, failed), settings.organisation.language)
+            if isinstance(ahead, Exception):
+                raise ahead
+            results, journal = ahead
+            _add_data_quality(results, inputs, validation, journal, settings)
+            teckal = results.figures["teckal"]
+            say(text("run.compute", share=teckal["window_share"], flags=len(results.figures["flags"]),
+                     verdict=text("run.met" if teckal["met"] else "run.not_met")))
+            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap)
+        if seconds is not None:
+            seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
         _replace(staging, final)
         shutil.rmtree(failed, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RunOutcome(final, results.figures, tuple(final / p.relative_to(staging) for p in outputs))
+
+
+def _stopwatch(seconds: dict[str, float] | None) -> Callable[[str], None]:
+    """`lap(stage)` puts the seconds since the previous lap under `stage` in `seconds` (if any)."""
+    last = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if seconds is not None:
+            seconds[stage] = seconds.get(stage, 0.0) + now - last
+        last = now
+
+    return lap
 
 
 def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
@@ -119,17 +153,31 @@ def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     return inputs
 
 
-def _validate(inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say):
-    from pipeline.validate import validate_inputs  # Great Expectations is imported only here
+def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
+    """Classification, figures and journal tests, computed while the validation still runs.
 
-    validation = validate_inputs(inputs, settings, out_dir)
+    The inputs may yet fail a critical check, and data that fails one may also break a step
+    here: then the validation's findings are what the user must see, not this step's error, so
+    the error is returned for the caller to raise only once the validation has passed.
+    """
+    try:
+        classified = classify_window(inputs, settings)
+        journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
+        return compute_results(inputs, classified, settings), journal
+    except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
+        return exc
+
+
+def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say):
+    validation = worker.report(inputs, settings, out_dir)
     say(messages(settings.organisation.language)(
         "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
         warnings=len(validation.warnings)))
     return validation
 
 
-def _stop_on_critical(inputs: Inputs, validation, keep: tuple[Path, Path] | None, language: str = "sv") -> None:
+def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list[Problem]:
+    """Every critical finding: rows the read could not use and failed critical checks."""
     text = messages(language)
     problems = [
         Problem(r.file, r.sheet, r.row, r.column, r.reason, language=language) for r in inputs.rejected if r.critical
@@ -142,8 +190,12 @@ def _stop_on_critical(inputs: Inputs, validation, keep: tuple[Path, Path] | None
         for source_id in ids:
             file, sheet, row = _split_source_id(source_id)
             problems.append(Problem(file, sheet, row, check_result.column, failed_check, language=language))
-    if not problems:
-        return
+    return problems
+
+
+def _stop(problems: list[Problem], inputs: Inputs, keep: tuple[Path, Path] | None, language: str = "sv") -> None:
+    """Stop the run on critical findings, keeping the validation results in the failed folder."""
+    text = messages(language)
     message = text("run.stopped", count=len(problems))
     if keep is not None:
         staging, failed = keep
@@ -230,7 +282,7 @@ def _plain(value: Any) -> Any:
 
 
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path,
-                   say: Say) -> list[Path]:
+                   say: Say, worker: ValidationWorker, lap: Callable[[str], None]) -> list[Path]:
     from pipeline.write_pdf import write_pdf
     from pipeline.write_workbook import write_workbook
 
@@ -245,12 +297,17 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     write_workbook(workbook_path, results.figures, results.tables, language)
     say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
              rows=sum(len(t) for t in results.tables.values())))
+    lap("write_workbook")
     pdf_figures = dict(results.figures)
     pdf_figures["outputs"] = [{"path": p.name, "sha256": _sha256(p)} for p in (results_path, workbook_path)]
     write_pdf(pdf_path, pdf_figures, language)
     say(text("run.wrote", path=pdf_path.name))
+    lap("write_pdf")
+    worker.finish()  # the manifest lists GX's Data Docs, which the validation process writes
+    lap("wait_data_docs")
     manifest_path = staging / "manifest.json"
     _write_json(manifest_path, _manifest(staging, inputs, settings, folder))
+    lap("write_json_manifest")
     return [pdf_path, workbook_path, results_path, manifest_path]
 
 

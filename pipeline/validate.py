@@ -15,9 +15,12 @@ Every text a person reads (check descriptions, the check command's verdicts and 
 self-contained pages) is in the run's language, `settings.organisation.language`, from the
 message catalogue (`validate.*`, `journal.*`); machine keys in the JSON files stay English.
 
-This is the only module that imports great_expectations, and only inside `validate_inputs`, so
-importing the package stays fast. It does not stop the run: the caller decides what to do with
-`ValidationReport.critical_failures`. It never touches the network.
+This is the only module that imports great_expectations, and only when a `GreatExpectations`
+context is made, so importing the package stays fast. `validate_inputs` does everything in one
+process; the run splits the same steps over two (`pipeline.validate_worker`): `validation_batches`
+and `validation_report` in the main process, `GreatExpectations` in the second. It does not stop
+the run: the caller decides what to do with `ValidationReport.critical_failures`. It never
+touches the network.
 """
 
 from __future__ import annotations
@@ -132,18 +135,32 @@ def load_suite(kind: str, folder: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
 def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
     """Run every suite on its input frames and the critical journal check; write results if asked.
 
-    Descriptions and pages are in `settings.organisation.language` (Swedish unless "en").
+    Descriptions and pages are in `settings.organisation.language` (Swedish unless "en"). The run
+    does the same in two processes (`pipeline.validate_worker`); this is the one-process form.
     """
+    runner = GreatExpectations(data_docs_folder(out_dir))
+    batches = validation_batches(inputs)
+    raw_results = runner.validate(batches, inputs.year)
+    runner.build_data_docs()
+    return validation_report(inputs, settings, batches, raw_results, out_dir)
+
+
+def data_docs_folder(out_dir: Path | None) -> Path | None:
+    """Where GX's Data Docs of a run with outputs in `out_dir` go (none without outputs)."""
+    return out_dir / "validation" / DATA_DOCS_FOLDER if out_dir is not None else None
+
+
+def validation_report(inputs: Inputs, settings: Settings, batches: list[_Batch], raw_results: list[dict[str, Any]],
+                      out_dir: Path | None = None) -> ValidationReport:
+    """The report from GX's results of `batches` and the journal check; with `out_dir`, its JSON
+    and self-contained pages are written to `out_dir/validation/` (GX writes its Data Docs there
+    itself, from `GreatExpectations.build_data_docs`)."""
     language = settings.organisation.language if settings.organisation.language in DESCRIPTION_KEYS else "sv"
     text = messages(language)
-    batches = _batches(inputs)
-    docs_dir = out_dir / "validation" / DATA_DOCS_FOLDER if out_dir is not None else None
-    raw_results = _run_great_expectations(batches, inputs.year, docs_dir)
     results: list[CheckResult] = []
     for batch, raw in zip(batches, raw_results):
         results.extend(_check_results(batch, raw, text))
-    journal = _journal_checks(inputs, text)
-    results.extend(journal)
+    results.extend(_journal_checks(inputs, text))
     report = ValidationReport(tuple(results), language)
     if out_dir is not None:
         _write(out_dir / "validation", batches, raw_results, report, text)
@@ -214,7 +231,8 @@ def _reason(description: str, failing: int, checked: int | None, ids: tuple[str,
     return text("validate.failing_of", description=description, failing=failing, checked=checked, examples=examples)
 
 
-def _batches(inputs: Inputs) -> list[_Batch]:
+def validation_batches(inputs: Inputs) -> list[_Batch]:
+    """Every input frame as Great Expectations should see it, with the values its suite names."""
     members = inputs.members
     member_orgnrs = _distinct(members, "orgnr")
     known_orgnrs = sorted(set(member_orgnrs) | set(_distinct(inputs.counterparties, "orgnr"))
@@ -303,52 +321,82 @@ def _run_great_expectations(batches: list[_Batch], year: int, docs_dir: Path | N
 
     With `docs_dir`, GX's Data Docs site is built there from the same results.
     """
-    os.environ["GX_ANALYTICS_ENABLED"] = "False"
-    import great_expectations as gx
-    from great_expectations.core.expectation_suite import ExpectationSuite
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if docs_dir is not None:
-        context.add_data_docs_site(DATA_DOCS_SITE, {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
-    # Named after the data, not the clock: the run "time" is the end of the fiscal year, so the
-    # Data Docs folder names and pages are the same on every run.
-    run_id = RunIdentifier(run_name=f"validation-{year}",
-                           run_time=dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc))
-    datasource = context.data_sources.add_pandas("inputs")
-    suites: dict[str, Any] = {}
-    order: dict[str, dict[str, int]] = {}
-    raw_results = []
-    for batch in batches:
-        if batch.kind not in suites:
-            data = load_suite(batch.kind)
-            expectations = [{**e, "severity": e["meta"]["severity"]} for e in data["expectations"]]
-            suite = context.suites.add(ExpectationSuite(name=batch.kind, expectations=expectations,
-                                                        meta=data.get("meta")))
-            suites[batch.kind] = suite
-            # GX returns results in its own order; keep the suite file's order in every output.
-            order[batch.kind] = {e.id: i for i, e in enumerate(suite.expectations)}
-        asset = datasource.add_dataframe_asset(batch.label)
-        definition = asset.add_batch_definition_whole_dataframe(batch.label)
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=batch.label, data=definition, suite=suites[batch.kind]))
-        result = validation.run(
-            run_id=run_id,
-            batch_parameters={"dataframe": batch.frame},
-            expectation_parameters=batch.parameters,
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ID_COLUMN],
-                           "partial_unexpected_count": 0, "return_unexpected_index_query": False},
-        )
-        raw_results.append(_deterministic(result.to_json_dict(), order[batch.kind]))
-    if docs_dir is not None:
-        _build_data_docs(context, docs_dir)
+    runner = GreatExpectations(docs_dir)
+    raw_results = runner.validate(batches, year)
+    runner.build_data_docs()
     return raw_results
+
+
+class GreatExpectations:
+    """One ephemeral GX context that validates batches with the suites of `expectations/`.
+
+    Making one imports Great Expectations, which takes about 3.5 s however small the data: the
+    run therefore makes it in a second process while the read runs (`pipeline.validate_worker`).
+    With `docs_dir`, `build_data_docs` writes GX's Data Docs site there from the validated results.
+    """
+
+    def __init__(self, docs_dir: Path | None = None):
+        os.environ["GX_ANALYTICS_ENABLED"] = "False"
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self._docs_dir = docs_dir
+        self._context = gx.get_context(mode="ephemeral")
+        self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        if docs_dir is not None:
+            self._context.add_data_docs_site(DATA_DOCS_SITE, {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            })
+        self._datasource = self._context.data_sources.add_pandas("inputs")
+        self._suites: dict[str, Any] = {}
+        self._order: dict[str, dict[str, int]] = {}
+
+    def validate(self, batches: list[_Batch], year: int) -> list[dict[str, Any]]:
+        """The GX result of each batch, made deterministic, in batch order."""
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        # Named after the data, not the clock: the run "time" is the end of the fiscal year, so the
+        # Data Docs folder names and pages are the same on every run.
+        run_id = RunIdentifier(run_name=f"validation-{year}",
+                               run_time=dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc))
+        raw_results = []
+        for batch in batches:
+            asset = self._datasource.add_dataframe_asset(batch.label)
+            definition = asset.add_batch_definition_whole_dataframe(batch.label)
+            validation = self._context.validation_definitions.add(
+                self._gx.ValidationDefinition(name=batch.label, data=definition, suite=self._suite(batch.kind)))
+            result = validation.run(
+                run_id=run_id,
+                batch_parameters={"dataframe": batch.frame},
+                expectation_parameters=batch.parameters,
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ID_COLUMN],
+                               "partial_unexpected_count": 0, "return_unexpected_index_query": False},
+            )
+            raw_results.append(_deterministic(result.to_json_dict(), self._order[batch.kind]))
+        return raw_results
+
+    def build_data_docs(self) -> None:
+        """GX's Data Docs of the validated results, when the context was made with a folder."""
+        if self._docs_dir is not None:
+            _build_data_docs(self._context, self._docs_dir)
+
+    def _suite(self, kind: str) -> Any:
+        """The suite of one input kind, added to the context when first used: Data Docs show
+        every suite of the context, and a suite without input would be a page about nothing."""
+        if kind not in self._suites:
+            from great_expectations.core.expectation_suite import ExpectationSuite
+
+            data = load_suite(kind)
+            expectations = [{**e, "severity": e["meta"]["severity"]} for e in data["expectations"]]
+            suite = self._context.suites.add(ExpectationSuite(name=kind, expectations=expectations,
+                                                              meta=data.get("meta")))
+            self._suites[kind] = suite
+            # GX returns results in its own order; keep the suite file's order in every output.
+            self._order[kind] = {e.id: i for i, e in enumerate(suite.expectations)}
+        return self._suites[kind]
 
 
 def _build_data_docs(context: Any, docs_dir: Path) -> None:
@@ -459,8 +507,8 @@ def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]
     for suite, results in by_suite.items():
         (folder / f"{suite}.html").write_text(_suite_html(suite, results, text), encoding="utf-8")
     _write_json(folder / "summary.json", _summary(report, batches))
-    (folder / "index.html").write_text(
-        _index_html(by_suite, text, (folder / DATA_DOCS_FOLDER / "index.html").exists()), encoding="utf-8")
+    # Data Docs are built beside these pages, possibly still being written by the second process.
+    (folder / "index.html").write_text(_index_html(by_suite, text, with_data_docs=True), encoding="utf-8")
 
 
 def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:

@@ -1,0 +1,165 @@
+"""Great Expectations in a second process, so that its cost overlaps the rest of the run.
+
+Importing Great Expectations and making its context takes about 3.5 s whatever the size of the
+data, and validating takes seconds more. On a machine with two cores the run therefore starts a
+`ValidationWorker` before it reads: the worker imports GX while the main process reads the
+inputs, validates the batches it is sent while the main process classifies and computes, and
+builds GX's Data Docs while the main process writes the workbook and the PDF.
+
+Nothing about the results changes: the worker runs `validate.GreatExpectations`, the same code
+`validate.validate_inputs` runs in one process, and the main process builds the report from the
+worker's results. The main process decides everything; the worker only answers:
+
+    main -> worker   (batches, year)            once, after the read
+    worker -> main   ("results", raw, seconds)  GX's result of each batch
+    worker -> main   ("docs", seconds)          Data Docs written (only with a Data Docs folder)
+    worker -> main   ("error", message)         anything that went wrong, instead of the above
+
+The worker ends when the main process closes its end of the pipe, dies or is killed, so a
+stopped run leaves no process behind. A problem in it reaches the user as a
+`ValidationWorkerError` raised in the main process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import Inputs
+from pipeline.settings import Settings
+from pipeline.validate import GreatExpectations, ValidationReport, validation_batches, validation_report
+
+
+class ValidationWorkerError(RuntimeError):
+    """The second process failed or vanished; the message says how."""
+
+
+class ValidationWorker:
+    """A second process with Great Expectations ready, used as: start (before the read), `submit`
+    the read inputs, `report` when the results are needed, `finish` before the outputs are moved
+    into place, and `close` always (a `with` block does it). `seconds` collects how long the
+    worker spent on each part, for the benchmark."""
+
+    def __init__(self, docs_dir: Path | None = None):
+        self._docs_dir = docs_dir
+        self._batches: list[Any] | None = None
+        self._docs_pending = False
+        self._answered = False  # every answer the worker owes has arrived: it is ending on its own
+        self.seconds: dict[str, float] = {}
+        # Fork where the system has it: the child starts with this process's imports (pandas)
+        # and starts at once. Elsewhere it starts a fresh interpreter, which works the same.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._connection, child_end = context.Pipe(duplex=True)
+        # A forked child would write out whatever this process has not printed yet a second time.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._process = context.Process(target=_serve, args=(child_end, self._connection, docs_dir),
+                                        name="los-validation", daemon=True)
+        self._process.start()
+        child_end.close()
+
+    def __enter__(self) -> "ValidationWorker":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def submit(self, inputs: Inputs) -> None:
+        """Send the inputs' validation batches; the worker starts as soon as GX is ready."""
+        self._batches = validation_batches(inputs)
+        self._send((self._batches, inputs.year))
+
+    def report(self, inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
+        """The validation report of the submitted inputs, its files written to `out_dir` as
+        `validate.validate_inputs` writes them. Waits for the worker's results."""
+        if self._batches is None:
+            raise ValidationWorkerError("report() before submit()")
+        raw_results, seconds = self._receive("results")
+        self.seconds.update(seconds)
+        self._docs_pending = self._docs_dir is not None
+        self._answered = not self._docs_pending
+        return validation_report(inputs, settings, self._batches, raw_results, out_dir)
+
+    def finish(self) -> None:
+        """Wait until the worker has written the Data Docs (nothing to wait for without them)."""
+        if self._docs_pending:
+            (seconds,) = self._receive("docs")
+            self.seconds.update(seconds)
+            self._docs_pending = False
+            self._answered = True
+
+    def close(self) -> None:
+        """End the worker. One that has answered everything is ending by itself; one still busy
+        works for a run that is stopping (an error, a critical finding) and is terminated."""
+        self._connection.close()
+        if self._answered:
+            self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+    def _send(self, message: Any) -> None:
+        try:
+            self._connection.send(message)
+        except (BrokenPipeError, ConnectionResetError, EOFError) as exc:
+            raise ValidationWorkerError(_vanished(self._process)) from exc
+
+    def _receive(self, expected: str) -> tuple[Any, ...]:
+        try:
+            kind, *payload = self._connection.recv()
+        except (EOFError, ConnectionResetError) as exc:
+            raise ValidationWorkerError(_vanished(self._process)) from exc
+        if kind == "error":
+            raise ValidationWorkerError(payload[0])
+        if kind != expected:
+            raise ValidationWorkerError(f"the validation process answered {kind!r}, expected {expected!r}")
+        return tuple(payload)
+
+
+def _vanished(process: Any) -> str:
+    process.join(timeout=1)
+    return f"the validation process ended unexpectedly (exit code {process.exitcode})"
+
+
+def _serve(connection: Connection, parent_end: Connection, docs_dir: Path | None) -> None:
+    """The worker's whole life: make GX ready, answer one request, build the Data Docs, end."""
+    if not parent_end.closed:
+        parent_end.close()  # only the main process may hold that end, or a dead parent goes unnoticed
+    try:
+        started = time.perf_counter()
+        try:
+            runner: GreatExpectations | None = GreatExpectations(docs_dir)
+            failure = None
+        except Exception:  # noqa: BLE001 - reported to the main process, which decides
+            runner, failure = None, traceback.format_exc(limit=-3)
+        seconds = {"gx_setup": time.perf_counter() - started}
+        try:
+            batches, year = connection.recv()
+        except EOFError:
+            return  # the run ended before it needed validation (bad input found by the read)
+        if runner is None:
+            connection.send(("error", f"Great Expectations could not start: {failure}"))
+            return
+        started = time.perf_counter()
+        raw_results = runner.validate(batches, year)
+        seconds["gx_validate"] = time.perf_counter() - started
+        connection.send(("results", raw_results, seconds))
+        if docs_dir is not None:
+            started = time.perf_counter()
+            runner.build_data_docs()
+            connection.send(("docs", {"data_docs": time.perf_counter() - started}))
+    except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        return  # the main process is gone or was interrupted: it reports that, not the worker
+    except Exception:  # noqa: BLE001
+        try:
+            connection.send(("error", traceback.format_exc(limit=-3)))
+        except (BrokenPipeError, ConnectionResetError):
+            return
+    finally:
+        connection.close()

@@ -1,0 +1,154 @@
+"""Great Expectations in a second process: the same results as in one process, problems in the
+worker reported by the main process, no process left behind, and a critical finding that wins
+over an error of the steps computed ahead of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import run
+from pipeline.errors import ValidationFailed
+from pipeline.settings import Settings
+from pipeline.validate import validate_inputs
+from pipeline.validate_worker import ValidationWorker, ValidationWorkerError
+from tests import corpus
+from tests.test_validate import clean_inputs, faulty_inputs
+from tests.workbooks import MEMBER, write_sheet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_worker_gives_the_report_and_files_of_the_one_process_validation(tmp_path):
+    one_process = validate_inputs(faulty_inputs(), Settings(), tmp_path / "one")
+    with ValidationWorker(tmp_path / "two" / "validation" / "data_docs") as worker:
+        worker.submit(faulty_inputs())
+        two_processes = worker.report(faulty_inputs(), Settings(), tmp_path / "two")
+        worker.finish()
+    assert two_processes == one_process
+    assert len(two_processes.critical_failures) > 0  # the inputs are faulty: there is something to compare
+    written = files_of(tmp_path / "two")
+    assert written == files_of(tmp_path / "one")  # GX JSON, our pages and GX's Data Docs, byte for byte
+    assert "validation/data_docs/index.html" in written
+    assert {"gx_setup", "gx_validate", "data_docs"} <= set(worker.seconds)
+
+
+def test_the_worker_ends_with_the_block(tmp_path):
+    with ValidationWorker() as worker:
+        worker.submit(clean_inputs())
+        assert not worker.report(clean_inputs(), Settings()).critical_failures
+        process = worker._process
+    assert not process.is_alive()
+    assert process.exitcode == 0
+
+
+def test_a_worker_not_asked_anything_is_stopped_at_once():
+    started = time.perf_counter()
+    with ValidationWorker() as worker:  # the read failed: nothing is submitted
+        process = worker._process
+    assert not process.is_alive()
+    assert time.perf_counter() - started < 30
+
+
+def test_an_error_in_the_worker_reaches_the_main_process_with_its_message():
+    from pipeline.validate import validation_batches
+
+    batches = validation_batches(clean_inputs())
+    broken = [batches[0].__class__("no_such_kind", "broken", None, batches[0].frame, {})]
+    with ValidationWorker() as worker:
+        worker._batches = broken
+        worker._send((broken, 2025))
+        with pytest.raises(ValidationWorkerError, match="no_such_kind.json"):
+            worker.report(clean_inputs(), Settings())
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for():
+    with ValidationWorker() as worker:
+        os.kill(worker._process.pid, signal.SIGKILL)
+        worker._process.join()
+        with pytest.raises(ValidationWorkerError, match="ended unexpectedly"):
+            worker.submit(clean_inputs())
+            worker.report(clean_inputs(), Settings())
+
+
+def test_the_worker_ends_when_the_main_process_is_killed(tmp_path):
+    pid_file = tmp_path / "worker.pid"
+    code = ("import sys, time; from pipeline.validate_worker import ValidationWorker\n"
+            "w = ValidationWorker()\n"
+            f"open({str(pid_file)!r}, 'w').write(str(w._process.pid))\n"
+            "time.sleep(600)\n")
+    main = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()):
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        worker_pid = int(pid_file.read_text())
+        main.send_signal(signal.SIGKILL)
+        main.wait(timeout=30)
+        deadline = time.monotonic() + 60  # it notices once Great Expectations is imported
+        while _alive(worker_pid):
+            assert time.monotonic() < deadline, "the worker outlived the main process"
+            time.sleep(0.2)
+    finally:
+        main.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return status != "Z"  # a zombie has ended; only its parent's exit status is left
+
+
+def duplicate_member_folder(tmp_path: Path) -> Path:
+    folder = corpus.valid_folder(tmp_path)
+    write_sheet(folder / "members.xlsx", "Medlemmar", corpus.MEMBER_HEADER,
+                [[MEMBER, "Ankeby kommun", "kommun", dt.date(2015, 1, 1), None, "ja"],
+                 [MEMBER, "Ankeby kommun", "kommun", dt.date(2019, 1, 1), None, "ja"]])
+    return folder
+
+
+def broken_compute(*args, **kwargs):
+    raise ZeroDivisionError("a step computed ahead of the validation broke")
+
+
+@pytest.mark.slow
+def test_a_critical_finding_wins_over_an_error_of_the_steps_computed_ahead(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "compute_results", broken_compute)
+    with pytest.raises(ValidationFailed) as stopped:
+        run.report(duplicate_member_folder(tmp_path), None, None, tmp_path / "out", lambda message: None)
+    assert any("members.xlsx" in str(problem) for problem in stopped.value.problems)
+    failed = tmp_path / "out" / "org" / f"{corpus.YEAR}.failed"
+    assert (failed / "validation" / "data_docs" / "index.html").is_file()  # waited for the Data Docs
+
+
+@pytest.mark.slow
+def test_an_error_of_the_steps_computed_ahead_is_raised_when_the_validation_passes(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "compute_results", broken_compute)
+    folder = corpus.valid_folder(tmp_path)
+    with pytest.raises(ZeroDivisionError, match="computed ahead"):
+        run.report(folder, None, None, tmp_path / "out", lambda message: None)
+    assert not [p for p in (tmp_path / "out" / folder.name).iterdir() if p.name.startswith(".")]  # no staging left
+
+
+@pytest.mark.slow
+def test_the_run_records_the_seconds_of_each_stage(tmp_path):
+    seconds: dict[str, float] = {}
+    run.report(corpus.valid_folder(tmp_path), None, None, tmp_path / "out", lambda message: None, seconds)
+    stages = ["read", "classify_compute", "validate", "write_workbook", "write_pdf", "wait_data_docs",
+              "write_json_manifest", "worker_gx_setup", "worker_gx_validate", "worker_data_docs"]
+    assert list(seconds) == stages
+    assert all(value >= 0 for value in seconds.values())
