@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,14 +12,14 @@ import pytest
 from tools import bench
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADERS = ["lines", "runs", "read s", "validate s", "classify+compute s", "write workbook s", "write PDF s",
-           "write json/manifest s", "stages sum s", "total s (CLI)", "peak RSS MiB", "openpyxl read s",
-           "ratio total/openpyxl"]
+HEADERS = ["lines", "runs", "read s", "classify+compute s", "validate (wait) s", "write workbook s", "write PDF s",
+           "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "peak RSS MiB",
+           "openpyxl read s", "ratio total/openpyxl"]
 
 
 def _stages(read: float, validate: float, compute: float) -> dict[str, float]:
     return {"read": read, "validate": validate, "classify_compute": compute, "write_workbook": 1.0,
-            "write_pdf": 0.5, "write_json_manifest": 0.25}
+            "write_pdf": 0.5, "wait_data_docs": 0.0, "write_json_manifest": 0.25}
 
 
 def test_row_is_medians_worst_memory_and_ratio_of_medians():
@@ -44,7 +45,7 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
 def test_row_without_baseline_or_failed_stage_says_not_available():
     measured = bench.Measured(lines=2_000)
     measured.totals = [5.0]
-    measured.stages = [{"read": 1.0, "validate": 2.0}]  # the driver stopped after validate
+    measured.stages = [{"read": 1.0, "validate": 2.0}]  # a run that stopped after validate
     row = measured.row()
     assert row["read"] == "1.0"
     assert row["write_pdf"] == "n/a"
@@ -91,10 +92,16 @@ def test_tiny_bench_prints_every_column_with_numbers(tmp_path):
     assert (tmp_path / "results.md").read_text(encoding="utf-8") == done.stdout
 
 
-def test_combined_stages_are_summed_only_where_every_part_was_measured():
-    from tools.bench_stages import with_stage_sums
-
-    # The driver stopped inside compute: validate is 2.0 + 0.5, classify+compute stays unmeasured.
-    seconds = with_stage_sums({"read": 1.0, "validate_gx": 2.0, "journal": 0.5, "classify": 0.25})
-    assert seconds["validate"] == 2.5
-    assert "classify_compute" not in seconds
+def test_peak_memory_counts_every_process_of_the_run_together():
+    # A child holding 300 MiB of touched memory: the tree's resident memory grows by at least that.
+    code = "import sys, time; block = bytearray(300 * 1024 * 1024); print('ready', flush=True); time.sleep(60)"
+    before = bench.tree_rss_kib(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        grown = bench.tree_rss_kib(os.getpid()) - before
+    finally:
+        child.kill()
+        child.wait()
+    assert grown >= 300 * 1024
+    assert bench.tree_rss_kib(2 ** 22 + 12345) == 0  # no such process: nothing, not an error
