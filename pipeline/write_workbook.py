@@ -5,8 +5,10 @@ the sheet that holds its rows; "Kolumner" explains each column name; then comes 
 table, in the order given, split over several sheets when it exceeds Excel's row limit.
 XlsxWriter writes the workbook itself (styles, summary, column sheet, each table sheet's widths,
 frozen header and filter); the table rows are then streamed into the sheets' XML, a block of rows
-at a time, each cell's XML built once per distinct value of its column, texts as shared strings.
-A million-line ledger is written in seconds, not minutes. Two writes of the same input give the
+at a time, each cell's XML built once per distinct value of its column, texts inline in their
+cells, each block compressed while the next is built. A million-line ledger is written in
+seconds, not minutes. prepare_sheets builds the rows of long tables ahead of time (the run does
+it while it waits for validation); the workbook is the same either way. Two writes of the same input give the
 same bytes: the document dates come from the report year (or SOURCE_DATE_EPOCH) and every zip
 entry keeps XlsxWriter's fixed timestamp. source_file, source_sheet and source_row are not
 written where source_id holds them.
@@ -21,7 +23,9 @@ from __future__ import annotations
 import io
 import math
 import os
+import queue
 import re
+import threading
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -49,12 +53,17 @@ SHEET_NAME_MAX = 31
 MIN_COLUMN_WIDTH = 8
 MAX_COLUMN_WIDTH = 60
 BLOCK_ROWS = 50_000  # rows turned into cell XML at a time: bounds memory on long tables
-# Deflate level of the table sheets: level 1 compresses the XML several times faster than the
-# default 6 for a somewhat larger file; the sheet of a million-line ledger is about 1 GB of XML.
-SHEET_COMPRESSION_LEVEL = 1
+# Deflate level of the table sheets: levels 1 to 3 compress the XML about three times faster
+# than the default 6 (the sheet of a million-line ledger is about 700 MB of XML); on ledger
+# sheets level 3 takes the time of level 1 for a tenth less size, level 6 a fifth less again.
+SHEET_COMPRESSION_LEVEL = 3
 # Written once, in source_id ("file:sheet:row"), not again in columns of their own: on a
 # million-line ledger these three columns are three million cells the auditor already has.
 REDUNDANT_WITH_SOURCE_ID = ("source_file", "source_sheet", "source_row")
+# Every zip entry gets the timestamp and file mode XlsxWriter gives the parts it writes through
+# temporary files (31 Jan 1980, read and write for the owner), whatever the machine: fixed bytes.
+PART_DATE_TIME = (1980, 1, 31, 0, 0, 0)
+PART_FILE_ATTRIBUTES = 0o100600 << 16
 WIDTH_SAMPLE_ROWS = 2_000  # column widths are judged on the first rows only: long sheets stay streamed
 
 MONEY_FORMAT = "#,##0.00"
@@ -80,9 +89,10 @@ WORDS = {
 
 
 def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], language: str = "sv",
-                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> None:
+                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, prepared: PreparedSheets | None = None) -> None:
     """Write the audit workbook to `path` (overwritten). `max_rows_per_sheet` is the number of
-    data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default."""
+    data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default.
+    A table whose rows `prepared` holds (prepare_sheets, same frame) is copied, not built again."""
     if language not in WORDS:
         raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
     if not 1 <= max_rows_per_sheet <= EXCEL_MAX_DATA_ROWS:
@@ -95,6 +105,7 @@ def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], l
     # filter, header) but no data rows; those are streamed in as the parts are copied to `path`.
     frames_only = io.BytesIO()
     workbook = xlsxwriter.Workbook(frames_only, {
+        "in_memory": True,  # no temporary file per part
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
@@ -107,22 +118,24 @@ def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], l
         "created": document_date(figures.get("year")),
     })
     formats = _Formats(workbook)
+    styles = formats.style_ids()
 
     summary = summary_rows(figures, first_sheet_of)
     _write_summary(workbook.add_worksheet(SHEET_SUMMARY), summary, words, formats, language)
     _write_column_sheet(workbook.add_worksheet(SHEET_COLUMNS), tables, first_sheet_of, words, formats, language)
     streamed: dict[str, _StreamedSheet] = {}
     for name, frame in tables.items():
-        for sheet_name, start, stop in layout[name]:
+        ready = prepared.sheets_of(name, frame, layout[name], language, max_rows_per_sheet, styles) \
+            if prepared is not None else None
+        for part, (sheet_name, start, stop) in enumerate(layout[name]):
             worksheet = workbook.add_worksheet(sheet_name)
-            columns = _table_columns(frame, start, stop, words)
-            _write_table_frame(worksheet, columns, stop - start, formats)
-            if columns and stop > start:  # else the header (if any) is the whole sheet
+            sheet = ready[part] if ready else _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
+            _write_table_frame(worksheet, sheet.columns, stop - start, formats)
+            if sheet.columns and stop > start:  # else the header (if any) is the whole sheet
                 # XlsxWriter names worksheet parts by position: sheet1.xml, sheet2.xml, ...
-                streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = \
-                    _StreamedSheet(frame, start, stop, columns)
+                streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = sheet
     workbook.close()
-    _assemble(path, frames_only.getvalue(), streamed, words, formats.style_ids())
+    _assemble(path, frames_only.getvalue(), streamed, words, styles)
 
 
 def document_date(year: Any) -> datetime:
@@ -340,7 +353,9 @@ def _write_text(worksheet, row: int, col: int, text: str) -> None:
 # the rows are then streamed into that sheet's XML part as the zip is assembled. A column is
 # turned into cell XML once per distinct value (pd.factorize) and spread to its rows by numpy
 # indexing, so no Python code runs per cell: most ledger columns (dates, accounts, categories,
-# line types, the many zero revenues) hold few distinct values.
+# line types, the many zero revenues) hold few distinct values. Texts are written in the cell
+# (inline strings), so a sheet's rows depend on that table alone and can be built before the
+# rest of the workbook is known (prepare_sheets).
 
 @dataclass(frozen=True)
 class _TableColumn:
@@ -356,6 +371,60 @@ class _StreamedSheet:
     start: int
     stop: int
     columns: list[_TableColumn]
+    rows_xml: tuple[bytes, ...] | None = None  # built in advance by prepare_sheets, else built while writing
+
+
+@dataclass(frozen=True)
+class PreparedSheets:
+    """The data rows of some tables' sheets as XML, built before the workbook is written (by
+    prepare_sheets) so the run can do this work while it waits for something else. Holds, per
+    table, the frame it was built from and each sheet part's columns and rows."""
+    language: str
+    max_rows_per_sheet: int
+    styles: dict[str, int]
+    frames: dict[str, pd.DataFrame]
+    parts: dict[str, tuple[_StreamedSheet, ...]]
+
+    def sheets_of(self, name: str, frame: pd.DataFrame, parts: list[tuple[str, int, int]], language: str,
+                  max_rows_per_sheet: int, styles: dict[str, int]) -> tuple[_StreamedSheet, ...] | None:
+        """The prepared parts of table `name`, or None when they were built from another frame or
+        for another language, sheet size or set of styles (the table is then built again)."""
+        if (name not in self.parts or self.frames[name] is not frame or language != self.language
+                or max_rows_per_sheet != self.max_rows_per_sheet or styles != self.styles):
+            return None
+        prepared = self.parts[name]
+        if [(sheet.start, sheet.stop) for sheet in prepared] != [(start, stop) for _, start, stop in parts]:
+            return None
+        return prepared
+
+
+def prepare_sheets(tables: dict[str, pd.DataFrame], language: str = "sv",
+                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> PreparedSheets:
+    """Build the data rows of these tables' sheets now; write_workbook(..., prepared=) then only
+    copies them. The workbook is byte for byte the one written without preparing. Memory: the
+    rows' XML is held uncompressed (about 650 bytes per ledger line)."""
+    if language not in WORDS:
+        raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
+    words = WORDS[language]
+    styles = _style_ids()
+    layout = plan_sheets({name: len(frame) for name, frame in tables.items()}, max_rows_per_sheet)
+    parts: dict[str, tuple[_StreamedSheet, ...]] = {}
+    for name, frame in tables.items():
+        sheets = []
+        for _, start, stop in layout[name]:
+            sheet = _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
+            rows = tuple(sheet_rows_xml(sheet, words, styles)) if sheet.columns and stop > start else ()
+            sheets.append(_StreamedSheet(frame, start, stop, sheet.columns, rows))
+        parts[name] = tuple(sheets)
+    return PreparedSheets(language, max_rows_per_sheet, styles, dict(tables), parts)
+
+
+def _style_ids() -> dict[str, int]:
+    """The style index of each number format, as write_workbook's formats get them."""
+    workbook = xlsxwriter.Workbook(io.BytesIO())
+    styles = _Formats(workbook).style_ids()
+    workbook.close()
+    return styles
 
 
 def written_columns(frame: pd.DataFrame) -> list[str]:
@@ -392,63 +461,40 @@ _NUMBER_STYLE_OF_KIND = {"money": "money", "share": "share", "ratio": "ratio", "
                          "mixed_share": "share", "mixed_ratio": "ratio", "mixed": None}
 _NEEDS_PICTURE = _UNWRITABLE_CHARACTERS
 _CENTS = np.array([f"{cents:02d}" for cents in range(100)], dtype=object)
-SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+_INLINE_OPEN = '<c t="inlineStr"><is><t>'
+_INLINE_OPEN_PRESERVE = '<c t="inlineStr"><is><t xml:space="preserve">'
+_INLINE_CLOSE = "</t></is></c>"
 
 
 def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class SharedStrings:
-    """The workbook's shared-string table: every distinct text of the table sheets once, each
-    cell a reference (`<c t="s"><v>17</v></c>`). A reference is always text, never a formula,
-    whatever the text starts with, and a ledger's repeated texts are stored once."""
-
-    def __init__(self, first_index: int) -> None:
-        self.first_index = first_index  # XlsxWriter's own strings (summary, headers) come first
-        self.index_of: dict[str, int] = {}
-        self.references = 0
-
-    def cells(self, texts: pd.Series, uses: np.ndarray) -> np.ndarray:
-        """Cells for distinct texts (none missing) used `uses` times each. An empty text is an
-        empty cell, as XlsxWriter writes it."""
-        values = texts.astype("str").to_numpy(dtype=object)
-        joined = "".join(values)
-        # isprintable() scans in C many times faster than a regex; it is False for every character
-        # that needs a picture (and for some that do not, such as a line feed).
-        if not joined.isprintable() and _NEEDS_PICTURE.search(joined):
-            values = np.array([visible_text(text) for text in values.tolist()], dtype=object)
-        index_of = self.index_of
-        indices = np.array([index_of.setdefault(text, len(index_of)) for text in values.tolist()], dtype=np.int64)
-        cells = '<c t="s"><v>' + (indices + self.first_index).astype(str).astype(object) + "</v></c>"
-        empty = values == ""
-        cells[empty] = _EMPTY_CELL
-        self.references += int(uses[~empty].sum())
-        return cells
-
-    def items_xml(self, chunk: int = 100_000):
-        """The `<si>` entries in index order, as UTF-8 chunks."""
-        texts = list(self.index_of)
-        for start in range(0, len(texts), chunk):
-            part = texts[start:start + chunk]
-            joined = "".join(part)
-            if "&" in joined or "<" in joined or ">" in joined:
-                part = [_xml_text(text) if "&" in text or "<" in text or ">" in text else text for text in part]
-            # Leading or trailing blanks survive only when the element asks XML readers to keep them.
-            items = [f'<si><t xml:space="preserve">{text}</t></si>' if text[:1].isspace() or text[-1:].isspace()
-                     else f"<si><t>{text}</t></si>" for text in part]
-            yield "".join(items).encode("utf-8")
-
-    def part_xml(self, xlsxwriter_part: bytes):
-        """XlsxWriter's shared-string part with these strings appended and its counts updated."""
-        text = xlsxwriter_part.decode("utf-8")
-        count, unique = (int(n) for n in re.search(r'<sst [^>]*count="(\d+)" uniqueCount="(\d+)"', text).groups())
-        text = text.replace(f'count="{count}" uniqueCount="{unique}"',
-                            f'count="{count + self.references}" uniqueCount="{unique + len(self.index_of)}"', 1)
-        end = text.rindex("</sst>")
-        yield text[:end].encode("utf-8")
-        yield from self.items_xml()
-        yield text[end:].encode("utf-8")
+def text_cells(texts: pd.Series) -> np.ndarray:
+    """Cells for texts, each text in its cell (`<c t="inlineStr">`). An inline string is always
+    text, never a formula, whatever it starts with, and needs no workbook-wide string table, so a
+    sheet is built from its own rows alone (deflate stores a column's repeated texts compactly).
+    A missing or empty text is an empty cell, as XlsxWriter writes it."""
+    values = texts.to_numpy(dtype=object, na_value="")
+    joined = "".join(values.tolist())
+    # isprintable() scans in C many times faster than a regex; it is False for every character
+    # that needs a picture, and for every blank but the plain space.
+    printable = joined.isprintable()
+    if not printable and _NEEDS_PICTURE.search(joined):
+        values = np.array([visible_text(text) for text in values.tolist()], dtype=object)
+    if "&" in joined or "<" in joined or ">" in joined:
+        values = np.array([_xml_text(text) if "&" in text or "<" in text or ">" in text else text
+                           for text in values.tolist()], dtype=object)
+    cells = _INLINE_OPEN + values + _INLINE_CLOSE
+    # Leading or trailing blanks survive only when the element asks XML readers to keep them.
+    # Printable texts can only have plain spaces there: two substring scans of the texts joined
+    # by NUL (which no written text holds) tell whether any has one.
+    separated = "\x00" + "\x00".join(values.tolist()) + "\x00" if printable else ""
+    if not printable or "\x00 " in separated or " \x00" in separated:
+        edged = np.array([text[:1].isspace() or text[-1:].isspace() for text in values.tolist()], dtype=bool)
+        cells[edged] = _INLINE_OPEN_PRESERVE + values[edged] + _INLINE_CLOSE
+    cells[values == ""] = _EMPTY_CELL
+    return cells
 
 
 def number_cells(number_texts: np.ndarray, style: int | None) -> np.ndarray:
@@ -475,13 +521,12 @@ def _float_cells(numbers: np.ndarray, style: int | None) -> np.ndarray:
     return cells
 
 
-def _spread(series: pd.Series, cells_of: Callable[[pd.Series, np.ndarray], np.ndarray]) -> np.ndarray:
-    """Cell XML for every row, built once per distinct value (told how often each is used);
-    missing values get the empty cell (factorize codes them -1, which picks the last entry)."""
+def _spread(series: pd.Series, cells_of: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
+    """Cell XML for every row, built once per distinct value; missing values get the empty cell
+    (factorize codes them -1, which picks the last entry)."""
     codes, distinct = pd.factorize(series, use_na_sentinel=True)
-    uses = np.bincount(codes[codes >= 0], minlength=len(distinct))
     cells = np.empty(len(distinct) + 1, dtype=object)
-    cells[:-1] = cells_of(pd.Series(distinct), uses)
+    cells[:-1] = cells_of(pd.Series(distinct))
     cells[-1] = _EMPTY_CELL
     return cells[codes]
 
@@ -499,36 +544,34 @@ def _date_cells(moments: pd.Series, style: int | None) -> np.ndarray:
     return _float_cells(serials, style)
 
 
-def column_cells(series: pd.Series, column: _TableColumn, words: dict[str, str], styles: dict[str, int],
-                 strings: SharedStrings) -> np.ndarray:
+def column_cells(series: pd.Series, column: _TableColumn, words: dict[str, str], styles: dict[str, int]) -> np.ndarray:
     """The column's cells as XML, one per row."""
     style = styles.get(_NUMBER_STYLE_OF_KIND.get(column.kind) or "")
     if column.kind == "money":
-        return _spread(series, lambda ore, uses: _money_cells(ore, style))
+        return _spread(series, lambda ore: _money_cells(ore, style))
     if column.kind == "date":
-        return _spread(series, lambda moments, uses: _date_cells(moments, style))
+        return _spread(series, lambda moments: _date_cells(moments, style))
     if column.kind == "integer":
-        return _spread(series, lambda numbers, uses: number_cells(numbers.to_numpy(dtype=np.int64).astype(str), style))
+        return _spread(series, lambda numbers: number_cells(numbers.to_numpy(dtype=np.int64).astype(str), style))
     if column.kind in ("share", "ratio", "number"):
-        return _spread(series, lambda numbers, uses: _float_cells(numbers.to_numpy(dtype=np.float64), style))
+        return _spread(series, lambda numbers: _float_cells(numbers.to_numpy(dtype=np.float64), style))
     if column.kind == "text" and pd.api.types.is_bool_dtype(series.dtype):
-        return _spread(series, lambda flags, uses: strings.cells(flags.map({True: words["yes"], False: words["no"]}), uses))
+        return _spread(series, lambda flags: text_cells(flags.map({True: words["yes"], False: words["no"]})))
     if column.kind == "text":
-        return _spread(series, strings.cells)
+        return _spread(series, text_cells)
     # Object columns mix types whose values compare equal across types (True == 1 == 1.0), so
     # they are not factorized: each cell is decided on its own. Only small tables have them.
     cells = np.empty(len(series), dtype=object)
-    cells[:] = [_mixed_cell(value, style, words, column.name, styles, strings) for value in series.tolist()]
+    cells[:] = [_mixed_cell(value, style, words, column.name, styles) for value in series.tolist()]
     return cells
 
 
-def _mixed_cell(value: Any, style: int | None, words: dict[str, str], name: str, styles: dict[str, int],
-                strings: SharedStrings) -> str:
+def _mixed_cell(value: Any, style: int | None, words: dict[str, str], name: str, styles: dict[str, int]) -> str:
     plain = _plain_cell(value, words, name)
     if plain is None:
         return _EMPTY_CELL
     if isinstance(plain, str):
-        return strings.cells(pd.Series([plain], dtype="str"), np.ones(1, dtype=np.int64))[0]
+        return text_cells(pd.Series([plain], dtype=object))[0]
     if isinstance(plain, _DateSerial):
         return _float_cells(np.array([float(plain)]), styles["date"])[0]
     if isinstance(plain, float):
@@ -536,13 +579,16 @@ def _mixed_cell(value: Any, style: int | None, words: dict[str, str], name: str,
     return number_cells(np.array([str(plain)], dtype=object), None)[0]
 
 
-def sheet_rows_xml(sheet: _StreamedSheet, words: dict[str, str], styles: dict[str, int], strings: SharedStrings):
+def sheet_rows_xml(sheet: _StreamedSheet, words: dict[str, str], styles: dict[str, int]):
     """The sheet's data rows as UTF-8 XML, BLOCK_ROWS rows per chunk (row 1 is the header)."""
+    if sheet.rows_xml is not None:
+        yield from sheet.rows_xml
+        return
     for block_start in range(sheet.start, sheet.stop, BLOCK_ROWS):
         block = sheet.frame.iloc[block_start:min(sheet.stop, block_start + BLOCK_ROWS)]
         first_row = block_start - sheet.start + 2
         row_open = [f'<row r="{row}">' for row in range(first_row, first_row + len(block))]
-        cells = [column_cells(block[column.name], column, words, styles, strings) for column in sheet.columns]
+        cells = [column_cells(block[column.name], column, words, styles) for column in sheet.columns]
         # One join per block: str.join is several times faster than bytes.join on a million parts.
         yield "".join(chain.from_iterable(zip(row_open, *cells, repeat("</row>")))).encode("utf-8")
 
@@ -565,34 +611,50 @@ def _write_parts(path: Path, frames_only: bytes, streamed: dict[str, _StreamedSh
                  styles: dict[str, int], zip64: bool) -> None:
     with zipfile.ZipFile(io.BytesIO(frames_only)) as source, \
             zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        # The summary always writes text, so XlsxWriter always writes a shared-string part, and
-        # after the worksheets: by then every text of the table sheets is known.
-        if SHARED_STRINGS_PART not in names or \
-                any(names.index(part) > names.index(SHARED_STRINGS_PART) for part in streamed):
-            raise RuntimeError("XlsxWriter wrote its parts in an unexpected order")
-        xlsxwriter_strings = source.read(SHARED_STRINGS_PART).decode("utf-8")
-        strings = SharedStrings(int(re.search(r'uniqueCount="(\d+)"', xlsxwriter_strings).group(1)))
         for original in source.infolist():
-            info = zipfile.ZipInfo(original.filename, date_time=original.date_time)
+            info = zipfile.ZipInfo(original.filename, date_time=PART_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = original.external_attr
-            info.create_system = original.create_system
+            info.external_attr = PART_FILE_ATTRIBUTES
+            info.create_system = 3  # Unix, so readers take the attributes as Unix file modes
             part = source.read(original)
-            if original.filename in streamed:
-                head, tail = _sheet_head_and_tail(part.decode("utf-8"), streamed[original.filename])
-                chunks = chain([head.encode("utf-8")],
-                               sheet_rows_xml(streamed[original.filename], words, styles, strings),
-                               [tail.encode("utf-8")])
-            elif original.filename == SHARED_STRINGS_PART:
-                chunks = strings.part_xml(part)
-            else:
+            if original.filename not in streamed:
                 target.writestr(info, part)
                 continue
+            head, tail = _sheet_head_and_tail(part.decode("utf-8"), streamed[original.filename])
+            chunks = chain([head.encode("utf-8")], sheet_rows_xml(streamed[original.filename], words, styles),
+                           [tail.encode("utf-8")])
             info._compresslevel = SHEET_COMPRESSION_LEVEL  # public as compress_level from Python 3.13
             with target.open(info, "w", force_zip64=zip64) as out:
-                for chunk in chunks:
+                _write_while_building(out, chunks)
+
+
+def _write_while_building(out, chunks) -> None:
+    """Write each chunk while the next one is built. Deflate and CRC run in C without the
+    interpreter lock, so on a second core they overlap the Python work of the next block; the
+    chunks still go out one by one, in order, so the bytes do not change."""
+    pending: queue.Queue = queue.Queue(maxsize=2)  # bounds memory: at most a few blocks waiting
+    failures: list[BaseException] = []
+
+    def write_pending() -> None:
+        while (chunk := pending.get()) is not None:
+            if not failures:
+                try:
                     out.write(chunk)
+                except BaseException as error:  # handed to the building thread, which raises it
+                    failures.append(error)
+
+    writer = threading.Thread(target=write_pending, name="workbook-sheet-writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failures:
+                break
+            pending.put(chunk)
+    finally:
+        pending.put(None)
+        writer.join()
+    if failures:
+        raise failures[0]
 
 
 def _sheet_head_and_tail(frame_xml: str, sheet: _StreamedSheet) -> tuple[str, str]:

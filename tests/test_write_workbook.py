@@ -419,24 +419,29 @@ def test_money_is_written_as_the_exact_decimal_amount_in_the_sheet_xml(tmp_path)
     assert re.findall(r'<c s="\d+"><v>([^<]*)</v>', sheet) == ["9183837.31", "-0.05", "10.00"]
 
 
-def test_texts_are_shared_strings_stored_once_next_to_xlsxwriters_own(tmp_path):
-    # "ja" is also a summary value written by XlsxWriter; the table's texts are appended after
-    # XlsxWriter's strings and each distinct text is stored once, however often it is used.
-    table = pd.DataFrame({"category": pd.Series(["controlling", "private", "controlling", "controlling"], dtype="str"),
+def test_table_texts_are_written_in_their_cells_and_the_string_table_is_xlsxwriters(tmp_path):
+    # A table's texts are inline strings, so a sheet's rows depend on that table alone;
+    # XlsxWriter's own texts (summary, headers) stay in its shared-string table, whose counts
+    # still match the references. " padded " keeps its blanks; "a < b & c" is escaped.
+    table = pd.DataFrame({"category": pd.Series(["controlling", "private", " padded ", "a < b & c"], dtype="str"),
                           "service_known": [True, True, False, True]})
     path = tmp_path / "strings.xlsx"
     write_workbook(path, {"year": 2025, "teckal": {"met": True}}, {"Data": table})
     with zipfile.ZipFile(path) as archive:
         strings = archive.read("xl/sharedStrings.xml").decode()
         sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        data = archive.read("xl/worksheets/sheet3.xml").decode()
     items = re.findall(r"<si><t[^>]*>([^<]*)</t></si>", strings)
-    assert items[-4:] == ["controlling", "private", "ja", "nej"]
+    assert "controlling" not in items and "nej" not in items
     count, unique = re.search(r'count="(\d+)" uniqueCount="(\d+)"', strings).groups()
     assert int(unique) == len(items)
-    # count is every reference in the workbook: XlsxWriter's own plus the table's 8 cells.
     assert int(count) == sum(sheet.count('t="s"') for sheet in sheets)
+    assert data.count('t="inlineStr"') == 8
+    assert '<c t="inlineStr"><is><t xml:space="preserve"> padded </t></is></c>' in data
+    assert '<c t="inlineStr"><is><t>a &lt; b &amp; c</t></is></c>' in data
     header, rows = header_and_rows(openpyxl.load_workbook(path), "Data")
-    assert rows == [("controlling", "ja"), ("private", "ja"), ("controlling", "nej"), ("controlling", "ja")]
+    assert rows == [("controlling", "ja"), ("private", "ja"), (" padded ", "nej"), ("a < b & c", "ja")]
+    assert calamine_rows(path, "Data")[1:] == [list(row) for row in rows]
 
 
 def test_source_file_sheet_and_row_are_not_repeated_beside_source_id(tmp_path):
