@@ -4,6 +4,11 @@ Outputs are written into a temporary folder beside the year's folder and moved i
 only when every output exists, so a failed run leaves the previous outputs as they were.
 A run stopped by critical data problems still writes its validation results, to
 `outputs/<folder>/<year>.failed/`, and raises `ValidationFailed` listing every problem.
+
+The data flows one way, but two processes share the work (`pipeline.validate_worker`): Great
+Expectations is imported while the read runs, and validates while classification and figures
+are computed. Nothing computed ahead is used, written or shown before the validation has
+passed: a critical finding stops the run exactly as if the steps had run one after the other.
 """
 
 from __future__ import annotations
