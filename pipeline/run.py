@@ -103,10 +103,10 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate_worker.py).
-        with ValidationWorker(data_docs_folder(staging)) as worker:
+        with ValidationWorker() as worker:
             inputs = _read(folder, year, settings, say)
             lap("read")
-            worker.submit(inputs)
+            worker.submit(inputs, data_docs_folder(staging))
             ahead = _compute_ahead(inputs, settings)
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say)

@@ -138,10 +138,11 @@ def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = N
     Descriptions and pages are in `settings.organisation.language` (Swedish unless "en"). The run
     does the same in two processes (`pipeline.validate_worker`); this is the one-process form.
     """
-    runner = GreatExpectations(data_docs_folder(out_dir))
+    runner = GreatExpectations()
     batches = validation_batches(inputs)
     raw_results = runner.validate(batches, inputs.year)
-    runner.build_data_docs()
+    if out_dir is not None:
+        runner.build_data_docs(data_docs_folder(out_dir))
     return validation_report(inputs, settings, batches, raw_results, out_dir)
 
 
@@ -321,9 +322,10 @@ def _run_great_expectations(batches: list[_Batch], year: int, docs_dir: Path | N
 
     With `docs_dir`, GX's Data Docs site is built there from the same results.
     """
-    runner = GreatExpectations(docs_dir)
+    runner = GreatExpectations()
     raw_results = runner.validate(batches, year)
-    runner.build_data_docs()
+    if docs_dir is not None:
+        runner.build_data_docs(docs_dir)
     return raw_results
 
 
@@ -332,24 +334,17 @@ class GreatExpectations:
 
     Making one imports Great Expectations, which takes about 3.5 s however small the data: the
     run therefore makes it in a second process while the read runs (`pipeline.validate_worker`).
-    With `docs_dir`, `build_data_docs` writes GX's Data Docs site there from the validated results.
+    `build_data_docs` writes GX's Data Docs site of the validated results.
     """
 
-    def __init__(self, docs_dir: Path | None = None):
+    def __init__(self) -> None:
         os.environ["GX_ANALYTICS_ENABLED"] = "False"
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx
-        self._docs_dir = docs_dir
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        if docs_dir is not None:
-            self._context.add_data_docs_site(DATA_DOCS_SITE, {
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            })
         self._datasource = self._context.data_sources.add_pandas("inputs")
         self._suites: dict[str, Any] = {}
         self._order: dict[str, dict[str, int]] = {}
@@ -378,10 +373,14 @@ class GreatExpectations:
             raw_results.append(_deterministic(result.to_json_dict(), self._order[batch.kind]))
         return raw_results
 
-    def build_data_docs(self) -> None:
-        """GX's Data Docs of the validated results, when the context was made with a folder."""
-        if self._docs_dir is not None:
-            _build_data_docs(self._context, self._docs_dir)
+    def build_data_docs(self, docs_dir: Path) -> None:
+        """GX's Data Docs site of the results validated so far, written to `docs_dir`."""
+        self._context.add_data_docs_site(DATA_DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        _build_data_docs(self._context, docs_dir)
 
     def _suite(self, kind: str) -> Any:
         """The suite of one input kind, added to the context when first used: Data Docs show

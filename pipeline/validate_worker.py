@@ -10,9 +10,9 @@ Nothing about the results changes: the worker runs `validate.GreatExpectations`,
 `validate.validate_inputs` runs in one process, and the main process builds the report from the
 worker's results. The main process decides everything; the worker only answers:
 
-    main -> worker   (batches, year)            once, after the read
+    main -> worker   (batches, year, docs_dir)  once, after the read
     worker -> main   ("results", raw, seconds)  GX's result of each batch
-    worker -> main   ("docs", seconds)          Data Docs written (only with a Data Docs folder)
+    worker -> main   ("docs", seconds)          Data Docs written (only when given a folder)
     worker -> main   ("error", message)         anything that went wrong, instead of the above
 
 The worker ends when the main process closes its end of the pipe, dies or is killed, so a
@@ -45,9 +45,9 @@ class ValidationWorker:
     into place, and `close` always (a `with` block does it). `seconds` collects how long the
     worker spent on each part, for the benchmark."""
 
-    def __init__(self, docs_dir: Path | None = None):
-        self._docs_dir = docs_dir
+    def __init__(self) -> None:
         self._batches: list[Any] | None = None
+        self._docs_dir: Path | None = None
         self._docs_pending = False
         self._answered = False  # every answer the worker owes has arrived: it is ending on its own
         self.seconds: dict[str, float] = {}
@@ -59,7 +59,7 @@ class ValidationWorker:
         # A forked child would write out whatever this process has not printed yet a second time.
         sys.stdout.flush()
         sys.stderr.flush()
-        self._process = context.Process(target=_serve, args=(child_end, self._connection, docs_dir),
+        self._process = context.Process(target=_serve, args=(child_end, self._connection),
                                         name="los-validation", daemon=True)
         self._process.start()
         child_end.close()
@@ -70,10 +70,12 @@ class ValidationWorker:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def submit(self, inputs: Inputs) -> None:
-        """Send the inputs' validation batches; the worker starts as soon as GX is ready."""
+    def submit(self, inputs: Inputs, docs_dir: Path | None = None) -> None:
+        """Send the inputs' validation batches; the worker starts as soon as GX is ready. With
+        `docs_dir`, it then writes GX's Data Docs there (`finish` waits for them)."""
         self._batches = validation_batches(inputs)
-        self._send((self._batches, inputs.year))
+        self._docs_dir = docs_dir
+        self._send((self._batches, inputs.year, docs_dir))
 
     def report(self, inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
         """The validation report of the submitted inputs, its files written to `out_dir` as
@@ -127,20 +129,20 @@ def _vanished(process: Any) -> str:
     return f"the validation process ended unexpectedly (exit code {process.exitcode})"
 
 
-def _serve(connection: Connection, parent_end: Connection, docs_dir: Path | None) -> None:
+def _serve(connection: Connection, parent_end: Connection) -> None:
     """The worker's whole life: make GX ready, answer one request, build the Data Docs, end."""
     if not parent_end.closed:
         parent_end.close()  # only the main process may hold that end, or a dead parent goes unnoticed
     try:
         started = time.perf_counter()
         try:
-            runner: GreatExpectations | None = GreatExpectations(docs_dir)
+            runner: GreatExpectations | None = GreatExpectations()
             failure = None
         except Exception:  # noqa: BLE001 - reported to the main process, which decides
             runner, failure = None, traceback.format_exc(limit=-3)
         seconds = {"gx_setup": time.perf_counter() - started}
         try:
-            batches, year = connection.recv()
+            batches, year, docs_dir = connection.recv()
         except EOFError:
             return  # the run ended before it needed validation (bad input found by the read)
         if runner is None:
@@ -152,7 +154,7 @@ def _serve(connection: Connection, parent_end: Connection, docs_dir: Path | None
         connection.send(("results", raw_results, seconds))
         if docs_dir is not None:
             started = time.perf_counter()
-            runner.build_data_docs()
+            runner.build_data_docs(docs_dir)
             connection.send(("docs", {"data_docs": time.perf_counter() - started}))
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         return  # the main process is gone or was interrupted: it reports that, not the worker

@@ -32,8 +32,8 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def test_the_worker_gives_the_report_and_files_of_the_one_process_validation(tmp_path):
     one_process = validate_inputs(faulty_inputs(), Settings(), tmp_path / "one")
-    with ValidationWorker(tmp_path / "two" / "validation" / "data_docs") as worker:
-        worker.submit(faulty_inputs())
+    with ValidationWorker() as worker:
+        worker.submit(faulty_inputs(), tmp_path / "two" / "validation" / "data_docs")
         two_processes = worker.report(faulty_inputs(), Settings(), tmp_path / "two")
         worker.finish()
     assert two_processes == one_process
@@ -68,7 +68,7 @@ def test_an_error_in_the_worker_reaches_the_main_process_with_its_message():
     broken = [batches[0].__class__("no_such_kind", "broken", None, batches[0].frame, {})]
     with ValidationWorker() as worker:
         worker._batches = broken
-        worker._send((broken, 2025))
+        worker._send((broken, 2025, None))
         with pytest.raises(ValidationWorkerError, match="no_such_kind.json"):
             worker.report(clean_inputs(), Settings())
 
