@@ -291,12 +291,12 @@ def _with_blanks(numbers: np.ndarray, missing: np.ndarray, as_int: bool = False)
 
 
 def _text_values(series: pd.Series) -> list:
-    text = series.astype("str")
-    needs_fix = text.str.contains(_UNWRITABLE_CHARACTERS, regex=True, na=False)
-    if needs_fix.any():
-        text = text.where(~needs_fix, text[needs_fix].map(visible_text))
-    values = text.tolist()
     missing = series.isna().to_numpy()
+    values = series.astype("str").to_numpy(dtype=object, na_value="").tolist()
+    joined = "".join(values)
+    # One scan in C (isprintable) instead of a regex per text; see text_cells.
+    if not joined.isprintable() and _UNWRITABLE_CHARACTERS.search(joined):
+        values = [visible_text(v) for v in values]
     if missing.any():
         values = [None if gone else v for v, gone in zip(values, missing.tolist())]
     return values
@@ -334,6 +334,8 @@ def _column_width(header: str, sample: list, kind: str) -> int:
         longest = max((len(f"{v:,.2f}") for v in sample if v is not None), default=0)
     elif kind == "date":
         longest = 10
+    elif kind == "text":
+        longest = max(map(len, filter(None, sample)), default=0)  # texts, or None where missing
     else:
         longest = max((len(v) if isinstance(v, str) else len(str(v)) for v in sample if v is not None), default=0)
     return max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, max(len(header), longest) + 2))
