@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 
@@ -38,6 +38,9 @@ from pipeline.read import available_years, read_inputs
 from pipeline.settings import Settings, load_settings
 from pipeline.validate import data_docs_folder
 from pipeline.validate_worker import ValidationWorker
+
+if TYPE_CHECKING:
+    from pipeline.write_workbook import PreparedSheets
 
 SHEET_REJECTED = "Avvisade rader"
 SHEET_TOTALS = "Kontrollsummor"
@@ -118,12 +121,12 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
                 _stop(problems, inputs, (staging, failed), settings.organisation.language)
             if isinstance(ahead, Exception):
                 raise ahead
-            results, journal = ahead
+            results, journal, prepared = ahead
             _add_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures["teckal"]
             say(text("run.compute", share=teckal["window_share"], flags=len(results.figures["flags"]),
                      verdict=text("run.met" if teckal["met"] else "run.not_met")))
-            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap)
+            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, prepared)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
         _replace(staging, final)
@@ -158,17 +161,21 @@ def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     return inputs
 
 
-def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
-    """Classification, figures and journal tests, computed while the validation still runs.
+def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[str, pd.DataFrame], PreparedSheets] | Exception:
+    """Classification, figures, journal tests and the workbook rows of the figures' tables (the
+    long ledger sheet above all), computed while the validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
     the error is returned for the caller to raise only once the validation has passed.
     """
     try:
+        from pipeline.write_workbook import prepare_sheets
+
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
-        return compute_results(inputs, classified, settings), journal
+        results = compute_results(inputs, classified, settings)
+        return results, journal, prepare_sheets(results.tables, settings.organisation.language)
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc
 
@@ -286,8 +293,9 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path,
-                   say: Say, worker: ValidationWorker, lap: Callable[[str], None]) -> list[Path]:
+def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
+                   worker: ValidationWorker, lap: Callable[[str], None],
+                   prepared: PreparedSheets | None = None) -> list[Path]:
     from pipeline.write_pdf import write_pdf
     from pipeline.write_workbook import write_workbook
 
@@ -299,7 +307,7 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     pdf_path = staging / f"LOS-utvardering-{year}.pdf"
 
     _write_json(results_path, results.figures)
-    write_workbook(workbook_path, results.figures, results.tables, language)
+    write_workbook(workbook_path, results.figures, results.tables, language, prepared=prepared)
     say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
              rows=sum(len(t) for t in results.tables.values())))
     lap("write_workbook")
