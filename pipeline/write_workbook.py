@@ -7,11 +7,11 @@ XlsxWriter writes the workbook itself (styles, summary, column sheet, each table
 frozen header and filter); the table rows are then streamed into the sheets' XML, a block of rows
 at a time, each cell's XML built once per distinct value of its column, texts inline in their
 cells, each block compressed while the next is built. A million-line ledger is written in
-seconds, not minutes. prepare_sheets builds the rows of long tables ahead of time (the run does
-it while it waits for validation); the workbook is the same either way. Two writes of the same input give the
-same bytes: the document dates come from the report year (or SOURCE_DATE_EPOCH) and every zip
-entry keeps XlsxWriter's fixed timestamp. source_file, source_sheet and source_row are not
-written where source_id holds them.
+seconds, not minutes. prepare_sheets builds the rows of long tables ahead of time (the run can
+do it while it waits for validation); the workbook is the same either way. Two writes of the
+same input give the same bytes: the document dates come from the report year (or
+SOURCE_DATE_EPOCH) and every zip entry has a fixed timestamp. source_file, source_sheet and
+source_row are not written where source_id holds them.
 
 This module only writes what the compute and run stages hand it; it never recomputes a figure.
 Money arrives as integer öre (tables) or two-decimal SEK text (figures) and is written as a
