@@ -135,7 +135,8 @@ def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], l
             if prepared is not None else None
         for part, (sheet_name, start, stop) in enumerate(layout[name]):
             worksheet = workbook.add_worksheet(sheet_name)
-            sheet = ready[part] if ready else _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
+            sheet = ready[part] if ready else \
+                _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
             _write_table_frame(worksheet, sheet.columns, stop - start, formats)
             if sheet.columns and stop > start:  # else the header (if any) is the whole sheet
                 # XlsxWriter names worksheet parts by position: sheet1.xml, sheet2.xml, ...
