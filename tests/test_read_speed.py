@@ -1,0 +1,149 @@
+"""The fast paths of the read stage give exactly what the plain ways give (issue 7)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from pipeline import parse, safety
+from pipeline.catalogue import messages
+from pipeline.read import _object_grid, _Prefetch
+
+ODD_TEXTS = ["", "plain", " padded ", "zero\u200bwidth", "bell\x07", "line\nbreak", "\u202eevil", "tab\tkept",
+             "\ufeffbom", "end\x1f", "ÅÄÖ åäö", "\x7f", "a\u2066b\u2069", "x" * 300]
+
+
+@pytest.mark.parametrize("pattern", [parse._IDENTIFIER_CHANGES, parse._FREE_TEXT_CHANGES])
+def test_contains_any_is_a_search_per_text(pattern):
+    rng = np.random.default_rng(7)
+    texts = [ODD_TEXTS[i] for i in rng.integers(0, len(ODD_TEXTS), 500)] + ODD_TEXTS
+    expected = np.array([pattern.search(t) is not None for t in texts])
+    assert (parse.contains_any(texts, pattern) == expected).all()
+    assert parse.contains_any([], pattern).shape == (0,)
+    plain = ["a", "", "b\nc"]
+    assert not parse.contains_any(plain, pattern).any()
+
+
+@pytest.mark.parametrize("cells", [
+    [1.5, -0.0, 0.0, float("nan"), 1.5, 2.25, -0.0, 1e20, float("inf")],
+    [0.0, -0.0, 3.0],
+    [float("nan"), float("nan")],
+    [1.0],
+    [1.0, 2, "3", None, 1.0],  # mixed: the object hash
+    ["a", "b", "a", parse.CellError("#REF!"), "a"],
+    [],
+])
+def test_factorize_gives_the_codes_and_first_objects_of_the_object_hash(cells):
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    codes, uniques = parse.factorize(array)
+    expected_codes, expected_uniques = pd.factorize(array, use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert len(uniques) == len(expected_uniques)
+    for got, want in zip(uniques, expected_uniques):
+        assert type(got) is type(want) and (got == want or got != got and want != want)
+    # The very cell objects, at their first position (a float -0.0 stays -0.0, say).
+    for code, got in enumerate(uniques):
+        first = array[int(np.flatnonzero(codes == code)[0])]
+        assert got is first
+
+
+def test_parsed_amounts_accounts_and_texts_of_a_float_column_are_unchanged():
+    values = [1234.5, 0.1 + 0.2, 12.345, -0.0, 3011.0, 1e16, float("nan"), 99.99]
+    cells = np.empty(len(values) * 3, dtype=object)
+    cells[:] = values * 3
+    amounts = parse.parse_amounts_ore(cells)
+    assert amounts.values[:8].tolist() == [123450, 30, 0, 0, 301100, 0, 0, 9999]
+    assert amounts.bad[:8].tolist() == [False, False, True, False, False, True, False, False]
+    assert amounts.empty[:8].tolist() == [False] * 6 + [True, False]
+    accounts, names = parse.parse_accounts(cells)
+    assert accounts.values[:8].tolist() == [0, 0, 0, 0, 3011, 0, 0, 0]
+    assert names.tolist() == [""] * 24
+
+
+def test_object_grid_keeps_the_cell_objects_and_pads_ragged_rows():
+    date = pd.Timestamp("2025-01-02").date()
+    body = [[date, "A 1", 1510.0], [None, parse.CellError("#N/A"), 2.0]]
+    grid = _object_grid(body, 3)
+    assert grid.shape == (2, 3) and all(grid[r, c] is body[r][c] for r in range(2) for c in range(3))
+    ragged = _object_grid([["a", "b", "c"], ["d"]], 3)
+    assert ragged.tolist() == [["a", "b", "c"], ["d", "", ""]]
+    assert _object_grid([], 4).shape == (0, 4)
+
+
+def test_prefetch_hands_results_back_in_order_and_errors_where_taken():
+    paths = [Path(f"ledger-{i}.xlsx") for i in range(6)]
+    started = []
+
+    def read(path: Path) -> str:
+        started.append(path)
+        time.sleep(0.01 * (len(paths) - int(path.stem[-1])))  # later files finish first
+        if path.stem.endswith("3"):
+            raise ValueError(path.name)
+        return path.name
+
+    with _Prefetch(paths, read) as prefetch:
+        for index, path in enumerate(paths[:3]):
+            assert prefetch.take(path) == path.name
+            assert len(started) <= index + 3  # never more than two files beyond the one in hand
+        with pytest.raises(ValueError, match="ledger-3"):
+            prefetch.take(paths[3])
+    # No thread outlives the block.
+    assert not [t for t in threading.enumerate() if t.name.startswith("read")]
+
+
+def test_prefetch_of_an_untaken_file_never_reports_its_error():
+    def read(path: Path) -> str:
+        if path.name == "bad":
+            raise ValueError("bad")
+        return path.name
+
+    with _Prefetch([Path("good"), Path("bad")], read) as prefetch:
+        assert prefetch.take(Path("good")) == "good"
+    with _Prefetch([Path("only")], read) as prefetch:  # one file: read in this thread
+        assert prefetch.take(Path("only")) == "only"
+
+
+def _odd_workbook(path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Huvudbok"
+    sheet.append(["Datum", "Verifikation", "Konto", "Belopp", "Text"])
+    for row in range(2, 400):
+        amount: object = row * 1.25
+        if row % 97 == 0:
+            amount = "#REF!"  # openpyxl writes an error cell (t="e")
+        elif row % 89 == 0:
+            amount = "=D2*2"  # a formula without a saved result
+        sheet.append(["2025-01-02", f"A {row}", 3011, amount, "<c r=\"Z1\" t=\"e\"> in a text"])
+    second = workbook.create_sheet("Bilaga")
+    second.append(["#DIV/0!", "=1+1", "ok"])
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("chunk", [64, 100, 1000, 4096])
+def test_odd_cells_are_found_whatever_the_piece_size(tmp_path, monkeypatch, chunk):
+    # Pieces at least a cell long (the scan cuts between cells; a real piece is 1 MiB, and
+    # Excel caps a cell at 32 767 characters).
+    path = _odd_workbook(tmp_path / "ledger.xlsx")
+    msg = messages("en")
+    expected = safety.inspect_workbook(path, "ledger.xlsx", msg).odd_cells
+    assert len(expected["Huvudbok"]) == 4 + 4 and len(expected["Bilaga"]) == 2
+    monkeypatch.setattr(safety, "CHUNK", chunk)
+    assert safety.inspect_workbook(path, "ledger.xlsx", msg).odd_cells == expected
+
+
+def test_the_odd_cell_markers_are_found_across_the_seam():
+    for carry, chunk in [(b'<c r="A1" t=', b'"e"><v>#N/A</v></c>'), (b"<c r=\"A1\"><", b"f>A2</f></c>"),
+                         (b'x t="e"', b"y"), (b"", b"<f>")]:
+        assert safety._may_hold_odd_cells(carry, chunk)
+        assert re.search(rb'<f|t="e"', carry + chunk)
+    assert not safety._may_hold_odd_cells(b'<c r="A1"><v>1</v></c>', b'<c r="A2"><v>2</v></c>')
