@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -185,6 +186,16 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     """
     folder = Path(folder)
     reader = _FolderReader(folder, settings)
+    window = {ledger_year: _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
+              for ledger_year in range(year - WINDOW_YEARS + 1, year + 1)}
+    # The ledgers are opened and parsed in threads while this one reads the registers and
+    # builds the tables of the ledgers before them; they are still taken in file order.
+    with _Prefetch([path for paths in window.values() for path in paths], reader.read_raw) as prefetch:
+        return _read_inputs(folder, year, settings, reader, window, prefetch, stop_on_critical)
+
+
+def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderReader,
+                 window: dict[int, list[Path]], prefetch: _Prefetch, stop_on_critical: bool) -> Inputs:
     msg = reader.msg
     registers = {}
     for stem, kind, required in REGISTERS:
@@ -199,13 +210,12 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
                 raise InputError(msg("read.no_rows", file=reader.relative(path)))
 
     ledgers = {}
-    for ledger_year in range(year - WINDOW_YEARS + 1, year + 1):
-        paths = _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
+    for ledger_year, paths in window.items():
         if not paths:
             if ledger_year == year:
                 raise InputError(msg("read.ledger_missing", year=year))
             continue
-        frames = [reader.read_file(path, "ledger", fiscal_year=ledger_year)
+        frames = [reader.read_file(path, "ledger", fiscal_year=ledger_year, raw=prefetch.take(path))
                   for path in steps(paths, msg("read.progress", year=ledger_year), msg("read.files"))]
         ledgers[ledger_year] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         if ledgers[ledger_year].empty and not any(r.critical for r in reader.rejected):
@@ -265,6 +275,51 @@ def _empty_frame(kind: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- reading files
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _Prefetch:
+    """Reads files in a pool of `ahead` threads, at most `ahead` files beyond the one in hand,
+    and hands each result back through `take` in the order of `paths`.
+
+    calamine parses a sheet without holding the GIL (so do zlib and hashlib on large
+    buffers), so on two cores the next files are parsed while this thread builds tables.
+    An error of a file is raised by `take`, where a serial read would have raised it; a file
+    never taken is never reported. Leaving the `with` block cancels what has not started and
+    waits for what has, so no thread outlives the read.
+    """
+
+    def __init__(self, paths: list[Path], read: Callable[[Path], Any], ahead: int = 2):
+        self._paths = list(paths)
+        self._read = read
+        self._ahead = ahead
+        self._pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read") if len(self._paths) > 1 else None
+        self._futures: dict[Path, Future] = {}
+        self._next = 0
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self._pool is not None and self._next < len(self._paths) and len(self._futures) < self._ahead:
+            path = self._paths[self._next]
+            self._futures[path] = self._pool.submit(self._read, path)
+            self._next += 1
+
+    def take(self, path: Path) -> Any:
+        future = self._futures.pop(path, None)
+        if future is None:  # one file only, or not among the paths: read it here
+            return self._read(path)
+        self._top_up()
+        return future.result()
+
+    def __enter__(self) -> _Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 class _FolderReader:
     """Reads files of one input folder, collecting rejections, control totals and manifest."""
 
@@ -279,18 +334,24 @@ class _FolderReader:
     def relative(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
 
-    def manifest_entry(self, path: Path, kind: str, rows: int) -> str:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    def manifest_entry(self, path: Path, kind: str, rows: int, digest: str | None = None) -> str:
+        digest = digest or _sha256(path)
         self.files.append({"path": self.relative(path), "kind": kind, "sha256": digest,
                            "bytes": path.stat().st_size, "rows": rows})
         return digest
 
-    def read_file(self, path: Path, kind: str, *, required: bool = True,
-                  fiscal_year: int | None = None) -> pd.DataFrame:
+    def read_raw(self, path: Path) -> tuple[list[RawSheet], str]:
+        """A file's raw sheets and its SHA-256: the part of reading that may run in a thread
+        (no state of the reader is touched)."""
+        return read_sheets(path, self.relative(path), self.msg), _sha256(path)
+
+    def read_file(self, path: Path, kind: str, *, required: bool = True, fiscal_year: int | None = None,
+                  raw: tuple[list[RawSheet], str] | None = None) -> pd.DataFrame:
         """One file's sheets to one frame. A required input whose sheets hold no cell at all is
-        an InputError: an empty file must not pass as "no rows"."""
+        an InputError: an empty file must not pass as "no rows". `raw` is `read_raw(path)` if
+        already done."""
         relative = self.relative(path)
-        sheets = read_sheets(path, relative, self.msg)
+        sheets, digest = raw if raw is not None else self.read_raw(path)
         frames = []
         totals = []
         for sheet in sheets:
@@ -301,7 +362,7 @@ class _FolderReader:
         if not totals and required:
             names = ", ".join(s.sheet for s in sheets) or "-"
             raise InputError(self.msg("read.no_data", file=relative, sheets=names))
-        digest = self.manifest_entry(path, kind, sum(t.rows_read for t in totals))
+        digest = self.manifest_entry(path, kind, sum(t.rows_read for t in totals), digest)
         for t in totals:
             t.sha256 = digest
         self.totals.extend(totals)
@@ -437,9 +498,9 @@ def _object_grid(body: list[list[Any]], header_width: int) -> np.ndarray:
     grid = np.empty((len(body), width), dtype=object)
     if not body:
         return grid
-    if all(len(row) == width for row in body):
-        grid[:] = body  # one C pass; a ragged body would be refused, hence the check
-    else:  # not from our readers, but never lose a cell: columns one by one
+    try:
+        grid[:] = body  # one C pass
+    except ValueError:  # ragged rows, from no reader of ours: never lose a cell, pad with blanks
         for index in range(width):
             grid[:, index] = [row[index] if index < len(row) else "" for row in body]
     return grid
@@ -571,7 +632,7 @@ def _source(table: _Table, keep: np.ndarray) -> dict[str, Any]:
     file, sheet = table.raw.file, table.raw.sheet
     rows = table.row_numbers[keep].astype(np.int64)
     prefix = f"{file}:{sheet}:"
-    ids = np.fromiter((f"{prefix}{row}" for row in rows.tolist()), dtype=object, count=len(rows))
+    ids = np.array([prefix + str(row) for row in rows.tolist()] or [""], dtype=object)[:len(rows)]
     return {"source_file": np.full(len(rows), file, dtype=object),
             "source_sheet": np.full(len(rows), sheet, dtype=object),
             "source_row": rows, "source_id": ids}
