@@ -194,7 +194,8 @@ def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the first cell object holding it. A column of only floats (calamine's numbers) is hashed
     as float64, about three times faster; its distinct values are then taken from the cells
     at their first position, so they are the very objects the object hash would give."""
-    if len(cells) > 1 and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
+    # The first cell rules out most columns before a full scan by infer_dtype.
+    if len(cells) > 1 and isinstance(cells[0], float) and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
         codes, _ = pd.factorize(cells.astype(np.float64), use_na_sentinel=True)
         present, first = np.unique(codes, return_index=True)
         return codes, cells[first[present >= 0]]
