@@ -416,7 +416,8 @@ def prepare_sheets(tables: dict[str, pd.DataFrame], language: str = "sv",
                    max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> PreparedSheets:
     """Build the data rows of these tables' sheets now; write_workbook(..., prepared=) then only
     copies them. The workbook is byte for byte the one written without preparing. The rows' XML
-    (about 650 bytes per ledger line) is held deflated at level 1, about 45 bytes a line."""
+    (about 650 bytes per ledger line) is held deflated at level 1, about 45 bytes a line. A table
+    is known again by its frame object: change no prepared frame in place before writing."""
     if language not in WORDS:
         raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
     words = WORDS[language]
