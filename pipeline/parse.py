@@ -197,8 +197,10 @@ def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # The first cell rules out most columns before a full scan by infer_dtype.
     if len(cells) > 1 and isinstance(cells[0], float) and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
         codes, _ = pd.factorize(cells.astype(np.float64), use_na_sentinel=True)
-        present, first = np.unique(codes, return_index=True)
-        return codes, cells[first[present >= 0]]
+        # Codes count up in order of first appearance: a code's first cell is where it
+        # exceeds every code before it (no sort needed; -1 never does).
+        before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+        return codes, cells[codes > before]
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     return codes, _as_object(uniques)
 

@@ -120,7 +120,8 @@ class _Table:
 
     def get(self, name: str) -> np.ndarray:
         """The field's raw cells; an absent optional column reads as all empty."""
-        return self.cells.get(name, np.full(len(self), "", dtype=object))
+        cells = self.cells.get(name)  # no default argument: it would be built on every call
+        return cells if cells is not None else np.full(len(self), "", dtype=object)
 
     def header_of(self, name: str) -> str:
         index = self.header.columns.get(name)
