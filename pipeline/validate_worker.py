@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -133,6 +134,11 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     """The worker's whole life: make GX ready, answer one request, build the Data Docs, end."""
     if not parent_end.closed:
         parent_end.close()  # only the main process may hold that end, or a dead parent goes unnoticed
+    # The request is taken in while GX is imported: a pipe holds only some kilobytes, so the main
+    # process would otherwise wait in `submit` until the import is done.
+    request: list[Any] = []
+    receiver = threading.Thread(target=_receive_request, args=(connection, request), daemon=True)
+    receiver.start()
     try:
         started = time.perf_counter()
         try:
@@ -141,10 +147,12 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
         except Exception:  # noqa: BLE001 - reported to the main process, which decides
             runner, failure = None, traceback.format_exc(limit=-3)
         seconds = {"gx_setup": time.perf_counter() - started}
-        try:
-            batches, year, docs_dir = connection.recv()
-        except EOFError:
+        receiver.join()
+        if not request:
             return  # the run ended before it needed validation (bad input found by the read)
+        if isinstance(request[0], BaseException):
+            raise request[0]
+        batches, year, docs_dir = request[0]
         if runner is None:
             connection.send(("error", f"Great Expectations could not start: {failure}"))
             return
@@ -165,3 +173,13 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             return
     finally:
         connection.close()
+
+
+def _receive_request(connection: Connection, request: list[Any]) -> None:
+    """The main process's one request into `request`; nothing when it closed the pipe first."""
+    try:
+        request.append(connection.recv())
+    except (EOFError, ConnectionResetError, OSError):
+        return
+    except Exception as exc:  # noqa: BLE001 - e.g. a request that cannot be unpickled: reported
+        request.append(exc)
