@@ -108,11 +108,22 @@ def _settings_language(folder: Path) -> str:
 
 
 def _dispatch(args: argparse.Namespace, say, text) -> int:
+    if args.command in ("report", "check"):
+        from pipeline.validate_worker import ValidationWorker
+
+        # Great Expectations takes seconds to import: a second process starts on it now, while
+        # this one imports the rest and reads the inputs (pipeline/validate_worker.py).
+        with ValidationWorker() as worker:
+            return _run_command(args, say, text, worker)
+    return _run_command(args, say, text, None)
+
+
+def _run_command(args: argparse.Namespace, say, text, worker) -> int:
     from pipeline import run
 
     if args.command == "report":
         seconds: dict[str, float] | None = {} if args.timings else None
-        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say, seconds)
+        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say, seconds, worker)
         if args.timings:
             args.timings.write_text(json.dumps(seconds, indent=2) + "\n", encoding="utf-8")
         teckal = outcome.figures["teckal"]
@@ -127,7 +138,7 @@ def _dispatch(args: argparse.Namespace, say, text) -> int:
     if args.command == "check":
         from pipeline.validate import input_verdicts
 
-        inputs, validation = run.check(args.inputs, args.year, args.lang, say)
+        inputs, validation = run.check(args.inputs, args.year, args.lang, say, worker)
         verdicts = input_verdicts(inputs, validation)
         failed = [v for v in verdicts if v.critical]
         warnings = sum(len(v.warnings) for v in verdicts)

@@ -20,10 +20,11 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
 import pandas as pd
 
@@ -78,12 +79,14 @@ def output_folder(out_root: Path, inputs_folder: Path, year: int) -> Path:
     return out_root / inputs_folder.resolve().name / str(year)
 
 
-def check(folder: Path, year: int | None, language: str | None, say: Say) -> tuple[Inputs, Any]:
+def check(folder: Path, year: int | None, language: str | None, say: Say,
+          worker: ValidationWorker | None = None) -> tuple[Inputs, Any]:
     """Read and validate only: the `check` command. Critical problems are in the returned report
-    and in `inputs.rejected`; the caller prints a verdict per input and sets the exit code."""
+    and in `inputs.rejected`; the caller prints a verdict per input and sets the exit code.
+    `worker`: one already started (the command line starts it first); else one is started here."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
-    with ValidationWorker() as worker:  # Great Expectations gets ready while the read runs
+    with _worker(worker) as worker:  # Great Expectations gets ready while the read runs
         inputs = _read(folder, year, settings, say)
         worker.submit(inputs)
         validation = _validation(worker, inputs, settings, None, say)
@@ -91,9 +94,10 @@ def check(folder: Path, year: int | None, language: str | None, say: Say) -> tup
 
 
 def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say,
-           seconds: dict[str, float] | None = None) -> RunOutcome:
+           seconds: dict[str, float] | None = None, worker: ValidationWorker | None = None) -> RunOutcome:
     """The yearly run. With `seconds`, the time each stage took is put there (for the benchmark):
-    the main process's stages in run order, then the validation process's own parts."""
+    the main process's stages in run order, then the validation process's own parts. `worker`:
+    a validation process already started (the command line starts it first); else one is started."""
     settings = load_settings(folder, language)
     text = messages(settings.organisation.language)
     year = resolve_year(folder, year, settings.organisation.language)
@@ -106,7 +110,7 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate_worker.py).
-        with ValidationWorker() as worker:
+        with _worker(worker) as worker:
             inputs = _read(folder, year, settings, say)
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
@@ -135,6 +139,11 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RunOutcome(final, results.figures, tuple(final / p.relative_to(staging) for p in outputs))
+
+
+def _worker(started: ValidationWorker | None) -> ContextManager[ValidationWorker]:
+    """The worker given (its starter closes it), or a new one closed at the end of the block."""
+    return nullcontext(started) if started is not None else ValidationWorker()
 
 
 def _stopwatch(seconds: dict[str, float] | None) -> Callable[[str], None]:

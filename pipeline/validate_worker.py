@@ -1,9 +1,9 @@
 """Great Expectations in a second process, so that its cost overlaps the rest of the run.
 
 Importing Great Expectations and making its context takes about 3.5 s whatever the size of the
-data, and validating takes seconds more. On a machine with two cores the run therefore starts a
-`ValidationWorker` before it reads: the worker imports GX while the main process reads the
-inputs, validates the batches it is sent while the main process classifies and computes, and
+data, and validating takes seconds more. On a machine with two cores the command line therefore
+starts a `ValidationWorker` first of all (this module imports nothing heavy, so the worker starts
+at once): the worker imports GX while the main process imports the rest and reads the inputs, validates the batches it is sent while the main process classifies and computes, and
 builds GX's Data Docs while the main process writes the workbook and the PDF.
 
 Nothing about the results changes: the worker runs `validate.GreatExpectations`, the same code
@@ -29,11 +29,12 @@ import time
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.model import Inputs
-from pipeline.settings import Settings
-from pipeline.validate import GreatExpectations, ValidationReport, validation_batches, validation_report
+if TYPE_CHECKING:  # imported where used: starting a worker must not wait for pandas
+    from pipeline.model import Inputs
+    from pipeline.settings import Settings
+    from pipeline.validate import GreatExpectations, ValidationReport
 
 
 class ValidationWorkerError(RuntimeError):
@@ -74,6 +75,8 @@ class ValidationWorker:
     def submit(self, inputs: Inputs, docs_dir: Path | None = None) -> None:
         """Send the inputs' validation batches; the worker starts as soon as GX is ready. With
         `docs_dir`, it then writes GX's Data Docs there (`finish` waits for them)."""
+        from pipeline.validate import validation_batches
+
         self._batches = validation_batches(inputs)
         self._docs_dir = docs_dir
         self._send((self._batches, inputs.year, docs_dir))
@@ -81,6 +84,8 @@ class ValidationWorker:
     def report(self, inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
         """The validation report of the submitted inputs, its files written to `out_dir` as
         `validate.validate_inputs` writes them. Waits for the worker's results."""
+        from pipeline.validate import validation_report
+
         if self._batches is None:
             raise ValidationWorkerError("report() before submit()")
         raw_results, seconds = self._receive("results")
@@ -142,6 +147,8 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     try:
         started = time.perf_counter()
         try:
+            from pipeline.validate import GreatExpectations
+
             runner: GreatExpectations | None = GreatExpectations()
             failure = None
         except Exception:  # noqa: BLE001 - reported to the main process, which decides
