@@ -416,14 +416,29 @@ def test_prepared_trims_blanks_and_lowercases_each_text_as_before():
     assert prepared["orgnr"].tolist()[:2] == [SUPPLIER, f" {BAD_ORGNR}"] and pd.isna(prepared["orgnr"][2])
     forms = prepared["procurement_form"].tolist()
     assert forms[:2] == ["öppet", "öppet"] and pd.isna(forms[2]) and pd.isna(forms[3])
-    names = prepared["name"].tolist()
-    assert names[0] == names[1] == "Bolag AB" and pd.isna(names[2]) and names[3] == "X"
+    assert "name" not in prepared.columns  # no supplier check reads the name: GX is not given it
+    assert list(prepared.columns) == ["orgnr", "procurement_form", "source_id", "orgnr_is_valid"]
     assert prepared["source_id"].tolist() == [" a:1", "a:2", "a:3", "a:4"]  # ids stay as read
     assert prepared["orgnr_is_valid"].tolist() == [True, False, False, True]
-    assert all(str(prepared[c].dtype) == "str" for c in ("orgnr", "procurement_form", "name"))
+    assert all(str(prepared[c].dtype) == "str" for c in ("orgnr", "procurement_form"))
     assert suppliers["name"].tolist() == ["Bolag AB ", "Bolag AB ", "", "X"]  # the input is unchanged
 
+    # The raw counterparty cell decides where a remark counts, though GX is not given the cell.
     ledger = pd.DataFrame({"counterparty_raw": text(["", " x ", None]),
                            "counterparty_note": text(["odd", "odd", "odd"]), "source_id": text(["1", "2", "3"])})
     notes = _prepared("ledger", ledger)["counterparty_note"].tolist()
     assert pd.isna(notes[0]) and notes[1] == "odd" and pd.isna(notes[2])
+
+
+def test_great_expectations_is_given_only_the_columns_its_suite_checks():
+    from pipeline.validate import suite_columns, validation_batches
+
+    assert suite_columns("ledger") == {"source_id", "date", "voucher", "account", "amount_ore", "counterparty_note",
+                                       "counterparty", "service"}
+    assert suite_columns("history") == {"source_id", "year", "controlling_ore", "total_ore"}
+    ledger = ledger_2025().assign(text=text(["a", "b", "c", "d"]), counterparty_raw=text(["", "", "", "x"]))
+    inputs = faulty_inputs()
+    inputs.ledgers[2025] = ledger
+    batch = validation_batches(inputs)[0]
+    assert batch.label == "ledger-2025"
+    assert set(batch.frame.columns) == suite_columns("ledger")  # no free text, no raw cell
