@@ -114,7 +114,7 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
             inputs = _read(folder, year, settings, say)
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
-            ahead = _compute_ahead(inputs, settings)
+            ahead = _compute_ahead(inputs, settings, worker)
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say)
             lap("validate")
@@ -170,9 +170,13 @@ def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     return inputs
 
 
-def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[str, pd.DataFrame], PreparedSheets] | Exception:
-    """Classification, figures, journal tests and the workbook rows of the figures' tables (the
-    long ledger sheet above all), computed while the validation still runs.
+def _compute_ahead(inputs: Inputs, settings: Settings,
+                   worker: ValidationWorker) -> tuple[Results, dict[str, pd.DataFrame], PreparedSheets | None] | Exception:
+    """Classification, figures and journal tests, computed while the validation still runs, and
+    the workbook rows of the figures' tables (the long ledger sheet above all) if it still runs
+    then: preparing them and writing them later costs more than writing them in one go, so it
+    pays only in time otherwise spent waiting (a small ledger, where GX's import is the longest
+    part), not when the validation is done first (a large ledger).
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
@@ -184,7 +188,8 @@ def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[st
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
         results = compute_results(inputs, classified, settings)
-        return results, journal, prepare_sheets(results.tables, settings.organisation.language)
+        prepared = None if worker.answered() else prepare_sheets(results.tables, settings.organisation.language)
+        return results, journal, prepared
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc
 
