@@ -188,7 +188,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings,
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
         results = compute_results(inputs, classified, settings)
-        prepared = None if worker.answered() else prepare_sheets(results.tables, settings.organisation.language)
+        prepared = None if worker.has_results() else prepare_sheets(results.tables, settings.organisation.language)
         return results, journal, prepared
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc

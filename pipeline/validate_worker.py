@@ -51,10 +51,10 @@ class ValidationWorker:
         self._batches: list[Any] | None = None
         self._docs_dir: Path | None = None
         self._docs_pending = False
-        self._answered = False  # every answer the worker owes has arrived: it is ending on its own
+        self._done = False  # every answer the worker owes has arrived: it is ending on its own
         self.seconds: dict[str, float] = {}
-        # Fork where the system has it: the child starts with this process's imports (pandas)
-        # and starts at once. Elsewhere it starts a fresh interpreter, which works the same.
+        # Fork where the system has it: the child starts at once, with this process's modules.
+        # Elsewhere it starts a fresh interpreter, which works the same, a little later.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._connection, child_end = context.Pipe(duplex=True)
@@ -91,10 +91,10 @@ class ValidationWorker:
         raw_results, seconds = self._receive("results")
         self.seconds.update(seconds)
         self._docs_pending = self._docs_dir is not None
-        self._answered = not self._docs_pending
+        self._done = not self._docs_pending
         return validation_report(inputs, settings, self._batches, raw_results, out_dir)
 
-    def answered(self) -> bool:
+    def has_results(self) -> bool:
         """Whether the worker's results (or its error) have arrived, without waiting for them."""
         return self._connection.poll()
 
@@ -104,13 +104,13 @@ class ValidationWorker:
             (seconds,) = self._receive("docs")
             self.seconds.update(seconds)
             self._docs_pending = False
-            self._answered = True
+            self._done = True
 
     def close(self) -> None:
         """End the worker. One that has answered everything is ending by itself; one still busy
         works for a run that is stopping (an error, a critical finding) and is terminated."""
         self._connection.close()
-        if self._answered:
+        if self._done:
             self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.terminate()
