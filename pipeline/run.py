@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import shutil
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ContextManager
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 
 import pandas as pd
 
@@ -47,6 +48,7 @@ SHEET_REJECTED = "Avvisade rader"
 SHEET_TOTALS = "Kontrollsummor"
 SHEET_VALIDATION = "Validering"
 JOURNAL_SHEET_PREFIX = "J-"
+STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
                       "xlsxwriter", "python-stdnum")
 
@@ -99,14 +101,21 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     the main process's stages in run order, then the validation process's own parts. `worker`:
     a validation process already started (the command line starts it first); else one is started."""
     settings = load_settings(folder, language)
-    text = messages(settings.organisation.language)
     year = resolve_year(folder, year, settings.organisation.language)
     final = output_folder(out_root.resolve(), folder, year)  # GX Data Docs need an absolute folder
     final.parent.mkdir(parents=True, exist_ok=True)
-    _recover_previous(final)
-    lap = _stopwatch(seconds)
+    with _only_run_writing(final.parent, settings.organisation.language) as guarded:
+        _recover_previous(final)
+        if guarded:  # else a staging folder may belong to a run going on now
+            _remove_stale_staging(final.parent)
+        return _report(folder, year, settings, final, say, seconds, worker)
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{year}.", dir=final.parent))
+
+def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
+            seconds: dict[str, float] | None, worker: ValidationWorker | None) -> RunOutcome:
+    text = messages(settings.organisation.language)
+    lap = _stopwatch(seconds)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{year}.", dir=final.parent))
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate_worker.py).
@@ -139,6 +148,41 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RunOutcome(final, results.figures, tuple(final / p.relative_to(staging) for p in outputs))
+
+
+@contextmanager
+def _only_run_writing(folder: Path, language: str) -> Iterator[bool]:
+    """Hold an exclusive lock on the output folder of one input folder for the whole run.
+
+    Two runs writing the same outputs at once would move each other's folders away; the second
+    one stops with a message instead. The lock is the operating system's (flock on the folder
+    itself): it goes with the process, so a killed run never leaves a lock behind. Where the
+    system has no flock (Windows), runs are not guarded (False is yielded).
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield False
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            shown = f"{folder.parent.name}/{folder.name}" if folder.parent.name else folder.name
+            raise UsageError(messages(language)("run.busy", folder=shown)) from None
+        yield True
+    finally:
+        os.close(handle)  # closing the folder releases the lock
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Staging folders of runs that were killed (`.<year>.<random>`): with the lock held no other
+    run can be writing them. `.<year>.old` is the previous outputs, recovered before this."""
+    for candidate in folder.glob(f"{STAGING_PREFIX}*"):
+        parts = candidate.name.split(".")
+        if candidate.is_dir() and len(parts) == 3 and parts[1].isdigit() and parts[2] != "old":
+            shutil.rmtree(candidate, ignore_errors=True)
 
 
 def _worker(started: ValidationWorker | None) -> ContextManager[ValidationWorker]:

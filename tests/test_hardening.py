@@ -470,6 +470,38 @@ def test_outputs_left_only_under_the_old_name_by_a_kill_are_put_back(tmp_path):
     assert not old.exists()
 
 
+def test_staging_folders_left_by_a_killed_run_are_removed_by_the_next_run(tmp_path):
+    folder = corpus.valid_folder(tmp_path)
+    org = tmp_path / "out" / "org"
+    stale = org / ".2025.k1ll3d_x"
+    (stale / "validation").mkdir(parents=True)
+    (stale / "validation" / "summary.json").write_text("{}", encoding="utf-8")
+    other = org / ".gitkeep"  # not a staging folder: left alone
+    other.write_text("", encoding="utf-8")
+    assert report(folder, tmp_path, "--quiet").returncode == 0
+    assert sorted(p.name for p in org.iterdir()) == [".gitkeep", "2025"]
+
+
+def test_a_second_run_on_the_same_outputs_stops_while_the_first_is_writing(tmp_path):
+    import fcntl
+
+    folder = corpus.valid_folder(tmp_path)
+    org = tmp_path / "out" / "org"
+    busy = org / ".2025.runn1ng"  # the first run's staging folder, in use
+    busy.mkdir(parents=True)
+    handle = os.open(org, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # what the first run holds while it runs
+        result = report(folder, tmp_path)
+    finally:
+        os.close(handle)
+    assert result.returncode == 2, result.stderr
+    assert "fel: en annan körning skriver redan utdata i out/org/; vänta tills den är klar och kör igen" in \
+        result.stderr.splitlines()
+    assert busy.is_dir()  # the first run's folder is not touched
+    assert not (org / "2025").exists()
+
+
 if __name__ == "__main__":  # print what each case gives, to write the expectations below
     import tempfile
 
