@@ -25,6 +25,7 @@ typing error rejected here) and it never classifies or computes figures.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -450,6 +451,8 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         from pipeline.safety import inspect_workbook
 
         odd_cells = inspect_workbook(path, relative, msg).odd_cells
+    elif suffix == ".xls":
+        odd_cells = _xls_error_cells(path, relative, msg)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -469,6 +472,32 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.password", file=relative)) from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
         raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+
+
+def _xls_error_cells(path: Path, relative: str, msg: Text) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells (#REF!, #DIV/0!, ...) of an old .xls workbook, per sheet, by 0-based row and
+    column. calamine reads them as "" (as it reads a formula whose saved result is an error), so
+    xlrd, which keeps each cell's type, names them. Excel saves every formula's result in an .xls,
+    so, unlike .xlsx, there are no formulas without a value to look for."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # xlrd raises several kinds for a damaged file: all mean "unreadable"
+        raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for name in book.sheet_names():
+            sheet = book.sheet_by_name(name)
+            errors = {(row, column): xlrd.error_text_from_code.get(sheet.cell_value(row, column), "#ERROR")
+                      for row in range(sheet.nrows)
+                      for column, kind in enumerate(sheet.row_types(row)) if kind == xlrd.XL_CELL_ERROR}
+            if errors:
+                found[name] = errors
+            book.unload_sheet(name)
+    finally:
+        book.release_resources()
+    return found
 
 
 def _mark_odd_cells(rows: list[list[Any]], odd: dict[tuple[int, int], str], row0: int, column0: int) -> bool:
