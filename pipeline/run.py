@@ -50,7 +50,7 @@ SHEET_VALIDATION = "Validering"
 JOURNAL_SHEET_PREFIX = "J-"
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
-                      "xlsxwriter", "python-stdnum")
+                      "xlsxwriter", "python-stdnum", "xlrd", "rl_accel")
 
 Say = Callable[[str], None]
 
