@@ -138,11 +138,8 @@ def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = N
     Descriptions and pages are in `settings.organisation.language` (Swedish unless "en"). The run
     does the same in two processes (`pipeline.validate_worker`); this is the one-process form.
     """
-    runner = GreatExpectations()
     batches = validation_batches(inputs)
-    raw_results = runner.validate(batches, inputs.year)
-    if out_dir is not None:
-        runner.build_data_docs(data_docs_folder(out_dir))
+    raw_results = _run_great_expectations(batches, inputs.year, data_docs_folder(out_dir))
     return validation_report(inputs, settings, batches, raw_results, out_dir)
 
 
@@ -519,8 +516,8 @@ def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]
     for suite, results in by_suite.items():
         (folder / f"{suite}.html").write_text(_suite_html(suite, results, text), encoding="utf-8")
     _write_json(folder / "summary.json", _summary(report, batches))
-    # Data Docs are built beside these pages, possibly still being written by the second process.
-    (folder / "index.html").write_text(_index_html(by_suite, text, with_data_docs=True), encoding="utf-8")
+    # GX's Data Docs are always built beside these pages, perhaps still by the second process.
+    (folder / "index.html").write_text(_index_html(by_suite, text), encoding="utf-8")
 
 
 def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:
@@ -578,7 +575,7 @@ def _suite_html(suite: str, results: list[CheckResult], text: Text) -> str:
                         + "\n".join(rows) + "\n</table>", text)
 
 
-def _index_html(by_suite: dict[str, list[CheckResult]], text: Text, with_data_docs: bool = False) -> str:
+def _index_html(by_suite: dict[str, list[CheckResult]], text: Text) -> str:
     rows = []
     for suite, results in by_suite.items():
         critical = sum(1 for r in results if r.severity == "critical" and not r.success)
@@ -588,12 +585,10 @@ def _index_html(by_suite: dict[str, list[CheckResult]], text: Text, with_data_do
                     f"{html.escape(text(f'validate.input.{suite}'))}</a></td>"
                     f"<td>{len(results)}</td><td>{critical}</td><td>{warning}</td></tr>")
     header = _header_row(text, ("suite", "checks", "critical_failures", "warnings"))
-    note = ""
-    if with_data_docs:
-        link = f"<a href=\"{DATA_DOCS_FOLDER}/index.html\">{DATA_DOCS_FOLDER}/index.html</a>"
-        # The link is markup of our own; the sentence around it is catalogue text, escaped.
-        before, _, after = text.template("validate.page.data_docs_note").partition("{link}")
-        note = f"<p>{html.escape(before)}{link}{html.escape(after)}</p>\n"
+    link = f"<a href=\"{DATA_DOCS_FOLDER}/index.html\">{DATA_DOCS_FOLDER}/index.html</a>"
+    # The link is markup of our own; the sentence around it is catalogue text, escaped.
+    before, _, after = text.template("validate.page.data_docs_note").partition("{link}")
+    note = f"<p>{html.escape(before)}{link}{html.escape(after)}</p>\n"
     return _page(text("validate.page.index_title"),
                  f"<h1>{html.escape(text('validate.page.index_heading'))}</h1>\n<table>{header}\n"
                  + "\n".join(rows) + "\n</table>\n" + note, text)
