@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline.model import (
-    CONTROLLING, COST_SHARING, MEMBER_CONTROLLED, OTHER_PUBLIC, PRIVATE, SALES, UNASSIGNED, UNKNOWN,
+    CONTROLLING,
+    COST_SHARING,
+    MEMBER_CONTROLLED,
+    OTHER_PUBLIC,
+    PRIVATE,
+    SALES,
+    UNASSIGNED,
+    UNKNOWN,
 )
 from pipeline.settings import AccountRanges, Settings
 

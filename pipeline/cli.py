@@ -14,8 +14,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from pipeline.catalogue import messages
 from pipeline.errors import PipelineError, UsageError
+from pipeline.messages import messages
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -109,7 +109,7 @@ def _settings_language(folder: Path) -> str:
 
 def _dispatch(args: argparse.Namespace, say, text) -> int:
     if args.command in ("report", "check"):
-        from pipeline.validate_worker import ValidationWorker
+        from pipeline.validate.worker import ValidationWorker
 
         # Great Expectations takes seconds to import: a second process starts on it now, while
         # this one imports the rest and reads the inputs (pipeline/validate_worker.py).
@@ -136,7 +136,7 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
                    review=review))
         return 0
     if args.command == "check":
-        from pipeline.validate import input_verdicts
+        from pipeline.validate.suites import input_verdicts
 
         inputs, validation = run.check(args.inputs, args.year, args.lang, say, worker)
         verdicts = input_verdicts(inputs, validation)

@@ -23,7 +23,7 @@ class Problem:
     language: str = field(default="sv", compare=False)
 
     def where(self) -> str:
-        from pipeline.catalogue import messages  # the catalogue is data; load it only when shown
+        from pipeline.messages import messages  # the catalogue is data; load it only when shown
 
         text = messages(self.language)
         parts = [self.file]

@@ -8,6 +8,7 @@ it lands in the audit workbook. Money is integer öre (int64) in columns ending 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -95,3 +96,33 @@ class Inputs:
 # Sheets with instructions for the user in the input templates (pipeline.template); they hold
 # no data, so the read stage skips them.
 INSTRUCTION_SHEETS = {"sv": "Instruktioner", "en": "Instructions"}
+
+
+@dataclass
+class RawSheet:
+    """Cells of one sheet as read. `row_numbers` gives each row's number as the source shows
+    it (CSV or SIE line); None means consecutive rows, the first being row `first_row`."""
+
+    file: str
+    sheet: str
+    rows: list[list[Any]]
+    row_numbers: list[int] | None = None
+    first_row: int = 1
+    first_column: int = 0  # 0-based column of the first cell (calamine starts at the used range)
+    has_odd_cells: bool = False  # CellError markers are among the cells
+
+
+# Audit-workbook sheet names (at most 31 characters); figures name the sheet of their rows.
+SHEET_LINES = "Huvudbok klassificerad"
+SHEET_TECKAL = "Teckal per år"
+SHEET_REVENUE_BY_COUNTERPARTY = "Intäkter per motpart"
+SHEET_SERVICES = "Särredovisning"
+SHEET_FLAGS = "Flaggor"
+SHEET_FLAG_ROWS = "Flaggor rader"
+SHEET_SUPPLIERS = "Leverantörer"
+SHEET_SUPPLIER_FLAGS = "Leverantörsflaggor"
+SHEET_SUPPLIER_LINES = "Leverantörsrader"
+SHEET_REJECTED = "Avvisade rader"
+SHEET_TOTALS = "Kontrollsummor"
+SHEET_VALIDATION = "Validering"
+JOURNAL_SHEET_PREFIX = "J-"

@@ -6,7 +6,7 @@ they are turned into decimal text only for output, never before a comparison.
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 SHARE_DECIMALS = 10

@@ -5,7 +5,7 @@ only when every output exists, so a failed run leaves the previous outputs as th
 A run stopped by critical data problems still writes its validation results, to
 `outputs/<folder>/<year>.failed/`, and raises `ValidationFailed` listing every problem.
 
-The data flows one way, but two processes share the work (`pipeline.validate_worker`): Great
+The data flows one way, but two processes share the work (`pipeline.validate.worker`): Great
 Expectations is imported while the read runs, and validates while classification and figures
 are computed. Nothing computed ahead is used, written or shown before the validation has
 passed: a critical finding stops the run exactly as if the steps had run one after the other.
@@ -30,24 +30,20 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.compute import Results, classify_window, compute_results
-from pipeline.catalogue import messages
+from pipeline.compute.results import Results, classify_window, compute_results
 from pipeline.errors import Problem, UsageError, ValidationFailed
-from pipeline.journal import journal_summary, journal_tests
-from pipeline.model import Inputs, Rejected
+from pipeline.messages import messages
+from pipeline.model import JOURNAL_SHEET_PREFIX, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
-from pipeline.read import available_years, read_inputs
+from pipeline.read.folder import available_years, read_inputs
 from pipeline.settings import Settings, load_settings
-from pipeline.validate import data_docs_folder
-from pipeline.validate_worker import ValidationWorker
+from pipeline.validate.journal import journal_summary, journal_tests
+from pipeline.validate.suites import data_docs_folder
+from pipeline.validate.worker import ValidationWorker
 
 if TYPE_CHECKING:
-    from pipeline.write_workbook import PreparedSheets
+    from pipeline.write.workbook import PreparedSheets
 
-SHEET_REJECTED = "Avvisade rader"
-SHEET_TOTALS = "Kontrollsummor"
-SHEET_VALIDATION = "Validering"
-JOURNAL_SHEET_PREFIX = "J-"
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
                       "xlsxwriter", "python-stdnum", "xlrd", "rl_accel")
@@ -227,7 +223,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings,
     the error is returned for the caller to raise only once the validation has passed.
     """
     try:
-        from pipeline.write_workbook import prepare_sheets
+        from pipeline.write.workbook import prepare_sheets
 
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
@@ -354,8 +350,8 @@ def _plain(value: Any) -> Any:
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
                    worker: ValidationWorker, lap: Callable[[str], None],
                    prepared: PreparedSheets | None = None) -> list[Path]:
-    from pipeline.write_pdf import write_pdf
-    from pipeline.write_workbook import write_workbook
+    from pipeline.write.pdf.document import write_pdf
+    from pipeline.write.workbook import write_workbook
 
     year = inputs.year
     language = settings.organisation.language

@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalogue import Text, messages
 from pipeline.errors import SettingsError
+from pipeline.messages import Text, messages
 
 AccountRanges = tuple[tuple[int, int], ...]
 

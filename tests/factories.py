@@ -9,7 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.model import (
-    COUNTERPARTY_FIELDS, HISTORY_FIELDS, MEMBER_FIELDS, SERVICE_FIELDS, SUPPLIER_FIELDS, FileTotals, Inputs,
+    COUNTERPARTY_FIELDS,
+    HISTORY_FIELDS,
+    MEMBER_FIELDS,
+    SERVICE_FIELDS,
+    SUPPLIER_FIELDS,
+    FileTotals,
+    Inputs,
 )
 
 

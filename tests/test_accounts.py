@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from pipeline.accounts import cost_based_share, open_market_share, service_statements
 from pipeline.classify import classify_ledger
+from pipeline.compute.separate_accounts import cost_based_share, open_market_share, service_statements
 from pipeline.money import allocate_ore
 from pipeline.settings import Settings
 from tests.factories import counterparties_frame, ledger_frame, members_frame, services_frame

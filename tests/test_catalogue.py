@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from pipeline.catalogue import CATALOGUE_PATH, LANGUAGES, MESSAGES_PATH, load_catalogue, messages
+from pipeline.messages import CATALOGUE_PATH, LANGUAGES, MESSAGES_PATH, load_catalogue, messages
 
 
 def fields(template: str) -> set[str]:

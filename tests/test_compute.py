@@ -6,7 +6,8 @@ worked out in the comments.
 
 import pandas as pd
 
-from pipeline.compute import SHEET_SUPPLIER_LINES, classify_window, compute_results
+from pipeline.compute import classify_window, compute_results
+from pipeline.model import SHEET_SUPPLIER_LINES
 from pipeline.settings import Settings, settings_from_dict
 from tests.factories import ledger_frame, make_inputs, members_frame, services_frame, suppliers_frame
 

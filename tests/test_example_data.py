@@ -17,8 +17,15 @@ from stdnum.se import orgnr as se_orgnr
 
 from pipeline.settings import Organisation, Settings, load_settings
 from tools.example_data import (
-    COUNTERPARTY_HEADERS, HISTORY_HEADERS, LEDGER_HEADERS, MEMBER_HEADERS, SERVICE_HEADERS, SUPPLIER_HEADERS,
-    apportion, generate, orgnr_with_check_digit,
+    COUNTERPARTY_HEADERS,
+    HISTORY_HEADERS,
+    LEDGER_HEADERS,
+    MEMBER_HEADERS,
+    SERVICE_HEADERS,
+    SUPPLIER_HEADERS,
+    apportion,
+    generate,
+    orgnr_with_check_digit,
 )
 
 COMMITTED = Path(__file__).resolve().parent.parent / "inputs" / "example"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline.report.formats import Formats
+from pipeline.write.pdf.formats import Formats
 from tests.test_cli import REPO, run_cli
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.compute import SHEET_FLAG_ROWS, classify_window, compute_results
+from pipeline.compute import classify_window, compute_results
+from pipeline.model import SHEET_FLAG_ROWS
 from pipeline.settings import Settings
 from tests.factories import ledger_frame, make_inputs, members_frame, services_frame
 
@@ -137,7 +138,7 @@ def test_the_example_organisation_shows_every_flag():
     """Issue 4's "done when": the bundled example carries at least one of each flag."""
     from pathlib import Path
 
-    from pipeline.read import read_inputs
+    from pipeline.read.folder import read_inputs
     from pipeline.settings import load_settings
 
     folder = Path(__file__).resolve().parent.parent / "inputs" / "example"

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from openpyxl import Workbook
 
 from tests import corpus
 from tests.corpus import LEDGER, YEAR
-from tests.workbooks import FIRM, LEDGER_HEADER, MEMBER, OUTSIDER, invoice, small_ledger, write_sheet
+from tests.workbooks import LEDGER_HEADER, MEMBER, OUTSIDER, invoice, small_ledger, write_sheet
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.headers import find_header_row, match_header, normalise_header
+from pipeline.read.headers import find_header_row, match_header, normalise_header
 
 
 def test_normalise_ignores_case_accents_and_punctuation():

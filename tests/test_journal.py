@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.journal import (
-    _first_digits, amount_strata, benford_first_digit, describe_test, journal_summary, journal_tests,
-    unbalanced_vouchers, voucher_gaps,
-)
 from pipeline.settings import Settings
+from pipeline.validate.journal import (
+    _first_digits,
+    amount_strata,
+    benford_first_digit,
+    describe_test,
+    journal_summary,
+    journal_tests,
+    unbalanced_vouchers,
+    voucher_gaps,
+)
 
 FILE = "2025/ledger.xlsx:Huvudbok"
 
@@ -187,7 +193,7 @@ def test_amount_strata_by_hand():
 
 
 def test_voucher_series_and_number_are_read_from_the_distinct_texts():
-    from pipeline.journal import _voucher_series_and_number
+    from pipeline.validate.journal import _voucher_series_and_number
 
     texts = pd.Index(["A 0123", "b-7", "123", " C12 ", "A1B2", "A", "", "V:" + "9" * 19])
     series, number = _voucher_series_and_number(texts)

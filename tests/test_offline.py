@@ -77,7 +77,7 @@ def test_gx_analytics_is_switched_off_by_the_cli_even_when_unset():
 
 
 def test_gx_analytics_is_switched_off_by_the_validate_stage(monkeypatch):
-    from pipeline.validate import _run_great_expectations
+    from pipeline.validate.suites import _run_great_expectations
 
     monkeypatch.setenv("GX_ANALYTICS_ENABLED", "True")
     assert _run_great_expectations([], 2025) == []  # no batches: context only

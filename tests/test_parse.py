@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import parse
+from pipeline.read import parse
 
 
 @pytest.mark.parametrize(

@@ -22,12 +22,17 @@ from hypothesis import strategies as st
 from stdnum import luhn
 
 from pipeline.classify import classify_ledger
-from pipeline.compute import classify_window, compute_results
+from pipeline.compute.results import classify_window, compute_results
+from pipeline.compute.teckal import window_verdict
 from pipeline.model import ACTIVITIES, CATEGORIES
 from pipeline.settings import settings_from_dict
-from pipeline.teckal import window_verdict
 from tests.factories import (
-    counterparties_frame, history_frame, ledger_frame, make_inputs, members_frame, services_frame,
+    counterparties_frame,
+    history_frame,
+    ledger_frame,
+    make_inputs,
+    members_frame,
+    services_frame,
 )
 
 YEAR = 2025

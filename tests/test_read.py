@@ -11,7 +11,7 @@ import xlsxwriter
 
 from pipeline.errors import InputError
 from pipeline.model import LEDGER_FIELDS, SOURCE_COLUMNS
-from pipeline.read import available_years, read_inputs
+from pipeline.read.folder import available_years, read_inputs
 from pipeline.settings import Organisation, Settings
 from tests.workbooks import write_cell
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from pipeline import parse, safety
-from pipeline.catalogue import messages
-from pipeline.read import _object_grid, _Prefetch
+from pipeline.messages import messages
+from pipeline.read import parse, safety
+from pipeline.read.folder import _object_grid, _Prefetch
 
 ODD_TEXTS = ["", "plain", " padded ", "zero\u200bwidth", "bell\x07", "line\nbreak", "\u202eevil", "tab\tkept",
              "\ufeffbom", "end\x1f", "ÅÄÖ åäö", "\x7f", "a\u2066b\u2069", "x" * 300]

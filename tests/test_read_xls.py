@@ -11,7 +11,7 @@ import pytest
 import xlwt
 
 from pipeline.errors import InputError
-from pipeline.read import read_inputs
+from pipeline.read.folder import read_inputs
 from pipeline.settings import load_settings
 from tests.workbooks import LEDGER_HEADER, small_ledger, write_folder
 

@@ -3,8 +3,8 @@
 from fractions import Fraction
 
 from pipeline.classify import classify_ledger
+from pipeline.compute.suppliers import analyse_suppliers
 from pipeline.settings import Settings
-from pipeline.suppliers import analyse_suppliers
 from tests.factories import counterparties_frame, ledger_frame, members_frame, services_frame, suppliers_frame
 
 MEMBER = "212000-1355"

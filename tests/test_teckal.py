@@ -3,8 +3,8 @@
 from fractions import Fraction
 
 from pipeline.classify import classify_ledger
+from pipeline.compute.teckal import window_verdict
 from pipeline.settings import Settings, settings_from_dict
-from pipeline.teckal import window_verdict
 from tests.factories import counterparties_frame, history_frame, ledger_frame, members_frame, services_frame
 
 MEMBER = "212000-1355"

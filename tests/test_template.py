@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from openpyxl.utils import column_index_from_string
 
-from pipeline.errors import InputError, UsageError
+from pipeline.errors import UsageError
 from pipeline.model import INSTRUCTION_SHEETS
-from pipeline.read import read_inputs
+from pipeline.read.folder import read_inputs
 from pipeline.settings import Organisation, Settings, load_settings
 from pipeline.template import ORGANISATION_PLACEHOLDER, write_templates
 

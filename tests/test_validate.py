@@ -14,8 +14,13 @@ import pytest
 
 from pipeline.model import FileTotals, Inputs, Rejected
 from pipeline.settings import Organisation, Settings
-from pipeline.validate import (
-    EXPECTATIONS_DIR, SUITE_KINDS, _stable_data_docs_page, input_verdicts, load_suite, validate_inputs,
+from pipeline.validate.suites import (
+    EXPECTATIONS_DIR,
+    SUITE_KINDS,
+    _stable_data_docs_page,
+    input_verdicts,
+    load_suite,
+    validate_inputs,
 )
 
 ENGLISH = Settings(organisation=Organisation(language="en"))
@@ -125,7 +130,7 @@ def failing(report, suite: str, check: str, column: str):
 
 
 def test_importing_the_module_does_not_import_great_expectations():
-    code = "import sys, pipeline.validate; print('great_expectations' in sys.modules)"
+    code = "import sys, pipeline.validate.suites; print('great_expectations' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.stdout.strip() == "False"
@@ -403,7 +408,7 @@ def test_pages_speak_the_runs_language(faulty_report, english_faulty_report):
 
 
 def test_prepared_trims_blanks_and_lowercases_each_text_as_before():
-    from pipeline.validate import _prepared
+    from pipeline.validate.suites import _prepared
 
     suppliers = pd.DataFrame({
         "orgnr": text([SUPPLIER, f" {BAD_ORGNR}", None, SUPPLIER]),
@@ -431,7 +436,7 @@ def test_prepared_trims_blanks_and_lowercases_each_text_as_before():
 
 
 def test_great_expectations_is_given_only_the_columns_its_suite_checks():
-    from pipeline.validate import suite_columns, validation_batches
+    from pipeline.validate.suites import suite_columns, validation_batches
 
     assert suite_columns("ledger") == {"source_id", "date", "voucher", "account", "amount_ore", "counterparty_note",
                                        "counterparty", "service"}

@@ -17,8 +17,8 @@ import pytest
 from pipeline import run
 from pipeline.errors import ValidationFailed
 from pipeline.settings import Settings
-from pipeline.validate import validate_inputs
-from pipeline.validate_worker import ValidationWorker, ValidationWorkerError
+from pipeline.validate.suites import validate_inputs
+from pipeline.validate.worker import ValidationWorker, ValidationWorkerError
 from tests import corpus
 from tests.test_validate import clean_inputs, faulty_inputs
 from tests.workbooks import MEMBER, write_sheet
@@ -62,7 +62,7 @@ def test_a_worker_not_asked_anything_is_stopped_at_once():
 
 
 def test_an_error_in_the_worker_reaches_the_main_process_with_its_message():
-    from pipeline.validate import validation_batches
+    from pipeline.validate.suites import validation_batches
 
     batches = validation_batches(clean_inputs())
     broken = [batches[0].__class__("no_such_kind", "broken", None, batches[0].frame, {})]
@@ -84,7 +84,7 @@ def test_a_worker_that_dies_is_reported_not_waited_for():
 
 def test_the_worker_ends_when_the_main_process_is_killed(tmp_path):
     pid_file = tmp_path / "worker.pid"
-    code = ("import sys, time; from pipeline.validate_worker import ValidationWorker\n"
+    code = ("import sys, time; from pipeline.validate.worker import ValidationWorker\n"
             "w = ValidationWorker()\n"
             f"open({str(pid_file)!r}, 'w').write(str(w._process.pid))\n"
             "time.sleep(600)\n")

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.report.formats import Formats
-from pipeline.report.text import LANGUAGES, Text, load_catalogue
-from pipeline.write_pdf import write_pdf
+from pipeline.write.pdf.document import write_pdf
+from pipeline.write.pdf.formats import Formats
+from pipeline.write.pdf.text import LANGUAGES, Text, load_catalogue
 
-REPORT_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "report"
+REPORT_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "write" / "pdf"
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 
 LEDGER_FLAGS = ["sales_below_full_cost", "cost_sharing_non_controlling_revenue", "cost_sharing_surplus",
@@ -155,7 +155,7 @@ def test_every_key_the_chapters_name_is_in_the_catalogue():
     catalogue = load_catalogue()
     pattern = re.compile(r"""(?:\bt|text|para|heading|markup|verdict_key =|key =)\(?\s*["']([a-z_]+\.[a-z_.]+)["']""")
     named = set()
-    for source in [*REPORT_DIR.glob("*.py"), REPORT_DIR.parent / "write_pdf.py"]:
+    for source in REPORT_DIR.glob("*.py"):
         named |= set(pattern.findall(source.read_text(encoding="utf-8")))
     assert len(named) > 100
     assert sorted(named - set(catalogue)) == []
@@ -321,10 +321,10 @@ def test_same_bytes_with_and_without_reportlabs_c_accelerators(tmp_path):
     write_pdf(tmp_path / "accelerated.pdf", small_figures())
     script = ("import json, sys; from pathlib import Path; sys.modules['_rl_accel'] = None\n"
               "from reportlab.lib import rl_accel; assert rl_accel.fp_str is rl_accel._py_fp_str\n"
-              "from pipeline.write_pdf import write_pdf\n"
+              "from pipeline.write.pdf.document import write_pdf\n"
               "write_pdf(Path(sys.argv[2]), json.loads(Path(sys.argv[1]).read_text(encoding='utf-8')))\n")
     subprocess.run([sys.executable, "-c", script, str(figures_file), str(tmp_path / "python.pdf")],
-                   cwd=REPORT_DIR.parent.parent, check=True)
+                   cwd=REPORT_DIR.parents[2], check=True)
     assert (tmp_path / "python.pdf").read_bytes() == (tmp_path / "accelerated.pdf").read_bytes()
 
 

@@ -14,9 +14,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.compute import SHEET_LINES, SHEET_SERVICES, SHEET_TECKAL
-from pipeline.write_workbook import (
-    EXCEL_MAX_DATA_ROWS, SHEET_COLUMNS, SHEET_SUMMARY, column_descriptions, plan_sheets, visible_text,
+from pipeline.model import SHEET_LINES, SHEET_SERVICES, SHEET_TECKAL
+from pipeline.write.workbook import (
+    EXCEL_MAX_DATA_ROWS,
+    SHEET_COLUMNS,
+    SHEET_SUMMARY,
+    column_descriptions,
+    plan_sheets,
+    visible_text,
     write_workbook,
 )
 
@@ -212,7 +217,7 @@ def test_column_sheet_explains_every_column_in_swedish(written):
 def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path, monkeypatch, block_rows):
     # 7 rows at 3 rows per sheet: "Huvudbok klassificerad" 1-3, "(2)" 4-6, "(3)" row 7; prepared
     # 2 rows at a time, the blocks cross the sheet boundaries and nothing may be lost or repeated.
-    monkeypatch.setattr("pipeline.write_workbook.BLOCK_ROWS", block_rows)
+    monkeypatch.setattr("pipeline.write.workbook.BLOCK_ROWS", block_rows)
     lines = pd.DataFrame({"voucher": pd.Series([f"A {n}" for n in range(1, 8)], dtype="str"),
                           "amount_ore": pd.Series(range(100, 800, 100), dtype="int64")})
     path = tmp_path / "split.xlsx"
@@ -309,11 +314,11 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
     """Read -> validate -> classify -> compute on a small real input folder, then the workbook:
     its totals must be the figures of results.json, and every column it writes is explained."""
     from pipeline import run
-    from pipeline.compute import classify_window, compute_results
-    from pipeline.journal import journal_tests
-    from pipeline.read import read_inputs
+    from pipeline.compute.results import classify_window, compute_results
+    from pipeline.read.folder import read_inputs
     from pipeline.settings import load_settings
-    from pipeline.validate import validate_inputs
+    from pipeline.validate.journal import journal_tests
+    from pipeline.validate.suites import validate_inputs
     from tests.workbooks import write_folder
 
     folder = write_folder(tmp_path / "tiny")
@@ -475,8 +480,8 @@ def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_pat
     """Read -> classify -> compute on a tiny folder: per year, the member buys 900 kr and an
     outsider 100 kr (tests/workbooks.py), so controlling revenue is 900.00 kr in each ledger year,
     and the window row holds their sum."""
-    from pipeline.compute import classify_window, compute_results
-    from pipeline.read import read_inputs
+    from pipeline.compute.results import classify_window, compute_results
+    from pipeline.read.folder import read_inputs
     from pipeline.settings import load_settings
     from tests.workbooks import write_folder
 
@@ -521,7 +526,7 @@ def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypa
     texts[3:11] = [" lead", "trail ", "a<b&c", "ctl\x01", None, "", "=SUM(A1)", "rad\nny"]
     table = pd.DataFrame({"source_id": pd.Series(texts, dtype="str"), "n": pd.Series(range(150), dtype="int64")})
     write_workbook(tmp_path / "row_by_row.xlsx", {"year": 2025}, {"Data": table})
-    monkeypatch.setattr("pipeline.write_workbook.MOSTLY_DISTINCT_SHARE", 2.0)  # never: once per distinct text
+    monkeypatch.setattr("pipeline.write.workbook.MOSTLY_DISTINCT_SHARE", 2.0)  # never: once per distinct text
     write_workbook(tmp_path / "distinct.xlsx", {"year": 2025}, {"Data": table})
     assert (tmp_path / "row_by_row.xlsx").read_bytes() == (tmp_path / "distinct.xlsx").read_bytes()
     values = [row[0] for row in openpyxl.load_workbook(tmp_path / "row_by_row.xlsx")["Data"].iter_rows(

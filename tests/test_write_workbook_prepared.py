@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import pipeline.write_workbook as workbook_module
-from pipeline.compute import SHEET_LINES, SHEET_TECKAL
-from pipeline.write_workbook import prepare_sheets, write_workbook
+import pipeline.write.workbook as workbook_module
+from pipeline.model import SHEET_LINES, SHEET_TECKAL
+from pipeline.write.workbook import prepare_sheets, write_workbook
 from tests.test_write_workbook import awkward_table, calamine_rows, tiny_figures, tiny_tables
 
 
@@ -22,7 +22,7 @@ def all_tables() -> dict[str, pd.DataFrame]:
 def test_prepared_sheets_give_the_same_bytes(tmp_path, monkeypatch, language, prepared_names):
     # Blocks of 2 rows and 2 rows a sheet: the ledger lines' 3 rows go over two sheets and the
     # awkward table's 4 rows over two, so prepared blocks cross sheet boundaries too.
-    monkeypatch.setattr("pipeline.write_workbook.BLOCK_ROWS", 2)
+    monkeypatch.setattr("pipeline.write.workbook.BLOCK_ROWS", 2)
     tables = all_tables()
     names = list(tables) if prepared_names == "all" else prepared_names
     prepared = prepare_sheets({name: tables[name] for name in names}, language, max_rows_per_sheet=2)

@@ -16,7 +16,14 @@ import xlsxwriter
 from openpyxl import Workbook
 
 from tests.workbooks import (
-    FIRM, LEDGER_HEADER, MEMBER, OUTSIDER, small_ledger, write_cell, write_folder, write_sheet,
+    FIRM,
+    LEDGER_HEADER,
+    MEMBER,
+    OUTSIDER,
+    small_ledger,
+    write_cell,
+    write_folder,
+    write_sheet,
 )
 
 YEAR = 2025

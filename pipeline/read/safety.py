@@ -26,8 +26,8 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
 
-from pipeline.catalogue import Text
 from pipeline.errors import InputError
+from pipeline.messages import Text
 
 # A 1 000 000-line ledger unpacks to about 250 MB of XML; four times that is still a ledger.
 MAX_UNPACKED_BYTES = 1 << 30

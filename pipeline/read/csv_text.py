@@ -2,7 +2,7 @@
 
 Detects the encoding (UTF-8, UTF-8 with BOM, else Windows-1252, the encoding Swedish Excel
 writes) and the delimiter (";" as Swedish Excel writes, or ","), from the file itself. It does
-not interpret values: "1 234,50" stays text until `pipeline.parse` reads it.
+not interpret values: "1 234,50" stays text until `pipeline.read.parse` reads it.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def detect_delimiter(text: str) -> str:
 
 def read_csv_sheet(path: Path, relative: str):
     """The CSV file as one sheet (named "") of text cells, rows numbered by line."""
-    from pipeline.read import RawSheet
+    from pipeline.model import RawSheet
 
     try:
         text = decode_csv(path.read_bytes())

@@ -55,7 +55,7 @@ def decode_sie(data: bytes) -> str:
 def read_sie_sheet(path: Path, relative: str):
     """The SIE file's transactions as a RawSheet: header row, then one row per #TRANS, each
     numbered by its line in the file."""
-    from pipeline.read import RawSheet
+    from pipeline.model import RawSheet
 
     text = decode_sie(path.read_bytes())
     lines = text.splitlines()

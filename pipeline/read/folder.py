@@ -2,7 +2,7 @@
 
 `read_inputs` opens the registers, the ledgers of the three-year window and the optional
 accounts-payable export, finds each sheet's header row, maps headers to canonical fields
-(`pipeline.headers`), parses values exactly (`pipeline.parse`) and returns `Inputs`. Every
+(`pipeline.read.headers`), parses values exactly (`pipeline.read.parse`) and returns `Inputs`. Every
 non-blank data row ends up in exactly one place: its output frame, or `inputs.rejected` with a
 reason. Control totals per file and sheet and the manifest entries ride along.
 
@@ -10,7 +10,7 @@ Control totals (debit, credit, first and last date) are of the rows used: totals
 export are left out, so they cannot double a sum.
 
 Bad files never crash the read: a zero-byte file, a renamed PDF, a damaged zip, an encrypted
-workbook, a zip bomb or XML with entity declarations (`pipeline.safety`), a file or required
+workbook, a zip bomb or XML with entity declarations (`pipeline.read.safety`), a file or required
 register without data, two columns read as one field: each is an InputError naming the file
 (and sheet). Excel error cells (#REF!, #N/A) and formulas without a saved result are critical
 rejections naming the cell, never taken for empty cells; the cached value of a formula is what
@@ -36,14 +36,12 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
-from pipeline import parse
-from pipeline.catalogue import Text, messages
 from pipeline.errors import InputError, Problem
-from pipeline.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
+from pipeline.messages import Text, messages
 from pipeline.model import (
     COUNTERPARTY_FIELDS,
-    INSTRUCTION_SHEETS,
     HISTORY_FIELDS,
+    INSTRUCTION_SHEETS,
     LEDGER_FIELDS,
     MEMBER_FIELDS,
     PURCHASE_FIELDS,
@@ -52,9 +50,12 @@ from pipeline.model import (
     SUPPLIER_FIELDS,
     FileTotals,
     Inputs,
+    RawSheet,
     Rejected,
 )
 from pipeline.progress import steps
+from pipeline.read import parse
+from pipeline.read.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
 from pipeline.settings import SETTINGS_FILE, Settings
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -74,18 +75,6 @@ MUST_HAVE_ROWS = ("members", "services")
 _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
 
 
-@dataclass
-class RawSheet:
-    """Cells of one sheet as read. `row_numbers` gives each row's number as the source shows
-    it (CSV or SIE line); None means consecutive rows, the first being row `first_row`."""
-
-    file: str
-    sheet: str
-    rows: list[list[Any]]
-    row_numbers: list[int] | None = None
-    first_row: int = 1
-    first_column: int = 0  # 0-based column of the first cell (calamine starts at the used range)
-    has_odd_cells: bool = False  # CellError markers are among the cells
 
 
 @dataclass
@@ -420,7 +409,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     """All sheets of a workbook (or the one table of a CSV or SIE file) as raw cells.
 
     A workbook is recognised by its first bytes, not its name, and an .xlsx/.xlsm passes
-    `pipeline.safety.inspect_workbook` before calamine opens it; Excel error cells and formulas
+    `pipeline.read.safety.inspect_workbook` before calamine opens it; Excel error cells and formulas
     without a saved result come back as `parse.CellError` markers, not as "".
     """
     msg = msg or messages("en")
@@ -428,11 +417,11 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     if path.stat().st_size == 0:
         raise InputError(msg("read.zero_bytes", file=relative))
     if suffix == ".csv":
-        from pipeline.csvread import read_csv_sheet
+        from pipeline.read.csv_text import read_csv_sheet
 
         return [read_csv_sheet(path, relative)]
     if suffix in (".se", ".si"):
-        from pipeline.sie import read_sie_sheet
+        from pipeline.read.sie import read_sie_sheet
 
         return [read_sie_sheet(path, relative)]
     with path.open("rb") as handle:
@@ -448,7 +437,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     if suffix in (".xlsx", ".xlsm"):
         if not start.startswith(_ZIP_MAGIC):
             raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.unknown_format")))
-        from pipeline.safety import inspect_workbook
+        from pipeline.read.safety import inspect_workbook
 
         odd_cells = inspect_workbook(path, relative, msg).odd_cells
     elif suffix == ".xls":

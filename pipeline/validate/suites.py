@@ -17,7 +17,7 @@ message catalogue (`validate.*`, `journal.*`); machine keys in the JSON files st
 
 This is the only module that imports great_expectations, and only when a `GreatExpectations`
 context is made, so importing the package stays fast. `validate_inputs` does everything in one
-process; the run splits the same steps over two (`pipeline.validate_worker`): `validation_batches`
+process; the run splits the same steps over two (`pipeline.validate.worker`): `validation_batches`
 and `validation_report` in the main process, `GreatExpectations` in the second. It does not stop
 the run: the caller decides what to do with `ValidationReport.critical_failures`. It never
 touches the network.
@@ -36,12 +36,12 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.catalogue import Text, messages
-from pipeline.journal import describe_test, unbalanced_vouchers
+from pipeline.messages import Text, messages
 from pipeline.model import Inputs
 from pipeline.settings import Settings
+from pipeline.validate.journal import describe_test, unbalanced_vouchers
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases")
 SEVERITIES = ("critical", "warning")
 # The suite file's description of an expectation in each language of the catalogue.
@@ -136,7 +136,7 @@ def validate_inputs(inputs: Inputs, settings: Settings, out_dir: Path | None = N
     """Run every suite on its input frames and the critical journal check; write results if asked.
 
     Descriptions and pages are in `settings.organisation.language` (Swedish unless "en"). The run
-    does the same in two processes (`pipeline.validate_worker`); this is the one-process form.
+    does the same in two processes (`pipeline.validate.worker`); this is the one-process form.
     """
     batches = validation_batches(inputs)
     raw_results = _run_great_expectations(batches, inputs.year, data_docs_folder(out_dir))
@@ -343,7 +343,7 @@ class GreatExpectations:
     """One ephemeral GX context that validates batches with the suites of `expectations/`.
 
     Making one imports Great Expectations, which takes about 3.5 s however small the data: the
-    run therefore makes it in a second process while the read runs (`pipeline.validate_worker`).
+    run therefore makes it in a second process while the read runs (`pipeline.validate.worker`).
     `build_data_docs` writes GX's Data Docs site of the validated results.
     """
 

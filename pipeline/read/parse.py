@@ -19,7 +19,7 @@ visible as [U+202E]; other marks stay, as a name in Arabic or Hebrew needs them.
 come from the message catalogue (`msg`, default English) and show at most `SHOWN_CHARS` of a
 cell, so a 100 000-character cell cannot flood a message.
 
-This module does not know about files, headers or rejection policy (see `pipeline.read`).
+This module does not know about files, headers or rejection policy (see `pipeline.read.folder`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from stdnum.se import orgnr as se_orgnr
 
-from pipeline.catalogue import Text, messages
+from pipeline.messages import Text, messages
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # serial 1 = 1900-01-01 after Lotus' leap-year bug
 # Excel serials between these are dates 1927-05-18 .. 2173-10-14; anything else numeric is not.

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
-from pipeline.compute import SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
-from pipeline.model import CATEGORIES
-from pipeline.report.charts import teckal_chart
-from pipeline.report.common import Context
-from pipeline.report.layout import CONTENT_WIDTH, data_table
+from pipeline.model import CATEGORIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
+from pipeline.write.pdf.charts import teckal_chart
+from pipeline.write.pdf.common import Context
+from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
 
 
 def chapter(ctx: Context) -> list[Flowable]:

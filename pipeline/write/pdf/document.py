@@ -15,11 +15,15 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from pipeline.report import accounts, audit, compliance, front, teckal
-from pipeline.report.common import Context
-from pipeline.report.formats import Formats
-from pipeline.report.layout import ReportDocument, canvas_maker, make_styles, register_fonts
-from pipeline.report.text import Text, load_catalogue
+from pipeline.write.pdf import accounts_chapter as accounts
+from pipeline.write.pdf import audit_chapter as audit
+from pipeline.write.pdf import compliance_chapter as compliance
+from pipeline.write.pdf import front
+from pipeline.write.pdf import teckal_chapter as teckal
+from pipeline.write.pdf.common import Context
+from pipeline.write.pdf.formats import Formats
+from pipeline.write.pdf.layout import ReportDocument, canvas_maker, make_styles, register_fonts
+from pipeline.write.pdf.text import Text, load_catalogue
 
 PDF_LANG = {"sv": "sv-SE", "en": "en-GB"}
 

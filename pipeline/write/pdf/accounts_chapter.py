@@ -10,11 +10,10 @@ from fractions import Fraction
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
-from pipeline.compute import SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES
-from pipeline.model import ACTIVITIES
-from pipeline.report.charts import coverage_chart
-from pipeline.report.common import Context
-from pipeline.report.layout import CONTENT_WIDTH, data_table
+from pipeline.model import ACTIVITIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES
+from pipeline.write.pdf.charts import coverage_chart
+from pipeline.write.pdf.common import Context
+from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
 
 
 def chapter(ctx: Context) -> list[Flowable]:

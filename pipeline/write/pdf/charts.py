@@ -13,8 +13,8 @@ from typing import Sequence
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from pipeline.report.formats import Formats
-from pipeline.report.layout import FONT, FONT_BOLD, GREY, INK, NOT_MET_EDGE, RULE
+from pipeline.write.pdf.formats import Formats
+from pipeline.write.pdf.layout import FONT, FONT_BOLD, GREY, INK, NOT_MET_EDGE, RULE
 
 BAR_FILL = colors.HexColor("#5b8cc4")
 HISTORY_FILL = colors.HexColor("#a9c1de")

@@ -11,10 +11,23 @@ from decimal import Decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from pipeline.compute import SHEET_FLAGS, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_SUPPLIER_FLAGS, SHEET_TECKAL
-from pipeline.report.common import Context
-from pipeline.report.layout import (
-    CONTENT_WIDTH, MET_EDGE, MET_FILL, NOT_MET_EDGE, NOT_MET_FILL, REVIEW_EDGE, REVIEW_FILL, data_table,
+from pipeline.model import (
+    SHEET_FLAGS,
+    SHEET_REVENUE_BY_COUNTERPARTY,
+    SHEET_SERVICES,
+    SHEET_SUPPLIER_FLAGS,
+    SHEET_TECKAL,
+)
+from pipeline.write.pdf.common import Context
+from pipeline.write.pdf.layout import (
+    CONTENT_WIDTH,
+    MET_EDGE,
+    MET_FILL,
+    NOT_MET_EDGE,
+    NOT_MET_FILL,
+    REVIEW_EDGE,
+    REVIEW_FILL,
+    data_table,
     table_of_contents,
 )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
-from pipeline.compute import SHEET_FLAG_ROWS, SHEET_FLAGS, SHEET_SUPPLIER_FLAGS, SHEET_SUPPLIER_LINES, SHEET_SUPPLIERS
-from pipeline.report.common import Context
-from pipeline.report.layout import data_table
+from pipeline.model import SHEET_FLAG_ROWS, SHEET_FLAGS, SHEET_SUPPLIER_FLAGS, SHEET_SUPPLIER_LINES, SHEET_SUPPLIERS
+from pipeline.write.pdf.common import Context
+from pipeline.write.pdf.layout import data_table
 
 SUPPLIER_FLAGS = ("over_direct_award_limit", "outside_contract_period", "not_in_supplier_list", "orgnr_not_valid",
                   "concentration")

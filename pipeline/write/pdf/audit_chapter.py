@@ -10,9 +10,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, PageBreak
 
-from pipeline.compute import SHEET_LINES
-from pipeline.report.common import Context
-from pipeline.report.layout import data_table
+from pipeline.model import SHEET_LINES
+from pipeline.write.pdf.common import Context
+from pipeline.write.pdf.layout import data_table
 
 OPEN_QUESTIONS = ("law_text", "grants", "more_than", "direct_award_limit")
 

@@ -9,8 +9,8 @@ the language. Two catalogues: `pipeline/data/report_text.toml` (the PDF) and
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 

@@ -1,5 +1,5 @@
 """The report's texts come from the shared catalogue machinery (pipeline/catalogue.py)."""
 
-from pipeline.catalogue import CATALOGUE_PATH, LANGUAGES, CatalogueError, Text, load_catalogue
+from pipeline.messages import CATALOGUE_PATH, LANGUAGES, CatalogueError, Text, load_catalogue
 
 __all__ = ["CATALOGUE_PATH", "LANGUAGES", "CatalogueError", "Text", "load_catalogue"]

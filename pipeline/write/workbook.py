@@ -41,14 +41,18 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.compute import (
-    SHEET_FLAGS, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_SUPPLIER_FLAGS, SHEET_SUPPLIERS,
+from pipeline.model import (
+    SHEET_FLAGS,
+    SHEET_REVENUE_BY_COUNTERPARTY,
+    SHEET_SERVICES,
+    SHEET_SUPPLIER_FLAGS,
+    SHEET_SUPPLIERS,
     SHEET_TECKAL,
 )
 
 SHEET_SUMMARY = "Sammanfattning"
 SHEET_COLUMNS = "Kolumner"
-COLUMNS_FILE = Path(__file__).parent / "data" / "workbook_columns.toml"
+COLUMNS_FILE = Path(__file__).resolve().parents[1] / "data" / "workbook_columns.toml"
 EXCEL_MAX_DATA_ROWS = 1_048_575  # 1 048 576 rows per sheet, one of them the header
 SHEET_NAME_MAX = 31
 MIN_COLUMN_WIDTH = 8

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline.classify import service_activities
+from pipeline.compute.teckal import COUNTS_AS_CONTROLLING
 from pipeline.model import COST_SHARING, PRIVATE, SALES, UNASSIGNED
 from pipeline.money import allocate_ore, ratio
-from pipeline.teckal import COUNTS_AS_CONTROLLING
 
 STATEMENT_COLUMNS = [
     "year", "code", "name", "activity", "in_catalogue", "revenue_ore", "non_controlling_revenue_ore",

@@ -10,8 +10,8 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
-from pipeline.report.formats import Formats
-from pipeline.report.text import Text
+from pipeline.write.pdf.formats import Formats
+from pipeline.write.pdf.text import Text
 
 
 @dataclass(frozen=True)

@@ -16,24 +16,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.accounts import Statements, cost_based_share, coverage, open_market_share, service_statements
 from pipeline.classify import classify_ledger, counterparty_categories
-from pipeline.model import CATEGORIES, CONTROLLING, COST_SHARING, SALES, UNASSIGNED, UNKNOWN, Inputs
+from pipeline.compute.separate_accounts import (
+    Statements,
+    cost_based_share,
+    coverage,
+    open_market_share,
+    service_statements,
+)
+from pipeline.compute.suppliers import SupplierAnalysis, analyse_suppliers
+from pipeline.compute.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
+from pipeline.model import (
+    CATEGORIES,
+    CONTROLLING,
+    COST_SHARING,
+    SALES,
+    SHEET_FLAG_ROWS,
+    SHEET_FLAGS,
+    SHEET_LINES,
+    SHEET_REVENUE_BY_COUNTERPARTY,
+    SHEET_SERVICES,
+    SHEET_SUPPLIER_FLAGS,
+    SHEET_SUPPLIER_LINES,
+    SHEET_SUPPLIERS,
+    SHEET_TECKAL,
+    UNASSIGNED,
+    UNKNOWN,
+    Inputs,
+)
 from pipeline.money import floor_ore, ratio, sek, share_text
 from pipeline.settings import Settings
-from pipeline.suppliers import SupplierAnalysis, analyse_suppliers
-from pipeline.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
-
-# Audit-workbook sheet names (at most 31 characters); figures name the sheet of their rows.
-SHEET_LINES = "Huvudbok klassificerad"
-SHEET_TECKAL = "Teckal per år"
-SHEET_REVENUE_BY_COUNTERPARTY = "Intäkter per motpart"
-SHEET_SERVICES = "Särredovisning"
-SHEET_FLAGS = "Flaggor"
-SHEET_FLAG_ROWS = "Flaggor rader"
-SHEET_SUPPLIERS = "Leverantörer"
-SHEET_SUPPLIER_FLAGS = "Leverantörsflaggor"
-SHEET_SUPPLIER_LINES = "Leverantörsrader"
 
 
 @dataclass

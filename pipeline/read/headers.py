@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-ALIASES_FILE = Path(__file__).parent / "data" / "aliases.toml"
+ALIASES_FILE = Path(__file__).resolve().parents[1] / "data" / "aliases.toml"
 SCAN_ROWS = 30
 MIN_PREFIX = 5
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # imported where used: starting a worker must not wait for pandas
     from pipeline.model import Inputs
     from pipeline.settings import Settings
-    from pipeline.validate import GreatExpectations, ValidationReport
+    from pipeline.validate.suites import GreatExpectations, ValidationReport
 
 
 class ValidationWorkerError(RuntimeError):
@@ -75,7 +75,7 @@ class ValidationWorker:
     def submit(self, inputs: Inputs, docs_dir: Path | None = None) -> None:
         """Send the inputs' validation batches; the worker starts as soon as GX is ready. With
         `docs_dir`, it then writes GX's Data Docs there (`finish` waits for them)."""
-        from pipeline.validate import validation_batches
+        from pipeline.validate.suites import validation_batches
 
         self._batches = validation_batches(inputs)
         self._docs_dir = docs_dir
@@ -84,7 +84,7 @@ class ValidationWorker:
     def report(self, inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
         """The validation report of the submitted inputs, its files written to `out_dir` as
         `validate.validate_inputs` writes them. Waits for the worker's results."""
-        from pipeline.validate import validation_report
+        from pipeline.validate.suites import validation_report
 
         if self._batches is None:
             raise ValidationWorkerError("report() before submit()")
@@ -151,7 +151,7 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     try:
         started = time.perf_counter()
         try:
-            from pipeline.validate import GreatExpectations
+            from pipeline.validate.suites import GreatExpectations
 
             runner: GreatExpectations | None = GreatExpectations()
             failure = None
