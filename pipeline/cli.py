@@ -126,13 +126,13 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
         outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say, seconds, worker)
         if args.timings:
             args.timings.write_text(json.dumps(seconds, indent=2) + "\n", encoding="utf-8")
-        teckal = outcome.figures["teckal"]
-        review = text("run.review", band=str(float(teckal["review_band"]) * 100).rstrip("0").rstrip(".")) \
-            if teckal["review"] else ""
+        teckal = outcome.figures.teckal
+        review = text("run.review", band=str(float(teckal.review_band) * 100).rstrip("0").rstrip(".")) \
+            if teckal.review else ""
         for path in outcome.outputs:
             print(text("run.wrote", path=_shown(path)))
-        print(text("run.verdict", year=outcome.figures["year"], share=teckal["window_share"],
-                   threshold=teckal["threshold"], verdict=text("run.met" if teckal["met"] else "run.not_met").upper(),
+        print(text("run.verdict", year=outcome.figures.year, share=teckal.window_share,
+                   threshold=teckal.threshold, verdict=text("run.met" if teckal.met else "run.not_met").upper(),
                    review=review))
         return 0
     if args.command == "check":

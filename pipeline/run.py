@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
@@ -32,6 +32,16 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.compute.results import Results, classify_window, compute_results
 from pipeline.errors import Problem, UsageError, ValidationFailed
+from pipeline.figures import (
+    ControlTotal,
+    DataQuality,
+    Figures,
+    JournalResult,
+    RejectedReason,
+    RejectedRows,
+    ValidationCheck,
+    results_json,
+)
 from pipeline.messages import messages
 from pipeline.model import JOURNAL_SHEET_PREFIX, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
@@ -54,7 +64,7 @@ Say = Callable[[str], None]
 @dataclass(frozen=True)
 class RunOutcome:
     folder: Path
-    figures: dict[str, Any]
+    figures: Figures
     outputs: tuple[Path, ...]
 
 
@@ -131,10 +141,10 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             if isinstance(ahead, Exception):
                 raise ahead
             results, journal, prepared = ahead
-            _add_data_quality(results, inputs, validation, journal, settings)
-            teckal = results.figures["teckal"]
-            say(text("run.compute", share=teckal["window_share"], flags=len(results.figures["flags"]),
-                     verdict=text("run.met" if teckal["met"] else "run.not_met")))
+            results = _with_data_quality(results, inputs, validation, journal, settings)
+            teckal = results.figures.teckal
+            say(text("run.compute", share=teckal.window_share, flags=len(results.figures.flags),
+                     verdict=text("run.met" if teckal.met else "run.not_met")))
             outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, prepared)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
@@ -290,8 +300,10 @@ def _rejected_table(rejected: list[Rejected]) -> pd.DataFrame:
     return frame.sort_values(["file", "sheet", "row"], kind="stable").reset_index(drop=True)
 
 
-def _add_data_quality(results: Results, inputs: Inputs, validation, journal: dict[str, pd.DataFrame],
-                      settings: Settings) -> None:
+def _with_data_quality(results: Results, inputs: Inputs, validation, journal: dict[str, pd.DataFrame],
+                       settings: Settings) -> Results:
+    """The results with the run's facts added: data quality (rejected rows, control totals,
+    validation, journal tests), the settings and the input files, and their tables."""
     rejected = _rejected_table(inputs.rejected)
     totals = pd.DataFrame([
         {"kind": t.kind, "file": t.file, "sheet": t.sheet, "rows_read": t.rows_read, "rows_used": t.rows_used,
@@ -308,38 +320,37 @@ def _add_data_quality(results: Results, inputs: Inputs, validation, journal: dic
     summary = journal_summary(journal, settings.organisation.language)
     journal_sheets = {name: f"{JOURNAL_SHEET_PREFIX}{name}"[:31] for name in journal}
     by_reason = rejected.groupby("reason").size().sort_values(ascending=False, kind="stable") if len(rejected) else {}
-    results.figures["data_quality"] = {
-        "rejected": {
-            "total": int(len(rejected)),
-            "critical": int(rejected["critical"].sum()) if len(rejected) else 0,
-            "by_reason": [{"reason": k, "rows": int(v)} for k, v in list(dict(by_reason).items())[:20]],
-            "sheet": SHEET_REJECTED,
-        },
-        "control_totals": [
-            {**{k: row[k] for k in ("kind", "file", "sheet", "rows_read", "rows_used", "rows_rejected",
-                                    "first_date", "last_date")},
-             "debit_sek": sek(row["debit_ore"]), "credit_sek": sek(row["credit_ore"])}
+    quality = DataQuality(
+        rejected=RejectedRows(
+            total=int(len(rejected)),
+            critical=int(rejected["critical"].sum()) if len(rejected) else 0,
+            by_reason=tuple(RejectedReason(reason=k, rows=int(v)) for k, v in list(dict(by_reason).items())[:20]),
+            sheet=SHEET_REJECTED,
+        ),
+        control_totals=tuple(
+            ControlTotal(**{k: _plain(row[k]) for k in ("kind", "file", "sheet", "rows_read", "rows_used",
+                                                        "rows_rejected", "first_date", "last_date")},
+                         debit_sek=sek(row["debit_ore"]), credit_sek=sek(row["credit_ore"]))
             for row in totals.to_dict("records")
-        ] if len(totals) else [],
-        "control_totals_sheet": SHEET_TOTALS,
-        "validation": [
-            {k: r[k] for k in ("suite", "check", "column", "severity", "description", "success",
-                               "unexpected_count", "element_count")}
+        ) if len(totals) else (),
+        control_totals_sheet=SHEET_TOTALS,
+        validation=tuple(
+            ValidationCheck(**{k: _plain(r[k]) for k in ("suite", "check", "column", "severity", "description",
+                                                         "success", "unexpected_count", "element_count")})
             for r in checks.to_dict("records")
-        ],
-        "validation_sheet": SHEET_VALIDATION,
-        "journal": [
-            {**{k: _plain(v) for k, v in row.items()}, "sheet": journal_sheets.get(row.get("test"), "")}
+        ),
+        validation_sheet=SHEET_VALIDATION,
+        journal=tuple(
+            JournalResult(**{k: _plain(v) for k, v in row.items()}, sheet=journal_sheets.get(row.get("test"), ""))
             for row in summary.to_dict("records")
-        ],
-    }
-    results.figures["settings"] = settings.as_dict()
-    results.figures["inputs"] = inputs.files
-    results.tables[SHEET_REJECTED] = rejected
-    results.tables[SHEET_TOTALS] = totals
-    results.tables[SHEET_VALIDATION] = checks
+        ),
+    )
+    figures = replace(results.figures, data_quality=quality, settings=settings.as_dict(),
+                      inputs=tuple(inputs.files))
+    tables = {**results.tables, SHEET_REJECTED: rejected, SHEET_TOTALS: totals, SHEET_VALIDATION: checks}
     for name, table in journal.items():
-        results.tables[journal_sheets[name]] = table
+        tables[journal_sheets[name]] = table
+    return Results(figures, tables)
 
 
 def _plain(value: Any) -> Any:
@@ -360,14 +371,13 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     workbook_path = staging / f"LOS-underlag-{year}.xlsx"
     pdf_path = staging / f"LOS-utvardering-{year}.pdf"
 
-    _write_json(results_path, results.figures)
+    _write_json(results_path, results_json(results.figures))
     write_workbook(workbook_path, results.figures, results.tables, language, prepared=prepared)
     say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
              rows=sum(len(t) for t in results.tables.values())))
     lap("write_workbook")
-    pdf_figures = dict(results.figures)
-    pdf_figures["outputs"] = [{"path": p.name, "sha256": _sha256(p)} for p in (results_path, workbook_path)]
-    write_pdf(pdf_path, pdf_figures, language)
+    hashes = tuple((p.name, _sha256(p)) for p in (results_path, workbook_path))
+    write_pdf(pdf_path, results.figures, language, output_hashes=hashes)
     say(text("run.wrote", path=pdf_path.name))
     lap("write_pdf")
     worker.finish()  # the manifest lists GX's Data Docs, which the validation process writes

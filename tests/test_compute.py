@@ -7,6 +7,7 @@ worked out in the comments.
 import pandas as pd
 
 from pipeline.compute import classify_window, compute_results
+from pipeline.figures import results_json
 from pipeline.model import SHEET_SUPPLIER_LINES
 from pipeline.settings import Settings, settings_from_dict
 from tests.factories import ledger_frame, make_inputs, members_frame, services_frame, suppliers_frame
@@ -54,7 +55,7 @@ def test_each_sensitivity_case_by_hand_and_membership_dates_flip_the_verdict():
     # Grants included (the setting): as reported.
     # Unknown as controlling: (700 + 40) / 1000 = 0.74, not met. As non-controlling: as reported.
     # Membership changes ignored: the joiner's 150 counts, 850 / 1000 = 0.85 > 0.80: met. The verdict flips.
-    cases = {c["case"]: c for c in compute({2025: SENSITIVITY_2025}).figures["teckal"]["sensitivity"]}
+    cases = {c["case"]: c for c in results_json(compute({2025: SENSITIVITY_2025}).figures)["teckal"]["sensitivity"]}
     assert {name: (c["window_share"], c["met"], c["controlling_sek"], c["total_sek"]) for name, c in cases.items()} == {
         "as_reported": ("0.7000000000", False, "700.00", "1000.00"),
         "grants_excluded": ("0.7446808511", False, "700.00", "940.00"),
@@ -67,7 +68,7 @@ def test_each_sensitivity_case_by_hand_and_membership_dates_flip_the_verdict():
 
 def test_the_other_grants_reading_is_shown_beside_the_verdict():
     # Grants included by setting: the alternative excludes them, 700 / 940 as above.
-    teckal = compute({2025: SENSITIVITY_2025}).figures["teckal"]
+    teckal = results_json(compute({2025: SENSITIVITY_2025}).figures)["teckal"]
     assert (teckal["window_share"], teckal["window_share_grants_excluded"], teckal["met_grants_excluded"]) == \
         ("0.7000000000", "0.7446808511", False)
 
@@ -84,13 +85,13 @@ def test_next_year_headroom_assumes_this_years_controlling_revenue_again():
         2024: [revenue("2024-03-01", "A 1", 900, MEMBER), revenue("2024-03-02", "A 2", 100, OUTSIDER)],
         2025: [revenue("2025-03-01", "A 1", 800, MEMBER), revenue("2025-03-02", "A 2", 200, OUTSIDER)],
     }
-    teckal = compute(ledgers).figures["teckal"]
+    teckal = results_json(compute(ledgers).figures)["teckal"]
     assert (teckal["headroom_sek"], teckal["next_year_headroom_sek"]) == ("125.00", "325.00")
     assert teckal["missing_years"] == [2023]
 
 
 def test_next_year_headroom_needs_last_year():
-    teckal = compute({2025: [revenue("2025-03-01", "A 1", 800, MEMBER)]}).figures["teckal"]
+    teckal = results_json(compute({2025: [revenue("2025-03-01", "A 1", 800, MEMBER)]}).figures)["teckal"]
     assert teckal["next_year_headroom_sek"] is None
 
 
@@ -102,7 +103,7 @@ def test_transparency_act_applies_when_both_years_are_over_40_million_euro():
     # 2025: 500 000 000 SEK = 43 478 260.87 EUR: over. Both years over: the act applies.
     ledgers = {2024: [revenue("2024-06-01", "A 1", 460_000_000.05, MEMBER)],
                2025: [revenue("2025-06-01", "A 1", 500_000_000, MEMBER)]}
-    screen = compute(ledgers).figures["transparency"]
+    screen = results_json(compute(ledgers).figures)["transparency"]
     assert [(y["year"], y["turnover_eur"], y["over"]) for y in screen["years"]] == [
         (2024, "40000000.00", True), (2025, "43478260.87", True)]
     assert screen["applies"] is True
@@ -112,7 +113,7 @@ def test_transparency_act_does_not_apply_when_only_one_year_is_over():
     # 2024: 400 000 000 SEK = 34 782 608.70 EUR, under; 2025 over as above.
     ledgers = {2024: [revenue("2024-06-01", "A 1", 400_000_000, MEMBER)],
                2025: [revenue("2025-06-01", "A 1", 500_000_000, MEMBER)]}
-    screen = compute(ledgers).figures["transparency"]
+    screen = results_json(compute(ledgers).figures)["transparency"]
     assert [(y["turnover_eur"], y["over"]) for y in screen["years"]] == [("34782608.70", False),
                                                                        ("43478260.87", True)]
     assert screen["applies"] is False
@@ -135,7 +136,7 @@ def test_a_changed_allocation_key_shows_both_results_side_by_side():
     # Direct-cost key (100:300): T01 gets 100, T02 300 -> cost-sharing full cost 200, result 400, coverage 3;
     #   sales full cost 600, result -400, coverage 0.3333333333.
     settings = settings_from_dict({"rules": {"allocation_key": "revenue", "allocation_key_by_year": {"2025": "direct_cost"}}})
-    figures = compute({2024: key_year(2024), 2025: key_year(2025)}, settings).figures
+    figures = results_json(compute({2024: key_year(2024), 2025: key_year(2025)}, settings).figures)
     allocation = figures["allocation"]
     assert (allocation["key"], allocation["key_changed"], allocation["keys_by_year"]) == \
         ("direct_cost", True, {"2024": "revenue", "2025": "direct_cost"})
@@ -155,7 +156,7 @@ def test_a_changed_allocation_key_shows_both_results_side_by_side():
 
 
 def test_an_unchanged_key_has_no_comparison():
-    figures = compute({2024: key_year(2024), 2025: key_year(2025)}).figures
+    figures = results_json(compute({2024: key_year(2024), 2025: key_year(2025)}).figures)
     assert (figures["allocation"]["key_changed"], figures["allocation"]["comparison"]) == (False, [])
 
 
@@ -169,7 +170,7 @@ def test_cost_based_share_in_the_figures():
     rows = [revenue("2025-03-01", "A 1", 300, MEMBER), revenue("2025-03-02", "A 2", 100, OUTSIDER),
             revenue("2025-03-03", "A 3", 100, FIRM, service="T02"),
             cost("2025-03-04", "B 1", 210, FIRM, service="T01"), cost("2025-03-05", "B 2", 100, FIRM, service="T02")]
-    cost_based = compute({2025: rows}).figures["teckal"]["cost_based"]
+    cost_based = results_json(compute({2025: rows}).figures)["teckal"]["cost_based"]
     assert cost_based == {"share": "0.5080645161", "controlling_cost_sek": "157.50", "attributed_cost_sek": "310.00",
                           "met": False, "year": 2025}
 
@@ -184,7 +185,7 @@ def test_service_catalogue_carries_the_documented_decision_and_marks_codes_it_la
     services["exclusivity"] = "nej"
     services["decision_date"] = pd.to_datetime(["2019-04-12"])
     rows = [revenue("2025-03-01", "A 1", 100, MEMBER), revenue("2025-03-02", "A 2", 50, MEMBER, service="T77")]
-    catalogue = {e["code"]: e for e in compute({2025: rows}, services=services).figures["service_catalogue"]}
+    catalogue = {e["code"]: e for e in results_json(compute({2025: rows}, services=services).figures)["service_catalogue"]}
     assert sorted(catalogue) == ["T01", "T77"]
     t01 = catalogue["T01"]
     assert (t01["in_catalogue"], t01["activity"], t01["legal_basis"], t01["pricing"], t01["decision_date"],
@@ -215,7 +216,7 @@ def test_supplier_lists_and_the_lines_behind_each_flag():
             cost("2025-08-01", "B 3", 50, SMALL), cost("2025-04-01", "B 4", 200, UNLISTED),
             cost("2025-05-01", "B 5", 50, MEMBER)]
     results = compute({2025: rows}, suppliers=suppliers)
-    figures = results.figures["suppliers"]
+    figures = results_json(results.figures)["suppliers"]
     assert [(e["supplier"], e["spend_sek"], e["flags"], e["rows"], e["sheet"]) for e in figures["flagged_suppliers"]] == [
         (BIG, "600.00", ["concentration"], 1, SHEET_SUPPLIER_LINES),
         (UNLISTED, "200.00", ["not_in_supplier_list"], 1, SHEET_SUPPLIER_LINES),
@@ -241,7 +242,7 @@ def test_supplier_lists_and_the_lines_behind_each_flag():
 def test_a_supplier_with_two_flags_has_both_on_its_lines():
     # Only one market supplier, unlisted: 100 % of market spend (concentration) and not in the list.
     results = compute({2025: [cost("2025-02-01", "B 1", 300, UNLISTED)]})
-    flagged = results.figures["suppliers"]["flagged_suppliers"]
+    flagged = results_json(results.figures)["suppliers"]["flagged_suppliers"]
     assert [(e["supplier"], e["flags"]) for e in flagged] == [(UNLISTED, ["concentration", "not_in_supplier_list"])]
     assert list(results.tables[SHEET_SUPPLIER_LINES]["flags"]) == ["concentration, not_in_supplier_list"]
 
@@ -251,5 +252,5 @@ def test_transparency_turnover_leaves_grants_out():
     # 500 000 000 SEK = 43 478 260.87 EUR, not 600 000 000.
     ledgers = {2025: [revenue("2025-06-01", "A 1", 500_000_000, MEMBER),
                       revenue("2025-06-02", "A 2", 100_000_000, MEMBER, account=3985)]}
-    screen = compute(ledgers).figures["transparency"]
+    screen = results_json(compute(ledgers).figures)["transparency"]
     assert [(y["turnover_sek"], y["turnover_eur"]) for y in screen["years"]] == [("500000000.00", "43478260.87")]

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.compute import classify_window, compute_results
+from pipeline.figures import results_json
 from pipeline.model import SHEET_FLAG_ROWS
 from pipeline.settings import Settings
 from tests.factories import ledger_frame, make_inputs, members_frame, services_frame
@@ -33,7 +34,7 @@ def figures(ledgers: dict, year: int = 2025, services=SERVICES):
 
 
 def flags_of(results, flag_id: str) -> list[dict]:
-    return [f for f in results.figures["flags"] if f["id"] == flag_id]
+    return [f for f in results_json(results.figures)["flags"] if f["id"] == flag_id]
 
 
 def rows_of(results, flag_id: str, subject: str = ""):
@@ -106,7 +107,7 @@ def test_service_in_the_ledger_that_the_catalogue_lacks():
                               ("2025-05-02", "B 1", 5410, 20, FIRM, "T77")]})
     found = flags_of(results, "service_not_in_catalogue")
     assert [(f["subject"], f["amount_sek"], f["rows"]) for f in found] == [("T77", "70.00", 2)]
-    entry = next(s for s in results.figures["service_catalogue"] if s["code"] == "T77")
+    entry = next(s for s in results_json(results.figures)["service_catalogue"] if s["code"] == "T77")
     assert entry["in_catalogue"] is False and entry["activity"] == "unassigned"
 
 
@@ -130,7 +131,7 @@ def test_a_clean_year_has_no_flags():
     services = services_frame([("T01", "E-arkiv", "samverkan")])
     results = figures({2025: [("2025-03-01", "A 1", 3010, -500, MEMBER, "T01"),
                               ("2025-03-02", "B 1", 5410, 500, FIRM, "T01")]}, services=services)
-    assert results.figures["flags"] == []
+    assert results_json(results.figures)["flags"] == []
 
 
 @pytest.mark.slow
@@ -144,7 +145,7 @@ def test_the_example_organisation_shows_every_flag():
     folder = Path(__file__).resolve().parent.parent / "inputs" / "example"
     settings = load_settings(folder)
     inputs = read_inputs(folder, 2025, settings)
-    figures = compute_results(inputs, classify_window(inputs, settings), settings).figures
+    figures = results_json(compute_results(inputs, classify_window(inputs, settings), settings).figures)
     assert {f["id"] for f in figures["flags"]} == {
         "sales_below_full_cost", "cost_sharing_non_controlling_revenue", "cost_sharing_surplus",
         "revenue_without_service", "service_not_in_catalogue", "service_without_classification",

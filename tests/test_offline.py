@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.figures import results_json
 from tests.workbooks import write_folder
 
 pytestmark = pytest.mark.slow
@@ -88,15 +89,15 @@ def test_rows_read_equal_used_plus_rejected_for_every_file_of_the_example(tmp_pa
     from pipeline import run
 
     outcome = run.report(ROOT / "inputs" / "example", None, None, tmp_path, lambda message: None)
-    totals = outcome.figures["data_quality"]["control_totals"]
-    files = {entry["path"] for entry in outcome.figures["inputs"] if not entry["path"].endswith(".toml")}
+    totals = results_json(outcome.figures)["data_quality"]["control_totals"]
+    files = {entry["path"] for entry in results_json(outcome.figures)["inputs"] if not entry["path"].endswith(".toml")}
     assert {t["file"] for t in totals} == files  # every input file has its control totals
     for entry in totals:
         assert entry["rows_read"] == entry["rows_used"] + entry["rows_rejected"], entry
     # The rejected-rows sheet holds exactly the rejected rows the totals count.
-    assert outcome.figures["data_quality"]["rejected"]["total"] == sum(t["rows_rejected"] for t in totals)
-    rows = outcome.figures["rows"]
-    year = outcome.figures["year"]
+    assert results_json(outcome.figures)["data_quality"]["rejected"]["total"] == sum(t["rows_rejected"] for t in totals)
+    rows = results_json(outcome.figures)["rows"]
+    year = results_json(outcome.figures)["year"]
     ledger = [t for t in totals if t["kind"] == "ledger" and t["file"].startswith(f"{year}/")]
     assert rows["ledger_read"] == sum(t["rows_read"] for t in ledger)
     assert rows["ledger_read"] == rows["ledger_used"] + rows["ledger_rejected"]

@@ -24,6 +24,7 @@ from stdnum import luhn
 from pipeline.classify import classify_ledger
 from pipeline.compute.results import classify_window, compute_results
 from pipeline.compute.teckal import window_verdict
+from pipeline.figures import results_json
 from pipeline.model import ACTIVITIES, CATEGORIES
 from pipeline.settings import settings_from_dict
 from tests.factories import (
@@ -123,7 +124,7 @@ def test_share_is_between_0_and_1_when_revenue_is_non_negative(rows_2023, rows_2
 def figures_of(ledger_2025: pd.DataFrame, earlier: dict[int, pd.DataFrame]) -> dict:
     inputs = make_inputs(YEAR, {**earlier, YEAR: ledger_2025}, MEMBERS, counterparties=REGISTER, services=SERVICES)
     results = compute_results(inputs, classify_window(inputs, settings_include), settings_include)
-    figures = results.figures
+    figures = results_json(results.figures)
     # Figures only: which rows stand behind a flag is provenance, and moves with the rows.
     return {key: figures[key] for key in ("teckal", "activities", "services", "open_market", "suppliers",
                                           "allocation", "transparency")}

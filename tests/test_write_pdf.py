@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.figures import figures_from_json
 from pipeline.write.pdf.document import write_pdf
 from pipeline.write.pdf.formats import Formats
 from pipeline.write.pdf.text import LANGUAGES, Text, load_catalogue
+from tests.factories import small_figures
 
 REPORT_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "write" / "pdf"
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
@@ -31,71 +33,6 @@ LEDGER_FLAGS = ["sales_below_full_cost", "cost_sharing_non_controlling_revenue",
                 "revenue_unknown_counterparty"]
 SUPPLIER_FLAGS = ["over_direct_award_limit", "outside_contract_period", "not_in_supplier_list", "orgnr_not_valid",
                   "concentration"]
-
-
-def small_figures() -> dict:
-    """Three window years. 2023 from history: 900 000 of 1 000 000 (90 %). 2024 and 2025 from
-    the ledger: 1 150 000 of 1 260 000 each (91.2698... %). Window: 3 200 000 / 3 520 000
-    = 0.90909... Headroom 3 200 000 / 0.8 - 3 520 000 = 480 000."""
-    ledger_year = {"controlling_sek": "1150000.00", "total_sek": "1260000.00", "share": "0.9126984127",
-                   "source": "ledger", "grants_sek": "40000.00",
-                   "by_category_sek": {"controlling": "1100000.00", "member_controlled": "50000.00",
-                                       "other_public": "40000.00", "private": "60000.00", "unknown": "10000.00"}}
-    case = {"window_share": "0.9090909091", "met": True, "controlling_sek": "3200000.00", "total_sek": "3520000.00"}
-    return {
-        "organisation": "Samverkansförbundet Åre & Öland", "organisation_orgnr": "222000-0001", "year": 2025,
-        "inputs_folder": "exempel",
-        "teckal": {
-            "threshold": "0.80", "review_band": "0.01", "grants": "include",
-            "years": [
-                {"year": 2023, "controlling_sek": "900000.00", "total_sek": "1000000.00", "share": "0.9000000000",
-                 "source": "history", "grants_sek": None, "by_category_sek": None},
-                {"year": 2024, **ledger_year},
-                {"year": 2025, **ledger_year},
-            ],
-            "years_count": 3, "missing_years": [],
-            "window_controlling_sek": "3200000.00", "window_total_sek": "3520000.00",
-            "window_share": "0.9090909091", "mean_share": "0.9084656085", "mean_disagrees": False,
-            "met": True, "review": False, "headroom_sek": "480000.00", "next_year_headroom_sek": "642500.00",
-            "window_share_grants_excluded": "0.9302325581", "met_grants_excluded": True,
-            "cost_based": {"share": "0.8735223418", "controlling_cost_sek": "690082.65",
-                           "attributed_cost_sek": "790000.00", "met": True, "year": 2025},
-            "sensitivity": [{"case": "as_reported", **case}, {"case": "grants_excluded", **case}],
-        },
-        "activities": {
-            "cost_sharing": {"revenue_sek": "1150000.00", "direct_cost_sek": "500000.00",
-                             "allocated_cost_sek": "190082.65", "full_cost_sek": "690082.65",
-                             "result_sek": "459917.35", "coverage": "1.6664670529"},
-            "sales": {"revenue_sek": "60000.00", "direct_cost_sek": "90000.00", "allocated_cost_sek": "9917.35",
-                      "full_cost_sek": "99917.35", "result_sek": "-39917.35", "coverage": "0.6004963102"},
-            "unassigned": {"revenue_sek": "50000.00", "direct_cost_sek": "0.00", "allocated_cost_sek": "0.00",
-                           "full_cost_sek": "0.00", "result_sek": "50000.00", "coverage": None},
-        },
-        "services": [
-            {"code": "T01", "name": "E-tjänster", "activity": "cost_sharing", "in_catalogue": True,
-             "revenue_sek": "1150000.00", "non_controlling_revenue_sek": "0.00", "direct_cost_sek": "500000.00",
-             "allocated_cost_sek": "190082.65", "full_cost_sek": "690082.65", "result_sek": "459917.35",
-             "coverage": "1.6664670529", "key_weight": "115000000"},
-            {"code": "T03", "name": "Konferens", "activity": "sales", "in_catalogue": True,
-             "revenue_sek": "60000.00", "non_controlling_revenue_sek": "60000.00", "direct_cost_sek": "90000.00",
-             "allocated_cost_sek": "9917.35", "full_cost_sek": "99917.35", "result_sek": "-39917.35",
-             "coverage": "0.6004963102", "key_weight": "6000000"},
-        ],
-        "allocation": {"key": "revenue", "keys_by_year": {"2024": "revenue", "2025": "revenue"}, "key_changed": False,
-                       "comparison": [], "shared_cost_sek": "200000.00", "unallocated_sek": "0.00"},
-        "open_market": {"share": "0.0476190476", "threshold": "0.20", "met": True, "private_sek": "60000.00",
-                        "total_sek": "1260000.00"},
-        "suppliers": {"source": "ledger", "spend_sek": "790000.00", "count": 2, "flagged": 2,
-                      "market_spend_sek": "790000.00", "member_spend_sek": "0.00", "top_share": "0.7468354430",
-                      "herfindahl": "0.6218554719", "flags_by_kind": {"concentration": 1}},
-        "transparency": {"eur_sek": "11.50", "threshold_eur": "40000000", "applies": False,
-                         "years": [{"year": 2025, "turnover_sek": "1260000.00", "turnover_eur": "109565.22",
-                                    "over": False}]},
-        "flags": [{"id": "sales_below_full_cost", "subject": "T03", "amount_sek": "39917.35", "rows": 2,
-                   "severity": "critical", "sheet": "Flaggor rader"}],
-        "rows": {"ledger_read": 18, "ledger_used": 17, "ledger_rejected": 1, "purchases_read": 0,
-                 "purchases_used": 0, "purchases_rejected": 0},
-    }
 
 
 def pdf_text(path: Path, layout: bool = False) -> str:
@@ -169,7 +106,7 @@ def test_every_key_the_chapters_name_is_in_the_catalogue():
 def test_swedish_report_shows_verdict_window_share_and_each_year(tmp_path):
     figures = small_figures()
     path = tmp_path / "rapport.pdf"
-    write_pdf(path, figures)
+    write_pdf(path, figures_from_json(figures))
     text = pdf_text(path)
     rows = pdf_text(path, layout=True)
     sv = Formats("sv")
@@ -206,7 +143,7 @@ def test_swedish_report_shows_verdict_window_share_and_each_year(tmp_path):
 @needs_pdftotext
 def test_english_report_from_the_same_templates(tmp_path):
     path = tmp_path / "report.pdf"
-    write_pdf(path, small_figures(), language="en")
+    write_pdf(path, figures_from_json(small_figures()), language="en")
     text = pdf_text(path)
     rows = pdf_text(path, layout=True)
     assert "Evaluation of activity under LOS and Teckal 2025" in text
@@ -221,7 +158,7 @@ def test_english_report_from_the_same_templates(tmp_path):
 def test_not_met_review_and_few_years_are_stated(tmp_path):
     not_met = small_figures()
     not_met["teckal"].update(met=False, window_share="0.8000000000", review=False)
-    write_pdf(tmp_path / "not_met.pdf", not_met)
+    write_pdf(tmp_path / "not_met.pdf", figures_from_json(not_met))
     text = pdf_text(tmp_path / "not_met.pdf")
     # Exactly 80 % is not "more than 80 %": the headline follows `met`, not the rounded text.
     assert "Ej uppfyllt: medlemmarnas andel av verksamheten är inte över gränsen" in text
@@ -230,7 +167,7 @@ def test_not_met_review_and_few_years_are_stated(tmp_path):
     review = small_figures()
     review["teckal"].update(review=True, window_share="0.8050000000", years_count=2,
                             years=review["teckal"]["years"][1:])
-    write_pdf(tmp_path / "review.pdf", review)
+    write_pdf(tmp_path / "review.pdf", figures_from_json(review))
     text = pdf_text(tmp_path / "review.pdf")
     assert "Uppfyllt, för granskning" in text
     assert "Andelen är baserad på 2 år, inte tre" in text
@@ -246,7 +183,7 @@ def test_every_flag_gets_its_sentence_and_a_changed_sensitivity_case_is_named(tm
     figures["teckal"]["sensitivity"].append({"case": "unknown_as_non_controlling", "window_share": "0.7900000000",
                                              "met": False, "controlling_sek": "2780800.00",
                                              "total_sek": "3520000.00"})
-    write_pdf(tmp_path / "flags.pdf", figures)
+    write_pdf(tmp_path / "flags.pdf", figures_from_json(figures))
     text = pdf_text(tmp_path / "flags.pdf")
     catalogue = Text("sv", load_catalogue())
     for flag_id in LEDGER_FLAGS:
@@ -265,7 +202,6 @@ def test_run_stage_parts_appear_when_present(tmp_path):
     output_hash = hashlib.sha256(b"results").hexdigest()
     figures["inputs"] = [{"path": "2025/ledger.xlsx", "kind": "ledger", "sha256": input_hash, "bytes": 1234,
                           "rows": 18}]
-    figures["outputs"] = [{"path": "results.json", "sha256": output_hash}]
     figures["settings"] = {"organisation": {"name": "x", "orgnr": "", "language": "sv"},
                            "thresholds": {"direct_award_limit_sek": "700000", "teckal": "0.80"}}
     figures["data_quality"] = {
@@ -280,9 +216,9 @@ def test_run_stage_parts_appear_when_present(tmp_path):
                         "element_count": 18}],
         "validation_sheet": "Validering",
         "journal": [{"test": "unbalanced_vouchers", "findings": 0, "severity": "critical",
-                     "sheet": "Journal unbalanced_vouchers"}],
+                     "description": "Obalanserade verifikationer", "sheet": "Journal unbalanced_vouchers"}],
     }
-    write_pdf(tmp_path / "full.pdf", figures)
+    write_pdf(tmp_path / "full.pdf", figures_from_json(figures), output_hashes=(("results.json", output_hash),))
     text = pdf_text(tmp_path / "full.pdf")
     assert input_hash in text and output_hash in text
     assert "2 345 678,00 2 345 678,00" in text
@@ -294,15 +230,15 @@ def test_run_stage_parts_appear_when_present(tmp_path):
 
 def test_same_figures_give_identical_bytes_and_metadata(tmp_path):
     figures = small_figures()
-    write_pdf(tmp_path / "a.pdf", figures)
-    write_pdf(tmp_path / "b.pdf", copy.deepcopy(figures))
+    write_pdf(tmp_path / "a.pdf", figures_from_json(figures))
+    write_pdf(tmp_path / "b.pdf", figures_from_json(copy.deepcopy(figures)))
     first, second = (tmp_path / "a.pdf").read_bytes(), (tmp_path / "b.pdf").read_bytes()
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
     # Creation date from the report year, language and the embedded font.
     assert b"/CreationDate (D:20251231000000+00'00')" in first
     assert b"/Lang (sv-SE)" in first
     assert b"DejaVuSans" in first
-    write_pdf(tmp_path / "en.pdf", figures, language="en")
+    write_pdf(tmp_path / "en.pdf", figures_from_json(figures), language="en")
     assert b"/Lang (en-GB)" in (tmp_path / "en.pdf").read_bytes()
 
 
@@ -318,11 +254,12 @@ def test_same_bytes_with_and_without_reportlabs_c_accelerators(tmp_path):
     # A user whose environment lacks rl_accel still gets the same report, byte for byte.
     figures_file = tmp_path / "figures.json"
     figures_file.write_text(json.dumps(small_figures()), encoding="utf-8")
-    write_pdf(tmp_path / "accelerated.pdf", small_figures())
+    write_pdf(tmp_path / "accelerated.pdf", figures_from_json(small_figures()))
     script = ("import json, sys; from pathlib import Path; sys.modules['_rl_accel'] = None\n"
               "from reportlab.lib import rl_accel; assert rl_accel.fp_str is rl_accel._py_fp_str\n"
+              "from pipeline.figures import figures_from_json\n"
               "from pipeline.write.pdf.document import write_pdf\n"
-              "write_pdf(Path(sys.argv[2]), json.loads(Path(sys.argv[1]).read_text(encoding='utf-8')))\n")
+              "write_pdf(Path(sys.argv[2]), figures_from_json(json.loads(Path(sys.argv[1]).read_text(encoding='utf-8'))))\n")
     subprocess.run([sys.executable, "-c", script, str(figures_file), str(tmp_path / "python.pdf")],
                    cwd=REPORT_DIR.parents[2], check=True)
     assert (tmp_path / "python.pdf").read_bytes() == (tmp_path / "accelerated.pdf").read_bytes()
@@ -330,7 +267,7 @@ def test_same_bytes_with_and_without_reportlabs_c_accelerators(tmp_path):
 
 def test_unknown_language_is_refused(tmp_path):
     with pytest.raises(ValueError):
-        write_pdf(tmp_path / "x.pdf", small_figures(), language="de")
+        write_pdf(tmp_path / "x.pdf", figures_from_json(small_figures()), language="de")
 
 
 @needs_pdftotext
@@ -340,10 +277,11 @@ def test_changed_allocation_key_is_shown_side_by_side_and_pages_are_counted(tmp_
              "coverage": "0.6315789474"}
     figures["allocation"].update(key="direct_cost", key_changed=True,
                                  keys_by_year={"2024": "revenue", "2025": "direct_cost"},
-                                 comparison=[{"key": "direct_cost", "activities": {"sales": sales}},
-                                             {"key": "revenue", "activities": {"sales": sales}}])
+                                 comparison=[{"key": key, "activities": {**figures["activities"],
+                                                                          "sales": {**figures["activities"]["sales"], **sales}}}
+                                             for key in ("direct_cost", "revenue")])
     path = tmp_path / "key.pdf"
-    write_pdf(path, figures)
+    write_pdf(path, figures_from_json(figures))
     text, rows = pdf_text(path), pdf_text(path, layout=True)
     assert "Nyckeln har ändrats inom fönstret." in text
     assert "Nyckel per år: 2024: intäktsandel; 2025: andel av direkta kostnader." in text

@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pipeline.figures import results_json
 from pipeline.model import SHEET_LINES, SHEET_SERVICES, SHEET_TECKAL
 from pipeline.write.workbook import (
     EXCEL_MAX_DATA_ROWS,
@@ -24,6 +25,7 @@ from pipeline.write.workbook import (
     visible_text,
     write_workbook,
 )
+from tests.factories import figures_with
 
 
 def tiny_figures() -> dict:
@@ -104,7 +106,7 @@ def exact(number: float) -> Decimal:
 @pytest.fixture()
 def written(tmp_path: Path) -> openpyxl.Workbook:
     path = tmp_path / "LOS-underlag-2025.xlsx"
-    write_workbook(path, tiny_figures(), tiny_tables())
+    write_workbook(path, figures_with(tiny_figures()), tiny_tables())
     return openpyxl.load_workbook(path)
 
 
@@ -163,7 +165,7 @@ def test_every_ore_amount_reads_back_as_the_exact_kronor_amount(tmp_path):
     amounts_ore = [918_383_731, -864_479_128, 1, -1, 0, 99, 10**15 - 1] + \
         [generator.randint(-10**15, 10**15) for _ in range(3000)]
     path = tmp_path / "amounts.xlsx"
-    write_workbook(path, {"year": 2025}, {"Belopp": pd.DataFrame({"amount_ore": pd.Series(amounts_ore, dtype="int64")})})
+    write_workbook(path, figures_with({"year": 2025}), {"Belopp": pd.DataFrame({"amount_ore": pd.Series(amounts_ore, dtype="int64")})})
     _, rows = header_and_rows(openpyxl.load_workbook(path), "Belopp")
     assert [exact(row[0]) for row in rows] == [Decimal(ore) / 100 for ore in amounts_ore]
 
@@ -193,7 +195,7 @@ def test_header_is_bold_frozen_and_filtered(written):
 
 def test_english_writes_yes_no_and_english_descriptions(tmp_path):
     path = tmp_path / "en.xlsx"
-    write_workbook(path, tiny_figures(), tiny_tables(), language="en")
+    write_workbook(path, figures_with(tiny_figures()), tiny_tables(), language="en")
     book = openpyxl.load_workbook(path)
     assert summary_by_key(book)["teckal.met"][1] == "yes"
     header, rows = header_and_rows(book, SHEET_LINES)
@@ -221,7 +223,7 @@ def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path, monkeypatc
     lines = pd.DataFrame({"voucher": pd.Series([f"A {n}" for n in range(1, 8)], dtype="str"),
                           "amount_ore": pd.Series(range(100, 800, 100), dtype="int64")})
     path = tmp_path / "split.xlsx"
-    write_workbook(path, {"year": 2025}, {SHEET_LINES: lines}, max_rows_per_sheet=3)
+    write_workbook(path, figures_with({"year": 2025}), {SHEET_LINES: lines}, max_rows_per_sheet=3)
     book = openpyxl.load_workbook(path)
     parts = [SHEET_LINES, f"{SHEET_LINES} (2)", f"{SHEET_LINES} (3)"]
     assert book.sheetnames == [SHEET_SUMMARY, SHEET_COLUMNS, *parts]
@@ -253,8 +255,8 @@ def test_sheet_names_are_valid_unique_and_short():
 def test_two_writes_give_identical_bytes_with_the_year_end_as_creation_date(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
-    write_workbook(first, tiny_figures(), tiny_tables())
-    write_workbook(second, tiny_figures(), tiny_tables())
+    write_workbook(first, figures_with(tiny_figures()), tiny_tables())
+    write_workbook(second, figures_with(tiny_figures()), tiny_tables())
     assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(second.read_bytes()).hexdigest()
     with zipfile.ZipFile(first) as archive:
         core = archive.read("docProps/core.xml").decode()
@@ -265,7 +267,7 @@ def test_two_writes_give_identical_bytes_with_the_year_end_as_creation_date(tmp_
 def test_source_date_epoch_sets_the_creation_date(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00:00 UTC
     path = tmp_path / "epoch.xlsx"
-    write_workbook(path, tiny_figures(), tiny_tables())
+    write_workbook(path, figures_with(tiny_figures()), tiny_tables())
     with zipfile.ZipFile(path) as archive:
         assert "2026-01-01T00:00:00Z" in archive.read("docProps/core.xml").decode()
 
@@ -278,7 +280,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     table = pd.DataFrame({"text": pd.Series(FORMULA_LIKE, dtype="str"),
                           "mixed": pd.Series(FORMULA_LIKE, dtype="object")})
     path = tmp_path / "formulas.xlsx"
-    write_workbook(path, {"year": 2025, "organisation": "=HYPERLINK(\"http://x\")"}, {"Data": table})
+    write_workbook(path, figures_with({"year": 2025, "organisation": "=HYPERLINK(\"http://x\")"}), {"Data": table})
     book = openpyxl.load_workbook(path)
     sheet = book["Data"]
     for r, expected in enumerate(FORMULA_LIKE, start=2):
@@ -295,7 +297,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
 def test_control_characters_are_replaced_visibly(tmp_path):
     table = pd.DataFrame({"text": pd.Series(["a\x01b", "\rradvagn", "null\x00", "ok\nrad 2"], dtype="str")})
     path = tmp_path / "control.xlsx"
-    write_workbook(path, {"year": 2025}, {"Data": table})
+    write_workbook(path, figures_with({"year": 2025}), {"Data": table})
     values = [row[0] for row in openpyxl.load_workbook(path)["Data"].iter_rows(min_row=2, values_only=True)]
     assert values == ["a\u2401b", "\u240dradvagn", "null\u2400", "ok\nrad 2"]
     assert visible_text("\x1f") == "\u241f"
@@ -304,7 +306,7 @@ def test_control_characters_are_replaced_visibly(tmp_path):
 def test_empty_table_gets_a_header_only_sheet(tmp_path):
     empty = pd.DataFrame({"source_id": pd.Series([], dtype="str"), "amount_ore": pd.Series([], dtype="int64")})
     path = tmp_path / "empty.xlsx"
-    write_workbook(path, {"year": 2025}, {"J-duplicate_lines": empty})
+    write_workbook(path, figures_with({"year": 2025}), {"J-duplicate_lines": empty})
     header, rows = header_and_rows(openpyxl.load_workbook(path), "J-duplicate_lines")
     assert header == ["source_id", "amount_sek"] and rows == []
 
@@ -326,8 +328,8 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
     inputs = read_inputs(folder, 2025, settings)
     classified = classify_window(inputs, settings)
     results = compute_results(inputs, classified, settings)
-    run._add_data_quality(results, inputs, validate_inputs(inputs, settings, None),
-                          journal_tests(inputs.ledgers[2025], 2025, settings), settings)
+    results = run._with_data_quality(results, inputs, validate_inputs(inputs, settings, None),
+                                     journal_tests(inputs.ledgers[2025], 2025, settings), settings)
     path = tmp_path / "LOS-underlag-2025.xlsx"
     write_workbook(path, results.figures, results.tables)
     book = openpyxl.load_workbook(path, read_only=True)
@@ -337,13 +339,13 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
 
     header, rows = header_and_rows(book, SHEET_LINES)
     year_col, type_col, revenue_col = header.index("year"), header.index("line_type"), header.index("revenue_sek")
-    for year in results.figures["teckal"]["years"]:
+    for year in results_json(results.figures)["teckal"]["years"]:
         # Grants are included by default, so the year's total is every revenue and grant line.
         revenue = sum(exact(row[revenue_col]) for row in rows
                       if row[year_col] == year["year"] and row[type_col] in ("revenue", "grant"))
         assert revenue == Decimal(year["total_sek"]), year["year"]
     summary = summary_by_key(book)
-    assert exact(summary["teckal.window_share"][1]) == Decimal(results.figures["teckal"]["window_share"])
+    assert exact(summary["teckal.window_share"][1]) == Decimal(results_json(results.figures)["teckal"]["window_share"])
 
 
 
@@ -403,7 +405,7 @@ def calamine_rows(path: Path, sheet: str) -> list[list]:
 def test_streamed_sheet_reads_back_like_cells_written_one_by_one(tmp_path):
     table = awkward_table()
     streamed, reference = tmp_path / "streamed.xlsx", tmp_path / "reference.xlsx"
-    write_workbook(streamed, {"year": 2025}, {"Data": table})
+    write_workbook(streamed, figures_with({"year": 2025}), {"Data": table})
     write_cell_by_cell(reference, "Data", table)
     assert calamine_rows(streamed, "Data") == calamine_rows(reference, "Data")
     # The same, cell by cell and type by type, through openpyxl.
@@ -417,7 +419,7 @@ def test_streamed_sheet_reads_back_like_cells_written_one_by_one(tmp_path):
 
 def test_money_is_written_as_the_exact_decimal_amount_in_the_sheet_xml(tmp_path):
     path = tmp_path / "money.xlsx"
-    write_workbook(path, {"year": 2025}, {"Belopp": pd.DataFrame({"amount_ore": pd.Series([918_383_731, -5, 1000], dtype="int64")})})
+    write_workbook(path, figures_with({"year": 2025}), {"Belopp": pd.DataFrame({"amount_ore": pd.Series([918_383_731, -5, 1000], dtype="int64")})})
     with zipfile.ZipFile(path) as archive:
         sheet = archive.read("xl/worksheets/sheet3.xml").decode()
     # 918 383 731 öre = 9 183 837.31 kr; -5 öre = -0.05 kr; 1 000 öre = 10.00 kr.
@@ -431,13 +433,14 @@ def test_table_texts_are_written_in_their_cells_and_the_string_table_is_xlsxwrit
     table = pd.DataFrame({"category": pd.Series(["controlling", "private", " padded ", "a < b & c"], dtype="str"),
                           "service_known": [True, True, False, True]})
     path = tmp_path / "strings.xlsx"
-    write_workbook(path, {"year": 2025, "teckal": {"met": True}}, {"Data": table})
+    write_workbook(path, figures_with({"year": 2025, "teckal": {"met": True}}), {"Data": table})
     with zipfile.ZipFile(path) as archive:
         strings = archive.read("xl/sharedStrings.xml").decode()
         sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
         data = archive.read("xl/worksheets/sheet3.xml").decode()
     items = re.findall(r"<si><t[^>]*>([^<]*)</t></si>", strings)
-    assert "controlling" not in items and "nej" not in items
+    # The summary's own words ("nej" for a false figure) are XlsxWriter's; the table's are inline.
+    assert "controlling" not in items and " padded " not in items
     count, unique = re.search(r'count="(\d+)" uniqueCount="(\d+)"', strings).groups()
     assert int(unique) == len(items)
     assert int(count) == sum(sheet.count('t="s"') for sheet in sheets)
@@ -457,7 +460,7 @@ def test_source_file_sheet_and_row_are_not_repeated_beside_source_id(tmp_path):
                           "source_id": pd.Series(["2025/ledger.xlsx:Huvudbok:2"], dtype="str")})
     no_id = lines.drop(columns="source_id")
     path = tmp_path / "source.xlsx"
-    write_workbook(path, {"year": 2025}, {SHEET_LINES: lines, "Utan id": no_id})
+    write_workbook(path, figures_with({"year": 2025}), {SHEET_LINES: lines, "Utan id": no_id})
     book = openpyxl.load_workbook(path)
     assert header_and_rows(book, SHEET_LINES) == (["voucher", "source_id"], [("A 1", "2025/ledger.xlsx:Huvudbok:2")])
     # Without a source_id the three columns are the only provenance and stay.
@@ -468,7 +471,7 @@ def test_source_file_sheet_and_row_are_not_repeated_beside_source_id(tmp_path):
 
 def test_a_table_sheet_has_its_full_used_range(tmp_path):
     path = tmp_path / "range.xlsx"
-    write_workbook(path, {"year": 2025}, {"Data": awkward_table()})
+    write_workbook(path, figures_with({"year": 2025}), {"Data": awkward_table()})
     with zipfile.ZipFile(path) as archive:
         sheet = archive.read("xl/worksheets/sheet3.xml").decode()
     # 9 columns (A..I), header and 4 rows.
@@ -496,7 +499,7 @@ def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_pat
     header, body = rows[0], rows[1:]
     year_col, controlling_col = header.index("year"), header.index("controlling_sek")
     by_year = {row[year_col]: row[controlling_col] for row in body}
-    years = results.figures["teckal"]["years"]
+    years = results_json(results.figures)["teckal"]["years"]
     assert [y["controlling_sek"] for y in years] == ["900.00", "900.00", "900.00"]
     for year in years:
         assert exact(by_year[year["year"]]) == Decimal(year["controlling_sek"]), year["year"]
@@ -507,13 +510,13 @@ def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_pat
 
 def test_rich_text_lookalike_in_the_summary_stays_plain_text(tmp_path):
     path = tmp_path / "rich.xlsx"
-    write_workbook(path, {"year": 2025, "organisation": "<r>fetstil</r>"}, {})
+    write_workbook(path, figures_with({"year": 2025, "organisation": "<r>fetstil</r>"}), {})
     assert summary_by_key(openpyxl.load_workbook(path))["organisation"][1] == "<r>fetstil</r>"
 
 
 def test_a_table_without_columns_gets_an_empty_sheet(tmp_path):
     path = tmp_path / "nothing.xlsx"
-    write_workbook(path, {"year": 2025}, {"Inget": pd.DataFrame(index=range(3)), "Tom": pd.DataFrame()})
+    write_workbook(path, figures_with({"year": 2025}), {"Inget": pd.DataFrame(index=range(3)), "Tom": pd.DataFrame()})
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[2:] == ["Inget", "Tom"]
     assert [list(book[name].iter_rows(values_only=True)) for name in ("Inget", "Tom")] == [[], []]
@@ -525,9 +528,9 @@ def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypa
     texts = [f"id {n}" for n in range(150)]
     texts[3:11] = [" lead", "trail ", "a<b&c", "ctl\x01", None, "", "=SUM(A1)", "rad\nny"]
     table = pd.DataFrame({"source_id": pd.Series(texts, dtype="str"), "n": pd.Series(range(150), dtype="int64")})
-    write_workbook(tmp_path / "row_by_row.xlsx", {"year": 2025}, {"Data": table})
+    write_workbook(tmp_path / "row_by_row.xlsx", figures_with({"year": 2025}), {"Data": table})
     monkeypatch.setattr("pipeline.write.workbook.MOSTLY_DISTINCT_SHARE", 2.0)  # never: once per distinct text
-    write_workbook(tmp_path / "distinct.xlsx", {"year": 2025}, {"Data": table})
+    write_workbook(tmp_path / "distinct.xlsx", figures_with({"year": 2025}), {"Data": table})
     assert (tmp_path / "row_by_row.xlsx").read_bytes() == (tmp_path / "distinct.xlsx").read_bytes()
     values = [row[0] for row in openpyxl.load_workbook(tmp_path / "row_by_row.xlsx")["Data"].iter_rows(
         min_row=2, values_only=True)]

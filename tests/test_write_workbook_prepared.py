@@ -10,6 +10,7 @@ import pytest
 import pipeline.write.workbook as workbook_module
 from pipeline.model import SHEET_LINES, SHEET_TECKAL
 from pipeline.write.workbook import prepare_sheets, write_workbook
+from tests.factories import figures_with
 from tests.test_write_workbook import awkward_table, calamine_rows, tiny_figures, tiny_tables
 
 
@@ -26,8 +27,8 @@ def test_prepared_sheets_give_the_same_bytes(tmp_path, monkeypatch, language, pr
     tables = all_tables()
     names = list(tables) if prepared_names == "all" else prepared_names
     prepared = prepare_sheets({name: tables[name] for name in names}, language, max_rows_per_sheet=2)
-    write_workbook(tmp_path / "one.xlsx", tiny_figures(), tables, language, max_rows_per_sheet=2)
-    write_workbook(tmp_path / "two.xlsx", tiny_figures(), tables, language, max_rows_per_sheet=2, prepared=prepared)
+    write_workbook(tmp_path / "one.xlsx", figures_with(tiny_figures()), tables, language, max_rows_per_sheet=2)
+    write_workbook(tmp_path / "two.xlsx", figures_with(tiny_figures()), tables, language, max_rows_per_sheet=2, prepared=prepared)
     assert (tmp_path / "two.xlsx").read_bytes() == (tmp_path / "one.xlsx").read_bytes()
 
 
@@ -42,7 +43,7 @@ def test_a_prepared_table_is_not_built_again(tmp_path, monkeypatch):
 
     original_column_cells = workbook_module.column_cells
     monkeypatch.setattr(workbook_module, "column_cells", recording_column_cells)
-    write_workbook(tmp_path / "x.xlsx", tiny_figures(), tables, prepared=prepared)
+    write_workbook(tmp_path / "x.xlsx", figures_with(tiny_figures()), tables, prepared=prepared)
     # Only the other tables' columns were turned into cells while writing.
     assert "voucher" not in built and "source_id" not in built
     assert "code" in built  # the services table was not prepared
@@ -56,13 +57,13 @@ def test_prepared_rows_of_another_frame_or_setting_are_not_used(tmp_path):
     prepared = prepare_sheets({SHEET_LINES: tables[SHEET_LINES], SHEET_TECKAL: tables[SHEET_TECKAL]})
     changed = dict(tables)
     changed[SHEET_LINES] = tables[SHEET_LINES].assign(voucher=["X 1", "X 2", "X 3"])
-    write_workbook(tmp_path / "one.xlsx", tiny_figures(), changed)
-    write_workbook(tmp_path / "two.xlsx", tiny_figures(), changed, prepared=prepared)
+    write_workbook(tmp_path / "one.xlsx", figures_with(tiny_figures()), changed)
+    write_workbook(tmp_path / "two.xlsx", figures_with(tiny_figures()), changed, prepared=prepared)
     assert (tmp_path / "two.xlsx").read_bytes() == (tmp_path / "one.xlsx").read_bytes()
     assert [row[1] for row in calamine_rows(tmp_path / "two.xlsx", SHEET_LINES)[1:]] == ["X 1", "X 2", "X 3"]
     for language, rows in (("en", 1_048_575), ("sv", 2)):
-        write_workbook(tmp_path / "one.xlsx", tiny_figures(), tables, language, max_rows_per_sheet=rows)
-        write_workbook(tmp_path / "two.xlsx", tiny_figures(), tables, language, max_rows_per_sheet=rows,
+        write_workbook(tmp_path / "one.xlsx", figures_with(tiny_figures()), tables, language, max_rows_per_sheet=rows)
+        write_workbook(tmp_path / "two.xlsx", figures_with(tiny_figures()), tables, language, max_rows_per_sheet=rows,
                        prepared=prepared)
         assert (tmp_path / "two.xlsx").read_bytes() == (tmp_path / "one.xlsx").read_bytes()
 

@@ -1,9 +1,9 @@
 """Compute stage: every figure of the evaluation, from classified ledgers and registers.
 
-`compute_results` is the one entry point. It returns `Results`: `figures`, the JSON-ready
-dict that becomes results.json and that the PDF reads, and `tables`, the rows behind every
-figure, keyed by the audit-workbook sheet that holds them. Writers only read these; they never
-recompute a figure. Money in figures is SEK text with two decimals, shares decimal text.
+`compute_results` is the one entry point. It returns `Results`: `figures`, the typed records
+of `pipeline.figures` that become results.json and that the writers read, and `tables`, the rows
+behind every figure, keyed by the audit-workbook sheet that holds them. Writers only read these;
+they never recompute a figure. Money in figures is SEK text with two decimals, shares decimal text.
 """
 
 from __future__ import annotations
@@ -26,6 +26,27 @@ from pipeline.compute.separate_accounts import (
 )
 from pipeline.compute.suppliers import SupplierAnalysis, analyse_suppliers
 from pipeline.compute.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
+from pipeline.figures import (
+    Activities,
+    ActivityTotals,
+    Allocation,
+    CatalogueEntry,
+    CostBasedShare,
+    Figures,
+    Flag,
+    FlaggedSupplier,
+    KeyComparison,
+    OpenMarket,
+    RowCounts,
+    SensitivityCase,
+    ServiceAccount,
+    SupplierEntry,
+    Suppliers,
+    Teckal,
+    TeckalYear,
+    Transparency,
+    TurnoverYear,
+)
 from pipeline.model import (
     CATEGORIES,
     CONTROLLING,
@@ -50,7 +71,7 @@ from pipeline.settings import Settings
 
 @dataclass
 class Results:
-    figures: dict[str, Any]
+    figures: Figures
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -74,33 +95,33 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
     private_ore, activity_ore, open_share = open_market_share(lines)
     flags, flag_rows = _flags(classified, statements, inputs, year)
 
-    figures: dict[str, Any] = {
-        "organisation": settings.organisation.name,
-        "organisation_orgnr": settings.organisation.orgnr,
-        "year": year,
-        "inputs_folder": inputs.folder_name,
-        "teckal": _teckal_figures(verdict, activity, inputs, settings, statements[year], lines),
-        "activities": _activity_figures(statements[year]),
-        "services": _service_figures(statements[year]),
-        "service_catalogue": _service_catalogue(statements[year], inputs.services),
-        "allocation": _allocation_figures(statements, year, lines, inputs, settings),
-        "open_market": {
-            "share": share_text(open_share),
-            "threshold": str(settings.thresholds.open_market),
-            "met": open_share is None or open_share < Fraction(settings.thresholds.open_market),
-            "private_sek": sek(private_ore),
-            "total_sek": sek(activity_ore),
-        },
-        "suppliers": _supplier_figures(suppliers),
-        "transparency": _transparency(classified, inputs, settings),
-        "flags": flags,
-        "rows": _row_counts(inputs),
-    }
+    figures = Figures(
+        organisation=settings.organisation.name,
+        organisation_orgnr=settings.organisation.orgnr,
+        year=year,
+        inputs_folder=inputs.folder_name,
+        teckal=_teckal_figures(verdict, activity, inputs, settings, statements[year], lines),
+        activities=_activity_figures(statements[year]),
+        services=_service_figures(statements[year]),
+        service_catalogue=_service_catalogue(statements[year], inputs.services),
+        allocation=_allocation_figures(statements, year, lines, inputs, settings),
+        open_market=OpenMarket(
+            share=share_text(open_share),
+            threshold=str(settings.thresholds.open_market),
+            met=open_share is None or open_share < Fraction(settings.thresholds.open_market),
+            private_sek=sek(private_ore),
+            total_sek=sek(activity_ore),
+        ),
+        suppliers=_supplier_figures(suppliers),
+        transparency=_transparency(classified, inputs, settings),
+        flags=tuple(flags),
+        rows=_row_counts(inputs),
+    )
     tables = {
         SHEET_TECKAL: _teckal_table(verdict),
         SHEET_REVENUE_BY_COUNTERPARTY: _revenue_by_counterparty(classified),
         SHEET_SERVICES: pd.concat([s.services for s in statements.values()], ignore_index=True),
-        SHEET_FLAGS: pd.DataFrame(flags),
+        SHEET_FLAGS: _flags_table(flags),
         SHEET_FLAG_ROWS: flag_rows,
         SHEET_SUPPLIERS: suppliers.spend,
         SHEET_SUPPLIER_FLAGS: suppliers.flags,
@@ -124,48 +145,48 @@ def activity_lines(classified: dict[int, pd.DataFrame]) -> dict[int, pd.DataFram
 
 
 def _teckal_figures(verdict: WindowVerdict, activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings,
-                    statements: Statements, lines: pd.DataFrame) -> dict[str, Any]:
+                    statements: Statements, lines: pd.DataFrame) -> Teckal:
     other_grants = "exclude" if settings.rules.grants == "include" else "include"
     alternative = window_verdict(activity, inputs.history, inputs.year, settings, grants=other_grants)
     controlling_cost, attributed_cost, cost_share = cost_based_share(lines, statements)
-    return {
-        "threshold": str(settings.thresholds.teckal),
-        "review_band": str(settings.thresholds.review_band),
-        "grants": settings.rules.grants,
-        "years": [
-            {
-                "year": y.year,
-                "controlling_sek": sek(y.controlling_ore),
-                "total_sek": sek(y.total_ore),
-                "share": share_text(y.share),
-                "source": y.source,
-                "grants_sek": sek(y.grants_ore) if y.source == "ledger" else None,
-                "by_category_sek": {c: sek(v) for c, v in y.by_category_ore.items()} if y.by_category_ore else None,
-            }
+    return Teckal(
+        threshold=str(settings.thresholds.teckal),
+        review_band=str(settings.thresholds.review_band),
+        grants=settings.rules.grants,
+        years=tuple(
+            TeckalYear(
+                year=y.year,
+                controlling_sek=sek(y.controlling_ore),
+                total_sek=sek(y.total_ore),
+                share=share_text(y.share),
+                source=y.source,
+                grants_sek=sek(y.grants_ore) if y.source == "ledger" else None,
+                by_category_sek={c: sek(v) for c, v in y.by_category_ore.items()} if y.by_category_ore else None,
+            )
             for y in verdict.years
-        ],
-        "years_count": len(verdict.years),
-        "missing_years": list(verdict.missing_years),
-        "window_controlling_sek": sek(verdict.controlling_ore),
-        "window_total_sek": sek(verdict.total_ore),
-        "window_share": share_text(verdict.share),
-        "mean_share": share_text(verdict.mean_share),
-        "mean_disagrees": verdict.mean_disagrees,
-        "met": verdict.met,
-        "review": verdict.review,
-        "headroom_sek": sek(verdict.headroom_ore) if verdict.headroom_ore is not None else None,
-        "next_year_headroom_sek": _next_year_headroom(verdict, inputs.year),
-        f"window_share_grants_{other_grants}d": share_text(alternative.share),
-        f"met_grants_{other_grants}d": alternative.met,
-        "cost_based": {
-            "share": share_text(cost_share),
-            "controlling_cost_sek": sek(floor_ore(controlling_cost)),
-            "attributed_cost_sek": sek(floor_ore(attributed_cost)),
-            "met": cost_share is not None and cost_share > Fraction(settings.thresholds.teckal),
-            "year": inputs.year,
-        },
-        "sensitivity": _sensitivity(activity, inputs, settings),
-    }
+        ),
+        years_count=len(verdict.years),
+        missing_years=tuple(verdict.missing_years),
+        window_controlling_sek=sek(verdict.controlling_ore),
+        window_total_sek=sek(verdict.total_ore),
+        window_share=share_text(verdict.share),
+        mean_share=share_text(verdict.mean_share),
+        mean_disagrees=verdict.mean_disagrees,
+        met=verdict.met,
+        review=verdict.review,
+        headroom_sek=sek(verdict.headroom_ore) if verdict.headroom_ore is not None else None,
+        next_year_headroom_sek=_next_year_headroom(verdict, inputs.year),
+        other_grants_share=share_text(alternative.share),
+        other_grants_met=alternative.met,
+        cost_based=CostBasedShare(
+            share=share_text(cost_share),
+            controlling_cost_sek=sek(floor_ore(controlling_cost)),
+            attributed_cost_sek=sek(floor_ore(attributed_cost)),
+            met=cost_share is not None and cost_share > Fraction(settings.thresholds.teckal),
+            year=inputs.year,
+        ),
+        sensitivity=_sensitivity(activity, inputs, settings),
+    )
 
 
 def _next_year_headroom(verdict: WindowVerdict, year: int) -> str | None:
@@ -180,13 +201,13 @@ def _next_year_headroom(verdict: WindowVerdict, year: int) -> str | None:
     return sek(floor_ore(Fraction(controlling) / verdict.threshold - total))
 
 
-def _sensitivity(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings) -> list[dict[str, Any]]:
+def _sensitivity(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings) -> tuple[SensitivityCase, ...]:
     """The verdict under other readings: each case changes one assumption. `activity` holds the
     classified activity-revenue lines per year (see `activity_lines`)."""
-    def case(name: str, ledgers: dict[int, pd.DataFrame], grants: str | None = None) -> dict[str, Any]:
+    def case(name: str, ledgers: dict[int, pd.DataFrame], grants: str | None = None) -> SensitivityCase:
         v = window_verdict(ledgers, inputs.history, inputs.year, settings, grants=grants)
-        return {"case": name, "window_share": share_text(v.share), "met": v.met,
-                "controlling_sek": sek(v.controlling_ore), "total_sek": sek(v.total_ore)}
+        return SensitivityCase(case=name, window_share=share_text(v.share), met=v.met,
+                               controlling_sek=sek(v.controlling_ore), total_sek=sek(v.total_ore))
 
     undated = inputs.members.assign(member_from=pd.NaT, member_to=pd.NaT)
     # Only the category depends on the membership dates: recompute that, keep the rest.
@@ -195,52 +216,52 @@ def _sensitivity(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Se
                                                          inputs.counterparties)[0])
         for y, lines in activity.items()
     }
-    return [
+    return (
         case("as_reported", activity),
         case("grants_excluded", activity, grants="exclude"),
         case("grants_included", activity, grants="include"),
         case("unknown_as_controlling", {y: with_unknown_as(c, CONTROLLING) for y, c in activity.items()}),
         case("unknown_as_non_controlling", activity),
         case("membership_changes_ignored", undated_categories),
-    ]
+    )
 
 
-def _activity_figures(statements: Statements) -> dict[str, Any]:
+def _activity_figures(statements: Statements) -> Activities:
     totals = statements.activity_totals()
-    out = {}
-    for activity in (COST_SHARING, SALES, UNASSIGNED):
+
+    def of(activity: str) -> ActivityTotals:
         t = totals[activity]
-        cover = coverage(t["revenue_ore"], t["full_cost_ore"])
-        out[activity] = {
-            "revenue_sek": sek(t["revenue_ore"]),
-            "direct_cost_sek": sek(t["direct_cost_ore"]),
-            "allocated_cost_sek": sek(t["allocated_cost_ore"]),
-            "full_cost_sek": sek(t["full_cost_ore"]),
-            "result_sek": sek(t["result_ore"]),
-            "coverage": share_text(cover),
-        }
-    return out
+        return ActivityTotals(
+            revenue_sek=sek(t["revenue_ore"]),
+            direct_cost_sek=sek(t["direct_cost_ore"]),
+            allocated_cost_sek=sek(t["allocated_cost_ore"]),
+            full_cost_sek=sek(t["full_cost_ore"]),
+            result_sek=sek(t["result_ore"]),
+            coverage=share_text(coverage(t["revenue_ore"], t["full_cost_ore"])),
+        )
+
+    return Activities(cost_sharing=of(COST_SHARING), sales=of(SALES), unassigned=of(UNASSIGNED))
 
 
-def _service_figures(statements: Statements) -> list[dict[str, Any]]:
-    out = []
-    for row in statements.services.itertuples():
-        out.append({
-            "code": row.code, "name": row.name, "activity": row.activity, "in_catalogue": bool(row.in_catalogue),
-            "revenue_sek": sek(row.revenue_ore), "non_controlling_revenue_sek": sek(row.non_controlling_revenue_ore),
-            "direct_cost_sek": sek(row.direct_cost_ore), "allocated_cost_sek": sek(row.allocated_cost_ore),
-            "full_cost_sek": sek(row.full_cost_ore), "result_sek": sek(row.result_ore),
-            "coverage": share_text(coverage(int(row.revenue_ore), int(row.full_cost_ore))),
-            "key_weight": row.key_weight,
-        })
-    return out
+def _service_figures(statements: Statements) -> tuple[ServiceAccount, ...]:
+    return tuple(
+        ServiceAccount(
+            code=row.code, name=row.name, activity=row.activity, in_catalogue=bool(row.in_catalogue),
+            revenue_sek=sek(row.revenue_ore), non_controlling_revenue_sek=sek(row.non_controlling_revenue_ore),
+            direct_cost_sek=sek(row.direct_cost_ore), allocated_cost_sek=sek(row.allocated_cost_ore),
+            full_cost_sek=sek(row.full_cost_ore), result_sek=sek(row.result_ore),
+            coverage=share_text(coverage(int(row.revenue_ore), int(row.full_cost_ore))),
+            key_weight=row.key_weight,
+        )
+        for row in statements.services.itertuples()
+    )
 
 
 CATALOGUE_TEXT_FIELDS = ("legal_basis", "member_need", "target_group", "pricing", "decision_reference",
                          "market_assessment")
 
 
-def _service_catalogue(statements: Statements, services: pd.DataFrame) -> list[dict[str, Any]]:
+def _service_catalogue(statements: Statements, services: pd.DataFrame) -> tuple[CatalogueEntry, ...]:
     """The service inventory: each catalogue entry with its documented decision, and each code
     the report year's ledger uses that the catalogue lacks (`in_catalogue` false, fields empty)."""
     catalogue = services.drop_duplicates("code").set_index("code")
@@ -258,8 +279,8 @@ def _service_catalogue(statements: Statements, services: pd.DataFrame) -> list[d
         entry["decision_date"] = pd.Timestamp(decided).date().isoformat() if pd.notna(decided) and decided != "" \
             else None
         entry["exclusivity"] = _yes_no(row["exclusivity"]) if row is not None and "exclusivity" in row else None
-        out.append(entry)
-    return out
+        out.append(CatalogueEntry(**entry))
+    return tuple(out)
 
 
 def _text(row: pd.Series | None, name: str) -> str:
@@ -277,7 +298,7 @@ def _yes_no(value: object) -> bool | None:
 
 
 def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.DataFrame, inputs: Inputs,
-                        settings: Settings) -> dict[str, Any]:
+                        settings: Settings) -> Allocation:
     current = statements[year]
     keys = {y: s.key for y, s in sorted(statements.items())}
     comparison = []
@@ -285,54 +306,52 @@ def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.
         # The key changed inside the window: show the report year under every key used, side by side.
         for key in sorted(set(keys.values())):
             other = service_statements(lines, inputs.services, year, key)
-            comparison.append({"key": key, "activities": _activity_figures(other)})
-    return {
-        "key": current.key,
-        "keys_by_year": {str(y): k for y, k in keys.items()},
-        "key_changed": len(set(keys.values())) > 1,
-        "comparison": comparison,
-        "shared_cost_sek": sek(current.shared_cost_ore),
-        "unallocated_sek": sek(current.unallocated_ore),
-    }
+            comparison.append(KeyComparison(key=key, activities=_activity_figures(other)))
+    return Allocation(
+        key=current.key,
+        keys_by_year={str(y): k for y, k in keys.items()},
+        key_changed=len(set(keys.values())) > 1,
+        comparison=tuple(comparison),
+        shared_cost_sek=sek(current.shared_cost_ore),
+        unallocated_sek=sek(current.unallocated_ore),
+    )
 
 
-def _supplier_figures(analysis: SupplierAnalysis) -> dict[str, Any]:
+def _supplier_figures(analysis: SupplierAnalysis) -> Suppliers:
     spend = analysis.spend
     market = spend[spend["group"] == "market"]
     # The concentration share's denominator: market spend with credit-note balances counted as 0.
     market_total_ore = int(market["spend_ore"].clip(lower=0).sum())
-    return {
-        "source": analysis.source,
-        "spend_sek": sek(analysis.spend_ore),
-        "count": int(len(spend)),
-        "flagged": int(analysis.flags["supplier"].nunique()),
-        "market_spend_sek": sek(int(spend.loc[spend["group"] == "market", "spend_ore"].sum())),
-        "member_spend_sek": sek(int(spend.loc[spend["group"] == "member", "spend_ore"].sum())),
-        "top_share": share_text(analysis.top_share),
-        "herfindahl": share_text(analysis.herfindahl),
-        "flags_by_kind": {k: int(v) for k, v in analysis.flags.groupby("flag").size().items()},
-        "flagged_suppliers": _flagged_suppliers(analysis),
-        "top_market_suppliers": [_supplier_entry(row, market_total_ore) for row in
-                                 market.sort_values(["spend_ore", "supplier"], ascending=[False, True],
-                                                    kind="stable").head(TOP_SUPPLIERS).itertuples()],
-        "member_suppliers": [_supplier_entry(row, None) for row in spend[spend["group"] == "member"].itertuples()],
-    }
+    return Suppliers(
+        source=analysis.source,
+        spend_sek=sek(analysis.spend_ore),
+        count=int(len(spend)),
+        flagged=int(analysis.flags["supplier"].nunique()),
+        market_spend_sek=sek(int(spend.loc[spend["group"] == "market", "spend_ore"].sum())),
+        member_spend_sek=sek(int(spend.loc[spend["group"] == "member", "spend_ore"].sum())),
+        top_share=share_text(analysis.top_share),
+        herfindahl=share_text(analysis.herfindahl),
+        flags_by_kind={k: int(v) for k, v in analysis.flags.groupby("flag").size().items()},
+        flagged_suppliers=_flagged_suppliers(analysis),
+        top_market_suppliers=tuple(_supplier_entry(row, market_total_ore) for row in
+                                   market.sort_values(["spend_ore", "supplier"], ascending=[False, True],
+                                                      kind="stable").head(TOP_SUPPLIERS).itertuples()),
+        member_suppliers=tuple(_supplier_entry(row, None) for row in spend[spend["group"] == "member"].itertuples()),
+    )
 
 
 TOP_SUPPLIERS = 10
 
 
-def _supplier_entry(row: Any, market_total_ore: int | None) -> dict[str, Any]:
+def _supplier_entry(row: Any, market_total_ore: int | None) -> SupplierEntry:
     """One supplier as the report lists it; `share` of market spend for market suppliers."""
-    entry = {"supplier": row.supplier, "name": row.name, "orgnr": row.orgnr, "group": row.group,
-             "spend_sek": sek(int(row.spend_ore)), "procurement_form": row.procurement_form,
-             "procurement_reference": row.procurement_reference, "in_list": bool(row.in_list)}
-    if market_total_ore is not None:
-        entry["share"] = share_text(ratio(max(int(row.spend_ore), 0), market_total_ore))
-    return entry
+    share = share_text(ratio(max(int(row.spend_ore), 0), market_total_ore)) if market_total_ore is not None else None
+    return SupplierEntry(supplier=row.supplier, name=row.name, orgnr=row.orgnr, group=row.group,
+                         spend_sek=sek(int(row.spend_ore)), procurement_form=row.procurement_form,
+                         procurement_reference=row.procurement_reference, in_list=bool(row.in_list), share=share)
 
 
-def _flagged_suppliers(analysis: SupplierAnalysis) -> list[dict[str, Any]]:
+def _flagged_suppliers(analysis: SupplierAnalysis) -> tuple[FlaggedSupplier, ...]:
     """Each flagged supplier with its flag ids, their reasons, and how many lines of the supplier
     lines sheet stand behind them (filter its `flags` column on the id)."""
     spend = analysis.spend.set_index("supplier")
@@ -341,16 +360,16 @@ def _flagged_suppliers(analysis: SupplierAnalysis) -> list[dict[str, Any]]:
     out = []
     for supplier, flags in analysis.flags.groupby("supplier", sort=False):
         row = spend.loc[supplier]
-        out.append({
-            "supplier": supplier, "name": row["name"], "orgnr": row["orgnr"], "group": row["group"],
-            "spend_sek": sek(int(row["spend_ore"])), "flags": list(flags["flag"]), "reasons": list(flags["reason"]),
-            "rows": int(rows_behind.get(supplier, 0)), "sheet": SHEET_SUPPLIER_LINES,
-        })
+        out.append(FlaggedSupplier(
+            supplier=supplier, name=row["name"], orgnr=row["orgnr"], group=row["group"],
+            spend_sek=sek(int(row["spend_ore"])), flags=tuple(flags["flag"]), reasons=tuple(flags["reason"]),
+            rows=int(rows_behind.get(supplier, 0)), sheet=SHEET_SUPPLIER_LINES,
+        ))
     # Largest spend first: the board reads the big ones first.
-    return sorted(out, key=lambda e: (-int(spend.at[e["supplier"], "spend_ore"]), e["supplier"]))
+    return tuple(sorted(out, key=lambda e: (-int(spend.at[e.supplier, "spend_ore"]), e.supplier)))
 
 
-def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, Any]:
+def _transparency(classified, inputs: Inputs, settings: Settings) -> Transparency:
     """Lag 2005:590 screen: net turnover in EUR against the threshold in each of the last two
     years. Net turnover (nettoomsättning) is activity revenue without grants: grants are other
     operating income in Swedish accounts, not sales."""
@@ -364,26 +383,26 @@ def _transparency(classified, inputs: Inputs, settings: Settings) -> dict[str, A
         eur = (Decimal(turnover_ore) / 100 / rate).quantize(Decimal("0.01"))
         # Compared exactly: the rounded euro amount could land on the threshold from above.
         exact_eur = Fraction(turnover_ore, 100) / Fraction(rate)
-        years.append({"year": y, "turnover_sek": sek(turnover_ore), "turnover_eur": str(eur),
-                      "over": exact_eur > Fraction(settings.thresholds.transparency_eur)})
-    return {"eur_sek": str(rate), "threshold_eur": str(settings.thresholds.transparency_eur), "years": years,
-            "applies": len(years) == 2 and all(y["over"] for y in years)}
+        years.append(TurnoverYear(year=y, turnover_sek=sek(turnover_ore), turnover_eur=str(eur),
+                                  over=exact_eur > Fraction(settings.thresholds.transparency_eur)))
+    return Transparency(eur_sek=str(rate), threshold_eur=str(settings.thresholds.transparency_eur),
+                        years=tuple(years), applies=len(years) == 2 and all(y.over for y in years))
 
 
 def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements], inputs: Inputs,
-           year: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+           year: int) -> tuple[list[Flag], pd.DataFrame]:
     """R5's flags for the report year, each with the rows behind it (source ids)."""
     # The rows behind a flag show _ROW_COLUMNS only: filtering those, not every classified
     # column, keeps a million-line year cheap.
     lines = classified[year][[*_ROW_COLUMNS, "line_type", "service_known"]]
     current = statements[year].services
-    flags: list[dict[str, Any]] = []
+    flags: list[Flag] = []
     rows: list[pd.DataFrame] = []
     revenue = lines[lines["line_type"].isin(["revenue", "grant"])]
 
     def add(flag_id: str, subject: str, amount_ore: int, behind: pd.DataFrame, severity: str = "warning") -> None:
-        flags.append({"id": flag_id, "subject": subject, "amount_sek": sek(amount_ore), "rows": int(len(behind)),
-                      "severity": severity, "sheet": SHEET_FLAG_ROWS})
+        flags.append(Flag(id=flag_id, subject=subject, amount_sek=sek(amount_ore), rows=int(len(behind)),
+                          severity=severity, sheet=SHEET_FLAG_ROWS))
         rows.append(behind.assign(flag=flag_id, subject=subject)[["flag", "subject", *_ROW_COLUMNS]])
 
     for row in current[current["activity"] == SALES].itertuples():
@@ -424,7 +443,7 @@ _ROW_COLUMNS = ["source_id", "date", "voucher", "account", "amount_ore", "revenu
                 "category", "service", "activity", "text"]
 
 
-def _row_counts(inputs: Inputs) -> dict[str, int]:
+def _row_counts(inputs: Inputs) -> RowCounts:
     counts = {"ledger_read": 0, "ledger_used": 0, "ledger_rejected": 0,
               "purchases_read": 0, "purchases_used": 0, "purchases_rejected": 0}
     for totals in inputs.totals:
@@ -434,7 +453,13 @@ def _row_counts(inputs: Inputs) -> dict[str, int]:
             counts[f"{kind}_read"] += totals.rows_read
             counts[f"{kind}_used"] += totals.rows_used
             counts[f"{kind}_rejected"] += totals.rows_rejected
-    return counts
+    return RowCounts(**counts)
+
+
+def _flags_table(flags: list[Flag]) -> pd.DataFrame:
+    """The flags sheet: one row per flag, its fields as columns."""
+    columns = ["id", "subject", "amount_sek", "rows", "severity", "sheet"]
+    return pd.DataFrame([[getattr(f, c) for c in columns] for f in flags], columns=columns)
 
 
 def _teckal_table(verdict: WindowVerdict) -> pd.DataFrame:

@@ -41,6 +41,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from pipeline.figures import Figures
 from pipeline.model import (
     SHEET_FLAGS,
     SHEET_REVENUE_BY_COUNTERPARTY,
@@ -98,7 +99,7 @@ WORDS = {
 }
 
 
-def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], language: str = "sv",
+def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame], language: str = "sv",
                    max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, prepared: PreparedSheets | None = None) -> None:
     """Write the audit workbook to `path` (overwritten). `max_rows_per_sheet` is the number of
     data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default.
@@ -121,11 +122,11 @@ def write_workbook(path: Path, figures: dict, tables: dict[str, pd.DataFrame], l
         "strings_to_numbers": False,
     })
     workbook.set_properties({
-        "title": f"LOS-underlag {figures.get('year', '')}".strip(),
+        "title": f"LOS-underlag {figures.year}",
         "subject": "Underlag till LOS-utvärderingen (Teckal, särredovisning, leverantörer)",
-        "author": str(figures.get("organisation", "")),
-        "company": str(figures.get("organisation", "")),
-        "created": document_date(figures.get("year")),
+        "author": figures.organisation,
+        "company": figures.organisation,
+        "created": document_date(figures.year),
     })
     formats = _Formats(workbook)
     styles = formats.style_ids()
@@ -722,72 +723,67 @@ ACTIVITY_NAMES = {"cost_sharing": ("samverkan", "cost sharing"), "sales": ("säl
                   "unassigned": ("ej tilldelad", "unassigned")}
 
 
-def summary_rows(figures: dict, sheet_of: dict[str, str]) -> list[SummaryRow]:
-    """The summary sheet's rows, in reading order. `sheet_of` maps a table name to the sheet it
-    was written to; a figure whose table is absent gets an empty sheet name."""
+def summary_rows(figures: Figures, sheet_of: dict[str, str]) -> list[SummaryRow]:
+    """The summary sheet's rows, in reading order. Each value is read from the figures by
+    attribute; its key is where results.json holds it (a test checks the two agree). `sheet_of`
+    maps a table name to the sheet it was written to; a table not written gives an empty name."""
     rows: list[SummaryRow] = []
 
-    def add(key: str, sv: str, en: str, sheet_table: str = "") -> None:
-        value: Any = figures
-        for part in key.split("."):
-            if isinstance(value, dict) and part in value:
-                value = value[part]
-            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-                value = value[int(part)]
-            else:
-                return  # figure not produced in this run (e.g. no history): nothing to list
+    def add(key: str, value: Any, sv: str, en: str, sheet_table: str = "") -> None:
         rows.append(SummaryRow(key, sv, en, value, _kind_of(key, value), sheet_of.get(sheet_table, "")))
 
-    add("organisation", "Organisation", "Organisation")
-    add("organisation_orgnr", "Organisationsnummer", "Organisation number")
-    add("year", "Redovisningsår", "Report year")
-    add("teckal.met", "Teckal: mer än 80 % för kontrollerande medlemmar", "Teckal: more than 80 % for controlling members", SHEET_TECKAL)
-    add("teckal.review", "Teckal: inom granskningsmarginalen", "Teckal: within the review band", SHEET_TECKAL)
-    add("teckal.threshold", "Teckal: tröskel", "Teckal: threshold")
-    add("teckal.window_share", "Teckal: andel över treårsfönstret", "Teckal: three-year window share", SHEET_TECKAL)
-    add("teckal.mean_share", "Teckal: medelvärde av årsandelarna", "Teckal: mean of the yearly shares", SHEET_TECKAL)
-    add("teckal.years_count", "Teckal: antal år i fönstret", "Teckal: years in the window", SHEET_TECKAL)
-    for i, year in enumerate(figures.get("teckal", {}).get("years", [])):
-        y = year.get("year")
-        add(f"teckal.years.{i}.controlling_sek", f"{y}: intäkter från kontrollerande", f"{y}: controlling revenue", SHEET_TECKAL)
-        add(f"teckal.years.{i}.total_sek", f"{y}: totala verksamhetsintäkter", f"{y}: total activity revenue", SHEET_TECKAL)
-        add(f"teckal.years.{i}.share", f"{y}: andel", f"{y}: share", SHEET_TECKAL)
-        add(f"teckal.years.{i}.source", f"{y}: källa", f"{y}: source", SHEET_TECKAL)
-    add("teckal.window_controlling_sek", "Fönstret: intäkter från kontrollerande", "Window: controlling revenue", SHEET_TECKAL)
-    add("teckal.window_total_sek", "Fönstret: totala verksamhetsintäkter", "Window: total activity revenue", SHEET_TECKAL)
-    add("teckal.headroom_sek", "Teckal: utrymme för annan försäljning", "Teckal: headroom for other revenue", SHEET_TECKAL)
-    add("teckal.next_year_headroom_sek", "Teckal: utrymme nästa år", "Teckal: headroom next year", SHEET_TECKAL)
-    add("teckal.cost_based.share", "Teckal: kostnadsbaserad andel", "Teckal: cost-based share", SHEET_SERVICES)
+    f, teckal = figures, figures.teckal
+    add("organisation", f.organisation, "Organisation", "Organisation")
+    add("organisation_orgnr", f.organisation_orgnr, "Organisationsnummer", "Organisation number")
+    add("year", f.year, "Redovisningsår", "Report year")
+    add("teckal.met", teckal.met, "Teckal: mer än 80 % för kontrollerande medlemmar", "Teckal: more than 80 % for controlling members", SHEET_TECKAL)
+    add("teckal.review", teckal.review, "Teckal: inom granskningsmarginalen", "Teckal: within the review band", SHEET_TECKAL)
+    add("teckal.threshold", teckal.threshold, "Teckal: tröskel", "Teckal: threshold")
+    add("teckal.window_share", teckal.window_share, "Teckal: andel över treårsfönstret", "Teckal: three-year window share", SHEET_TECKAL)
+    add("teckal.mean_share", teckal.mean_share, "Teckal: medelvärde av årsandelarna", "Teckal: mean of the yearly shares", SHEET_TECKAL)
+    add("teckal.years_count", teckal.years_count, "Teckal: antal år i fönstret", "Teckal: years in the window", SHEET_TECKAL)
+    for i, year in enumerate(teckal.years):
+        y = year.year
+        add(f"teckal.years.{i}.controlling_sek", year.controlling_sek, f"{y}: intäkter från kontrollerande", f"{y}: controlling revenue", SHEET_TECKAL)
+        add(f"teckal.years.{i}.total_sek", year.total_sek, f"{y}: totala verksamhetsintäkter", f"{y}: total activity revenue", SHEET_TECKAL)
+        add(f"teckal.years.{i}.share", year.share, f"{y}: andel", f"{y}: share", SHEET_TECKAL)
+        add(f"teckal.years.{i}.source", year.source, f"{y}: källa", f"{y}: source", SHEET_TECKAL)
+    add("teckal.window_controlling_sek", teckal.window_controlling_sek, "Fönstret: intäkter från kontrollerande", "Window: controlling revenue", SHEET_TECKAL)
+    add("teckal.window_total_sek", teckal.window_total_sek, "Fönstret: totala verksamhetsintäkter", "Window: total activity revenue", SHEET_TECKAL)
+    add("teckal.headroom_sek", teckal.headroom_sek, "Teckal: utrymme för annan försäljning", "Teckal: headroom for other revenue", SHEET_TECKAL)
+    add("teckal.next_year_headroom_sek", teckal.next_year_headroom_sek, "Teckal: utrymme nästa år", "Teckal: headroom next year", SHEET_TECKAL)
+    add("teckal.cost_based.share", teckal.cost_based.share, "Teckal: kostnadsbaserad andel", "Teckal: cost-based share", SHEET_SERVICES)
     for activity, (sv, en) in ACTIVITY_NAMES.items():
-        add(f"activities.{activity}.revenue_sek", f"{sv.capitalize()}: intäkter", f"{en.capitalize()}: revenue", SHEET_SERVICES)
-        add(f"activities.{activity}.full_cost_sek", f"{sv.capitalize()}: självkostnad", f"{en.capitalize()}: full cost", SHEET_SERVICES)
-        add(f"activities.{activity}.result_sek", f"{sv.capitalize()}: resultat", f"{en.capitalize()}: result", SHEET_SERVICES)
-        add(f"activities.{activity}.coverage", f"{sv.capitalize()}: kostnadstäckning", f"{en.capitalize()}: cost coverage", SHEET_SERVICES)
-    add("open_market.share", "Andel från privata motparter", "Open-market share", SHEET_REVENUE_BY_COUNTERPARTY)
-    add("open_market.threshold", "Tröskel för privata motparter", "Open-market threshold")
-    add("open_market.met", "Under tröskeln för privata motparter", "Below the open-market threshold", SHEET_REVENUE_BY_COUNTERPARTY)
-    add("open_market.private_sek", "Intäkter från privata motparter", "Revenue from private counterparties", SHEET_REVENUE_BY_COUNTERPARTY)
-    add("suppliers.source", "Leverantörer: källa", "Suppliers: source", SHEET_SUPPLIERS)
-    add("suppliers.spend_sek", "Leverantörer: inköp totalt", "Suppliers: total spend", SHEET_SUPPLIERS)
-    add("suppliers.market_spend_sek", "Leverantörer: inköp från marknaden", "Suppliers: market spend", SHEET_SUPPLIERS)
-    add("suppliers.member_spend_sek", "Leverantörer: inköp från medlemmar", "Suppliers: spend with members", SHEET_SUPPLIERS)
-    add("suppliers.count", "Leverantörer: antal", "Suppliers: count", SHEET_SUPPLIERS)
-    add("suppliers.flagged", "Leverantörer: flaggade", "Suppliers: flagged", SHEET_SUPPLIER_FLAGS)
-    if "flags" in figures:
-        rows.append(SummaryRow("flags", "Flaggor: antal", "Flags: count", len(figures["flags"]), "integer",
-                               sheet_of.get(SHEET_FLAGS, "")))
-    quality = figures.get("data_quality", {})
-    totals_table = quality.get("control_totals_sheet", "")
+        totals = f.activities.of(activity)
+        add(f"activities.{activity}.revenue_sek", totals.revenue_sek, f"{sv.capitalize()}: intäkter", f"{en.capitalize()}: revenue", SHEET_SERVICES)
+        add(f"activities.{activity}.full_cost_sek", totals.full_cost_sek, f"{sv.capitalize()}: självkostnad", f"{en.capitalize()}: full cost", SHEET_SERVICES)
+        add(f"activities.{activity}.result_sek", totals.result_sek, f"{sv.capitalize()}: resultat", f"{en.capitalize()}: result", SHEET_SERVICES)
+        add(f"activities.{activity}.coverage", totals.coverage, f"{sv.capitalize()}: kostnadstäckning", f"{en.capitalize()}: cost coverage", SHEET_SERVICES)
+    market = f.open_market
+    add("open_market.share", market.share, "Andel från privata motparter", "Open-market share", SHEET_REVENUE_BY_COUNTERPARTY)
+    add("open_market.threshold", market.threshold, "Tröskel för privata motparter", "Open-market threshold")
+    add("open_market.met", market.met, "Under tröskeln för privata motparter", "Below the open-market threshold", SHEET_REVENUE_BY_COUNTERPARTY)
+    add("open_market.private_sek", market.private_sek, "Intäkter från privata motparter", "Revenue from private counterparties", SHEET_REVENUE_BY_COUNTERPARTY)
+    s = f.suppliers
+    add("suppliers.source", s.source, "Leverantörer: källa", "Suppliers: source", SHEET_SUPPLIERS)
+    add("suppliers.spend_sek", s.spend_sek, "Leverantörer: inköp totalt", "Suppliers: total spend", SHEET_SUPPLIERS)
+    add("suppliers.market_spend_sek", s.market_spend_sek, "Leverantörer: inköp från marknaden", "Suppliers: market spend", SHEET_SUPPLIERS)
+    add("suppliers.member_spend_sek", s.member_spend_sek, "Leverantörer: inköp från medlemmar", "Suppliers: spend with members", SHEET_SUPPLIERS)
+    add("suppliers.count", s.count, "Leverantörer: antal", "Suppliers: count", SHEET_SUPPLIERS)
+    add("suppliers.flagged", s.flagged, "Leverantörer: flaggade", "Suppliers: flagged", SHEET_SUPPLIER_FLAGS)
+    rows.append(SummaryRow("flags", "Flaggor: antal", "Flags: count", len(f.flags), "integer", sheet_of.get(SHEET_FLAGS, "")))
+    quality = f.data_quality
+    totals_table = quality.control_totals_sheet if quality else ""
     for key, sv, en in (("ledger_read", "Huvudbok: rader lästa", "Ledger: rows read"),
                         ("ledger_used", "Huvudbok: rader använda", "Ledger: rows used"),
                         ("ledger_rejected", "Huvudbok: rader avvisade", "Ledger: rows rejected"),
                         ("purchases_read", "Leverantörsreskontra: rader lästa", "Purchases: rows read"),
                         ("purchases_used", "Leverantörsreskontra: rader använda", "Purchases: rows used"),
                         ("purchases_rejected", "Leverantörsreskontra: rader avvisade", "Purchases: rows rejected")):
-        add(f"rows.{key}", sv, en, totals_table)
-    if "rejected" in quality:
-        add("data_quality.rejected.total", "Avvisade rader totalt", "Rejected rows in total",
-            quality["rejected"].get("sheet", ""))
+        add(f"rows.{key}", getattr(f.rows, key), sv, en, totals_table)
+    if quality:
+        add("data_quality.rejected.total", quality.rejected.total, "Avvisade rader totalt", "Rejected rows in total",
+            quality.rejected.sheet)
     return rows
 
 

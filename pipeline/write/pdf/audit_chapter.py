@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, PageBreak
 
+from pipeline.figures import DataQuality, ValidationCheck
 from pipeline.model import SHEET_LINES
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import data_table
@@ -20,41 +21,41 @@ OPEN_QUESTIONS = ("law_text", "grants", "more_than", "direct_award_limit")
 def data_quality(ctx: Context) -> list[Flowable]:
     f, fmt, t = ctx.figures, ctx.fmt, ctx.text
     story: list[Flowable] = [ctx.heading("quality.title"), ctx.para("quality.intro")]
-    counts = f.get("rows")
-    quality = f.get("data_quality")
+    counts = f.rows
+    quality = f.data_quality
     if counts:
-        rows = [[ctx.label("kind", kind), fmt.count(counts.get(f"{kind}_read")), fmt.count(counts.get(f"{kind}_used")),
-                 fmt.count(counts.get(f"{kind}_rejected"))] for kind in ("ledger", "purchases")]
+        rows = [[ctx.label("kind", kind), fmt.count(getattr(counts, f"{kind}_read")),
+                 fmt.count(getattr(counts, f"{kind}_used")), fmt.count(getattr(counts, f"{kind}_rejected"))] for kind in ("ledger", "purchases")]
         story += [ctx.heading("quality.rows_title", level=2, year=ctx.year),
                   data_table([t("quality.input"), t("quality.read"), t("quality.used"), t("quality.rejected")], rows,
                              [70, 33, 33, 33], ctx.styles, numeric=(1, 2, 3)),
-                  ctx.source((quality or {}).get("control_totals_sheet") or SHEET_LINES)]
+                  ctx.source(quality.control_totals_sheet if quality else SHEET_LINES)]
     if not quality:
         story += [ctx.para("quality.not_available"), PageBreak()]
         return story
-    rejected = quality.get("rejected") or {}
+    rejected = quality.rejected or {}
     if rejected:
         story.append(ctx.heading("quality.rejected_title", level=2))
-        story.append(ctx.para("quality.rejected_summary", total=fmt.count(rejected.get("total", 0)),
-                              critical=fmt.count(rejected.get("critical", 0))))
-        if rejected.get("by_reason"):
-            rows = [[r["reason"], fmt.count(r["rows"])] for r in rejected["by_reason"]]
+        story.append(ctx.para("quality.rejected_summary", total=fmt.count(rejected.total),
+                              critical=fmt.count(rejected.critical)))
+        if rejected.by_reason:
+            rows = [[r.reason, fmt.count(r.rows)] for r in rejected.by_reason]
             story.append(data_table([t("quality.reason"), t("quality.rows")], rows, [140, 30], ctx.styles,
                                     numeric=(1,)))
-        story.append(ctx.source(rejected.get("sheet", "")))
-    totals = quality.get("control_totals") or []
+        story.append(ctx.source(rejected.sheet))
+    totals = quality.control_totals or []
     if totals:
-        rows = [[f"{escape(c['file'])}<br/>{escape(c.get('sheet') or '')} · {escape(ctx.label('kind', c.get('kind', '')))}",
-                 fmt.count(c.get("rows_read")), fmt.count(c.get("rows_used")), fmt.count(c.get("rows_rejected")),
-                 fmt.amount(c.get("debit_sek")), fmt.amount(c.get("credit_sek")),
-                 _period(ctx, c.get("first_date"), c.get("last_date"))] for c in totals]
+        rows = [[f"{escape(c.file)}<br/>{escape(c.sheet or '')} · {escape(ctx.label('kind', c.kind))}",
+                 fmt.count(c.rows_read), fmt.count(c.rows_used), fmt.count(c.rows_rejected),
+                 fmt.amount(c.debit_sek), fmt.amount(c.credit_sek),
+                 _period(ctx, c.first_date, c.last_date)] for c in totals]
         story += [ctx.heading("quality.totals_title", level=2), ctx.para("quality.totals_intro"),
                   data_table([t("quality.file"), t("quality.read"), t("quality.used"), t("quality.rejected"),
                               t("common.in_unit", label=t("quality.debit")), t("common.in_unit", label=t("quality.credit")),
                               t("quality.period")],
                              rows, [46, 14, 15, 15, 28, 28, 21], ctx.styles, numeric=(1, 2, 3, 4, 5),
                              markup_columns=(0, 6)),
-                  ctx.source(quality.get("control_totals_sheet", ""))]
+                  ctx.source(quality.control_totals_sheet)]
     story += _validation(ctx, quality)
     story += _journal(ctx, quality)
     story.append(PageBreak())
@@ -68,42 +69,42 @@ def _period(ctx: Context, first: str | None, last: str | None) -> str:
     return f"{escape(ctx.fmt.date(first))}<br/>– {escape(ctx.fmt.date(last))}"
 
 
-def _validation(ctx: Context, quality: dict) -> list[Flowable]:
-    checks = quality.get("validation") or []
+def _validation(ctx: Context, quality: DataQuality) -> list[Flowable]:
+    checks = quality.validation or []
     if not checks:
         return []
     fmt, t = ctx.fmt, ctx.text
-    suites: dict[str, list[dict]] = {}
+    suites: dict[str, list[ValidationCheck]] = {}
     for check in checks:
-        suites.setdefault(check.get("suite", ""), []).append(check)
-    rows = [[ctx.label("kind", suite), fmt.count(len(items)), fmt.count(sum(1 for c in items if c.get("success"))),
-             fmt.count(sum(1 for c in items if not c.get("success")))] for suite, items in suites.items()]
+        suites.setdefault(check.suite, []).append(check)
+    rows = [[ctx.label("kind", suite), fmt.count(len(items)), fmt.count(sum(1 for c in items if c.success)),
+             fmt.count(sum(1 for c in items if not c.success))] for suite, items in suites.items()]
     story: list[Flowable] = [
         ctx.heading("quality.validation_title", level=2), ctx.para("quality.validation_intro"),
         data_table([t("quality.suite"), t("quality.checks"), t("quality.passed"), t("quality.failed")], rows,
                    [80, 30, 30, 30], ctx.styles, numeric=(1, 2, 3)),
     ]
-    failed = [c for c in checks if not c.get("success")]
+    failed = [c for c in checks if not c.success]
     if failed:
-        rows = [[ctx.label("kind", c.get("suite", "")), c.get("description") or c.get("check", ""), c.get("column") or "",
-                 ctx.label("severity", c.get("severity", "")),
-                 f"{fmt.count(c.get('unexpected_count'))} / {fmt.count(c.get('element_count'))}"] for c in failed]
+        rows = [[ctx.label("kind", c.suite), c.description or c.check, c.column or "",
+                 ctx.label("severity", c.severity),
+                 f"{fmt.count(c.unexpected_count)} / {fmt.count(c.element_count)}"] for c in failed]
         story += [ctx.para("quality.failed_intro"),
                   data_table([t("quality.suite"), t("quality.check"), t("quality.column"), t("flags.severity"),
                               t("quality.unexpected")], rows, [26, 66, 26, 20, 24], ctx.styles, numeric=(4,))]
     else:
         story.append(ctx.para("quality.all_passed"))
-    story.append(ctx.source(quality.get("validation_sheet", "")))
+    story.append(ctx.source(quality.validation_sheet))
     return story
 
 
-def _journal(ctx: Context, quality: dict) -> list[Flowable]:
-    tests = quality.get("journal") or []
+def _journal(ctx: Context, quality: DataQuality) -> list[Flowable]:
+    tests = quality.journal or []
     if not tests:
         return []
     fmt, t = ctx.fmt, ctx.text
-    rows = [[ctx.label("journal", j.get("test", "")), fmt.count(j.get("findings")),
-             ctx.label("severity", j.get("severity", "")), j.get("sheet", "")] for j in tests]
+    rows = [[ctx.label("journal", j.test), fmt.count(j.findings),
+             ctx.label("severity", j.severity), j.sheet] for j in tests]
     return [ctx.heading("quality.journal_title", level=2), ctx.para("quality.journal_intro"),
             data_table([t("quality.test"), t("quality.findings"), t("flags.severity"), t("common.sheet")], rows,
                        [70, 25, 30, 45], ctx.styles, numeric=(1,))]
@@ -111,17 +112,17 @@ def _journal(ctx: Context, quality: dict) -> list[Flowable]:
 
 def method(ctx: Context) -> list[Flowable]:
     f, fmt, t = ctx.figures, ctx.fmt, ctx.text
-    teckal = f.get("teckal", {})
+    teckal = f.teckal
     story: list[Flowable] = [ctx.heading("method.title")]
     for part in ("stages", "categories", "share", "accounts", "suppliers", "exact"):
         story.append(ctx.heading(f"method.{part}_title", level=3))
-        story.append(ctx.para(f"method.{part}", threshold=fmt.limit(teckal.get("threshold", "0.80"))))
+        story.append(ctx.para(f"method.{part}", threshold=fmt.limit(teckal.threshold)))
     story.append(ctx.heading("method.assumptions_title", level=2))
-    story.append(ctx.para("method.assumption_grants", setting=ctx.label("grants", teckal.get("grants", "include"))))
-    story.append(ctx.para("method.assumption_strict", threshold=fmt.limit(teckal.get("threshold", "0.80"))))
-    story.append(ctx.para("method.assumption_key", key=ctx.label("key", f.get("allocation", {}).get("key", ""))))
+    story.append(ctx.para("method.assumption_grants", setting=ctx.label("grants", teckal.grants)))
+    story.append(ctx.para("method.assumption_strict", threshold=fmt.limit(teckal.threshold)))
+    story.append(ctx.para("method.assumption_key", key=ctx.label("key", f.allocation.key)))
     story.append(ctx.para("method.assumption_headroom"))
-    settings = f.get("settings")
+    settings = f.settings
     if settings:
         rows = []
         for section in sorted(settings):
@@ -137,7 +138,7 @@ def method(ctx: Context) -> list[Flowable]:
     story.append(ctx.heading("method.questions_title", level=2))
     for question in OPEN_QUESTIONS:
         story.append(ctx.para(f"method.question_{question}", limit=fmt.money(direct_award) if direct_award
-                              else t("common.missing"), year=ctx.year, threshold=fmt.limit(teckal.get("threshold", "0.80"))))
+                              else t("common.missing"), year=ctx.year, threshold=fmt.limit(teckal.threshold)))
     story.append(PageBreak())
     return story
 
@@ -152,16 +153,16 @@ def _setting_text(value: object) -> str:
 def appendix(ctx: Context) -> list[Flowable]:
     f, fmt, t = ctx.figures, ctx.fmt, ctx.text
     story: list[Flowable] = [ctx.heading("appendix.title"), ctx.para("appendix.intro")]
-    inputs = f.get("inputs") or []
+    inputs = f.inputs or []
     if inputs:
-        rows = [[i.get("path", ""), ctx.label("kind", i.get("kind", "")), fmt.count(i.get("bytes")), fmt.count(i.get("rows")),
-                 i.get("sha256", "")] for i in inputs]
+        rows = [[i["path"], ctx.label("kind", i["kind"]), fmt.count(i["bytes"]), fmt.count(i["rows"]),
+                 i["sha256"]] for i in inputs]
         story += [ctx.heading("appendix.inputs_title", level=3),
                   data_table([t("appendix.path"), t("quality.kind"), t("appendix.bytes"), t("quality.rows"), "SHA-256"],
                              rows, [42, 18, 16, 12, 82], ctx.styles, numeric=(2, 3), code_columns=(4,))]
-    outputs = f.get("outputs") or []
+    outputs = ctx.output_hashes
     if outputs:
-        rows = [[o.get("path", ""), o.get("sha256", "")] for o in outputs]
+        rows = [[name, sha256] for name, sha256 in outputs]
         story += [ctx.heading("appendix.outputs_title", level=3), ctx.para("appendix.outputs_intro"),
                   data_table([t("appendix.path"), "SHA-256"], rows, [88, 82], ctx.styles, code_columns=(1,))]
     if not inputs and not outputs:

@@ -13,6 +13,7 @@ from typing import Sequence
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
+from pipeline.figures import ServiceAccount, TeckalYear
 from pipeline.write.pdf.formats import Formats
 from pipeline.write.pdf.layout import FONT, FONT_BOLD, GREY, INK, NOT_MET_EDGE, RULE
 
@@ -22,7 +23,7 @@ SALES_FILL = colors.HexColor("#d08c3f")
 WINDOW_COLOUR = colors.HexColor("#2f855a")
 
 
-def teckal_chart(years: Sequence[dict], window_share: str | None, threshold: str, fmt: Formats,
+def teckal_chart(years: Sequence[TeckalYear], window_share: str | None, threshold: str, fmt: Formats,
                  labels: dict[str, str], width: float, height: float = 190) -> Drawing:
     """Bars of the yearly shares (0-100 %), a red line at the threshold and a green dashed
     line at the window share. `labels`: source names, "threshold", "window", "no_share"."""
@@ -42,17 +43,17 @@ def teckal_chart(years: Sequence[dict], window_share: str | None, threshold: str
     bar_width = min(60, slot * 0.55)
     for index, year in enumerate(years):
         centre = left + slot * (index + 0.5)
-        share = year.get("share")
-        drawing.add(String(centre, bottom - 12, str(year["year"]), fontName=FONT_BOLD, fontSize=8,
+        share = year.share
+        drawing.add(String(centre, bottom - 12, str(year.year), fontName=FONT_BOLD, fontSize=8,
                            fillColor=INK, textAnchor="middle"))
-        drawing.add(String(centre, bottom - 22, labels.get(year.get("source", ""), ""), fontName=FONT, fontSize=7,
+        drawing.add(String(centre, bottom - 22, labels.get(year.source, ""), fontName=FONT, fontSize=7,
                            fillColor=GREY, textAnchor="middle"))
         if share is None:
             drawing.add(String(centre, bottom + 6, labels["no_share"], fontName=FONT, fontSize=7.5,
                                fillColor=GREY, textAnchor="middle"))
             continue
         value = min(max(Decimal(share), Decimal(0)), Decimal(1))
-        fill = HISTORY_FILL if year.get("source") == "history" else BAR_FILL
+        fill = HISTORY_FILL if year.source == "history" else BAR_FILL
         drawing.add(Rect(centre - bar_width / 2, bottom, bar_width, y_of(value) - bottom, fillColor=fill,
                          strokeColor=None))
         drawing.add(String(centre, y_of(value) - 11, fmt.share(share), fontName=FONT_BOLD, fontSize=7.5,
@@ -75,16 +76,16 @@ def teckal_chart(years: Sequence[dict], window_share: str | None, threshold: str
     return drawing
 
 
-def coverage_chart(services: Sequence[dict], fmt: Formats, labels: dict[str, str], width: float) -> Drawing:
+def coverage_chart(services: Sequence[ServiceAccount], fmt: Formats, labels: dict[str, str], width: float) -> Drawing:
     """One horizontal bar per service with a coverage: revenue / full cost, with a line at 1.0.
     Bars beyond the axis end are cut at the edge and carry their value as text."""
-    rows = [s for s in services if s.get("coverage") is not None]
+    rows = [s for s in services if s.coverage is not None]
     row_height = 16
     top_pad, bottom_pad = 8, 26
     height = top_pad + bottom_pad + row_height * max(len(rows), 1)
     drawing = Drawing(width, height)
     left, right = 150, width - 40
-    largest = max((Decimal(s["coverage"]) for s in rows), default=Decimal(1))
+    largest = max((Decimal(s.coverage) for s in rows), default=Decimal(1))
     axis_end = Decimal(2) if largest <= 2 else Decimal(3)
 
     def x_of(value: Decimal) -> float:
@@ -101,14 +102,14 @@ def coverage_chart(services: Sequence[dict], fmt: Formats, labels: dict[str, str
         value += tick
     for index, service in enumerate(rows):
         y = height - top_pad - row_height * (index + 1) + 3
-        coverage = Decimal(service["coverage"])
-        fill = SALES_FILL if service.get("activity") == "sales" else BAR_FILL
+        coverage = Decimal(service.coverage)
+        fill = SALES_FILL if service.activity == "sales" else BAR_FILL
         drawing.add(Rect(left, y, x_of(coverage) - left, row_height - 6, fillColor=fill, strokeColor=None))
-        name = f"{service['code']} {service.get('name') or ''}".strip()
+        name = f"{service.code} {service.name or ''}".strip()
         if len(name) > 30:
             name = name[:29] + "…"
         drawing.add(String(left - 6, y + 2, name, fontName=FONT, fontSize=7.5, fillColor=INK, textAnchor="end"))
-        drawing.add(String(x_of(coverage) + 4, y + 2, fmt.ratio(service["coverage"]), fontName=FONT_BOLD,
+        drawing.add(String(x_of(coverage) + 4, y + 2, fmt.ratio(service.coverage), fontName=FONT_BOLD,
                            fontSize=7.5, fillColor=INK))
     one = x_of(Decimal(1))
     drawing.add(Line(one, bottom - 2, one, height - top_pad + 2, strokeColor=NOT_MET_EDGE, strokeWidth=1.2))

@@ -5,25 +5,26 @@ number formats and the styles, plus small builders for headings, paragraphs and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
+from pipeline.figures import Figures
 from pipeline.write.pdf.formats import Formats
 from pipeline.write.pdf.text import Text
 
 
 @dataclass(frozen=True)
 class Context:
-    figures: dict[str, Any]
+    figures: Figures
     text: Text
     fmt: Formats
     styles: dict[str, ParagraphStyle]
+    output_hashes: tuple[tuple[str, str], ...] = ()  # (file name, SHA-256) of the outputs before the PDF
 
     @property
     def year(self) -> int:
-        return int(self.figures["year"])
+        return self.figures.year
 
     def heading(self, key: str, /, level: int = 1, **fields: object) -> Paragraph:
         # h1 and h2 go into the table of contents; h3 (same look as h2) does not.

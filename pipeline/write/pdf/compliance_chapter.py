@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
+from pipeline.figures import FlaggedSupplier, SupplierEntry, Suppliers
 from pipeline.model import SHEET_FLAG_ROWS, SHEET_FLAGS, SHEET_SUPPLIER_FLAGS, SHEET_SUPPLIER_LINES, SHEET_SUPPLIERS
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import data_table
@@ -14,20 +15,20 @@ SUPPLIER_FLAGS = ("over_direct_award_limit", "outside_contract_period", "not_in_
 
 
 def suppliers(ctx: Context) -> list[Flowable]:
-    s = ctx.figures.get("suppliers")
+    s = ctx.figures.suppliers
     if not s:
         return []
     fmt, t = ctx.fmt, ctx.text
-    settings = ctx.figures.get("settings", {}).get("thresholds", {})
+    settings = (ctx.figures.settings or {}).get("thresholds", {})
     rows = [
-        [t("suppliers.source"), ctx.label("supplier_source", s.get("source", ""))],
-        [t("suppliers.spend"), fmt.money(s.get("spend_sek"))],
-        [t("suppliers.market_spend"), fmt.money(s.get("market_spend_sek"))],
-        [t("suppliers.member_spend"), fmt.money(s.get("member_spend_sek"))],
-        [t("suppliers.count"), fmt.count(s.get("count"))],
-        [t("suppliers.flagged"), fmt.count(s.get("flagged"))],
-        [t("suppliers.top_share"), fmt.share(s.get("top_share"))],
-        [t("suppliers.herfindahl"), fmt.decimal(s.get("herfindahl"), 4)],
+        [t("suppliers.source"), ctx.label("supplier_source", s.source)],
+        [t("suppliers.spend"), fmt.money(s.spend_sek)],
+        [t("suppliers.market_spend"), fmt.money(s.market_spend_sek)],
+        [t("suppliers.member_spend"), fmt.money(s.member_spend_sek)],
+        [t("suppliers.count"), fmt.count(s.count)],
+        [t("suppliers.flagged"), fmt.count(s.flagged)],
+        [t("suppliers.top_share"), fmt.share(s.top_share)],
+        [t("suppliers.herfindahl"), fmt.decimal(s.herfindahl, 4)],
     ]
     if settings.get("direct_award_limit_sek"):
         rows.append([t("suppliers.direct_award_limit"), fmt.money(settings["direct_award_limit_sek"])])
@@ -38,7 +39,7 @@ def suppliers(ctx: Context) -> list[Flowable]:
                                         numeric=(1,)),
                              ctx.source(SHEET_SUPPLIERS, SHEET_SUPPLIER_LINES), ctx.para("suppliers.hhi_explained")]
     story += _supplier_lists(ctx, s)
-    by_kind = s.get("flags_by_kind") or {}
+    by_kind = s.flags_by_kind or {}
     kinds = [k for k in SUPPLIER_FLAGS if k in by_kind] + sorted(k for k in by_kind if k not in SUPPLIER_FLAGS)
     story.append(ctx.heading("suppliers.flags_title", level=2))
     if kinds:
@@ -52,46 +53,46 @@ def suppliers(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _supplier_name(ctx: Context, entry: dict) -> str:
+def _supplier_name(ctx: Context, entry: SupplierEntry | FlaggedSupplier) -> str:
     """Name and org. no.; a supplier without a name in the list is shown by its org. no. (or
     the text that stood in the org. no. cell)."""
-    name = entry.get("name") or ""
-    number = entry.get("orgnr") or entry.get("supplier") or ""
+    name = entry.name or ""
+    number = entry.orgnr or entry.supplier or ""
     return f"{name} ({number})" if name and number else (name or number or ctx.text("common.missing"))
 
 
-def _supplier_lists(ctx: Context, s: dict) -> list[Flowable]:
+def _supplier_lists(ctx: Context, s: Suppliers) -> list[Flowable]:
     """The flagged suppliers with their rows, the largest market suppliers, and the members and
     member-controlled bodies bought from, shown apart from the market."""
     fmt, t = ctx.fmt, ctx.text
     story: list[Flowable] = []
-    flagged = s.get("flagged_suppliers")
+    flagged = s.flagged_suppliers
     if flagged:
-        rows = [[_supplier_name(ctx, e), ctx.label("supplier_group", e.get("group", "")), fmt.money(e.get("spend_sek")),
+        rows = [[_supplier_name(ctx, e), ctx.label("supplier_group", e.group), fmt.money(e.spend_sek),
                  ", ".join(ctx.text(f"flag.{f}.title") if ctx.text.has(f"flag.{f}.title") else f
-                           for f in e.get("flags", [])),
-                 fmt.count(e.get("rows"))]
+                           for f in e.flags),
+                 fmt.count(e.rows)]
                 for e in flagged]
-        sheets = sorted({e.get("sheet") or SHEET_SUPPLIER_LINES for e in flagged})
+        sheets = sorted({e.sheet or SHEET_SUPPLIER_LINES for e in flagged})
         story += [ctx.heading("suppliers.flagged_title", level=3), ctx.para("suppliers.flagged_intro"),
                   data_table([t("suppliers.supplier"), t("suppliers.group"), t("suppliers.spend_column"),
                               t("flags.flag"), t("flags.rows")], rows, [55, 20, 28, 55, 14], ctx.styles,
                              numeric=(2, 4)),
                   ctx.source(*sheets)]
-    top = s.get("top_market_suppliers")
+    top = s.top_market_suppliers
     if top:
-        rows = [[_supplier_name(ctx, e), e.get("procurement_form") or t("common.missing"),
-                 fmt.money(e.get("spend_sek")), fmt.share(e.get("share"))] for e in top]
+        rows = [[_supplier_name(ctx, e), e.procurement_form or t("common.missing"),
+                 fmt.money(e.spend_sek), fmt.share(e.share)] for e in top]
         story += [ctx.heading("suppliers.top_title", level=3, count=len(top)), ctx.para("suppliers.top_intro"),
                   data_table([t("suppliers.supplier"), t("suppliers.form"), t("suppliers.spend_column"),
                               t("suppliers.share")], rows, [70, 30, 35, 25], ctx.styles, numeric=(2, 3)),
                   ctx.source(SHEET_SUPPLIERS)]
-    members = s.get("member_suppliers")
+    members = s.member_suppliers
     if members is not None:
         story += [ctx.heading("suppliers.members_title", level=3), ctx.para("suppliers.members_intro")]
         if members:
-            rows = [[_supplier_name(ctx, e), e.get("procurement_form") or t("common.missing"),
-                     fmt.money(e.get("spend_sek"))] for e in members]
+            rows = [[_supplier_name(ctx, e), e.procurement_form or t("common.missing"),
+                     fmt.money(e.spend_sek)] for e in members]
             story += [data_table([t("suppliers.supplier"), t("suppliers.form"), t("suppliers.spend_column")], rows,
                                  [80, 40, 40], ctx.styles, numeric=(2,)),
                       ctx.source(SHEET_SUPPLIERS)]
@@ -111,21 +112,21 @@ def _flag_cell(ctx: Context, flag_id: str, **fields: object) -> Paragraph:
 
 def flags(ctx: Context) -> list[Flowable]:
     fmt, t = ctx.fmt, ctx.text
-    items = ctx.figures.get("flags", [])
+    items = ctx.figures.flags
     story: list[Flowable] = [ctx.heading("flags.title"), ctx.para("flags.intro")]
     if not items:
         story += [ctx.para("flags.none"), PageBreak()]
         return story
     rows = []
     for flag in items:
-        subject = flag.get("subject") or t("flags.no_subject")
+        subject = flag.subject or t("flags.no_subject")
         rows.append([
-            ctx.label("severity", flag.get("severity", "")),
-            _flag_cell(ctx, flag["id"], subject=subject, amount=fmt.money(flag.get("amount_sek")),
-                       rows=fmt.count(flag.get("rows"))),
-            subject, fmt.money(flag.get("amount_sek")), fmt.count(flag.get("rows")),
+            ctx.label("severity", flag.severity),
+            _flag_cell(ctx, flag.id, subject=subject, amount=fmt.money(flag.amount_sek),
+                       rows=fmt.count(flag.rows)),
+            subject, fmt.money(flag.amount_sek), fmt.count(flag.rows),
         ])
-    sheets = sorted({flag.get("sheet") or SHEET_FLAG_ROWS for flag in items})
+    sheets = sorted({flag.sheet or SHEET_FLAG_ROWS for flag in items})
     story += [data_table([t("flags.severity"), t("flags.flag"), t("flags.subject"), t("flags.amount"), t("flags.rows")],
                          rows, [18, 92, 18, 28, 14], ctx.styles, numeric=(3, 4)),
               ctx.source(SHEET_FLAGS, *sheets), PageBreak()]

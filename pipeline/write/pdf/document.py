@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from pipeline.figures import Figures
 from pipeline.write.pdf import accounts_chapter as accounts
 from pipeline.write.pdf import audit_chapter as audit
 from pipeline.write.pdf import compliance_chapter as compliance
@@ -43,15 +44,18 @@ def report_story(ctx: Context) -> list[Flowable]:
     ]
 
 
-def write_pdf(path: Path, figures: dict, language: str = "sv") -> None:
-    """Write the evaluation report for `figures` to `path`, in Swedish ("sv") or English ("en")."""
+def write_pdf(path: Path, figures: Figures, language: str = "sv",
+              output_hashes: tuple[tuple[str, str], ...] = ()) -> None:
+    """Write the evaluation report for `figures` to `path`, in Swedish ("sv") or English ("en").
+    `output_hashes`: (file name, SHA-256) of the outputs written before the PDF, for its appendix."""
     if language not in PDF_LANG:
         raise ValueError(f"report language must be one of {', '.join(PDF_LANG)}, not {language!r}")
     register_fonts()
     text = Text(language, load_catalogue())
-    ctx = Context(figures=figures, text=text, fmt=Formats(language), styles=make_styles())
-    year = int(figures["year"])
-    organisation = str(figures.get("organisation", ""))
+    ctx = Context(figures=figures, text=text, fmt=Formats(language), styles=make_styles(),
+                  output_hashes=output_hashes)
+    year = figures.year
+    organisation = figures.organisation
     title = text("cover.title", year=year)
     document = ReportDocument(
         str(path),

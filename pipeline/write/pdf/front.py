@@ -35,16 +35,16 @@ from pipeline.write.pdf.layout import (
 def cover(ctx: Context) -> list[Flowable]:
     f, t = ctx.figures, ctx.text
     story: list[Flowable] = [Spacer(1, 55 * mm)]
-    story.append(Paragraph(t.markup("cover.organisation", organisation=f.get("organisation", "")),
+    story.append(Paragraph(t.markup("cover.organisation", organisation=f.organisation),
                            ctx.styles["cover_org"]))
-    if f.get("organisation_orgnr"):
-        story.append(Paragraph(t.markup("cover.orgnr", orgnr=f["organisation_orgnr"]), ctx.styles["cover_meta"]))
+    if f.organisation_orgnr:
+        story.append(Paragraph(t.markup("cover.orgnr", orgnr=f.organisation_orgnr), ctx.styles["cover_meta"]))
     story.append(Spacer(1, 10 * mm))
     story.append(Paragraph(t.markup("cover.title", year=ctx.year), ctx.styles["cover_title"]))
     story.append(Paragraph(t.markup("cover.period", first=f"{ctx.year}-01-01", last=f"{ctx.year}-12-31"),
                            ctx.styles["cover_meta"]))
-    if f.get("inputs_folder"):
-        story.append(Paragraph(t.markup("cover.inputs", folder=f["inputs_folder"]), ctx.styles["cover_meta"]))
+    if f.inputs_folder:
+        story.append(Paragraph(t.markup("cover.inputs", folder=f.inputs_folder), ctx.styles["cover_meta"]))
     story.append(Spacer(1, 60 * mm))
     story.append(Paragraph(t.markup("cover.adoption"), ctx.styles["cover_meta"]))
     story.append(Paragraph(t.markup("cover.produced"), ctx.styles["cover_meta"]))
@@ -56,31 +56,31 @@ def cover(ctx: Context) -> list[Flowable]:
 
 def verdict_text(ctx: Context) -> tuple[str, str]:
     """(headline, box kind) from the figures' booleans: met, met for review, not met."""
-    teckal = ctx.figures["teckal"]
-    if teckal.get("window_share") is None:
+    teckal = ctx.figures.teckal
+    if teckal.window_share is None:
         return ctx.text("summary.verdict_no_share"), "not_met"
-    threshold = ctx.fmt.limit(teckal["threshold"])
-    if teckal["met"] and teckal.get("review"):
+    threshold = ctx.fmt.limit(teckal.threshold)
+    if teckal.met and teckal.review:
         return ctx.text("summary.verdict_review"), "review"
-    if teckal["met"]:
+    if teckal.met:
         return ctx.text("summary.verdict_met", threshold=threshold), "met"
     return ctx.text("summary.verdict_not_met"), "not_met"
 
 
 def verdict_box(ctx: Context) -> Table:
-    teckal = ctx.figures["teckal"]
+    teckal = ctx.figures.teckal
     headline, kind = verdict_text(ctx)
     fill, edge = {"met": (MET_FILL, MET_EDGE), "review": (REVIEW_FILL, REVIEW_EDGE),
                   "not_met": (NOT_MET_FILL, NOT_MET_EDGE)}[kind]
-    years = [y["year"] for y in teckal["years"]]
+    years = [y.year for y in teckal.years]
     body = [Paragraph(ctx.text.markup("summary.verdict_label"), ctx.styles["verdict_sub"]),
             Paragraph(headline.replace("&", "&amp;"), ctx.styles["verdict"]),
-            ctx.para("summary.verdict_detail", "verdict_sub", share=ctx.fmt.share(teckal.get("window_share")),
-                     threshold=ctx.fmt.limit(teckal["threshold"]),
+            ctx.para("summary.verdict_detail", "verdict_sub", share=ctx.fmt.share(teckal.window_share),
+                     threshold=ctx.fmt.limit(teckal.threshold),
                      first=min(years, default=ctx.year), last=max(years, default=ctx.year),
-                     n=teckal.get("years_count", len(years)))]
+                     n=teckal.years_count)]
     if kind == "review":
-        body.append(ctx.para("summary.review_note", "verdict_sub", band=ctx.fmt.exact(_points(teckal.get("review_band", "0.01")))))
+        body.append(ctx.para("summary.review_note", "verdict_sub", band=ctx.fmt.exact(_points(teckal.review_band))))
     box = Table([[body]], colWidths=[CONTENT_WIDTH])
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), fill),
@@ -100,42 +100,42 @@ def _points(review_band: str) -> str:
 
 def summary(ctx: Context) -> list[Flowable]:
     f, fmt = ctx.figures, ctx.fmt
-    teckal = f["teckal"]
+    teckal = f.teckal
     story: list[Flowable] = [ctx.heading("summary.title"), verdict_box(ctx), Spacer(1, 6 * mm)]
-    if teckal.get("years_count", 3) < 3:
-        story.append(ctx.para("teckal.few_years", n=teckal["years_count"]))
-    if teckal.get("mean_disagrees"):
-        story.append(ctx.para("teckal.mean_disagrees", mean=fmt.share(teckal.get("mean_share")),
-                              share=fmt.share(teckal.get("window_share"))))
+    if teckal.years_count < 3:
+        story.append(ctx.para("teckal.few_years", n=teckal.years_count))
+    if teckal.mean_disagrees:
+        story.append(ctx.para("teckal.mean_disagrees", mean=fmt.share(teckal.mean_share),
+                              share=fmt.share(teckal.window_share)))
     rows = [
-        [ctx.text("summary.window_share"), fmt.share(teckal.get("window_share")), SHEET_TECKAL],
-        [ctx.text("summary.threshold"), ctx.text("summary.more_than", share=fmt.limit(teckal["threshold"])), ""],
-        [ctx.text("summary.mean_share"), fmt.share(teckal.get("mean_share")), SHEET_TECKAL],
-        [ctx.text("summary.headroom"), fmt.money(teckal.get("headroom_sek")), SHEET_TECKAL],
-        [ctx.text("summary.next_year_headroom"), fmt.money(teckal.get("next_year_headroom_sek")), SHEET_TECKAL],
+        [ctx.text("summary.window_share"), fmt.share(teckal.window_share), SHEET_TECKAL],
+        [ctx.text("summary.threshold"), ctx.text("summary.more_than", share=fmt.limit(teckal.threshold)), ""],
+        [ctx.text("summary.mean_share"), fmt.share(teckal.mean_share), SHEET_TECKAL],
+        [ctx.text("summary.headroom"), fmt.money(teckal.headroom_sek), SHEET_TECKAL],
+        [ctx.text("summary.next_year_headroom"), fmt.money(teckal.next_year_headroom_sek), SHEET_TECKAL],
     ]
-    cost_based = teckal.get("cost_based")
+    cost_based = teckal.cost_based
     if cost_based:
-        rows.append([ctx.text("summary.cost_based", year=cost_based.get("year", ctx.year)),
-                     fmt.share(cost_based.get("share")), SHEET_SERVICES])
-    open_market = f.get("open_market")
+        rows.append([ctx.text("summary.cost_based", year=cost_based.year),
+                     fmt.share(cost_based.share), SHEET_SERVICES])
+    open_market = f.open_market
     if open_market:
-        rows.append([ctx.text("summary.open_market", threshold=fmt.limit(open_market["threshold"])),
-                     fmt.share(open_market.get("share")), SHEET_REVENUE_BY_COUNTERPARTY])
-    sales = f.get("activities", {}).get("sales")
+        rows.append([ctx.text("summary.open_market", threshold=fmt.limit(open_market.threshold)),
+                     fmt.share(open_market.share), SHEET_REVENUE_BY_COUNTERPARTY])
+    sales = f.activities.sales
     if sales:
-        rows.append([ctx.text("summary.sales_coverage"), fmt.ratio(sales.get("coverage")), SHEET_SERVICES])
-    flags = f.get("flags", [])
-    critical = sum(1 for flag in flags if flag.get("severity") == "critical")
+        rows.append([ctx.text("summary.sales_coverage"), fmt.ratio(sales.coverage), SHEET_SERVICES])
+    flags = f.flags
+    critical = sum(1 for flag in flags if flag.severity == "critical")
     rows.append([ctx.text("summary.flags"), ctx.text("summary.flags_value", n=fmt.count(len(flags)),
                                                      critical=fmt.count(critical)), SHEET_FLAGS])
-    suppliers = f.get("suppliers")
+    suppliers = f.suppliers
     if suppliers:
-        rows.append([ctx.text("summary.supplier_flags"), fmt.count(suppliers.get("flagged", 0)),
+        rows.append([ctx.text("summary.supplier_flags"), fmt.count(suppliers.flagged),
                      SHEET_SUPPLIER_FLAGS])
     story.append(ctx.heading("summary.key_figures", level=3))
     story.append(data_table([ctx.text("common.figure"), ctx.text("common.value"), ctx.text("common.sheet")],
                             rows, [80, 45, 45], ctx.styles, numeric=(1,)))
-    story.append(ctx.para("summary.exact_note", "note", exact=fmt.exact(teckal.get("window_share"))))
+    story.append(ctx.para("summary.exact_note", "note", exact=fmt.exact(teckal.window_share)))
     story.append(PageBreak())
     return story

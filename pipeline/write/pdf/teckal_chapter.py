@@ -1,11 +1,12 @@
 """The Teckal chapter (R4): the three-year chart, the per-year table with each year's
 source, the window against the mean, grants both ways, the cost-based measure, headroom and
-the sensitivity table. Reads `figures["teckal"]` only."""
+the sensitivity table. Reads `figures.teckal` only."""
 
 from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from pipeline.figures import Teckal, TeckalYear
 from pipeline.model import CATEGORIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
 from pipeline.write.pdf.charts import teckal_chart
 from pipeline.write.pdf.common import Context
@@ -13,50 +14,50 @@ from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
 
 
 def chapter(ctx: Context) -> list[Flowable]:
-    teckal = ctx.figures["teckal"]
+    teckal = ctx.figures.teckal
     fmt, t = ctx.fmt, ctx.text
-    years = teckal["years"]
+    years = teckal.years
     story: list[Flowable] = [ctx.heading("teckal.title"), ctx.para("teckal.intro")]
 
     labels = {"ledger": t("source.ledger"), "history": t("source.history"), "threshold": t("teckal.chart_threshold"),
               "window": t("teckal.chart_window"), "no_share": t("common.no_share")}
-    chart = teckal_chart(years, teckal.get("window_share"), teckal["threshold"], fmt, labels, CONTENT_WIDTH)
+    chart = teckal_chart(years, teckal.window_share, teckal.threshold, fmt, labels, CONTENT_WIDTH)
     story.append(KeepTogether([ctx.heading("teckal.chart_title", level=2), chart, ctx.source(SHEET_TECKAL)]))
 
     story.append(ctx.heading("teckal.years_title", level=2))
-    rows = [[str(y["year"]), ctx.label("source", y.get("source", "")), fmt.money(y["controlling_sek"]),
-             fmt.money(y["total_sek"]), fmt.share(y.get("share"))] for y in years]
-    first = min((y["year"] for y in years), default=ctx.year)
-    last = max((y["year"] for y in years), default=ctx.year)
-    rows.append([t("teckal.window_row", first=first, last=last), "", fmt.money(teckal["window_controlling_sek"]),
-                 fmt.money(teckal["window_total_sek"]), fmt.share(teckal.get("window_share"))])
+    rows = [[str(y.year), ctx.label("source", y.source), fmt.money(y.controlling_sek),
+             fmt.money(y.total_sek), fmt.share(y.share)] for y in years]
+    first = min((y.year for y in years), default=ctx.year)
+    last = max((y.year for y in years), default=ctx.year)
+    rows.append([t("teckal.window_row", first=first, last=last), "", fmt.money(teckal.window_controlling_sek),
+                 fmt.money(teckal.window_total_sek), fmt.share(teckal.window_share)])
     story.append(data_table([t("common.year"), t("teckal.source"), t("teckal.controlling"), t("teckal.total"),
                              t("teckal.share")], rows, [34, 22, 40, 40, 24], ctx.styles, numeric=(2, 3, 4),
                             bold_last_row=True))
     story.append(ctx.source(SHEET_TECKAL))
     story.append(ctx.para("teckal.sources_explained"))
-    if teckal.get("years_count", len(years)) < 3:
-        story.append(ctx.para("teckal.few_years", n=teckal.get("years_count", len(years))))
-    if teckal.get("missing_years"):
-        story.append(ctx.para("teckal.missing_years", years=", ".join(str(y) for y in teckal["missing_years"])))
+    if teckal.years_count < 3:
+        story.append(ctx.para("teckal.few_years", n=teckal.years_count))
+    if teckal.missing_years:
+        story.append(ctx.para("teckal.missing_years", years=", ".join(str(y) for y in teckal.missing_years)))
 
     story.append(ctx.heading("teckal.verdict_title", level=2))
-    verdict_key = "teckal.verdict_met" if teckal["met"] else "teckal.verdict_not_met"
-    story.append(ctx.para(verdict_key, share=fmt.share(teckal.get("window_share")),
-                          threshold=fmt.limit(teckal["threshold"]), exact=fmt.exact(teckal.get("window_share"))))
-    if teckal.get("review"):
+    verdict_key = "teckal.verdict_met" if teckal.met else "teckal.verdict_not_met"
+    story.append(ctx.para(verdict_key, share=fmt.share(teckal.window_share),
+                          threshold=fmt.limit(teckal.threshold), exact=fmt.exact(teckal.window_share)))
+    if teckal.review:
         story.append(ctx.para("teckal.review"))
-    story.append(ctx.para("teckal.mean", mean=fmt.share(teckal.get("mean_share")),
-                          share=fmt.share(teckal.get("window_share"))))
-    if teckal.get("mean_disagrees"):
-        story.append(ctx.para("teckal.mean_disagrees", mean=fmt.share(teckal.get("mean_share")),
-                              share=fmt.share(teckal.get("window_share"))))
-    if teckal.get("headroom_sek") is not None:
-        key = "teckal.headroom" if not teckal["headroom_sek"].startswith("-") else "teckal.deficit"
-        story.append(ctx.para(key, amount=fmt.money(teckal["headroom_sek"].lstrip("-")),
-                              threshold=fmt.limit(teckal["threshold"])))
-    if teckal.get("next_year_headroom_sek") is not None:
-        story.append(ctx.para("teckal.next_year_headroom", amount=fmt.money(teckal["next_year_headroom_sek"]),
+    story.append(ctx.para("teckal.mean", mean=fmt.share(teckal.mean_share),
+                          share=fmt.share(teckal.window_share)))
+    if teckal.mean_disagrees:
+        story.append(ctx.para("teckal.mean_disagrees", mean=fmt.share(teckal.mean_share),
+                              share=fmt.share(teckal.window_share)))
+    if teckal.headroom_sek is not None:
+        key = "teckal.headroom" if not teckal.headroom_sek.startswith("-") else "teckal.deficit"
+        story.append(ctx.para(key, amount=fmt.money(teckal.headroom_sek.lstrip("-")),
+                              threshold=fmt.limit(teckal.threshold)))
+    if teckal.next_year_headroom_sek is not None:
+        story.append(ctx.para("teckal.next_year_headroom", amount=fmt.money(teckal.next_year_headroom_sek),
                               next=ctx.year + 1, previous=ctx.year - 1, year=ctx.year))
 
     story += _categories(ctx, years)
@@ -67,31 +68,31 @@ def chapter(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _categories(ctx: Context, years: list[dict]) -> list[Flowable]:
+def _categories(ctx: Context, years: tuple[TeckalYear, ...]) -> list[Flowable]:
     """Revenue per counterparty category for the years read from a ledger."""
-    ledger_years = [y for y in years if y.get("by_category_sek")]
+    ledger_years = [y for y in years if y.by_category_sek]
     if not ledger_years:
         return []
     fmt, t = ctx.fmt, ctx.text
-    rows = [[ctx.label("category", c)] + [fmt.money(y["by_category_sek"].get(c)) for y in ledger_years]
+    rows = [[ctx.label("category", c)] + [fmt.money(y.by_category_sek.get(c)) for y in ledger_years]
             for c in CATEGORIES]
-    if any(y.get("grants_sek") is not None for y in ledger_years):
-        rows.append([t("teckal.grants_row")] + [fmt.money(y.get("grants_sek")) for y in ledger_years])
-    header = [t("teckal.category")] + [str(y["year"]) for y in ledger_years]
+    if any(y.grants_sek is not None for y in ledger_years):
+        rows.append([t("teckal.grants_row")] + [fmt.money(y.grants_sek) for y in ledger_years])
+    header = [t("teckal.category")] + [str(y.year) for y in ledger_years]
     widths = [50] + [40] * len(ledger_years)
     return [KeepTogether([ctx.heading("teckal.categories_title", level=2), ctx.para("teckal.categories_intro"),
                           data_table(header, rows, widths, ctx.styles, numeric=tuple(range(1, len(header)))),
                           ctx.source(SHEET_REVENUE_BY_COUNTERPARTY)])]
 
 
-def _grants(ctx: Context, teckal: dict) -> list[Flowable]:
+def _grants(ctx: Context, teckal: Teckal) -> list[Flowable]:
     fmt, t = ctx.fmt, ctx.text
-    setting = teckal.get("grants", "include")
+    setting = teckal.grants
     other = "exclude" if setting == "include" else "include"
-    other_share = teckal.get(f"window_share_grants_{other}d")
-    other_met = teckal.get(f"met_grants_{other}d")
-    rows = [[ctx.label("grants", setting) + " " + t("teckal.grants_setting_mark"), fmt.share(teckal.get("window_share")),
-             ctx.verdict_word(teckal["met"])],
+    other_share = teckal.other_grants_share
+    other_met = teckal.other_grants_met
+    rows = [[ctx.label("grants", setting) + " " + t("teckal.grants_setting_mark"), fmt.share(teckal.window_share),
+             ctx.verdict_word(teckal.met)],
             [ctx.label("grants", other), fmt.share(other_share), ctx.verdict_word(other_met)]]
     return [KeepTogether([ctx.heading("teckal.grants_title", level=2), ctx.para("teckal.grants_intro"),
                           data_table([t("teckal.grants_reading"), t("teckal.share"), t("common.verdict")], rows,
@@ -99,27 +100,27 @@ def _grants(ctx: Context, teckal: dict) -> list[Flowable]:
                           ctx.source(SHEET_TECKAL, SHEET_LINES)])]
 
 
-def _cost_based(ctx: Context, teckal: dict) -> list[Flowable]:
-    cost = teckal.get("cost_based")
+def _cost_based(ctx: Context, teckal: Teckal) -> list[Flowable]:
+    cost = teckal.cost_based
     if not cost:
         return []
     fmt = ctx.fmt
     return [ctx.heading("teckal.cost_based_title", level=2),
-            ctx.para("teckal.cost_based", year=cost.get("year", ctx.year), share=fmt.share(cost.get("share")),
-                     controlling=fmt.money(cost.get("controlling_cost_sek")),
-                     total=fmt.money(cost.get("attributed_cost_sek")), verdict=ctx.verdict_word(cost.get("met")).lower(),
-                     turnover=fmt.share(teckal.get("window_share"))),
+            ctx.para("teckal.cost_based", year=cost.year, share=fmt.share(cost.share),
+                     controlling=fmt.money(cost.controlling_cost_sek),
+                     total=fmt.money(cost.attributed_cost_sek), verdict=ctx.verdict_word(cost.met).lower(),
+                     turnover=fmt.share(teckal.window_share)),
             ctx.source(SHEET_SERVICES)]
 
 
-def _sensitivity(ctx: Context, teckal: dict) -> list[Flowable]:
-    cases = teckal.get("sensitivity") or []
+def _sensitivity(ctx: Context, teckal: Teckal) -> list[Flowable]:
+    cases = teckal.sensitivity or []
     if not cases:
         return []
     fmt, t = ctx.fmt, ctx.text
-    rows = [[ctx.label("sensitivity", c["case"]), fmt.money(c["controlling_sek"]), fmt.money(c["total_sek"]),
-             fmt.share(c.get("window_share")), ctx.verdict_word(c["met"])] for c in cases]
-    changed = [ctx.label("sensitivity", c["case"]) for c in cases if c["met"] != teckal["met"]]
+    rows = [[ctx.label("sensitivity", c.case), fmt.money(c.controlling_sek), fmt.money(c.total_sek),
+             fmt.share(c.window_share), ctx.verdict_word(c.met)] for c in cases]
+    changed = [ctx.label("sensitivity", c.case) for c in cases if c.met != teckal.met]
     conclusion = (ctx.para("teckal.sensitivity_holds", n=len(cases)) if not changed else
                   ctx.para("teckal.sensitivity_changes", cases="; ".join(changed)))
     return [KeepTogether([ctx.heading("teckal.sensitivity_title", level=2), ctx.para("teckal.sensitivity_intro"),
