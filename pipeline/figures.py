@@ -149,7 +149,8 @@ class ServiceAccount:
     full_cost_sek: Money
     result_sek: Money
     coverage: Share
-    key_weight: str
+    key_weight: str  # öre for the revenue and direct-cost keys; the catalogue's number for a key table
+    key_share: Share  # the service's part of the key: its weight over the sum of weights
 
 
 @dataclass(frozen=True)

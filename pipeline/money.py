@@ -35,8 +35,21 @@ def ratio(numerator_ore: int, denominator_ore: int) -> Fraction | None:
     return Fraction(int(numerator_ore), int(denominator_ore))
 
 
-def fraction_of(text: str | Decimal) -> Fraction:
-    return Fraction(Decimal(str(text)))
+def exact_text(value: Fraction) -> str:
+    """A fraction whose decimal expansion ends (a weight read from decimal text) as that exact
+    decimal: Fraction(3, 2) -> "1.5", Fraction(7) -> "7". Anything else raises ValueError."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        raise ValueError(f"{value} has no finite decimal form")
+    if value.denominator == 1:
+        return str(value.numerator)
+    digits = 0
+    while (value * 10**digits).denominator != 1:
+        digits += 1
+    return format(Decimal(value.numerator * 10**digits // value.denominator).scaleb(-digits), "f")
 
 
 def floor_ore(value: Fraction) -> int:

@@ -254,3 +254,24 @@ def test_transparency_turnover_leaves_grants_out():
                       revenue("2025-06-02", "A 2", 100_000_000, MEMBER, account=3985)]}
     screen = results_json(compute(ledgers).figures)["transparency"]
     assert [(y["turnover_sek"], y["turnover_eur"]) for y in screen["years"]] == [("500000000.00", "43478260.87")]
+
+
+def test_a_key_table_with_decimal_weights_gives_exact_shares_and_a_written_report(tmp_path):
+    # Key table: T01 weighs 1,5 and T02 0,5 (sum 2). Shared cost 400 -> T01 300, T02 100.
+    # Shares 1.5 / 2 = 0.75 and 0.5 / 2 = 0.25; the weights are written as the decimals they were.
+    from pipeline.write.pdf import write_pdf
+    from tests.test_write_pdf import needs_pdftotext, pdf_text  # noqa: F401
+
+    services = services_frame([("T01", "E-arkiv", "samverkan", "1,5"), ("T02", "Konferens", "säljverksamhet", "0,5")])
+    settings = settings_from_dict({"rules": {"allocation_key": "table"}})
+    results = compute({2025: key_year(2025)}, settings, services=services)
+    by_code = {s.code: s for s in results.figures.services}
+    assert (by_code["T01"].key_weight, by_code["T01"].key_share, by_code["T01"].allocated_cost_sek) == \
+        ("1.5", "0.7500000000", "300.00")
+    assert (by_code["T02"].key_weight, by_code["T02"].key_share, by_code["T02"].allocated_cost_sek) == \
+        ("0.5", "0.2500000000", "100.00")
+    path = tmp_path / "table.pdf"
+    write_pdf(path, results.figures)
+    assert path.stat().st_size > 0
+    text = pdf_text(path)
+    assert "T01 E-arkiv 1,5000 75,00 % 300,00 kr" in text and "T02 Konferens 0,5000 25,00 % 100,00 kr" in text

@@ -21,3 +21,18 @@ def test_ratio_of_zero_total_is_no_share():
 def test_floor_ore_rounds_towards_minus_infinity():
     assert floor_ore(Fraction(5, 4)) == 1 and floor_ore(Fraction(-5, 4)) == -2
     assert Fraction(Decimal("0.8")) == Fraction(4, 5)
+
+
+def test_exact_text_writes_a_terminating_fraction_as_its_decimal():
+    from fractions import Fraction
+
+    import pytest
+
+    from pipeline.money import exact_text
+
+    assert exact_text(Fraction(3, 2)) == "1.5"
+    assert exact_text(Fraction(7)) == "7"
+    assert exact_text(Fraction(1, 40)) == "0.025"  # 1/40 = 25/1000
+    assert exact_text(Fraction(-5, 4)) == "-1.25"
+    with pytest.raises(ValueError):
+        exact_text(Fraction(1, 3))

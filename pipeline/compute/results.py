@@ -244,6 +244,8 @@ def _activity_figures(statements: Statements) -> Activities:
 
 
 def _service_figures(statements: Statements) -> tuple[ServiceAccount, ...]:
+    weights = {row.code: Fraction(Decimal(row.key_weight)) for row in statements.services.itertuples()}
+    weight_sum = sum(weights.values(), Fraction(0))
     return tuple(
         ServiceAccount(
             code=row.code, name=row.name, activity=row.activity, in_catalogue=bool(row.in_catalogue),
@@ -252,6 +254,7 @@ def _service_figures(statements: Statements) -> tuple[ServiceAccount, ...]:
             full_cost_sek=sek(row.full_cost_ore), result_sek=sek(row.result_ore),
             coverage=share_text(coverage(int(row.revenue_ore), int(row.full_cost_ore))),
             key_weight=row.key_weight,
+            key_share=share_text(weights[row.code] / weight_sum) if weight_sum else None,
         )
         for row in statements.services.itertuples()
     )

@@ -19,7 +19,7 @@ import pandas as pd
 from pipeline.classify import service_activities
 from pipeline.compute.teckal import COUNTS_AS_CONTROLLING
 from pipeline.model import COST_SHARING, PRIVATE, SALES, UNASSIGNED
-from pipeline.money import allocate_ore, ratio
+from pipeline.money import allocate_ore, exact_text, ratio
 
 STATEMENT_COLUMNS = [
     "year", "code", "name", "activity", "in_catalogue", "revenue_ore", "non_controlling_revenue_ore",
@@ -80,7 +80,7 @@ def service_statements(lines: pd.DataFrame, services: pd.DataFrame, year: int, k
     table["direct_cost_ore"] = table["code"].map(direct).fillna(0).astype("int64")
     table["key"] = key
     weights = _weights(table, catalogue, key)
-    table["key_weight"] = [str(w) for w in weights]
+    table["key_weight"] = [exact_text(w) for w in weights]
     allocated = allocate_ore(shared_cost, weights)
     table["allocated_cost_ore"] = np.array(allocated, dtype="int64")
     table["full_cost_ore"] = table["direct_cost_ore"] + table["allocated_cost_ore"]

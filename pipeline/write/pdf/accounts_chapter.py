@@ -6,7 +6,6 @@ them, with each weight's part of the key for reading."""
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
@@ -71,15 +70,12 @@ def _allocation(ctx: Context, services: tuple[ServiceAccount, ...]) -> list[Flow
         ctx.para("accounts.allocation_intro", key=ctx.label("key", key), shared=fmt.money(allocation.shared_cost_sek),
                  unallocated=fmt.money(allocation.unallocated_sek)),
     ]
-    weights = [(s, Decimal(str(s.key_weight))) for s in services if s.key_weight not in (None, "")]
-    weight_sum = sum((w for _, w in weights), Decimal(0))
     rows = []
-    for service, weight in weights:
+    for service in services:
         # Revenue and direct-cost keys weigh in öre; an explicit key table holds plain numbers.
+        weight = Decimal(service.key_weight)
         shown = fmt.money(str(weight / 100)) if key in ("revenue", "direct_cost") else fmt.decimal(str(weight), 4)
-        part = Fraction(weight) / Fraction(weight_sum) if weight_sum else None
-        part_text = None if part is None else str(Decimal(part.numerator) / Decimal(part.denominator))
-        rows.append([f"{service.code} {service.name or ''}".strip(), shown, fmt.share(part_text),
+        rows.append([f"{service.code} {service.name or ''}".strip(), shown, fmt.share(service.key_share),
                      fmt.money(service.allocated_cost_sek)])
     if rows:
         story += [data_table([t("accounts.service"), t("accounts.key_weight"), t("accounts.key_part"),
