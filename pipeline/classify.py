@@ -17,26 +17,16 @@ import numpy as np
 import pandas as pd
 
 from pipeline.model import (
+    ACTIVITY_REVENUE,
     CONTROLLING,
-    COST_SHARING,
     MEMBER_CONTROLLED,
     OTHER_PUBLIC,
     PRIVATE,
-    SALES,
     UNASSIGNED,
     UNKNOWN,
 )
 from pipeline.settings import AccountRanges, Settings
-
-CLASSIFICATION_WORDS = {
-    "samverkan": COST_SHARING,
-    "kostnadsdelning": COST_SHARING,
-    "cost_sharing": COST_SHARING,
-    "cost-sharing": COST_SHARING,
-    "säljverksamhet": SALES,
-    "saljverksamhet": SALES,
-    "sales": SALES,
-}
+from pipeline.vocabulary import vocabulary
 
 BASIS_MEMBER = "member register"
 BASIS_MEMBER_OUTSIDE = "member register, outside membership period"
@@ -59,10 +49,10 @@ def line_types(accounts: pd.Series, settings: Settings) -> pd.Series:
     """The role of each line's account in the activity measure (R2)."""
     chart = settings.accounts
     kind = np.full(len(accounts), "other", dtype=object)
-    values = accounts.to_numpy()
-    kind[(values >= 1000) & (values <= 2999)] = "balance"
+    words = vocabulary()
+    kind[in_ranges(accounts, words.balance_accounts)] = "balance"
     kind[in_ranges(accounts, chart.vat)] = "vat"
-    kind[(values >= 8000) & (values <= 8999)] = "financial"
+    kind[in_ranges(accounts, words.financial_accounts)] = "financial"
     kind[in_ranges(accounts, chart.costs)] = "cost"
     revenue = in_ranges(accounts, chart.revenue)
     kind[revenue] = "revenue"
@@ -74,7 +64,7 @@ def line_types(accounts: pd.Series, settings: Settings) -> pd.Series:
 def service_activities(services: pd.DataFrame) -> pd.Series:
     """Service code -> activity; a code without a classification decision is unassigned."""
     words = services["classification"].astype("str").str.strip().str.lower()
-    activity = words.map(CLASSIFICATION_WORDS).fillna(UNASSIGNED)
+    activity = words.map(vocabulary().classification_words).fillna(UNASSIGNED)
     return pd.Series(activity.to_numpy(), index=services["code"].to_numpy(), dtype="str")
 
 
@@ -186,7 +176,7 @@ def classify_ledger(
     # lines are not duplicated in memory.
     out = ledger.copy(deep=False)
     out["line_type"] = line_types(out["account"], settings)
-    is_revenue = out["line_type"].isin(["revenue", "grant"]).to_numpy()
+    is_revenue = out["line_type"].isin(ACTIVITY_REVENUE).to_numpy()
     out["revenue_ore"] = np.where(is_revenue, -out["amount_ore"].to_numpy(), 0).astype("int64")
 
     category, basis = counterparty_categories(out["counterparty"], out["date"], members, counterparties)

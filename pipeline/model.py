@@ -39,6 +39,9 @@ COST_SHARING = "cost_sharing"
 SALES = "sales"
 UNASSIGNED = "unassigned"
 ACTIVITIES = [COST_SHARING, SALES, UNASSIGNED]
+# Line types (pipeline.classify.line_types) that carry activity revenue (R2): sales and fees, and
+# grants, which never count as controlling.
+ACTIVITY_REVENUE = ("revenue", "grant")
 
 
 @dataclass(frozen=True)

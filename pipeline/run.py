@@ -13,12 +13,9 @@ passed: a critical finding stops the run exactly as if the steps had run one aft
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import platform
 import shutil
-import sys
 import tempfile
 import time
 from contextlib import contextmanager, nullcontext
@@ -42,6 +39,7 @@ from pipeline.figures import (
     ValidationCheck,
     results_json,
 )
+from pipeline.files import sha256_of, write_json
 from pipeline.messages import messages
 from pipeline.model import JOURNAL_SHEET_PREFIX, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
@@ -371,19 +369,19 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     workbook_path = staging / f"LOS-underlag-{year}.xlsx"
     pdf_path = staging / f"LOS-utvardering-{year}.pdf"
 
-    _write_json(results_path, results_json(results.figures))
+    write_json(results_path, results_json(results.figures))
     write_workbook(workbook_path, results.figures, results.tables, language, prepared=prepared)
     say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
              rows=sum(len(t) for t in results.tables.values())))
     lap("write_workbook")
-    hashes = tuple((p.name, _sha256(p)) for p in (results_path, workbook_path))
+    hashes = tuple((p.name, sha256_of(p)) for p in (results_path, workbook_path))
     write_pdf(pdf_path, results.figures, language, output_hashes=hashes)
     say(text("run.wrote", path=pdf_path.name))
     lap("write_pdf")
     worker.finish()  # the manifest lists GX's Data Docs, which the validation process writes
     lap("wait_data_docs")
     manifest_path = staging / "manifest.json"
-    _write_json(manifest_path, _manifest(staging, inputs, settings, folder))
+    write_json(manifest_path, _manifest(staging, inputs, settings, folder))
     lap("write_json_manifest")
     return [pdf_path, workbook_path, results_path, manifest_path]
 
@@ -397,7 +395,7 @@ def _manifest(staging: Path, inputs: Inputs, settings: Settings, folder: Path) -
                    f"--lang {settings.organisation.language}",
         "settings": settings.as_dict(),
         "inputs": inputs.files,
-        "outputs": [{"path": p.relative_to(staging).as_posix(), "sha256": _sha256(p), "bytes": p.stat().st_size}
+        "outputs": [{"path": p.relative_to(staging).as_posix(), "sha256": sha256_of(p), "bytes": p.stat().st_size}
                     for p in outputs],
     }
 
@@ -407,19 +405,6 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return ""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _write_json(path: Path, data: Any) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str)
-    path.write_text(text + "\n", encoding="utf-8")
 
 
 def _recover_previous(final: Path) -> None:
@@ -440,6 +425,3 @@ def _replace(staging: Path, final: Path) -> None:
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
 
-
-def _print(message: str) -> None:
-    print(message, file=sys.stderr)

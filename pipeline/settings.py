@@ -29,10 +29,6 @@ class Accounts:
     costs: AccountRanges = ((4000, 7999),)
     vat: AccountRanges = ((2600, 2699),)
 
-    @staticmethod
-    def contains(ranges: AccountRanges, account: int) -> bool:
-        return any(lo <= account <= hi for lo, hi in ranges)
-
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -66,7 +66,7 @@ def test_header_row_below_title_rows():
         ["2025-01-01", "A1", "1930", "100,00", ""],
     ]
     match = find_header_row(rows, "ledger")
-    assert match.excel_row == 4
+    assert match.row_index == 3
     assert match.columns == {"date": 0, "voucher": 1, "account": 2, "debit": 3, "credit": 4}
     assert match.missing == ()
 
@@ -74,4 +74,4 @@ def test_header_row_below_title_rows():
 def test_missing_requirement_is_described():
     match = find_header_row([["Datum", "Konto", "Debet"]], "ledger")
     assert match.missing == ("voucher", "amount or debit+credit")
-    assert match.excel_row == 1
+    assert match.row_index == 0

@@ -48,6 +48,7 @@ from pipeline.figures import (
     TurnoverYear,
 )
 from pipeline.model import (
+    ACTIVITY_REVENUE,
     CATEGORIES,
     CONTROLLING,
     COST_SHARING,
@@ -67,6 +68,7 @@ from pipeline.model import (
 )
 from pipeline.money import floor_ore, ratio, sek, share_text
 from pipeline.settings import Settings
+from pipeline.vocabulary import vocabulary
 
 
 @dataclass
@@ -139,7 +141,7 @@ def activity_lines(classified: dict[int, pd.DataFrame]) -> dict[int, pd.DataFram
     """
     out = {}
     for year, lines in classified.items():
-        is_activity = lines["line_type"].isin(["revenue", "grant"]).to_numpy()
+        is_activity = lines["line_type"].isin(ACTIVITY_REVENUE).to_numpy()
         out[year] = lines.loc[is_activity, ["line_type", "category", "revenue_ore", "counterparty", "date"]]
     return out
 
@@ -297,7 +299,8 @@ def _yes_no(value: object) -> bool | None:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     word = str(value).strip().lower() if value is not None and not pd.isna(value) else ""
-    return {"ja": True, "yes": True, "nej": False, "no": False}.get(word)
+    words = vocabulary()
+    return True if word in words.yes_words else False if word in words.no_words else None
 
 
 def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.DataFrame, inputs: Inputs,
@@ -401,7 +404,7 @@ def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements
     current = statements[year].services
     flags: list[Flag] = []
     rows: list[pd.DataFrame] = []
-    revenue = lines[lines["line_type"].isin(["revenue", "grant"])]
+    revenue = lines[lines["line_type"].isin(ACTIVITY_REVENUE)]
 
     def add(flag_id: str, subject: str, amount_ore: int, behind: pd.DataFrame, severity: str = "warning") -> None:
         flags.append(Flag(id=flag_id, subject=subject, amount_sek=sek(amount_ore), rows=int(len(behind)),
@@ -415,7 +418,7 @@ def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements
     for row in current[(current["activity"] == COST_SHARING) & (current["non_controlling_revenue_ore"] != 0)].itertuples():
         behind = revenue[(revenue["service"] == row.code) & ~revenue["category"].isin(COUNTS_AS_CONTROLLING)]
         add("cost_sharing_non_controlling_revenue", row.code, int(row.non_controlling_revenue_ore), behind)
-    window_years = [y for y in range(year - 2, year + 1) if y in statements]
+    window_years = [y for y in vocabulary().window(year) if y in statements]
     surplus_years: dict[str, list[int]] = {}
     for y in window_years:
         s = statements[y].services
@@ -482,7 +485,7 @@ def _teckal_table(verdict: WindowVerdict) -> pd.DataFrame:
 def _revenue_by_counterparty(classified: dict[int, pd.DataFrame]) -> pd.DataFrame:
     frames = []
     for y, lines in sorted(classified.items()):
-        revenue = lines[lines["line_type"].isin(["revenue", "grant"])]
+        revenue = lines[lines["line_type"].isin(ACTIVITY_REVENUE)]
         grouped = revenue.groupby(["counterparty_raw", "counterparty", "category", "category_basis", "line_type"],
                                   dropna=False, sort=True)["revenue_ore"].agg(["sum", "size"]).reset_index()
         frames.append(grouped.rename(columns={"sum": "revenue_ore", "size": "lines"}).assign(year=y))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline.classify import service_activities
 from pipeline.compute.teckal import COUNTS_AS_CONTROLLING
-from pipeline.model import COST_SHARING, PRIVATE, SALES, UNASSIGNED
+from pipeline.model import ACTIVITY_REVENUE, COST_SHARING, PRIVATE, SALES, UNASSIGNED
 from pipeline.money import allocate_ore, exact_text, ratio
 
 STATEMENT_COLUMNS = [
@@ -57,7 +57,7 @@ def coverage(revenue_ore: int, full_cost_ore: int) -> Fraction | None:
 def service_statements(lines: pd.DataFrame, services: pd.DataFrame, year: int, key: str) -> Statements:
     """Separate income statement per service for one classified ledger year."""
     service = lines["service"].fillna("").astype("str")
-    is_revenue = lines["line_type"].isin(["revenue", "grant"])
+    is_revenue = lines["line_type"].isin(ACTIVITY_REVENUE)
     is_cost = lines["line_type"] == "cost"
     coded = service != ""
 
@@ -114,7 +114,7 @@ def _fraction(value: object) -> Fraction:
 
 def open_market_share(lines: pd.DataFrame) -> tuple[int, int, Fraction | None]:
     """Revenue from private counterparties / all activity revenue (art. 12(4)(c))."""
-    activity = lines[lines["line_type"].isin(["revenue", "grant"])]
+    activity = lines[lines["line_type"].isin(ACTIVITY_REVENUE)]
     private = int(activity.loc[activity["category"] == PRIVATE, "revenue_ore"].sum())
     total = int(activity["revenue_ore"].sum())
     return private, total, ratio(private, total)
@@ -125,7 +125,7 @@ def cost_based_share(lines: pd.DataFrame, statements: Statements) -> tuple[Fract
     in proportion to its revenue. Returns (controlling cost, attributed cost, share); services
     without revenue cannot be attributed and are left out of both."""
     coded = lines["service"].fillna("").astype("str") != ""
-    revenue_lines = lines[lines["line_type"].isin(["revenue", "grant"]) & coded]
+    revenue_lines = lines[lines["line_type"].isin(ACTIVITY_REVENUE) & coded]
     counted = revenue_lines[revenue_lines["line_type"] == "revenue"]
     controlling_by_service = counted[counted["category"].isin(COUNTS_AS_CONTROLLING)] \
         .groupby("service")["revenue_ore"].sum()

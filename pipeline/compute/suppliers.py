@@ -18,10 +18,10 @@ import pandas as pd
 from pipeline.classify import counterparty_categories
 from pipeline.model import CONTROLLING, MEMBER_CONTROLLED
 from pipeline.settings import Settings
+from pipeline.vocabulary import vocabulary
 
 # The one supplier flag that belongs to single lines (those paid outside the contract period).
 OUTSIDE_CONTRACT = "outside_contract_period"
-DIRECT_AWARD_WORDS = {"direktupphandling", "direktupphandlat", "direct award", "direct_award"}
 
 SUPPLIER_COLUMNS = [
     "supplier", "orgnr", "orgnr_note", "name", "group", "spend_ore", "lines", "credit_notes",
@@ -162,7 +162,7 @@ def _flags(spend: pd.DataFrame, settings: Settings, top_share: Fraction | None) 
         for row in spend[mask].itertuples():
             found.append({"supplier": row.supplier, "flag": flag, "spend_ore": int(row.spend_ore), "reason": reason})
 
-    add(market & (spend["spend_ore"] > limit_ore) & (form.isin(DIRECT_AWARD_WORDS) | (reference == "")),
+    add(market & (spend["spend_ore"] > limit_ore) & (form.isin(vocabulary().direct_award_words) | (reference == "")),
         "over_direct_award_limit",
         f"spend above the direct-award limit ({settings.thresholds.direct_award_limit_sek} SEK) "
         "with direct award or no procurement reference")

@@ -13,9 +13,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from pipeline.model import CATEGORIES, CONTROLLING, MEMBER_CONTROLLED, UNKNOWN
+from pipeline.model import ACTIVITY_REVENUE, CATEGORIES, CONTROLLING, MEMBER_CONTROLLED, UNKNOWN
 from pipeline.money import floor_ore, ratio
 from pipeline.settings import Settings
+from pipeline.vocabulary import vocabulary
 
 COUNTS_AS_CONTROLLING = (CONTROLLING, MEMBER_CONTROLLED)
 
@@ -89,7 +90,7 @@ def year_from_ledger(lines: pd.DataFrame, year: int, settings: Settings, grants:
     # Only three columns are needed: filtering those, not the whole classified frame, keeps the
     # many sensitivity cases cheap on a million lines.
     needed = lines[["line_type", "category", "revenue_ore"]]
-    activity = needed[needed["line_type"].isin(["revenue", "grant"])]
+    activity = needed[needed["line_type"].isin(ACTIVITY_REVENUE)]
     is_grant = activity["line_type"] == "grant"
     counted = activity if grants == "include" else activity[~is_grant]
     by_category = counted.groupby("category")["revenue_ore"].sum()
@@ -120,7 +121,7 @@ def window_verdict(
 ) -> WindowVerdict:
     """The window Y-2..Y: ledger years where there is a ledger, else the history register."""
     years, missing = [], []
-    for y in range(year - 2, year + 1):
+    for y in vocabulary().window(year):
         if y in classified:
             years.append(year_from_ledger(classified[y], y, settings, grants))
         elif (from_history := year_from_history(history, y)) is not None:

@@ -24,7 +24,6 @@ typing error rejected here) and it never classifies or computes figures.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,6 +36,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
 from pipeline.errors import InputError, Problem
+from pipeline.files import sha256_of
 from pipeline.messages import Text, messages
 from pipeline.model import (
     COUNTERPARTY_FIELDS,
@@ -57,11 +57,11 @@ from pipeline.progress import steps
 from pipeline.read import parse
 from pipeline.read.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
 from pipeline.settings import SETTINGS_FILE, Settings
+from pipeline.vocabulary import vocabulary
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 LEDGER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".se", ".si")
 PURCHASE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
-WINDOW_YEARS = 3  # art. 12(5): the report year and the two before it
 # Registers: (file stem, kind, required?). Contract names them .xlsx; .xlsm/.xls/.csv also read.
 REGISTERS = (("members", "members", True), ("counterparties", "counterparties", False),
              ("services", "services", True), ("suppliers", "suppliers", True),
@@ -178,7 +178,7 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     folder = Path(folder)
     reader = _FolderReader(folder, settings)
     window = {ledger_year: _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
-              for ledger_year in range(year - WINDOW_YEARS + 1, year + 1)}
+              for ledger_year in vocabulary().window(year)}
     # The ledgers are opened and parsed in threads while this one reads the registers and
     # builds the tables of the ledgers before them; they are still taken in file order.
     with _Prefetch([path for paths in window.values() for path in paths], reader.read_raw) as prefetch:
@@ -266,10 +266,6 @@ def _empty_frame(kind: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- reading files
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 class _Prefetch:
     """Reads files in a pool of `ahead` threads, at most `ahead` files beyond the one in hand,
     and hands each result back through `take` in the order of `paths`.
@@ -326,7 +322,7 @@ class _FolderReader:
         return path.relative_to(self.folder).as_posix()
 
     def manifest_entry(self, path: Path, kind: str, rows: int, digest: str | None = None) -> str:
-        digest = digest or _sha256(path)
+        digest = digest or sha256_of(path)
         self.files.append({"path": self.relative(path), "kind": kind, "sha256": digest,
                            "bytes": path.stat().st_size, "rows": rows})
         return digest
@@ -334,7 +330,7 @@ class _FolderReader:
     def read_raw(self, path: Path) -> tuple[list[RawSheet], str]:
         """A file's raw sheets and its SHA-256: the part of reading that may run in a thread
         (no state of the reader is touched)."""
-        return read_sheets(path, self.relative(path), self.msg), _sha256(path)
+        return read_sheets(path, self.relative(path), self.msg), sha256_of(path)
 
     def read_file(self, path: Path, kind: str, *, required: bool = True, fiscal_year: int | None = None,
                   raw: tuple[list[RawSheet], str] | None = None) -> pd.DataFrame:

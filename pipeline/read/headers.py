@@ -75,11 +75,6 @@ class HeaderMatch:
     # Fields that more than one column would be read as: field -> all those column indexes.
     duplicates: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
-    @property
-    def excel_row(self) -> int:
-        """1-based within the rows given; the reader adds the offset of the sheet's range."""
-        return self.row_index + 1
-
 
 def match_header(header: Any, kind: str, overrides: dict[str, str] | None = None) -> str | None:
     """The canonical field a header means for an input kind, or None."""

@@ -34,9 +34,10 @@ import numpy as np
 import pandas as pd
 from stdnum.se import orgnr as se_orgnr
 
+from pipeline.files import EXCEL_EPOCH
 from pipeline.messages import Text, messages
+from pipeline.vocabulary import vocabulary
 
-EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # serial 1 = 1900-01-01 after Lotus' leap-year bug
 # Excel serials between these are dates 1927-05-18 .. 2173-10-14; anything else numeric is not.
 SERIAL_MIN, SERIAL_MAX = 10_000, 99_999
 # An öre amount with more than 15 digits is beyond int64 safety for sums of a million lines.
@@ -502,19 +503,15 @@ def parse_orgnrs(cells: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 # ---------------------------------------------------------------- flags, integers, decimals
 
-_YES = {"ja", "j", "yes", "y", "true", "sant", "x", "1"}
-_NO = {"nej", "n", "no", "false", "falskt", "0"}
-
-
 def _one_flag(value: Any, label: str, default: bool, msg: Text) -> tuple[bool, str]:
     if isinstance(value, bool):
         return value, ""
     text = clean_identifier(cell_text(value)).lower()
     if text == "":
         return default, ""
-    if text in _YES:
+    if text in vocabulary().yes_words:
         return True, ""
-    if text in _NO:
+    if text in vocabulary().no_words:
         return False, ""
     return default, msg("parse.not_a_flag", label=label, value=shown(value))
 

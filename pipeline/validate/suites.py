@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.files import write_json
 from pipeline.messages import Text, messages
 from pipeline.model import Inputs
 from pipeline.settings import Settings
@@ -509,13 +510,13 @@ def _write(folder: Path, batches: list[_Batch], raw_results: list[dict[str, Any]
            text: Text) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for batch, raw in zip(batches, raw_results):
-        _write_json(folder / f"{batch.label}.json", raw)
+        write_json(folder / f"{batch.label}.json", raw, sort_keys=True)
     by_suite: dict[str, list[CheckResult]] = {}
     for result in report.results:
         by_suite.setdefault(result.suite, []).append(result)
     for suite, results in by_suite.items():
         (folder / f"{suite}.html").write_text(_suite_html(suite, results, text), encoding="utf-8")
-    _write_json(folder / "summary.json", _summary(report, batches))
+    write_json(folder / "summary.json", _summary(report, batches), sort_keys=True)
     # GX's Data Docs are always built beside these pages, perhaps still by the second process.
     (folder / "index.html").write_text(_index_html(by_suite, text), encoding="utf-8")
 
@@ -530,11 +531,6 @@ def _summary(report: ValidationReport, batches: list[_Batch]) -> dict[str, Any]:
         "batches": [{"suite": b.kind, "file": f"{b.label}.json", "rows": len(b.frame)} for b in batches],
         "results": [{**asdict(r), "unexpected_ids": list(r.unexpected_ids)} for r in report.results],
     }
-
-
-def _write_json(path: Path, data: Any) -> None:
-    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, default=str)
-    path.write_text(text + "\n", encoding="utf-8")
 
 
 _CSS = """body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}

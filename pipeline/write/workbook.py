@@ -42,6 +42,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.figures import Figures
+from pipeline.files import EXCEL_EPOCH
 from pipeline.model import (
     SHEET_FLAGS,
     SHEET_REVENUE_BY_COUNTERPARTY,
@@ -83,7 +84,7 @@ RATIO_FORMAT = "0.0000"
 DATE_FORMAT = "yyyy-mm-dd"
 INTEGER_FORMAT = "0"
 
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "us")  # Excel's day 0 in the 1900 date system
+_EXCEL_EPOCH = EXCEL_EPOCH.astype("datetime64[us]")
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot hold (tab and line feed it can). Carriage return is replaced too:
 # XML readers turn a raw CR into LF, and Excel's own _x000D_ escape is not read back by every tool.
@@ -226,7 +227,6 @@ class _Formats:
         self.ratio = workbook.add_format({"num_format": RATIO_FORMAT})
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.integer = workbook.add_format({"num_format": INTEGER_FORMAT})
-        self.bold = workbook.add_format({"bold": True})
         # The streamed rows name their number formats by style index, so every format gets its
         # index now, used by an XlsxWriter cell or not (XlsxWriter leaves unused formats out).
         for number_format in (self.money, self.share, self.ratio, self.date, self.integer):
