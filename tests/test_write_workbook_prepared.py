@@ -71,30 +71,3 @@ def test_prepared_rows_of_another_frame_or_setting_are_not_used(tmp_path):
 def test_prepare_refuses_an_unknown_language():
     with pytest.raises(ValueError):
         prepare_sheets(tiny_tables(), "de")
-
-
-def test_a_failed_write_or_build_of_a_block_is_raised_not_lost():
-    # Blocks are written by a second thread while the next is built: an error on either side
-    # must reach the caller, and the writing thread must not be left waiting.
-    written = []
-
-    class Sink:
-        def write(self, chunk):
-            if chunk == b"bad":
-                raise OSError("disk full")
-            written.append(chunk)
-
-    with pytest.raises(OSError, match="disk full"):
-        workbook_module._write_while_building(Sink(), iter([b"a", b"bad", b"c", b"d"]))
-    assert written == [b"a"]
-
-    def blocks():
-        yield b"a"
-        raise ValueError("bad cell")
-
-    written.clear()
-    with pytest.raises(ValueError, match="bad cell"):
-        workbook_module._write_while_building(Sink(), blocks())
-    assert written == [b"a"]
-    workbook_module._write_while_building(Sink(), iter([b"x", b"y"]))
-    assert written == [b"a", b"x", b"y"]

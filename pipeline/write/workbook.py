@@ -23,11 +23,8 @@ from __future__ import annotations
 import io
 import math
 import os
-import queue
 import re
-import threading
 import tomllib
-import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -51,6 +48,7 @@ from pipeline.model import (
     SHEET_SUPPLIERS,
     SHEET_TECKAL,
 )
+from pipeline.write.xlsx_stream import StreamedPart, assemble, style_index, worksheet_part
 
 SHEET_SUMMARY = "Sammanfattning"
 SHEET_COLUMNS = "Kolumner"
@@ -60,17 +58,9 @@ SHEET_NAME_MAX = 31
 MIN_COLUMN_WIDTH = 8
 MAX_COLUMN_WIDTH = 60
 BLOCK_ROWS = 50_000  # rows turned into cell XML at a time: bounds memory on long tables
-# Deflate level of the table sheets: levels 1 to 3 compress the XML about three times faster
-# than the default 6 (the sheet of a million-line ledger is about 700 MB of XML); on ledger
-# sheets level 3 takes the time of level 1 for a tenth less size, level 6 a fifth less again.
-SHEET_COMPRESSION_LEVEL = 3
 # Written once, in source_id ("file:sheet:row"), not again in columns of their own: on a
 # million-line ledger these three columns are three million cells the auditor already has.
 REDUNDANT_WITH_SOURCE_ID = ("source_file", "source_sheet", "source_row")
-# Every zip entry gets the timestamp and file mode XlsxWriter gives the parts it writes through
-# temporary files (31 Jan 1980, read and write for the owner), whatever the machine: fixed bytes.
-PART_DATE_TIME = (1980, 1, 31, 0, 0, 0)
-PART_FILE_ATTRIBUTES = 0o100600 << 16
 WIDTH_SAMPLE_ROWS = 2_000  # column widths are judged on the first rows only: long sheets stay streamed
 # A text column whose first rows are at least 90 % distinct is built row by row, not once per
 # distinct text: on 50 000 source ids that takes half the time; on a column of 40 % distinct
@@ -135,7 +125,7 @@ def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame]
     summary = summary_rows(figures, first_sheet_of)
     _write_summary(workbook.add_worksheet(SHEET_SUMMARY), summary, words, formats, language)
     _write_column_sheet(workbook.add_worksheet(SHEET_COLUMNS), tables, first_sheet_of, words, formats, language)
-    streamed: dict[str, _StreamedSheet] = {}
+    streamed: dict[str, StreamedPart] = {}
     for name, frame in tables.items():
         ready = prepared.sheets_of(name, frame, layout[name], language, max_rows_per_sheet, styles) \
             if prepared is not None else None
@@ -145,10 +135,9 @@ def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame]
                 _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
             _write_table_frame(worksheet, sheet.columns, stop - start, formats)
             if sheet.columns and stop > start:  # else the header (if any) is the whole sheet
-                # XlsxWriter names worksheet parts by position: sheet1.xml, sheet2.xml, ...
-                streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = sheet
+                streamed[worksheet_part(workbook)] = _streamed_part(sheet, words, styles)
     workbook.close()
-    _assemble(path, frames_only.getvalue(), streamed, words, styles)
+    assemble(path, frames_only.getvalue(), streamed)
 
 
 def document_date(year: Any) -> datetime:
@@ -229,15 +218,15 @@ class _Formats:
         self.integer = workbook.add_format({"num_format": INTEGER_FORMAT})
         # The streamed rows name their number formats by style index, so every format gets its
         # index now, used by an XlsxWriter cell or not (XlsxWriter leaves unused formats out).
-        for number_format in (self.money, self.share, self.ratio, self.date, self.integer):
-            number_format._get_xf_index()
+        self._style_ids = {kind: style_index(getattr(self, kind))
+                           for kind in ("money", "share", "ratio", "date", "integer")}
 
     def of(self, kind: str):
         return getattr(self, kind, None)
 
     def style_ids(self) -> dict[str, int]:
         """Number-format kind -> style index (the `s` attribute of a cell)."""
-        return {kind: self.of(kind).xf_index for kind in ("money", "share", "ratio", "date", "integer")}
+        return dict(self._style_ids)
 
 
 def column_header(name: str) -> str:
@@ -602,6 +591,13 @@ def _mixed_cell(value: Any, style: int | None, words: dict[str, str], name: str,
     return number_cells(np.array([str(plain)], dtype=object), None)[0]
 
 
+def _streamed_part(sheet: _StreamedSheet, words: dict[str, str], styles: dict[str, int]) -> StreamedPart:
+    """A table sheet's rows for the stream: its used range, header row included, and its rows."""
+    rows = sheet.stop - sheet.start
+    used_range = f"A1:{xl_col_to_name(len(sheet.columns) - 1)}{rows + 1}" if sheet.columns and rows else ""
+    return StreamedPart(used_range, lambda: sheet_rows_xml(sheet, words, styles))
+
+
 def sheet_rows_xml(sheet: _StreamedSheet, words: dict[str, str], styles: dict[str, int]):
     """The sheet's data rows as UTF-8 XML, BLOCK_ROWS rows per chunk (row 1 is the header)."""
     if sheet.rows_deflated is not None:
@@ -614,81 +610,6 @@ def sheet_rows_xml(sheet: _StreamedSheet, words: dict[str, str], styles: dict[st
         cells = [column_cells(block[column.name], column, words, styles) for column in sheet.columns]
         # One join per block: str.join is several times faster than bytes.join on a million parts.
         yield "".join(chain.from_iterable(zip(row_open, *cells, repeat("</row>")))).encode("utf-8")
-
-
-def _assemble(path: Path, frames_only: bytes, streamed: dict[str, _StreamedSheet], words: dict[str, str],
-              styles: dict[str, int]) -> None:
-    """Copy XlsxWriter's workbook part by part, in its order and with its fixed timestamps, and
-    stream the rows of each table sheet into that sheet's part."""
-    try:
-        _write_parts(path, frames_only, streamed, words, styles, zip64=False)
-    except RuntimeError as error:
-        # A part beyond 2 GiB needs zip64; only huge ledgers with long texts get there, so
-        # small files keep the plain zip format every reader accepts.
-        if "force_zip64" not in str(error):
-            raise
-        _write_parts(path, frames_only, streamed, words, styles, zip64=True)
-
-
-def _write_parts(path: Path, frames_only: bytes, streamed: dict[str, _StreamedSheet], words: dict[str, str],
-                 styles: dict[str, int], zip64: bool) -> None:
-    with zipfile.ZipFile(io.BytesIO(frames_only)) as source, \
-            zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for original in source.infolist():
-            info = zipfile.ZipInfo(original.filename, date_time=PART_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = PART_FILE_ATTRIBUTES
-            info.create_system = 3  # Unix, so readers take the attributes as Unix file modes
-            part = source.read(original)
-            if original.filename not in streamed:
-                target.writestr(info, part)
-                continue
-            head, tail = _sheet_head_and_tail(part.decode("utf-8"), streamed[original.filename])
-            chunks = chain([head.encode("utf-8")], sheet_rows_xml(streamed[original.filename], words, styles),
-                           [tail.encode("utf-8")])
-            info._compresslevel = SHEET_COMPRESSION_LEVEL  # public as compress_level from Python 3.13
-            with target.open(info, "w", force_zip64=zip64) as out:
-                _write_while_building(out, chunks)
-
-
-def _write_while_building(out, chunks) -> None:
-    """Write each chunk while the next one is built. Deflate and CRC run in C without the
-    interpreter lock, so on a second core they overlap the Python work of the next block; the
-    chunks still go out one by one, in order, so the bytes do not change."""
-    pending: queue.Queue = queue.Queue(maxsize=2)  # bounds memory: at most a few blocks waiting
-    failures: list[BaseException] = []
-
-    def write_pending() -> None:
-        while (chunk := pending.get()) is not None:
-            if not failures:
-                try:
-                    out.write(chunk)
-                except BaseException as error:  # handed to the building thread, which raises it
-                    failures.append(error)
-
-    writer = threading.Thread(target=write_pending, name="workbook-sheet-writer", daemon=True)
-    writer.start()
-    try:
-        for chunk in chunks:
-            if failures:
-                break
-            pending.put(chunk)
-    finally:
-        pending.put(None)
-        writer.join()
-    if failures:
-        raise failures[0]
-
-
-def _sheet_head_and_tail(frame_xml: str, sheet: _StreamedSheet) -> tuple[str, str]:
-    """Split XlsxWriter's sheet (header row only) where the data rows go, with the used range
-    (<dimension>) widened to them."""
-    rows = sheet.stop - sheet.start
-    if sheet.columns and rows:
-        last_cell = f"{xl_col_to_name(len(sheet.columns) - 1)}{rows + 1}"
-        frame_xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_cell}"/>', frame_xml, count=1)
-    split = frame_xml.index("</sheetData>")
-    return frame_xml[:split], frame_xml[split:]
 
 
 # ---------------------------------------------------------------------------------------------
