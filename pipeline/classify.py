@@ -83,13 +83,13 @@ def counterparty_categories(
     controlling_now = _controlling_on(codes, uniques, line_dates, members)
 
     # 2. controlled by an org. no. that is a controlling member on that date
-    controller_of = pd.Series(uniques).map(_controller_map(counterparties)).fillna("").astype(object).to_numpy()
+    controller_of = pd.Series(uniques).map(_controller_map(counterparties)).astype(object).fillna("").to_numpy()
     controller_codes, controllers = pd.factorize(controller_of)
     controller_controls = _controlling_on(controller_codes[codes], np.asarray(controllers, dtype=object),
                                           line_dates, members) & ~controlling_now
 
     # 3. register sector, else the org. no. group digit (2 = public body); per distinct org. no.
-    sector = pd.Series(uniques).map(_sector_map(counterparties)).fillna("")
+    sector = pd.Series(uniques).map(_sector_map(counterparties)).astype(object).fillna("")
     public_word = sector.isin(["offentlig", "public", "other_public"]).to_numpy()
     private_word = sector.isin(["privat", "private"]).to_numpy()
     in_register = public_word | private_word
@@ -186,5 +186,5 @@ def classify_ledger(
     activity_of = service_activities(services)
     service = out["service"].fillna("").astype("str")
     out["service_known"] = service.isin(activity_of.index) | (service == "")
-    out["activity"] = service.map(activity_of).fillna(UNASSIGNED).astype("str")
+    out["activity"] = service.map(activity_of).astype(object).fillna(UNASSIGNED).astype("str")
     return out

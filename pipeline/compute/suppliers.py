@@ -114,7 +114,7 @@ def analyse_suppliers(
     for column in ("name", "procurement_form", "procurement_reference"):
         from_list = spend["orgnr"].map(listed[column]) if column in listed else None
         if from_list is not None:
-            spend[column] = np.where(spend["in_list"], from_list.fillna(""), spend.get(column, ""))
+            spend[column] = np.where(spend["in_list"], from_list.astype(object).fillna(""), spend.get(column, ""))
         else:
             spend[column] = ""
     spend["contract_from"] = spend["orgnr"].map(listed["contract_from"]) if len(listed) else pd.NaT
