@@ -22,7 +22,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
+from typing import Any, Callable, ContextManager, Iterator
 
 import pandas as pd
 
@@ -48,9 +48,6 @@ from pipeline.settings import Settings, load_settings
 from pipeline.validate.journal import journal_summary, journal_tests
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
-
-if TYPE_CHECKING:
-    from pipeline.write.workbook import PreparedSheets
 
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
@@ -127,7 +124,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             inputs = _read(folder, year, settings, say)
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
-            ahead = _compute_ahead(inputs, settings, worker)
+            ahead = _compute_ahead(inputs, settings)
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say)
             lap("validate")
@@ -138,12 +135,12 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                 _stop(problems, inputs, (staging, failed), settings.organisation.language)
             if isinstance(ahead, Exception):
                 raise ahead
-            results, journal, prepared = ahead
+            results, journal = ahead
             results = _with_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures.teckal
             say(text("run.compute", share=teckal.window_share, flags=len(results.figures.flags),
                      verdict=text("run.met" if teckal.met else "run.not_met")))
-            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, prepared)
+            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
         _replace(staging, final)
@@ -218,26 +215,18 @@ def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     return inputs
 
 
-def _compute_ahead(inputs: Inputs, settings: Settings,
-                   worker: ValidationWorker) -> tuple[Results, dict[str, pd.DataFrame], PreparedSheets | None] | Exception:
-    """Classification, figures and journal tests, computed while the validation still runs, and
-    the workbook rows of the figures' tables (the long ledger sheet above all) if it still runs
-    then: preparing them and writing them later costs more than writing them in one go, so it
-    pays only in time otherwise spent waiting (a small ledger, where GX's import is the longest
-    part), not when the validation is done first (a large ledger).
+def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
+    """Classification, figures and journal tests, computed while the validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
     the error is returned for the caller to raise only once the validation has passed.
     """
     try:
-        from pipeline.write.workbook import prepare_sheets
-
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
         results = compute_results(inputs, classified, settings)
-        prepared = None if worker.has_results() else prepare_sheets(results.tables, settings.organisation.language)
-        return results, journal, prepared
+        return results, journal
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc
 
@@ -357,8 +346,7 @@ def _plain(value: Any) -> Any:
 
 
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
-                   worker: ValidationWorker, lap: Callable[[str], None],
-                   prepared: PreparedSheets | None = None) -> list[Path]:
+                   worker: ValidationWorker, lap: Callable[[str], None]) -> list[Path]:
     from pipeline.write.pdf.document import write_pdf
     from pipeline.write.workbook import write_workbook
 
@@ -370,7 +358,7 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     pdf_path = staging / f"LOS-utvardering-{year}.pdf"
 
     write_json(results_path, results_json(results.figures))
-    write_workbook(workbook_path, results.figures, results.tables, language, prepared=prepared)
+    write_workbook(workbook_path, results.figures, results.tables, language)
     say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
              rows=sum(len(t) for t in results.tables.values())))
     lap("write_workbook")

@@ -152,12 +152,3 @@ def test_the_run_records_the_seconds_of_each_stage(tmp_path):
               "write_json_manifest", "worker_gx_setup", "worker_gx_validate", "worker_data_docs"]
     assert list(seconds) == stages
     assert all(value >= 0 for value in seconds.values())
-
-
-def test_has_results_says_whether_the_results_have_arrived_without_waiting():
-    with ValidationWorker() as worker:
-        assert not worker.has_results()  # nothing submitted: nothing can have arrived
-        worker.submit(clean_inputs())
-        assert worker._connection.poll(120)  # wait here, in the test, until they are there
-        assert worker.has_results()
-        assert not worker.report(clean_inputs(), Settings()).critical_failures

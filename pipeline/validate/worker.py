@@ -94,10 +94,6 @@ class ValidationWorker:
         self._done = not self._docs_pending
         return validation_report(inputs, settings, self._batches, raw_results, out_dir)
 
-    def has_results(self) -> bool:
-        """Whether the worker's results (or its error) have arrived, without waiting for them."""
-        return self._connection.poll()
-
     def finish(self) -> None:
         """Wait until the worker has written the Data Docs (nothing to wait for without them)."""
         if self._docs_pending:

@@ -6,10 +6,9 @@ table, in the order given, split over several sheets when it exceeds Excel's row
 XlsxWriter writes the workbook itself (styles, summary, column sheet, each table sheet's widths,
 frozen header and filter); the table rows are then streamed into the sheets' XML, a block of rows
 at a time, each cell's XML built once per distinct value of its column, texts inline in their
-cells, each block compressed while the next is built. A million-line ledger is written in
-seconds, not minutes. prepare_sheets builds the rows of long tables ahead of time (the run can
-do it while it waits for validation); the workbook is the same either way. Two writes of the
-same input give the same bytes: the document dates come from the report year (or
+cells, each block compressed while the next is built (pipeline/write/xlsx_stream.py, the one
+place that knows XlsxWriter's internals). A million-line ledger is written in seconds, not
+minutes. Two writes of the same input give the same bytes: the document dates come from the report year (or
 SOURCE_DATE_EPOCH) and every zip entry has a fixed timestamp. source_file, source_sheet and
 source_row are not written where source_id holds them.
 
@@ -25,7 +24,6 @@ import math
 import os
 import re
 import tomllib
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -91,10 +89,9 @@ WORDS = {
 
 
 def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame], language: str = "sv",
-                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, prepared: PreparedSheets | None = None) -> None:
+                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> None:
     """Write the audit workbook to `path` (overwritten). `max_rows_per_sheet` is the number of
-    data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default.
-    A table whose rows `prepared` holds (prepare_sheets, same frame) is copied, not built again."""
+    data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default."""
     if language not in WORDS:
         raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
     if not 1 <= max_rows_per_sheet <= EXCEL_MAX_DATA_ROWS:
@@ -127,12 +124,9 @@ def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame]
     _write_column_sheet(workbook.add_worksheet(SHEET_COLUMNS), tables, first_sheet_of, words, formats, language)
     streamed: dict[str, StreamedPart] = {}
     for name, frame in tables.items():
-        ready = prepared.sheets_of(name, frame, layout[name], language, max_rows_per_sheet, styles) \
-            if prepared is not None else None
-        for part, (sheet_name, start, stop) in enumerate(layout[name]):
+        for sheet_name, start, stop in layout[name]:
             worksheet = workbook.add_worksheet(sheet_name)
-            sheet = ready[part] if ready else \
-                _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
+            sheet = _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
             _write_table_frame(worksheet, sheet.columns, stop - start, formats)
             if sheet.columns and stop > start:  # else the header (if any) is the whole sheet
                 streamed[worksheet_part(workbook)] = _streamed_part(sheet, words, styles)
@@ -357,8 +351,7 @@ def _write_text(worksheet, row: int, col: int, text: str) -> None:
 # turned into cell XML once per distinct value (pd.factorize) and spread to its rows by numpy
 # indexing, so no Python code runs per cell: most ledger columns (dates, accounts, categories,
 # line types, the many zero revenues) hold few distinct values. Texts are written in the cell
-# (inline strings), so a sheet's rows depend on that table alone and can be built before the
-# rest of the workbook is known (prepare_sheets).
+# (inline strings), so a sheet's rows depend on that table alone.
 
 @dataclass(frozen=True)
 class _TableColumn:
@@ -377,64 +370,6 @@ class _StreamedSheet:
     start: int
     stop: int
     columns: list[_TableColumn]
-    # Built in advance by prepare_sheets (each block of rows' XML deflated, a tenth of its size),
-    # else built while the workbook is written.
-    rows_deflated: tuple[bytes, ...] | None = None
-
-
-@dataclass(frozen=True)
-class PreparedSheets:
-    """The data rows of some tables' sheets as XML, built before the workbook is written (by
-    prepare_sheets) so the run can do this work while it waits for something else. Holds, per
-    table, the frame it was built from and each sheet part's columns and rows."""
-    language: str
-    max_rows_per_sheet: int
-    styles: dict[str, int]
-    frames: dict[str, pd.DataFrame]
-    parts: dict[str, tuple[_StreamedSheet, ...]]
-
-    def sheets_of(self, name: str, frame: pd.DataFrame, parts: list[tuple[str, int, int]], language: str,
-                  max_rows_per_sheet: int, styles: dict[str, int]) -> tuple[_StreamedSheet, ...] | None:
-        """The prepared parts of table `name`, or None when they were built from another frame or
-        for another language, sheet size or set of styles (the table is then built again)."""
-        if (name not in self.parts or self.frames[name] is not frame or language != self.language
-                or max_rows_per_sheet != self.max_rows_per_sheet or styles != self.styles):
-            return None
-        prepared = self.parts[name]
-        if [(sheet.start, sheet.stop) for sheet in prepared] != [(start, stop) for _, start, stop in parts]:
-            return None
-        return prepared
-
-
-def prepare_sheets(tables: dict[str, pd.DataFrame], language: str = "sv",
-                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> PreparedSheets:
-    """Build the data rows of these tables' sheets now; write_workbook(..., prepared=) then only
-    copies them. The workbook is byte for byte the one written without preparing. The rows' XML
-    (about 650 bytes per ledger line) is held deflated at level 1, about 45 bytes a line. A table
-    is known again by its frame object: change no prepared frame in place before writing."""
-    if language not in WORDS:
-        raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
-    words = WORDS[language]
-    styles = _style_ids()
-    layout = plan_sheets({name: len(frame) for name, frame in tables.items()}, max_rows_per_sheet)
-    parts: dict[str, tuple[_StreamedSheet, ...]] = {}
-    for name, frame in tables.items():
-        sheets = []
-        for _, start, stop in layout[name]:
-            sheet = _StreamedSheet(frame, start, stop, _table_columns(frame, start, stop, words))
-            rows = tuple(zlib.compress(block, 1) for block in sheet_rows_xml(sheet, words, styles)) \
-                if sheet.columns and stop > start else ()
-            sheets.append(_StreamedSheet(frame, start, stop, sheet.columns, rows))
-        parts[name] = tuple(sheets)
-    return PreparedSheets(language, max_rows_per_sheet, styles, dict(tables), parts)
-
-
-def _style_ids() -> dict[str, int]:
-    """The style index of each number format, as write_workbook's formats get them."""
-    workbook = xlsxwriter.Workbook(io.BytesIO())
-    styles = _Formats(workbook).style_ids()
-    workbook.close()
-    return styles
 
 
 def written_columns(frame: pd.DataFrame) -> list[str]:
@@ -600,9 +535,6 @@ def _streamed_part(sheet: _StreamedSheet, words: dict[str, str], styles: dict[st
 
 def sheet_rows_xml(sheet: _StreamedSheet, words: dict[str, str], styles: dict[str, int]):
     """The sheet's data rows as UTF-8 XML, BLOCK_ROWS rows per chunk (row 1 is the header)."""
-    if sheet.rows_deflated is not None:
-        yield from (zlib.decompress(block) for block in sheet.rows_deflated)
-        return
     for block_start in range(sheet.start, sheet.stop, BLOCK_ROWS):
         block = sheet.frame.iloc[block_start:min(sheet.stop, block_start + BLOCK_ROWS)]
         first_row = block_start - sheet.start + 2
