@@ -24,8 +24,9 @@ from pipeline.model import (
     PRIVATE,
     UNASSIGNED,
     UNKNOWN,
+    in_ranges,
 )
-from pipeline.settings import AccountRanges, Settings
+from pipeline.settings import Settings
 from pipeline.vocabulary import vocabulary
 
 BASIS_MEMBER = "member register"
@@ -35,14 +36,6 @@ BASIS_CONTROLLED = "counterparty register, controlled by a member"
 BASIS_REGISTER = "counterparty register"
 BASIS_ORGNR_ONLY = "classified by org. no. only"
 BASIS_NONE = "no valid counterparty"
-
-
-def in_ranges(accounts: pd.Series, ranges: AccountRanges) -> np.ndarray:
-    values = accounts.to_numpy()
-    hit = np.zeros(len(values), dtype=bool)
-    for lo, hi in ranges:
-        hit |= (values >= lo) & (values <= hi)
-    return hit
 
 
 def line_types(accounts: pd.Series, settings: Settings) -> pd.Series:

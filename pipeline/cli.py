@@ -112,7 +112,7 @@ def _dispatch(args: argparse.Namespace, say, text) -> int:
         from pipeline.validate.worker import ValidationWorker
 
         # Great Expectations takes seconds to import: a second process starts on it now, while
-        # this one imports the rest and reads the inputs (pipeline/validate_worker.py).
+        # this one imports the rest and reads the inputs (pipeline/validate/worker.py).
         with ValidationWorker() as worker:
             return _run_command(args, say, text, worker)
     return _run_command(args, say, text, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row", "source_id"]
@@ -42,6 +43,15 @@ ACTIVITIES = [COST_SHARING, SALES, UNASSIGNED]
 # Line types (pipeline.classify.line_types) that carry activity revenue (R2): sales and fees, and
 # grants, which never count as controlling.
 ACTIVITY_REVENUE = ("revenue", "grant")
+
+
+def in_ranges(accounts: pd.Series, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """Whether each account lies in one of the inclusive ranges (a chart-of-accounts class)."""
+    values = accounts.to_numpy()
+    hit = np.zeros(len(values), dtype=bool)
+    for lo, hi in ranges:
+        hit |= (values >= lo) & (values <= hi)
+    return hit
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{year}.", dir=final.parent))
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
-        # validates while this process classifies and computes (pipeline/validate_worker.py).
+        # validates while this process classifies and computes (pipeline/validate/worker.py).
         with _worker(worker) as worker:
             inputs = _read(folder, year, settings, say)
             lap("read")

@@ -12,7 +12,7 @@ N runs, each in a fresh subprocess:
   every 20 ms, or the CLI's own `ru_maxrss` if that is larger;
 - `pandas.read_excel(engine="openpyxl")` on the report-year ledger (`tools.bench_openpyxl`).
 
-The run validates in a second process (`pipeline/validate_worker.py`), so the stages overlap:
+The run validates in a second process (`pipeline/validate/worker.py`), so the stages overlap:
 the stage columns are the main process's own time line, in which `validate` is only the wait for
 the validation's results, and the validation process's own seconds are shown under the table.
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
+import pipeline.read.parse as parse
 from pipeline.errors import InputError, Problem
 from pipeline.files import sha256_of
 from pipeline.messages import Text, messages
@@ -54,7 +55,6 @@ from pipeline.model import (
     Rejected,
 )
 from pipeline.progress import steps
-from pipeline.read import parse
 from pipeline.read.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
 from pipeline.settings import SETTINGS_FILE, Settings
 from pipeline.vocabulary import vocabulary

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.classify import in_ranges
 from pipeline.messages import messages
+from pipeline.model import in_ranges
 from pipeline.settings import Settings
 
 TEST_NAMES = [

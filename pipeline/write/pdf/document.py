@@ -15,12 +15,12 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+import pipeline.write.pdf.accounts_chapter as accounts
+import pipeline.write.pdf.audit_chapter as audit
+import pipeline.write.pdf.compliance_chapter as compliance
+import pipeline.write.pdf.front as front
+import pipeline.write.pdf.teckal_chapter as teckal
 from pipeline.figures import Figures
-from pipeline.write.pdf import accounts_chapter as accounts
-from pipeline.write.pdf import audit_chapter as audit
-from pipeline.write.pdf import compliance_chapter as compliance
-from pipeline.write.pdf import front
-from pipeline.write.pdf import teckal_chapter as teckal
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.formats import Formats
 from pipeline.write.pdf.layout import ReportDocument, canvas_maker, make_styles, register_fonts
