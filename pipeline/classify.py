@@ -18,10 +18,12 @@ import pandas as pd
 
 from pipeline.model import (
     ACTIVITY_REVENUE,
+    COST_SHARING,
     CONTROLLING,
     MEMBER_CONTROLLED,
     OTHER_PUBLIC,
     PRIVATE,
+    SALES,
     UNASSIGNED,
     UNKNOWN,
     in_ranges,
@@ -179,5 +181,11 @@ def classify_ledger(
     activity_of = service_activities(services)
     service = out["service"].fillna("").astype("str")
     out["service_known"] = service.isin(activity_of.index) | (service == "")
-    out["activity"] = service.map(activity_of).astype(object).fillna(UNASSIGNED).astype("str")
+    activity = service.map(activity_of).astype(object).fillna(UNASSIGNED).astype("str").to_numpy(dtype=object)
+    # Revenue without a code takes an activity from its account where the settings say so (R5).
+    no_code = (service == "").to_numpy()
+    chart = settings.accounts
+    activity[no_code & in_ranges(out["account"], chart.cost_sharing_without_code)] = COST_SHARING
+    activity[no_code & in_ranges(out["account"], chart.sales_without_code)] = SALES
+    out["activity"] = pd.Series(activity, index=out.index, dtype="str")
     return out

@@ -131,9 +131,14 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
             if teckal.review else ""
         for path in outcome.outputs:
             print(text("run.wrote", path=_shown(path)))
+        verdict = text("run.met" if teckal.met else "run.not_met")
+        if teckal.provisional:
+            verdict = text("run.provisional", verdict=verdict, n=teckal.years_count)
         print(text("run.verdict", year=outcome.figures.year, share=teckal.window_share,
-                   threshold=teckal.threshold, verdict=text("run.met" if teckal.met else "run.not_met").upper(),
-                   review=review))
+                   threshold=teckal.threshold, verdict=verdict.upper(), review=review))
+        if teckal.criteria is not None:
+            for line in _criteria_lines(teckal, outcome.figures.year, text):
+                print(line)
         return 0
     if args.command == "check":
         from pipeline.validate.suites import input_verdicts
@@ -163,6 +168,20 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
             print(text("run.wrote", path=path))
         return 0
     raise UsageError(f"unknown command {args.command}")
+
+
+def _criteria_lines(teckal, year: int, text) -> list[str]:
+    """The terminal's last lines: the exemption, then each criterion on its own line (R8)."""
+    criteria = teckal.criteria
+    control, private = criteria.control, criteria.private_capital
+    return [
+        text("run.exemption_holds" if teckal.exemption_holds else "run.exemption_not_shown", year=year),
+        text("run.criterion_activity", status=text(f"run.status.{criteria.activity.status}")),
+        text("run.criterion_control", status=text(f"run.status.{control.status}", m=control.controlling_members,
+                                                  missing=len(control.members_without_full_representation))),
+        text("run.criterion_private", status=text(f"run.status.{private.status}",
+                                                  members=", ".join(private.private_members))),
+    ]
 
 
 def _print_problems(exc: PipelineError, text) -> None:

@@ -13,7 +13,7 @@ the manifest entries of the input files, per-category and per-year maps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -57,13 +57,19 @@ class TeckalYear:
 
 @dataclass(frozen=True)
 class CostBasedShare:
-    """The alternative activity measure: full cost split over counterparty categories."""
+    """The alternative activity measure: full cost split over counterparty categories; for the
+    report year, and over the window's ledger years (history years have no costs)."""
 
     share: Share
     controlling_cost_sek: Money
     attributed_cost_sek: Money
     met: bool
     year: int
+    window_share: Share = None
+    window_controlling_cost_sek: Money | None = None
+    window_attributed_cost_sek: Money | None = None
+    window_met: bool | None = None
+    window_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,58 @@ class SensitivityCase:
     met: bool
     controlling_sek: Money
     total_sek: Money
+
+
+# --- The three criteria (DOMAIN R8) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActivityCriterion:
+    met: bool
+    status: str  # met | not_met | provisional
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class RepresentationGap:
+    """A period in which a controlling member had no formal representative (days inclusive)."""
+
+    orgnr: str
+    name: str
+    from_: str = field(metadata={"json": "from"})
+    to: str
+    days: int
+
+
+@dataclass(frozen=True)
+class SharedRepresentative:
+    """One person appointed for several members (allowed, directive art. 12(3)(i))."""
+
+    representative: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ControlCriterion:
+    status: str  # documented | gaps | not_documented
+    members_without_full_representation: tuple[str, ...]
+    controlling_members: int
+    fully_represented: int
+    gaps: tuple[RepresentationGap, ...]
+    shared_representatives: tuple[SharedRepresentative, ...]
+    sheet: str
+
+
+@dataclass(frozen=True)
+class PrivateCapitalCriterion:
+    status: str  # no_private_owner | flags
+    private_members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeckalCriteria:
+    activity: ActivityCriterion
+    control: ControlCriterion
+    private_capital: PrivateCapitalCriterion
 
 
 @dataclass(frozen=True)
@@ -100,6 +158,12 @@ class Teckal:
     other_grants_met: bool = field(metadata={"json": "met_grants_other"})
     cost_based: CostBasedShare
     sensitivity: tuple[SensitivityCase, ...]
+    # R4: the smallest extra controlling revenue that would make a window that is not met, met.
+    controlling_needed_sek: Money | None = None
+    provisional: bool = False  # fewer than three years of figures: the verdict is preliminary
+    # R8: the exemption holds only when all three criteria hold (None: not assessed).
+    exemption_holds: bool | None = field(default=None, metadata=_OMIT_IF_NONE)
+    criteria: TeckalCriteria | None = field(default=None, metadata=_OMIT_IF_NONE)
 
     @property
     def other_grants(self) -> str:
@@ -110,8 +174,18 @@ class Teckal:
 # --- Separate accounts (R5) --------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class CauseTotals:
+    """Unassigned revenue of one cause (no_service_code, not_in_catalogue, undecided)."""
+
+    revenue_sek: Money
+    allocated_cost_sek: Money
+    full_cost_sek: Money
+
+
+@dataclass(frozen=True)
 class ActivityTotals:
-    """One activity's separate income statement (cost_sharing, sales or unassigned)."""
+    """One activity's separate income statement (cost_sharing, sales or unassigned); the
+    unassigned one is also kept apart by cause (R5)."""
 
     revenue_sek: Money
     direct_cost_sek: Money
@@ -119,6 +193,7 @@ class ActivityTotals:
     full_cost_sek: Money
     result_sek: Money
     coverage: Share
+    by_cause: dict[str, CauseTotals] | None = field(default=None, metadata=_OMIT_IF_NONE)
 
 
 @dataclass(frozen=True)
@@ -151,6 +226,9 @@ class ServiceAccount:
     coverage: Share
     key_weight: str  # öre for the revenue and direct-cost keys; the catalogue's number for a key table
     key_share: Share  # the service's part of the key: its weight over the sum of weights
+    # A row without a code is revenue without a service code: no_service_code, or account_range
+    # (an activity by account); a service without an activity is not_in_catalogue or undecided.
+    cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,11 +272,22 @@ class Allocation:
 
 @dataclass(frozen=True)
 class OpenMarket:
+    """The Hamburg test (R5): `met` is on the window basis, everything outside the cooperation;
+    `share` is the report year's private share, as before."""
+
     share: Share
     threshold: str
     met: bool
     private_sek: Money
     total_sek: Money
+    window_share: Share = None
+    window_outside_sek: Money | None = None
+    window_total_sek: Money | None = None
+    window_private_share: Share = None
+    window_private_sek: Money | None = None
+    window_private_total_sek: Money | None = None
+    private_years: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +319,17 @@ class FlaggedSupplier:
 
 
 @dataclass(frozen=True)
+class DirectAwardKind:
+    """Direct-award spend of one kind of purchase in the year, all suppliers together (R6)."""
+
+    kind: str
+    spend_sek: Money
+    suppliers: tuple[str, ...]
+    lines: int
+    over_limit: bool
+
+
+@dataclass(frozen=True)
 class Suppliers:
     source: str  # ledger | purchases
     spend_sek: Money
@@ -243,6 +343,10 @@ class Suppliers:
     flagged_suppliers: tuple[FlaggedSupplier, ...]
     top_market_suppliers: tuple[SupplierEntry, ...]
     member_suppliers: tuple[SupplierEntry, ...]
+    direct_award_kind_setting: str = "account"
+    direct_award_limit_sek: Money | None = None
+    direct_award_kinds: tuple[DirectAwardKind, ...] = ()  # every kind with direct-award spend, largest first
+    direct_award_sheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -272,6 +376,36 @@ class Flag:
     amount_sek: Money
     rows: int
     severity: str  # critical | warning
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ServiceEvaluation:
+    """R9: one service's evaluation: its decision fields, separate accounts, result and flags."""
+
+    code: str
+    name: str
+    in_catalogue: bool
+    classification: str
+    activity: str
+    complete: bool
+    missing_fields: tuple[str, ...]
+    has_separate_accounts: bool
+    revenue_sek: Money
+    full_cost_sek: Money
+    result_sek: Money
+    coverage: Share
+    flags: tuple[str, ...]
+    duty_flag: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    duty_applies: bool
+    duty_first_year: int
+    services: tuple[ServiceEvaluation, ...]
+    incomplete: tuple[str, ...]
+    duty_flags: tuple[str, ...]
     sheet: str
 
 
@@ -375,6 +509,7 @@ class Figures:
     transparency: Transparency
     flags: tuple[Flag, ...]
     rows: RowCounts
+    evaluation: Evaluation | None = field(default=None, metadata=_OMIT_IF_NONE)  # R9
     data_quality: DataQuality | None = field(default=None, metadata=_OMIT_IF_NONE)
     settings: dict[str, Any] | None = field(default=None, metadata=_OMIT_IF_NONE)  # as written
     inputs: tuple[dict[str, Any], ...] | None = field(default=None, metadata=_OMIT_IF_NONE)  # manifest entries
@@ -415,7 +550,9 @@ def _record(cls: type, data: dict[str, Any]) -> Any:
     values = {}
     for key, f in known.items():
         if key not in data:
-            if f.metadata.get("omit_if_none"):
+            # A field with a default was added later (issue 14's figures): results.json of the
+            # version before it reads with that default. Any other missing key is an error.
+            if f.metadata.get("omit_if_none") or f.default is not MISSING:
                 continue
             raise KeyError(f"{cls.__name__}.{key}")
         values[f.name] = _value(hints[f.name], data[key])
@@ -431,6 +568,8 @@ def _value(hint: Any, value: Any) -> Any:
         return _value(options[0], value) if len(options) == 1 else value
     if origin is tuple:
         return tuple(_value(args[0], v) for v in value)
+    if origin is dict and len(args) == 2 and is_dataclass(args[1]):
+        return {k: _value(args[1], v) for k, v in value.items()}
     if is_dataclass(hint):
         return _record(hint, value)
     return value

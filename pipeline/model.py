@@ -24,8 +24,11 @@ SERVICE_FIELDS = ["code", "name", "classification", "legal_basis", "member_need"
                   "pricing", "decision_date", "decision_reference", "market_assessment",
                   "exclusivity", "allocation_key"]
 SUPPLIER_FIELDS = ["orgnr", "name", "procurement_form", "procurement_reference",
-                   "contract_from", "contract_to"]
+                   "contract_from", "contract_to", "category"]
 HISTORY_FIELDS = ["year", "controlling_ore", "total_ore", "source"]
+# Governance register (R8): one row per appointment of a formal representative of a member.
+GOVERNANCE_FIELDS = ["orgnr", "representative", "role", "body", "appointed_from", "appointed_to",
+                     "decision_reference"]
 PURCHASE_FIELDS = ["date", "buyer", "supplier_name", "supplier_orgnr", "supplier_orgnr_raw",
                    "supplier_orgnr_note", "invoice", "account", "account_name", "amount_ore"]
 
@@ -43,6 +46,13 @@ ACTIVITIES = [COST_SHARING, SALES, UNASSIGNED]
 # Line types (pipeline.classify.line_types) that carry activity revenue (R2): sales and fees, and
 # grants, which never count as controlling.
 ACTIVITY_REVENUE = ("revenue", "grant")
+# Why revenue has no activity (R5): no code on the line, a code the catalogue lacks, a catalogue
+# service with an empty classification. Revenue given an activity by account range is ACCOUNT_RANGE.
+NO_SERVICE_CODE = "no_service_code"
+NOT_IN_CATALOGUE = "not_in_catalogue"
+UNDECIDED = "undecided"
+UNASSIGNED_CAUSES = [NO_SERVICE_CODE, NOT_IN_CATALOGUE, UNDECIDED]
+ACCOUNT_RANGE = "account_range"
 
 
 def in_ranges(accounts: pd.Series, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -105,6 +115,7 @@ class Inputs:
     rejected: list[Rejected] = field(default_factory=list)
     totals: list[FileTotals] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # manifest entries: path, sha256, bytes, rows
+    governance: pd.DataFrame | None = None  # the governance register (R8); None when the folder has none
 
 # Sheets with instructions for the user in the input templates (pipeline.template); they hold
 # no data, so the read stage skips them.
@@ -135,6 +146,10 @@ SHEET_FLAG_ROWS = "Flaggor rader"
 SHEET_SUPPLIERS = "Leverantörer"
 SHEET_SUPPLIER_FLAGS = "Leverantörsflaggor"
 SHEET_SUPPLIER_LINES = "Leverantörsrader"
+SHEET_GOVERNANCE = "Styrning per medlem"
+SHEET_DIRECT_AWARDS = "Direktupphandling per slag"
+SHEET_EVALUATION = "Utvärdering per tjänst"
+SHEET_GOVERNANCE_GAPS = "Styrning luckor"
 SHEET_REJECTED = "Avvisade rader"
 SHEET_TOTALS = "Kontrollsummor"
 SHEET_VALIDATION = "Validering"

@@ -28,6 +28,10 @@ class Accounts:
     excluded: AccountRanges = ((3740, 3749),)  # öres- och kronutjämning, internal transfers
     costs: AccountRanges = ((4000, 7999),)
     vat: AccountRanges = ((2600, 2699),)
+    # Revenue lines without a service code on these accounts get that activity (R5), e.g.
+    # membership fees on their own account are cost-sharing; the rest stays "no service code".
+    cost_sharing_without_code: AccountRanges = ()
+    sales_without_code: AccountRanges = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,10 @@ class Rules:
     # Allocation key per year where it changed; years not named use allocation_key.
     allocation_key_by_year: tuple[tuple[int, str], ...] = ()
     eur_sek: Decimal = Decimal("11.50")  # exchange rate for the transparency-act screen
+    # The "kind" of purchase the direct-award limit adds up over the year (R6, LOU 19 a kap.):
+    # account (the cost account), account_group (its first two digits) or category (the supplier
+    # list's Inköpskategori).
+    direct_award_kind: str = "account"
 
     def key_for(self, year: int) -> str:
         return dict(self.allocation_key_by_year).get(year, self.allocation_key)
@@ -98,9 +106,11 @@ SETTINGS_FILE = "settings.toml"
 _CHOICES = {
     ("rules", "grants"): ("include", "exclude"),
     ("rules", "allocation_key"): ("revenue", "direct_cost", "table"),
+    ("rules", "direct_award_kind"): ("account", "account_group", "category"),
     ("organisation", "language"): ("sv", "en"),
 }
-_COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases")
+_COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases",
+                 "governance")
 
 
 def load_settings(folder: Path, language: str | None = None) -> Settings:

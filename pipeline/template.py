@@ -1,6 +1,7 @@
 """Blank input templates for a new input folder: `python -m pipeline template --inputs <folder>`.
 
-`write_templates` writes the registers (members, counterparties, services, suppliers, history),
+`write_templates` writes the registers (members, counterparties, services, suppliers, history,
+governance),
 one ledger for a year, and a `settings.toml` with every setting at its default and a comment
 per key. Each workbook has the template headers of DATA-CONTRACT.md on its first sheet (bold,
 frozen, sized columns, cell formats, drop-down lists and date checks in Excel) and a second
@@ -146,6 +147,35 @@ SUPPLIERS = Template("suppliers.xlsx", "Leverantörer", "Suppliers",
     Column("Avtal från", "nej", "date", 13, "Avtalets första dag.", "First day of the contract.", "2023-06-01"),
     Column("Avtal till", "nej", "date", 13, "Avtalets sista dag; tom = tills vidare.",
            "Last day of the contract; empty = until further notice.", "2027-05-31"),
+    Column("Inköpskategori", "nej", "text", 18,
+           "Inköpets slag för direktupphandlingsgränsen (inköp av samma slag läggs ihop under året); "
+           "används när inställningen direct_award_kind = \"category\".",
+           "The kind of purchase for the direct-award limit (purchases of the same kind are added up over "
+           "the year); used when the setting direct_award_kind = \"category\".", "IT-konsulter"),
+))
+
+GOVERNANCE = Template("governance.xlsx", "Styrning", "Governance",
+                      "Styrning: en rad per förordnande av en medlems formella företrädare i ett beslutsorgan. "
+                      "Underlag för Teckal-undantagets kontrollkriterium.",
+                      "Governance: one row per appointment of a member's formal representative in a "
+                      "decision-making body. Evidence for the Teckal exemption's control criterion.", (
+    Column("Orgnr", "ja", "orgnr", 15, "Organisationsnumret på medlemmen som företräds; ska finnas i medlemsregistret.",
+           "Org. no. of the member represented; must be in the member register.", "212000-0142"),
+    Column("Företrädare", "ja", "text", 26,
+           "Företrädarens namn. En person kan företräda flera medlemmar: en rad per medlem.",
+           "The representative's name. One person may represent several members: one row per member.",
+           "Anna Andersson"),
+    Column("Roll", "nej", "open_choice", 14, "Uppdraget i organet.", "The role in the body.", "ordinarie",
+           ("ordinarie", "ersättare", "ledamot", "ordförande")),
+    Column("Organ", "nej", "open_choice", 20, "Beslutsorganet där medlemmen företräds.",
+           "The decision-making body in which the member is represented.", "förbundsfullmäktige",
+           ("stämma", "förbundsfullmäktige", "direktion", "styrelse")),
+    Column("Från", "ja", "date", 12, "Första dagen av förordnandet.", "First day of the appointment.",
+           "2023-01-01"),
+    Column("Till", "nej", "date", 12, "Sista dagen; tom = förordnad tills vidare.",
+           "Last day; empty = still appointed.", "2026-12-31"),
+    Column("Beslutsreferens", "nej", "text", 18, "Protokoll och paragraf för valet.",
+           "Minutes and paragraph of the appointment.", "KF 2022-11-20 § 12"),
 ))
 
 HISTORY = Template("history.xlsx", "Historik", "History",
@@ -184,7 +214,7 @@ LEDGER = Template("ledger-{year}.xlsx", "Huvudbok", "Ledger",
     Column("Text", "nej", "text", 36, "Radens text.", "The line's text.", "Faktura mars"),
 ))
 
-REGISTERS = (MEMBERS, COUNTERPARTIES, SERVICES, SUPPLIERS, HISTORY)
+REGISTERS = (MEMBERS, COUNTERPARTIES, SERVICES, SUPPLIERS, HISTORY, GOVERNANCE)
 
 _KIND_FORMAT_TEXT = {
     "sv": {"text": "Text", "orgnr": "Text: NNNNNN-NNNN (10 eller 12 siffror)", "date": "Datum ÅÅÅÅ-MM-DD",
@@ -337,9 +367,15 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
                               "revenue accounts left out of the activity measure",
     ("accounts", "costs"): "driftkostnader; Kommun-Bas skiljer sig / operating costs; Kommun-Bas differs",
     ("accounts", "vat"): "momskonton, aldrig intäkt / VAT accounts, never revenue",
+    ("accounts", "cost_sharing_without_code"): "intäkter utan tjänstekod på dessa konton räknas som samverkan, t.ex. "
+                                               "medlemsavgifter / revenue without a service code on these accounts "
+                                               "is cost-sharing, e.g. membership fees",
+    ("accounts", "sales_without_code"): "intäkter utan tjänstekod på dessa konton räknas som säljverksamhet / "
+                                        "revenue without a service code on these accounts is sales activity",
     ("thresholds", "teckal"): "Teckal: andelen måste vara STÖRRE än detta / the share must be MORE than this",
-    ("thresholds", "open_market"): "öppna marknaden: privata intäkter under denna andel / private revenue below "
-                                   "this share",
+    ("thresholds", "open_market"): "Hamburg (alternativ grund): intäkter utanför samarbetet under denna andel "
+                                   "över tre år / Hamburg (alternative basis): revenue from outside the cooperation "
+                                   "below this share over three years",
     ("thresholds", "review_band"): "granskas om andelen ligger högst så här över gränsen / flagged for review "
                                    "within this margin above the threshold",
     ("thresholds", "direct_award_limit_sek"): "direktupphandlingsgräns i kronor för rapportåret / direct-award "
@@ -355,6 +391,10 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
     ("rules", "allocation_key_by_year"): "nyckel per år när den ändrats, t.ex. { 2024 = \"revenue\" } / key per "
                                          "year where it changed",
     ("rules", "eur_sek"): "växelkurs SEK per euro för transparenslagens gräns / exchange rate SEK per EUR",
+    ("rules", "direct_award_kind"): "inköp av samma slag läggs ihop mot direktupphandlingsgränsen: account (konto) | "
+                                    "account_group (kontogrupp, två första siffrorna) | category (Inköpskategori i "
+                                    "leverantörslistan) / purchases of the same kind are added up against the "
+                                    "direct-award limit",
 }
 _SECTION_COMMENTS = {
     "organisation": "Organisationen / the organisation",

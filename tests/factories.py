@@ -98,7 +98,7 @@ def history_frame(rows: list[tuple] = ()) -> pd.DataFrame:
 
 
 def make_inputs(year: int, ledgers: dict[int, pd.DataFrame], members: pd.DataFrame, *, counterparties=None,
-                services=None, suppliers=None, history=None, purchases=None) -> Inputs:
+                services=None, suppliers=None, history=None, purchases=None, governance=None) -> Inputs:
     totals = [
         FileTotals(kind="ledger", file=f"{y}/ledger.xlsx", sheet="Huvudbok", sha256="", rows_read=len(f), rows_used=len(f))
         for y, f in ledgers.items()
@@ -109,7 +109,7 @@ def make_inputs(year: int, ledgers: dict[int, pd.DataFrame], members: pd.DataFra
         services=services if services is not None else services_frame(),
         suppliers=suppliers if suppliers is not None else suppliers_frame(),
         history=history if history is not None else history_frame(),
-        purchases=purchases, totals=totals,
+        purchases=purchases, totals=totals, governance=governance,
     )
 
 

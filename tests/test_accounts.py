@@ -7,7 +7,7 @@ import pytest
 from pipeline.classify import classify_ledger
 from pipeline.compute.separate_accounts import cost_based_share, open_market_share, service_statements
 from pipeline.money import allocate_ore
-from pipeline.settings import Settings
+from pipeline.settings import Settings, settings_from_dict
 from tests.factories import counterparties_frame, ledger_frame, members_frame, services_frame
 
 MEMBER = "212000-1355"
@@ -40,31 +40,66 @@ def by_code(statements):
     return statements.services.set_index("code")
 
 
-def test_revenue_key_splits_shared_cost_by_service_revenue(lines):
-    # Shared 400 split 600:200 -> T01 300, T02 100. Full cost T01 600, T02 350.
+def test_revenue_key_splits_shared_cost_over_every_revenue_bearing_row(lines):
+    # Weights: T01 600, T02 200, the membership fee without a code 100 (its own row, R5): 900.
+    # Shared 40 000 öre: T01 40 000 * 600/900 = 26 666.67, T02 8 888.89, no code 4 444.44; floors
+    # 26 666 + 8 888 + 4 444 = 39 998, the 2 öre left go to the largest remainders (T02 .89, T01 .67):
+    # 26 667, 8 889, 4 444. Full cost T01 300 + 266.67 = 566.67, T02 250 + 88.89 = 338.89, no code 44.44.
     s = by_code(service_statements(lines, SERVICES, 2025, "revenue"))
-    assert list(s["allocated_cost_ore"]) == [30000, 10000]
-    assert list(s["full_cost_ore"]) == [60000, 35000]
-    assert list(s["result_ore"]) == [0, -15000]  # T02 is sold below full cost: 200 - 350
+    assert list(s.index) == ["T01", "T02", ""]
+    assert list(s["allocated_cost_ore"]) == [26667, 8889, 4444]
+    assert list(s["full_cost_ore"]) == [56667, 33889, 4444]
+    assert list(s["result_ore"]) == [3333, -13889, 5556]  # T02 is sold below full cost
+    assert list(s["cause"]) == ["", "", "no_service_code"]
 
 
 def test_direct_cost_key(lines):
-    # Shared 400 split 300:250 -> T01 218.18..., T02 181.81...; largest remainder gives 21818 + 18182 öre.
+    # Shared 400 split 300:250:0 -> T01 218.18..., T02 181.81...; largest remainder gives 21818 + 18182 öre.
     s = by_code(service_statements(lines, SERVICES, 2025, "direct_cost"))
-    assert list(s["allocated_cost_ore"]) == [21818, 18182]
+    assert list(s["allocated_cost_ore"]) == [21818, 18182, 0]
 
 
 def test_table_key_from_the_catalogue(lines):
-    # Fördelningsnyckel 0.75 / 0.25 -> 300 / 100.
+    # Fördelningsnyckel 0.75 / 0.25 (the row without a code has no key) -> 300 / 100 / 0.
     s = by_code(service_statements(lines, SERVICES, 2025, "table"))
-    assert list(s["allocated_cost_ore"]) == [30000, 10000]
+    assert list(s["allocated_cost_ore"]) == [30000, 10000, 0]
 
 
-def test_activity_totals_and_unassigned_revenue(lines):
+def test_the_separate_accounts_add_up_to_the_years_revenue_and_operating_costs(lines):
     totals = service_statements(lines, SERVICES, 2025, "revenue").activity_totals()
-    assert totals["cost_sharing"]["revenue_ore"] == 60000 and totals["cost_sharing"]["full_cost_ore"] == 60000
-    assert totals["sales"]["revenue_ore"] == 20000 and totals["sales"]["full_cost_ore"] == 35000
-    assert totals["unassigned"]["revenue_ore"] == 10000  # the membership fee without a service code
+    assert totals["cost_sharing"]["revenue_ore"] == 60000 and totals["cost_sharing"]["full_cost_ore"] == 56667
+    assert totals["sales"]["revenue_ore"] == 20000 and totals["sales"]["full_cost_ore"] == 33889
+    assert totals["unassigned"]["revenue_ore"] == 10000 and totals["unassigned"]["full_cost_ore"] == 4444
+    # Activity revenue 600 + 200 + 100 = 900; operating costs 300 + 250 + 400 = 950: every öre lands.
+    assert sum(t["revenue_ore"] for t in totals.values()) == int(lines["revenue_ore"].sum()) == 90000
+    operating = int(lines.loc[lines["line_type"] == "cost", "amount_ore"].sum())
+    assert sum(t["full_cost_ore"] for t in totals.values()) == operating == 95000
+
+
+def test_unassigned_revenue_is_kept_apart_by_cause():
+    # T01 decided, T03 in the catalogue without a decision (undecided), T09 not in the catalogue,
+    # and 100 without a code: 50 + 30 + 100 unassigned, each under its own cause.
+    services = services_frame([("T01", "E-arkiv", "samverkan"), ("T03", "Ny tjänst", "")])
+    rows = [("2025-03-01", "A 1", 3010, -600, MEMBER, "T01"), ("2025-03-02", "A 2", 3010, -50, MEMBER, "T03"),
+            ("2025-03-03", "A 3", 3010, -30, MEMBER, "T09"), ("2025-03-04", "A 4", 3110, -100, MEMBER, "")]
+    lines = classify_ledger(ledger_frame(rows), MEMBERS, counterparties_frame(), services, Settings())
+    causes = service_statements(lines, services, 2025, "revenue").unassigned_by_cause()
+    assert {c: t["revenue_ore"] for c, t in causes.items()} == \
+        {"no_service_code": 10000, "not_in_catalogue": 3000, "undecided": 5000}
+
+
+def test_revenue_without_a_code_takes_its_activity_from_the_account_range(lines):
+    # Membership fees on 3110 are cost-sharing by setting: the no-code row is cost-sharing, its
+    # allocated 44.44 joins cost-sharing's full cost, and nothing is left unassigned.
+    settings = settings_from_dict({"accounts": {"cost_sharing_without_code": [[3110, 3119]]}})
+    ranged = classify_ledger(ledger_frame(ROWS), MEMBERS, counterparties_frame([(FIRM, "Firma AB", "privat", "")]),
+                             SERVICES, settings)
+    statements = service_statements(ranged, SERVICES, 2025, "revenue")
+    row = by_code(statements).loc[""]
+    assert (row["activity"], row["cause"], row["allocated_cost_ore"]) == ("cost_sharing", "account_range", 4444)
+    totals = statements.activity_totals()
+    assert totals["cost_sharing"]["revenue_ore"] == 70000 and totals["cost_sharing"]["full_cost_ore"] == 61111
+    assert totals["unassigned"]["revenue_ore"] == 0
 
 
 def test_open_market_share_is_private_revenue_over_all_activity_revenue(lines):
@@ -72,9 +107,10 @@ def test_open_market_share_is_private_revenue_over_all_activity_revenue(lines):
 
 
 def test_cost_based_share_splits_each_service_cost_by_its_revenue_mix(lines):
-    # T01: full cost 600, all revenue controlling -> 600 controlling. T02: 350, no controlling revenue.
+    # T01: full cost 566.67, all revenue controlling. T02: 338.89, none. The fee without a code:
+    # 44.44, all from the member. Controlling 566.67 + 44.44 = 611.11 of 950.
     controlling, attributed, share = cost_based_share(lines, service_statements(lines, SERVICES, 2025, "revenue"))
-    assert (controlling, attributed, share) == (Fraction(60000), Fraction(95000), Fraction(60000, 95000))
+    assert (controlling, attributed, share) == (Fraction(61111), Fraction(95000), Fraction(61111, 95000))
 
 
 @pytest.mark.parametrize("total,weights,expected", [

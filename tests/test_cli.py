@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workbooks import LEDGER_HEADER, small_ledger, write_folder, write_sheet
+from tests.workbooks import LEDGER_HEADER, MEMBER, small_ledger, write_folder, write_sheet
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -30,10 +31,12 @@ def test_report_writes_every_output_with_the_hand_computed_share(tmp_path: Path)
     assert {"LOS-utvardering-2025.pdf", "LOS-underlag-2025.xlsx", "results.json", "manifest.json",
             "validation"} <= names
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    # 900 of 1000 each year: window 2700 / 3000 = 0.9; headroom 2700 / 0.8 - 3000 = 375 SEK.
+    # 900 of 1000 each year: window 2700 / 3000 = 0.9; bound 2700 / 0.8 - 3000 = 375 SEK exactly, and
+    # at 375.00 more the share is exactly 80 % (not met): the strict headroom is one öre less.
     assert results["teckal"]["window_share"].startswith("0.900000")
     assert results["teckal"]["met"] is True
-    assert results["teckal"]["headroom_sek"] == "375.00"
+    assert results["teckal"]["headroom_sek"] == "374.99"
+    assert results["teckal"]["provisional"] is False
     assert [y["source"] for y in results["teckal"]["years"]] == ["ledger"] * 3
     assert results["rows"]["ledger_read"] == 6 and results["rows"]["ledger_rejected"] == 0
 
@@ -138,3 +141,31 @@ def test_relative_output_folder_as_make_report_passes_it(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "outputs" / "tiny" / "2025" / "results.json").is_file()
     assert folder.is_dir()
+
+
+def test_the_three_criteria_are_the_terminals_last_lines_and_in_results(tmp_path: Path):
+    # The tiny folder's member is represented all year in the governance register: all three hold.
+    folder = write_folder(tmp_path / "tiny")
+    write_sheet(folder / "governance.xlsx", "Styrning",
+                ["Orgnr", "Företrädare", "Roll", "Organ", "Från", "Till", "Beslutsreferens"],
+                [[MEMBER, "Anna Andersson", "ordinarie", "stämma", dt.date(2022, 1, 1), None, "KF 2021 § 3"]])
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-4:]
+    assert last == ["Teckal-undantaget 2025: håller (alla tre kriterierna)", "  verksamhet: uppfyllt",
+                    "  kontroll: dokumenterad för alla 1 kontrollerande medlemmar",
+                    "  privat kapital: ingen privat ägare funnen"]
+    teckal = json.loads((tmp_path / "out" / "tiny" / "2025" / "results.json").read_text(encoding="utf-8"))["teckal"]
+    assert teckal["exemption_holds"] is True and teckal["criteria"]["control"]["status"] == "documented"
+
+
+def test_one_year_of_figures_is_provisional_everywhere_it_is_shown(tmp_path: Path):
+    folder = write_folder(tmp_path / "tiny", years=(2025,))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "PRELIMINÄRT UPPFYLLT (1 ÅR AV TRE)" in result.stdout
+    assert "  verksamhet: preliminärt (färre än tre år)" in result.stdout
+    assert "Teckal-undantaget 2025: INTE VISAT" in result.stdout
+    teckal = json.loads((tmp_path / "out" / "tiny" / "2025" / "results.json").read_text(encoding="utf-8"))["teckal"]
+    assert teckal["provisional"] is True and teckal["exemption_holds"] is False
+    assert teckal["criteria"]["activity"]["status"] == "provisional"

@@ -77,16 +77,16 @@ def test_the_other_grants_reading_is_shown_beside_the_verdict():
 
 def test_next_year_headroom_assumes_this_years_controlling_revenue_again():
     # 2024: controlling 900 of 1000. 2025: controlling 800 of 1000. (2023 missing.)
-    # This window: 1700 / 0.8 - 2000 = 2125 - 2000 = 125.
+    # This window: 1700 / 0.8 - 2000 = 2125 - 2000 = 125 exactly: strict headroom 124.99.
     # Next window 2024..2026 with 2026's controlling revenue = 2025's 800:
     # controlling 900 + 800 + 800 = 2500; total without new non-controlling revenue 1000 + 1000 + 800 = 2800;
-    # headroom 2500 / 0.8 - 2800 = 3125 - 2800 = 325.
+    # bound 2500 / 0.8 - 2800 = 3125 - 2800 = 325 exactly: strict headroom 324.99.
     ledgers = {
         2024: [revenue("2024-03-01", "A 1", 900, MEMBER), revenue("2024-03-02", "A 2", 100, OUTSIDER)],
         2025: [revenue("2025-03-01", "A 1", 800, MEMBER), revenue("2025-03-02", "A 2", 200, OUTSIDER)],
     }
     teckal = results_json(compute(ledgers).figures)["teckal"]
-    assert (teckal["headroom_sek"], teckal["next_year_headroom_sek"]) == ("125.00", "325.00")
+    assert (teckal["headroom_sek"], teckal["next_year_headroom_sek"]) == ("124.99", "324.99")
     assert teckal["missing_years"] == [2023]
 
 
@@ -172,7 +172,24 @@ def test_cost_based_share_in_the_figures():
             cost("2025-03-04", "B 1", 210, FIRM, service="T01"), cost("2025-03-05", "B 2", 100, FIRM, service="T02")]
     cost_based = results_json(compute({2025: rows}).figures)["teckal"]["cost_based"]
     assert cost_based == {"share": "0.5080645161", "controlling_cost_sek": "157.50", "attributed_cost_sek": "310.00",
-                          "met": False, "year": 2025}
+                          "met": False, "year": 2025,
+                          # one ledger year in the window: the window measure is the same year's
+                          "window_share": "0.5080645161", "window_controlling_cost_sek": "157.50",
+                          "window_attributed_cost_sek": "310.00", "window_met": False, "window_years": [2025]}
+
+
+def test_cost_based_share_over_the_window_is_a_ratio_of_sums():
+    # 2024: T01 revenue 100 from the member, cost 90: controlling cost 90 of 90.
+    # 2025: as above, 157.50 of 310. Window (90 + 157.50) / (90 + 310) = 247.50 / 400 = 0.61875.
+    rows_2025 = [revenue("2025-03-01", "A 1", 300, MEMBER), revenue("2025-03-02", "A 2", 100, OUTSIDER),
+                 revenue("2025-03-03", "A 3", 100, FIRM, service="T02"),
+                 cost("2025-03-04", "B 1", 210, FIRM, service="T01"),
+                 cost("2025-03-05", "B 2", 100, FIRM, service="T02")]
+    rows_2024 = [revenue("2024-03-01", "A 1", 100, MEMBER), cost("2024-03-04", "B 1", 90, FIRM, service="T01")]
+    cost_based = results_json(compute({2024: rows_2024, 2025: rows_2025}).figures)["teckal"]["cost_based"]
+    assert (cost_based["window_share"], cost_based["window_controlling_cost_sek"],
+            cost_based["window_attributed_cost_sek"], cost_based["window_years"]) == \
+        ("0.6187500000", "247.50", "400.00", [2024, 2025])
 
 
 # The service inventory ---------------------------------------------------------------------------

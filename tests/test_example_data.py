@@ -18,6 +18,7 @@ from stdnum.se import orgnr as se_orgnr
 from pipeline.settings import Organisation, Settings, load_settings
 from tools.example_data import (
     COUNTERPARTY_HEADERS,
+    GOVERNANCE_HEADERS,
     HISTORY_HEADERS,
     LEDGER_HEADERS,
     MEMBER_HEADERS,
@@ -133,6 +134,7 @@ def test_every_workbook_has_the_template_headers(small_example):
         "services.xlsx": ("Tjänster", SERVICE_HEADERS),
         "suppliers.xlsx": ("Leverantörer", SUPPLIER_HEADERS),
         "history.xlsx": ("Historik", HISTORY_HEADERS),
+        "governance.xlsx": ("Styrning", GOVERNANCE_HEADERS),
         "2023/ledger-2023.xlsx": ("Huvudbok", LEDGER_HEADERS),
         "2025/ledger-2025-06.xlsx": ("Huvudbok", LEDGER_HEADERS),
     }
@@ -155,7 +157,7 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(small_ex
     generate(again, seed=7, lines_per_year=SMALL_LINES)
     generate(other, seed=8, lines_per_year=SMALL_LINES)
     files = sorted(p.relative_to(small_example) for p in small_example.rglob("*") if p.is_file())
-    assert len(files) == 20  # settings, five registers, two yearly ledgers, twelve monthly ledgers
+    assert len(files) == 21  # settings, six registers (governance too), two yearly ledgers, twelve monthly ledgers
     assert sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file()) == files
     for relative in files:
         assert (small_example / relative).read_bytes() == (again / relative).read_bytes(), relative
@@ -208,3 +210,19 @@ def test_committed_example_carries_the_deliberate_findings():
     assert max(spend_ore[2025, s] for s in direct_award) > 700_000_00
     assert max(spend_ore[2024, s] for s in direct_award) <= 700_000_00
     assert any(spend_ore[2025, s] > 0 for s in ended_2024)
+
+
+def test_the_governance_register_has_one_realistic_gap_and_one_shared_representative(small_example):
+    # The representative of the eighth controlling member resigned 2025-04-30; the successor was
+    # appointed 2025-06-12: 2025-05-01..2025-06-11 is a gap of 31 + 11 = 42 days.
+    from pipeline.compute.governance import analyse_governance
+    from pipeline.read.folder import read_inputs
+
+    inputs = read_inputs(small_example, 2025, load_settings(small_example))
+    analysis = analyse_governance(2025, inputs.members, inputs.governance, inputs.counterparties)
+    gaps = [(m.orgnr, g) for m in analysis.members for g in m.gaps]
+    assert len(gaps) == 1
+    (_, (start, end)), = gaps
+    assert (start.isoformat(), end.isoformat(), (end - start).days + 1) == ("2025-05-01", "2025-06-11", 42)
+    assert [person for person, _ in analysis.shared_representatives] == ["Birgitta Lundqvist"]
+    assert analysis.private_capital_status == "no_private_owner"

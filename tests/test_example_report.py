@@ -87,6 +87,18 @@ def test_pdf_states_the_verdict_window_share_and_each_year_as_in_results(out, re
                         shown(sv.share(year["share"]))])
         assert row in text, row
     assert shown(sv.money(teckal["headroom_sek"])) in text
+    # The three criteria with their evidence (R8): the example's register has one realistic gap of
+    # 42 days and one person for two members, so the exemption is not shown although the share is met.
+    assert teckal["exemption_holds"] is False and teckal["criteria"]["activity"]["status"] == "met"
+    control = teckal["criteria"]["control"]
+    assert control["status"] == "gaps" and len(control["gaps"]) == 1 and control["gaps"][0]["days"] == 42
+    assert "Teckal-undantaget är inte visat" in text and "De tre kriterierna för Teckal-undantaget" in text
+    assert f"{control['gaps'][0]['orgnr']} {control['gaps'][0]['name']} 2025-05-01 2025-06-11" in text
+    assert teckal["criteria"]["private_capital"]["status"] == "no_private_owner"
+    # The separate accounts add up to the year's activity revenue (R5), unassigned rows included.
+    activities = results["activities"]
+    assert sum(Decimal(activities[a]["revenue_sek"]) for a in ("cost_sharing", "sales", "unassigned")) == \
+        Decimal(teckal["years"][-1]["total_sek"])
 
 
 def test_workbook_totals_equal_results(out, results):
@@ -108,7 +120,7 @@ def test_workbook_totals_equal_results(out, results):
 
 def test_manifest_hashes_match_the_files(out):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["inputs"]) == 20  # settings, five registers, 2 + 12 ledger files
+    assert len(manifest["inputs"]) == 21  # settings, six registers (governance too), 2 + 12 ledger files
     for entry in manifest["inputs"]:
         data = (REPO / "inputs" / "example" / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]

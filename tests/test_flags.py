@@ -152,6 +152,6 @@ def test_the_example_organisation_shows_every_flag():
         "revenue_unknown_counterparty"}
     assert set(figures["suppliers"]["flags_by_kind"]) == {
         "over_direct_award_limit", "outside_contract_period", "not_in_supplier_list", "orgnr_not_valid",
-        "concentration"}
+        "concentration", "direct_award_kind_over_limit"}
     assert Decimal("0.25") < Decimal(figures["suppliers"]["top_share"]) < Decimal("0.35")  # IT operations, about 30 %
     assert figures["teckal"]["met"] and Decimal("0.92") < Decimal(figures["teckal"]["window_share"]) < Decimal("0.94")

@@ -439,3 +439,19 @@ def test_real_accounts_payable_reads_completely(tmp_path):
     assert (totals.rows_read, totals.rows_used, totals.rows_rejected) == (68021, 68021, 0)
     assert totals.debit_ore - totals.credit_ore == 45018728339
     assert np.all(purchases["source_row"].to_numpy() == np.arange(2, 68023))
+
+
+def test_a_typo_in_a_classification_word_is_a_critical_error_naming_file_row_and_word(tmp_path):
+    # "samverkn" is neither empty (undecided) nor a known word: never a silent "undecided".
+    folder = organisation(tmp_path, template_ledger)
+    write_workbook(folder / "services.xlsx", {"Tjänster": [
+        ["Tjänstekod", "Namn", "Klassificering"],
+        ["T1", "E-arkiv", "samverkn"],
+        ["T2", "Drift", "säljverksamhet"],
+        ["T3", "Ny", None],
+    ]})
+    with pytest.raises(InputError) as caught:
+        read_inputs(folder, 2025, ENGLISH, stop_on_critical=True)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("services.xlsx", 2, "Klassificering")
+    assert "'samverkn' is not a known word" in problem.message

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 from pipeline.classify import classify_ledger
 from pipeline.compute.suppliers import analyse_suppliers
-from pipeline.settings import Settings
+from pipeline.settings import Settings, settings_from_dict
 from tests.factories import counterparties_frame, ledger_frame, members_frame, services_frame, suppliers_frame
 
 MEMBER = "212000-1355"
@@ -53,8 +53,15 @@ def test_members_are_shown_apart_from_market_suppliers():
 def test_flags():
     flags = analysis().flags
     found = sorted(zip(flags["flag"], flags["supplier"]))
+    # Direct-award spend of kind 5410 (the account): BIG 800 000 (direct award), FRAMEWORK's August
+    # 50 000 (outside the contract), UNLISTED 10 000 and the bad org. no.'s 1 000 (no reference):
+    # 861 000 >= 700 000, so every supplier in the kind is a lead.
     assert found == [
         ("concentration", BIG),  # 800 000 / 1 001 000 market spend > 0.25
+        ("direct_award_kind_over_limit", UNLISTED),
+        ("direct_award_kind_over_limit", BIG),
+        ("direct_award_kind_over_limit", "5560360794"),
+        ("direct_award_kind_over_limit", FRAMEWORK),
         ("not_in_supplier_list", UNLISTED),
         ("orgnr_not_valid", "5560360794"),
         ("outside_contract_period", FRAMEWORK),  # the August payment
@@ -68,3 +75,68 @@ def test_concentration_top_share_and_herfindahl():
     assert result.top_share == Fraction(800_000, 1_001_000)
     expected = sum(Fraction(v, 1_001_000) ** 2 for v in (800_000, 190_000, 10_000, 1_000))
     assert result.herfindahl == expected
+
+
+# Direct awards by kind (R6) ------------------------------------------------------------------
+
+CONSULT_A = "556036-0793"
+CONSULT_B = "556677-8899"
+
+
+def two_consultants(settings=Settings(), account_b=6550, category_b="IT-konsulter"):
+    # Two consultants bought by direct award, 400 000 each: under the 700 000 limit one by one.
+    supplier_list = suppliers_frame([
+        (CONSULT_A, "Konsult A AB", "direktupphandling", "", "2025-01-01", "2025-12-31"),
+        (CONSULT_B, "Konsult B AB", "direktupphandling", "", "2025-01-01", "2025-12-31"),
+    ])
+    supplier_list["category"] = ["IT-konsulter", category_b]
+    rows = cost("2025-02-01", "B 1", CONSULT_A, 400_000, account=6550) + \
+        cost("2025-03-01", "B 2", CONSULT_B, 400_000, account=account_b)
+    lines = classify_ledger(ledger_frame(rows), MEMBERS, counterparties_frame(), services_frame(), settings)
+    return analyse_suppliers(2025, lines, None, supplier_list, MEMBERS, counterparties_frame(), settings)
+
+
+def test_two_direct_awards_of_the_same_kind_under_the_limit_each_are_over_it_together():
+    # Same account 6550: 400 000 + 400 000 = 800 000 >= 700 000 -> both suppliers are leads.
+    result = two_consultants()
+    kinds = result.direct_awards.kinds
+    assert list(kinds["kind"]) == ["6550"] and int(kinds.at[0, "spend_ore"]) == 80_000_000
+    assert bool(kinds.at[0, "over_limit"]) and kinds.at[0, "suppliers"] == (CONSULT_A, CONSULT_B)
+    assert sorted(result.flags.loc[result.flags["flag"] == "direct_award_kind_over_limit", "supplier"]) == \
+        [CONSULT_A, CONSULT_B]
+    # The per-supplier view alone would pass both: each is 400 000, under the limit.
+    assert "over_direct_award_limit" not in set(result.flags["flag"])
+
+
+def test_the_kind_is_a_setting_account_account_group_or_category():
+    # B on 6560 instead: two accounts of 400 000 each, neither reaches the limit by account ...
+    by_account = two_consultants(account_b=6560).direct_awards.kinds
+    assert sorted(by_account["kind"]) == ["6550", "6560"] and not by_account["over_limit"].any()
+    # ... but both are account group 65: 800 000 together.
+    group = settings_from_dict({"rules": {"direct_award_kind": "account_group"}})
+    by_group = two_consultants(group, account_b=6560).direct_awards.kinds
+    assert list(by_group["kind"]) == ["65"] and bool(by_group.at[0, "over_limit"])
+    # By the supplier list's category: same category -> one kind; different -> two under the limit.
+    category = settings_from_dict({"rules": {"direct_award_kind": "category"}})
+    same = two_consultants(category, account_b=6560).direct_awards.kinds
+    assert list(same["kind"]) == ["IT-konsulter"] and bool(same.at[0, "over_limit"])
+    apart = two_consultants(category, category_b="Juridik").direct_awards.kinds
+    assert sorted(apart["kind"]) == ["IT-konsulter", "Juridik"] and not apart["over_limit"].any()
+
+
+def test_a_kind_exactly_at_the_limit_is_a_lead():
+    # 350 000 + 350 000 = 700 000: direct award is allowed only below the limit.
+    supplier_list = suppliers_frame([
+        (CONSULT_A, "Konsult A AB", "direktupphandling", "", "2025-01-01", "2025-12-31"),
+        (CONSULT_B, "Konsult B AB", "", "", "", ""),  # no procurement reference: counted too
+    ])
+    rows = cost("2025-02-01", "B 1", CONSULT_A, 350_000, account=6550) + \
+        cost("2025-03-01", "B 2", CONSULT_B, 349_999.99, account=6550)
+    lines = classify_ledger(ledger_frame(rows), MEMBERS, counterparties_frame(), services_frame(), Settings())
+    under = analyse_suppliers(2025, lines, None, supplier_list, MEMBERS, counterparties_frame(), Settings())
+    assert int(under.direct_awards.kinds.at[0, "spend_ore"]) == 69_999_999
+    assert not under.direct_awards.kinds.at[0, "over_limit"]  # one öre below
+    rows[2:] = cost("2025-03-01", "B 2", CONSULT_B, 350_000, account=6550)
+    lines = classify_ledger(ledger_frame(rows), MEMBERS, counterparties_frame(), services_frame(), Settings())
+    at = analyse_suppliers(2025, lines, None, supplier_list, MEMBERS, counterparties_frame(), Settings())
+    assert bool(at.direct_awards.kinds.at[0, "over_limit"])

@@ -28,7 +28,8 @@ def test_exactly_eighty_percent_is_not_met():
     verdict = window_verdict({2025: lines}, history_frame(), 2025, Settings())
     assert verdict.share == Fraction(4, 5)
     assert not verdict.met
-    assert verdict.headroom_ore == 0  # 800 / 0.8 - 1000 = 0
+    # Not met: 1 öre of outside revenue less (800 / 999.99 > 0.8) would make it met: headroom -0.01.
+    assert verdict.headroom_ore == -1
 
 
 def test_one_ore_above_eighty_percent_is_met_and_flagged_for_review():
@@ -85,7 +86,7 @@ def test_years_without_a_ledger_come_from_history_and_the_window_is_a_ratio_of_s
     assert [(y.year, y.source) for y in verdict.years] == [(2023, "history"), (2024, "ledger"), (2025, "ledger")]
     assert verdict.share == Fraction(2500, 3000)
     assert verdict.met
-    assert verdict.headroom_ore == 12500  # 2500 / 0.8 - 3000 = 125 SEK
+    assert verdict.headroom_ore == 12499  # 2500 / 0.8 - 3000 = 125 SEK exactly: one öre less
 
 
 def test_ratio_of_sums_and_mean_of_shares_can_disagree():
@@ -106,3 +107,64 @@ def test_a_year_with_no_revenue_has_no_share():
     lines = classified([("2025-01-01", "C 1", 5010, 100, "", ""), ("2025-01-01", "C 1", 1930, -100, "", "")])
     verdict = window_verdict({2025: lines}, history_frame(), 2025, Settings())
     assert verdict.years[0].share is None and verdict.share is None and not verdict.met
+
+
+# Strict headroom and deficit (R4) ---------------------------------------------------------------
+
+from pipeline.compute.teckal import controlling_needed_ore, strict_headroom_ore  # noqa: E402
+
+EIGHTY = Fraction(4, 5)
+
+
+def test_headroom_is_one_ore_less_where_the_bound_is_a_whole_ore():
+    # The bound exactly 72 000,00 kr: all revenue from members, C = T = 288 000,00 kr:
+    # 288 000 / 0.8 - 288 000 = 360 000 - 288 000 = 72 000,00 exactly.
+    c, t = 28_800_000, 28_800_000
+    assert strict_headroom_ore(c, t, EIGHTY) == 7_199_999  # 71 999,99 kr
+    assert Fraction(c, t + 7_199_999) > EIGHTY  # still above at the amount named
+    assert Fraction(c, t + 7_200_000) == EIGHTY  # exactly 80 % one öre beyond: not met
+
+
+def test_headroom_rounds_down_where_the_bound_is_not_a_whole_ore():
+    # C = 1 öre, T = 1 öre: 1 / 0.8 - 1 = 0.25 öre: the largest whole öre below is 0.
+    assert strict_headroom_ore(1, 1, EIGHTY) == 0
+    # C = 801 öre, T = 1000 öre: 1001.25 - 1000 = 1.25 öre -> 1 öre. 801/1001 > 0.8, 801/1002 < 0.8.
+    assert strict_headroom_ore(801, 1000, EIGHTY) == 1
+
+
+def test_deficit_is_the_smallest_removal_and_the_smallest_extra_controlling_revenue():
+    # C = 700,00, T = 1 000,00: bound 875 - 1 000 = -125,00 exactly. Removing 125,00 of outside
+    # revenue gives 700 / 875 = 0.80 exactly (not met), so the deficit is 125,01 kr.
+    c, t = 70_000, 100_000
+    assert strict_headroom_ore(c, t, EIGHTY) == -12_501
+    assert Fraction(c, t - 12_501) > EIGHTY and Fraction(c, t - 12_500) == EIGHTY
+    # Extra controlling revenue K: (0.8 * 1000 - 700) / 0.2 = 500,00 exactly, so K = 500,01 kr:
+    # 1 200,01 / 1 500,01 > 0.8, while 1 200 / 1 500 = 0.8 exactly.
+    assert controlling_needed_ore(c, t, EIGHTY) == 50_001
+    assert Fraction(c + 50_001, t + 50_001) > EIGHTY and Fraction(c + 50_000, t + 50_000) == EIGHTY
+
+
+def test_every_headroom_holds_at_its_amount_and_fails_one_ore_beyond():
+    # The sentence "could take X more and still stay above 80 %" on many small exact cases.
+    # (C > 0: with no controlling revenue at all no removal of other revenue can help.)
+    for c in range(1, 400, 7):
+        for t in range(max(c, 1), 500, 11):
+            x = strict_headroom_ore(c, t, EIGHTY)
+            if x >= 0:
+                assert Fraction(c, t + x) > EIGHTY and Fraction(c, t + x + 1) <= EIGHTY, (c, t, x)
+            else:
+                assert Fraction(c, t + x) > EIGHTY and (t + x + 1 == 0 or Fraction(c, t + x + 1) <= EIGHTY), (c, t, x)
+            if Fraction(c, t) <= EIGHTY:
+                k = controlling_needed_ore(c, t, EIGHTY)
+                assert Fraction(c + k, t + k) > EIGHTY and Fraction(c + k - 1, t + k - 1) <= EIGHTY, (c, t, k)
+
+
+def test_one_year_of_figures_is_provisional_and_three_are_not():
+    one = window_verdict({2025: classified(sale("A 1", 900, MEMBER))}, history_frame(), 2025, Settings())
+    assert one.met and one.provisional and one.missing_years == (2023, 2024)
+    two = window_verdict({2025: classified(sale("A 1", 900, MEMBER))}, history_frame([(2024, 900, 1000)]), 2025,
+                         Settings())
+    assert two.provisional and len(two.years) == 2
+    three = window_verdict({2025: classified(sale("A 1", 900, MEMBER))},
+                           history_frame([(2023, 900, 1000), (2024, 900, 1000)]), 2025, Settings())
+    assert not three.provisional

@@ -30,7 +30,9 @@ EXPECTED_HEADERS = {
     "services.xlsx": ["Tjänstekod", "Namn", "Klassificering", "Rättslig grund", "Medlemsbehov", "Målgrupp",
                       "Prissättning", "Beslutsdatum", "Beslutsreferens", "Marknadsbedömning", "Exklusivitet",
                       "Fördelningsnyckel"],
-    "suppliers.xlsx": ["Orgnr", "Namn", "Upphandlingsform", "Upphandlingsreferens", "Avtal från", "Avtal till"],
+    "suppliers.xlsx": ["Orgnr", "Namn", "Upphandlingsform", "Upphandlingsreferens", "Avtal från", "Avtal till",
+                       "Inköpskategori"],
+    "governance.xlsx": ["Orgnr", "Företrädare", "Roll", "Organ", "Från", "Till", "Beslutsreferens"],
     "history.xlsx": ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"],
     f"{YEAR}/ledger-{YEAR}.xlsx": ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst",
                                    "Kostnadsställe", "Text"],
@@ -163,8 +165,8 @@ def test_settings_toml_loads_to_the_defaults(templates: Path):
     assert 'grants = "include"  # include: bidrag räknas i nämnaren' in text
     assert "# [columns.ledger]" in text
     key_lines = [line for line in text.splitlines() if line and not line.startswith(("#", "["))]
-    # 3 organisation + 5 accounts + 6 thresholds + 4 rules keys, each with its comment.
-    assert len(key_lines) == 18
+    # 3 organisation + 7 accounts + 6 thresholds + 5 rules keys, each with its comment.
+    assert len(key_lines) == 21
     assert all("  # " in line and " / " in line.split("  # ", 1)[1] for line in key_lines)
 
 
@@ -286,3 +288,12 @@ def test_template_fill_check_through_the_cli(tmp_path: Path):
     assert results["teckal"]["years_count"] == 1 and results["teckal"]["met"] is True
     assert results["teckal"]["window_share"] == "1.0000000000"
     assert (tmp_path / "out" / "ny-organisation" / str(YEAR) / f"LOS-utvardering-{YEAR}.pdf").is_file()
+
+
+def test_governance_template_has_drop_downs_for_role_and_body_and_a_date_check(templates: Path):
+    sheet = _data_sheet(templates, "governance.xlsx")
+    validations = _validations_by_column(sheet)
+    assert validations["Organ"].type == "list"
+    assert "förbundsfullmäktige" in validations["Organ"].formula1 and "direktion" in validations["Organ"].formula1
+    assert validations["Roll"].type == "list" and "ersättare" in validations["Roll"].formula1
+    assert validations["Från"].type == "date" and validations["Till"].type == "date"

@@ -447,3 +447,27 @@ def test_great_expectations_is_given_only_the_columns_its_suite_checks():
     batch = validation_batches(inputs)[0]
     assert batch.label == "ledger-2025"
     assert set(batch.frame.columns) == suite_columns("ledger")  # no free text, no raw cell
+
+
+def test_the_governance_suite_checks_member_org_nos_date_order_and_known_bodies(tmp_path):
+    # Row 2 is fine. Row 3 names an org. no. that is not in the member register (critical: a seat
+    # must belong to a member). Row 4 ends before it starts (critical) and names a body that is
+    # not one of the four known ones (warning).
+    inputs = clean_inputs()
+    inputs.governance = pd.DataFrame({
+        "orgnr": text([MEMBER_A, SUPPLIER, MEMBER_A]),
+        "representative": text(["A. Andersson", "B. Berg", "C. Ceder"]),
+        "body": text(["Förbundsfullmäktige", "stämma", "kommunstyrelsen"]),
+        "appointed_from": pd.to_datetime(["2023-01-01", "2023-01-01", "2025-06-01"]).astype("datetime64[us]"),
+        "appointed_to": pd.to_datetime([None, None, "2025-05-31"]).astype("datetime64[us]"),
+        "decision_reference": text(["KF § 1", "KF § 2", "KF § 3"]),
+        "source_id": ids("governance.xlsx:Styrning", 3),
+    })
+    report = validate_inputs(inputs, Settings(), tmp_path)
+    outside = failing(report, "governance", "expect_column_values_to_be_in_set", "orgnr")
+    assert (outside.severity, list(outside.unexpected_ids)) == ("critical", ["governance.xlsx:Styrning:3"])
+    order = failing(report, "governance", "expect_column_pair_values_a_to_be_greater_than_b",
+                    "appointed_to, appointed_from")
+    assert (order.severity, list(order.unexpected_ids)) == ("critical", ["governance.xlsx:Styrning:4"])
+    body = failing(report, "governance", "expect_column_values_to_be_in_set", "body")
+    assert (body.severity, list(body.unexpected_ids)) == ("warning", ["governance.xlsx:Styrning:4"])

@@ -175,6 +175,60 @@ def test_not_met_review_and_few_years_are_stated(tmp_path):
 
 
 @needs_pdftotext
+def test_provisional_verdict_headroom_and_deficit_sentences(tmp_path):
+    # Two years of figures: provisional in the headline and in the Teckal chapter.
+    provisional = small_figures()
+    provisional["teckal"].update(years_count=2, years=provisional["teckal"]["years"][1:], missing_years=[2023],
+                                 provisional=True)
+    write_pdf(tmp_path / "provisional.pdf", figures_from_json(provisional))
+    text = pdf_text(tmp_path / "provisional.pdf")
+    assert "Preliminärt uppfyllt: mer än 80 % på 2 års siffror, inte tre" in text
+    assert "Preliminär bedömning: fönstret har siffror för 2 år, inte tre (saknade år: 2023)" in text
+    # The headroom sentence names the figure's amount and promises "still above" at it.
+    assert "tål ytterligare högst 480 000,00 kr" in text and "ett öre till" in text
+    # A deficit: 125,01 kr too much from others, or 500,01 kr more from members (hand case of
+    # test_teckal: C 700, T 1 000).
+    deficit = small_figures()
+    deficit["teckal"].update(met=False, window_share="0.7000000000", headroom_sek="-125.01",
+                             controlling_needed_sek="500.01", next_year_headroom_sek="-10.00")
+    write_pdf(tmp_path / "deficit.pdf", figures_from_json(deficit))
+    text = pdf_text(tmp_path / "deficit.pdf")
+    assert "minst 125,01 kr lägre" in text and "minst 500,01 kr högre" in text
+    assert "inte över 80 % ens utan intäkter från andra det året; det saknas 10,00 kr" in text
+
+
+@needs_pdftotext
+def test_the_headline_says_the_exemption_holds_only_when_all_three_criteria_hold(tmp_path):
+    holds = small_figures()
+    holds["teckal"].update(exemption_holds=True, criteria={
+        "activity": {"met": True, "status": "met", "provisional": False},
+        "control": {"status": "documented", "members_without_full_representation": [], "controlling_members": 2,
+                    "fully_represented": 2, "gaps": [], "shared_representatives": [
+                        {"representative": "Anna Andersson", "members": ["212000-0142", "212000-1355"]}],
+                    "sheet": "Styrning per medlem"},
+        "private_capital": {"status": "no_private_owner", "private_members": []}})
+    write_pdf(tmp_path / "holds.pdf", figures_from_json(holds))
+    text = pdf_text(tmp_path / "holds.pdf")
+    assert "Teckal-undantaget håller: alla tre kriterierna är uppfyllda" in text
+    assert "Anna Andersson 212000-0142, 212000-1355" in text
+
+    gaps = copy.deepcopy(holds)
+    gaps["teckal"]["exemption_holds"] = False
+    gaps["teckal"]["criteria"]["control"].update(
+        status="gaps", members_without_full_representation=["212000-1355"], fully_represented=1,
+        gaps=[{"orgnr": "212000-1355", "name": "Ankeby kommun", "from": "2025-04-01", "to": "2025-04-01", "days": 1}])
+    gaps["teckal"]["criteria"]["private_capital"] = {"status": "flags", "private_members": ["556677-8899"]}
+    write_pdf(tmp_path / "gaps.pdf", figures_from_json(gaps))
+    text = pdf_text(tmp_path / "gaps.pdf")
+    assert "Teckal-undantaget håller: alla tre" not in text and "Alla tre kriterierna håller" not in text
+    assert ("Teckal-undantaget är inte visat: underlag saknas eller kravet brister för kontrollkriteriet, "
+            "kriteriet om privat kapital") in text
+    assert "Kontroll: luckor; 1 av 2 kontrollerande medlemmar" in text
+    assert "212000-1355 Ankeby kommun 2025-04-01 2025-04-01" in text
+    assert "556677-8899 kan tyda på direkt privat kapital" in text
+
+
+@needs_pdftotext
 def test_every_flag_gets_its_sentence_and_a_changed_sensitivity_case_is_named(tmp_path):
     figures = small_figures()
     figures["flags"] = [{"id": flag_id, "subject": "T09", "amount_sek": "1000.00", "rows": 3, "severity": "warning",

@@ -60,6 +60,18 @@ SERVICE_HEADERS = ["Tjänstekod", "Namn", "Klassificering", "Rättslig grund", "
                    "Fördelningsnyckel"]
 SUPPLIER_HEADERS = ["Orgnr", "Namn", "Upphandlingsform", "Upphandlingsreferens", "Avtal från", "Avtal till"]
 HISTORY_HEADERS = ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"]
+GOVERNANCE_HEADERS = ["Orgnr", "Företrädare", "Roll", "Organ", "Från", "Till", "Beslutsreferens"]
+# Governance (R8): every controlling member has an ordinary representative in the assembly for the
+# term 2023-2026 (from joining, to leaving). One realistic gap: a representative resigned at the end
+# of April 2025 and the member's council appointed the successor at its June meeting.
+TERM = (dt.date(2023, 1, 1), dt.date(2026, 12, 31))
+GAP_RESIGNED = dt.date(2025, 4, 30)
+GAP_SUCCESSOR_FROM = dt.date(2025, 6, 12)
+FIRST_NAMES = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Per", "Sara", "Anders", "Lena",
+               "Mikael", "Emma", "Jonas", "Ingrid", "Fredrik", "Elin", "Magnus", "Helena", "Olof"]
+LAST_NAMES = ["Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Forsberg", "Gustafsson", "Holm", "Isaksson",
+              "Johansson", "Karlsson", "Lind", "Månsson", "Nilsson", "Olsson", "Persson", "Sjöberg", "Strand",
+              "Wallin", "Åberg"]
 
 # BAS accounts used by the booking patterns.
 RECEIVABLES = 1510
@@ -1127,6 +1139,63 @@ def write_history(path: Path, rng: random.Random) -> tuple[int, int]:
     return controlling_ore, total_ore
 
 
+def governance_rows(org: ExampleOrganisation, rng: random.Random) -> list[tuple]:
+    """Appointments (orgnr, name, role, body, from, to, decision reference) for the example.
+
+    One assembly representative per controlling member for the term; the members' deputies are
+    left out (they add rows, not evidence). Three executive-board seats; the chair of the board
+    also represents a second, small member in the assembly (allowed, one row each). One gap.
+    """
+    rows = []
+    controlling = [m for m in org.members if m.controlling]
+    # Distinct people: a name shared by chance would read as one person for several members.
+    names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+    rng.shuffle(names)
+    gap_member = controlling[7].orgnr
+    for i, m in enumerate(controlling):
+        start = max(m.member_from, TERM[0])
+        end = min(m.member_to, TERM[1]) if m.member_to else None
+        if end is not None and end < start:
+            continue
+        name = names[2 * i]
+        reference = f"{m.name.split()[0]} KF {start.isoformat()} § {rng.randrange(5, 120)}"
+        if m.orgnr == gap_member:
+            rows.append((m.orgnr, name, "ordinarie", "förbundsfullmäktige", start, GAP_RESIGNED, reference))
+            successor = names[2 * i + 1]
+            rows.append((m.orgnr, successor, "ordinarie", "förbundsfullmäktige", GAP_SUCCESSOR_FROM, end,
+                         f"{m.name.split()[0]} KF {GAP_SUCCESSOR_FROM.isoformat()} § 88"))
+        else:
+            rows.append((m.orgnr, name, "ordinarie", "förbundsfullmäktige", start, end, reference))
+    chair = "Birgitta Lundqvist"
+    rows.append((controlling[0].orgnr, chair, "ordförande", "direktion", TERM[0], TERM[1], "FF 2022-12-08 § 4"))
+    rows.append((controlling[1].orgnr, "Gustav Öhman", "ledamot", "direktion", TERM[0], TERM[1], "FF 2022-12-08 § 4"))
+    rows.append((controlling[2].orgnr, "Amira Haddad", "ledamot", "direktion", TERM[0], TERM[1], "FF 2022-12-08 § 4"))
+    small = controlling[-1]
+    if small.orgnr != controlling[0].orgnr:
+        rows.append((small.orgnr, chair, "ordinarie", "förbundsfullmäktige", max(small.member_from, TERM[0]),
+                     min(small.member_to, TERM[1]) if small.member_to else None,
+                     f"{small.name.split()[0]} KF 2024-02-14 § 9"))
+    return rows
+
+
+def write_governance(path: Path, org: ExampleOrganisation, rng: random.Random) -> None:
+    book = _Book(path, "Styrning", GOVERNANCE_HEADERS)
+    book.sheet.set_column(0, 0, 13)
+    book.sheet.set_column(1, 1, 26)
+    book.sheet.set_column(2, 3, 20)
+    book.sheet.set_column(4, 5, 12)
+    book.sheet.set_column(6, 6, 30)
+    for r, (orgnr, name, role, body, start, end, reference) in enumerate(governance_rows(org, rng), start=1):
+        book.text(r, 0, orgnr)
+        book.text(r, 1, name)
+        book.text(r, 2, role)
+        book.text(r, 3, body)
+        book.date(r, 4, start)
+        book.date(r, 5, end)
+        book.text(r, 6, reference)
+    book.close()
+
+
 def settings_text(org: ExampleOrganisation) -> str:
     """settings.toml with every key at its default, commented in Swedish and English."""
     return f'''# Inställningar för LOS-utvärderingen / Settings of the LOS evaluation.
@@ -1152,13 +1221,19 @@ excluded = [[3740, 3749]]
 costs = [[4000, 7999]]
 # Momskonton, aldrig intäkt / VAT accounts, never revenue
 vat = [[2600, 2699]]
+# Intäkter utan tjänstekod på dessa konton räknas som samverkan (t.ex. medlemsavgifter) /
+# Revenue without a service code on these accounts is cost-sharing (e.g. membership fees)
+cost_sharing_without_code = []
+# Intäkter utan tjänstekod på dessa konton räknas som säljverksamhet / ... as sales activity
+sales_without_code = []
 
 [thresholds]
 # Tal skrivs som text för att läsas exakt som decimaltal ("0.80", inte 0.8) /
 # Numbers are written as text so they are read as exact decimals ("0.80", not 0.8).
 # Teckal: andel kontrollerande verksamhet måste överstiga detta / Teckal: controlling share must exceed this
 teckal = "0.80"
-# Andel intäkter från privata motparter ska understiga detta / Revenue share from private counterparties must stay below this
+# Hamburg (alternativ grund): intäkter utanför samarbetet under denna andel över tre år /
+# Hamburg (alternative basis): revenue from outside the cooperation below this share over three years
 open_market = "0.20"
 # Inom så här mycket över tröskeln flaggas för granskning / Within this much above the threshold is flagged for review
 review_band = "0.01"
@@ -1176,6 +1251,9 @@ grants = "include"
 allocation_key = "revenue"
 # Växelkurs SEK per EUR för transparensgränsen / Exchange rate SEK per EUR for the transparency screen
 eur_sek = "11.50"
+# Inköp av samma slag mot direktupphandlingsgränsen: account, account_group eller category /
+# Purchases of the same kind against the direct-award limit: account, account_group or category
+direct_award_kind = "account"
 
 [rules.allocation_key_by_year]
 # Nyckel per år där den ändrats, t.ex. 2024 = "direct_cost" / Key per year where it changed, e.g. 2024 = "direct_cost"
@@ -1235,6 +1313,8 @@ def generate(out: Path, seed: int = DEFAULT_SEED, lines_per_year: int | None = N
     write_services(out / "services.xlsx", org)
     write_suppliers(out / "suppliers.xlsx", org)
     history_controlling, history_total = write_history(out / "history.xlsx", rng)
+    # Its own generator: the governance register does not move any other figure of the example.
+    write_governance(out / "governance.xlsx", org, random.Random(seed * 10_000 + 8))
 
     summary: dict[int, dict[str, int]] = {HISTORY_YEAR: {"controlling": history_controlling, "total": history_total}}
     for year in LEDGER_YEARS:

@@ -8,6 +8,7 @@ they never recompute a figure. Money in figures is SEK text with two decimals, s
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -17,6 +18,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline.classify import classify_ledger, counterparty_categories
+from pipeline.compute.evaluation import (
+    DUTY_FIRST_YEAR,
+    NO_SEPARATE_ACCOUNTS,
+    evaluate_services,
+    evaluation_table,
+)
+from pipeline.compute.hamburg import open_market_window
+from pipeline.compute.governance import Governance, analyse_governance, gaps_table, governance_table
 from pipeline.compute.separate_accounts import (
     Statements,
     cost_based_share,
@@ -25,24 +34,40 @@ from pipeline.compute.separate_accounts import (
     service_statements,
 )
 from pipeline.compute.suppliers import SupplierAnalysis, analyse_suppliers
-from pipeline.compute.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
+from pipeline.compute.teckal import (
+    COUNTS_AS_CONTROLLING,
+    WindowVerdict,
+    strict_headroom_ore,
+    window_verdict,
+    with_unknown_as,
+)
 from pipeline.figures import (
+    ActivityCriterion,
     Activities,
     ActivityTotals,
     Allocation,
     CatalogueEntry,
+    CauseTotals,
+    ControlCriterion,
     CostBasedShare,
+    DirectAwardKind,
+    Evaluation,
     Figures,
     Flag,
     FlaggedSupplier,
     KeyComparison,
     OpenMarket,
+    PrivateCapitalCriterion,
+    RepresentationGap,
     RowCounts,
     SensitivityCase,
     ServiceAccount,
+    ServiceEvaluation,
+    SharedRepresentative,
     SupplierEntry,
     Suppliers,
     Teckal,
+    TeckalCriteria,
     TeckalYear,
     Transparency,
     TurnoverYear,
@@ -54,7 +79,11 @@ from pipeline.model import (
     COST_SHARING,
     SALES,
     SHEET_FLAG_ROWS,
+    SHEET_DIRECT_AWARDS,
+    SHEET_EVALUATION,
     SHEET_FLAGS,
+    SHEET_GOVERNANCE,
+    SHEET_GOVERNANCE_GAPS,
     SHEET_LINES,
     SHEET_REVENUE_BY_COUNTERPARTY,
     SHEET_SERVICES,
@@ -95,32 +124,54 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
     suppliers = analyse_suppliers(year, lines, inputs.purchases, inputs.suppliers, inputs.members,
                                   inputs.counterparties, settings)
     private_ore, activity_ore, open_share = open_market_share(lines)
+    hamburg = open_market_window(verdict, Fraction(settings.thresholds.open_market))
     flags, flag_rows = _flags(classified, statements, inputs, year)
+    evaluations = evaluate_services(year, inputs.services, lines, statements[year], flags)
+    _add_duty_flags(flags, flag_rows, evaluations)
+    governance = analyse_governance(year, inputs.members, inputs.governance, inputs.counterparties)
+    teckal = _teckal_figures(verdict, activity, inputs, settings, statements[year], lines)
+    teckal = dataclasses.replace(
+        teckal, cost_based=dataclasses.replace(teckal.cost_based,
+                                               **_cost_based_window(classified, statements, year, settings)),
+        **_criteria_figures(verdict, governance))
 
     figures = Figures(
         organisation=settings.organisation.name,
         organisation_orgnr=settings.organisation.orgnr,
         year=year,
         inputs_folder=inputs.folder_name,
-        teckal=_teckal_figures(verdict, activity, inputs, settings, statements[year], lines),
+        teckal=teckal,
         activities=_activity_figures(statements[year]),
         services=_service_figures(statements[year]),
         service_catalogue=_service_catalogue(statements[year], inputs.services),
         allocation=_allocation_figures(statements, year, lines, inputs, settings),
         open_market=OpenMarket(
+            # The report year's private share, as before; the test itself is on the window (R5).
             share=share_text(open_share),
             threshold=str(settings.thresholds.open_market),
-            met=open_share is None or open_share < Fraction(settings.thresholds.open_market),
+            met=hamburg.met,
             private_sek=sek(private_ore),
             total_sek=sek(activity_ore),
+            window_share=share_text(hamburg.share),
+            window_outside_sek=sek(hamburg.outside_ore),
+            window_total_sek=sek(hamburg.total_ore),
+            window_private_share=share_text(hamburg.private_share),
+            window_private_sek=sek(hamburg.private_ore),
+            window_private_total_sek=sek(hamburg.private_total_ore),
+            private_years=tuple(hamburg.private_years),
+            years=tuple(y.year for y in verdict.years),
         ),
         suppliers=_supplier_figures(suppliers),
         transparency=_transparency(classified, inputs, settings),
         flags=tuple(flags),
         rows=_row_counts(inputs),
+        evaluation=_evaluation_figures(evaluations, year),
     )
     tables = {
         SHEET_TECKAL: _teckal_table(verdict),
+        SHEET_GOVERNANCE: governance_table(governance),
+        SHEET_EVALUATION: evaluation_table(evaluations),
+        SHEET_GOVERNANCE_GAPS: gaps_table(governance),
         SHEET_REVENUE_BY_COUNTERPARTY: _revenue_by_counterparty(classified),
         SHEET_SERVICES: pd.concat([s.services for s in statements.values()], ignore_index=True),
         SHEET_FLAGS: _flags_table(flags),
@@ -128,6 +179,7 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
         SHEET_SUPPLIERS: suppliers.spend,
         SHEET_SUPPLIER_FLAGS: suppliers.flags,
         SHEET_SUPPLIER_LINES: suppliers.lines,
+        SHEET_DIRECT_AWARDS: suppliers.direct_awards.rows,
         SHEET_LINES: pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True),
     }
     return Results(figures, tables)
@@ -188,19 +240,98 @@ def _teckal_figures(verdict: WindowVerdict, activity: dict[int, pd.DataFrame], i
             year=inputs.year,
         ),
         sensitivity=_sensitivity(activity, inputs, settings),
+        controlling_needed_sek=sek(verdict.controlling_needed_ore) if verdict.controlling_needed_ore is not None
+        else None,
+        provisional=verdict.provisional,
     )
 
 
+def _cost_based_window(classified: dict[int, pd.DataFrame], statements: dict[int, Statements], year: int,
+                       settings: Settings) -> dict[str, Any]:
+    """R4's cost-based measure over the three years: Σ controlling cost / Σ attributed cost over
+    the window years that have a ledger (history years have no costs; the figure says how many)."""
+    years = [y for y in range(year - 2, year + 1) if y in classified]
+    controlling, attributed = Fraction(0), Fraction(0)
+    for y in years:
+        c, a, _ = cost_based_share(classified[y], statements[y])
+        controlling += c
+        attributed += a
+    share = controlling / attributed if attributed else None
+    return {
+        "window_share": share_text(share),
+        "window_controlling_cost_sek": sek(floor_ore(controlling)),
+        "window_attributed_cost_sek": sek(floor_ore(attributed)),
+        "window_met": share is not None and share > Fraction(settings.thresholds.teckal),
+        "window_years": tuple(years),
+    }
+
+
+def _add_duty_flags(flags: list[Flag], flag_rows: pd.DataFrame, evaluations: list) -> None:
+    """R9: from 2027 a sales service without separate accounts is a serious flag (no rows behind
+    it: that is the point)."""
+    for e in evaluations:
+        if e.duty_flag:
+            flags.append(Flag(id=NO_SEPARATE_ACCOUNTS, subject=e.code, amount_sek=sek(0), rows=0,
+                              severity="critical", sheet=SHEET_EVALUATION))
+
+
+def _evaluation_figures(evaluations: list, year: int) -> Evaluation:
+    return Evaluation(
+        duty_applies=year >= DUTY_FIRST_YEAR,
+        duty_first_year=DUTY_FIRST_YEAR,
+        services=tuple(ServiceEvaluation(
+            code=e.code, name=e.name, in_catalogue=e.in_catalogue, classification=e.classification,
+            activity=e.activity, complete=e.complete, missing_fields=tuple(e.missing_fields),
+            has_separate_accounts=e.has_separate_accounts, revenue_sek=sek(e.revenue_ore),
+            full_cost_sek=sek(e.full_cost_ore), result_sek=sek(e.result_ore),
+            coverage=share_text(coverage(e.revenue_ore, e.full_cost_ore)), flags=tuple(e.flags),
+            duty_flag=e.duty_flag) for e in evaluations),
+        incomplete=tuple(sorted(e.code for e in evaluations if not e.complete)),
+        duty_flags=tuple(sorted(e.code for e in evaluations if e.duty_flag)),
+        sheet=SHEET_EVALUATION,
+    )
+
+
+def _criteria_figures(verdict: WindowVerdict, governance: Governance) -> dict[str, Any]:
+    """R8: the three Teckal criteria, each on its own, and whether the exemption holds (all three;
+    a provisional activity verdict is not a plain "holds")."""
+    activity_status = "provisional" if verdict.provisional else ("met" if verdict.met else "not_met")
+    present = governance.register_present
+    control = ControlCriterion(
+        status=governance.control_status,
+        members_without_full_representation=tuple(governance.members_without_full_representation),
+        controlling_members=len(governance.members),
+        fully_represented=sum(1 for m in governance.members if m.fully_represented) if present else 0,
+        gaps=tuple(RepresentationGap(orgnr=m.orgnr, name=m.name, from_=s.isoformat(), to=e.isoformat(),
+                                     days=(e - s).days + 1)
+                   for m in governance.members for s, e in m.gaps) if present else (),
+        shared_representatives=tuple(SharedRepresentative(representative=person, members=tuple(orgnrs))
+                                     for person, orgnrs in governance.shared_representatives),
+        sheet=SHEET_GOVERNANCE,
+    )
+    holds = verdict.met and not verdict.provisional and governance.control_holds and governance.private_capital_holds
+    return {
+        "exemption_holds": bool(holds),
+        "criteria": TeckalCriteria(
+            activity=ActivityCriterion(met=verdict.met, status=activity_status, provisional=verdict.provisional),
+            control=control,
+            private_capital=PrivateCapitalCriterion(status=governance.private_capital_status,
+                                                    private_members=tuple(governance.private_members)),
+        ),
+    }
+
+
 def _next_year_headroom(verdict: WindowVerdict, year: int) -> str | None:
-    """Non-controlling revenue next year's window (Y-1, Y, Y+1) can take if Y+1's controlling
-    revenue equals year Y's: (C[Y-1] + 2 C[Y]) / threshold - (T[Y-1] + T[Y] + C[Y])."""
+    """Non-controlling revenue next year's window (Y-1, Y, Y+1) can take and still be met if Y+1's
+    controlling revenue equals year Y's: the strict headroom of controlling C[Y-1] + 2 C[Y] over
+    total T[Y-1] + T[Y] + C[Y] (R4: the largest whole öre that keeps the share above)."""
     by_year = {y.year: y for y in verdict.years}
     if year not in by_year or year - 1 not in by_year:
         return None
     previous, current = by_year[year - 1], by_year[year]
     controlling = previous.controlling_ore + 2 * current.controlling_ore
     total = previous.total_ore + current.total_ore + current.controlling_ore
-    return sek(floor_ore(Fraction(controlling) / verdict.threshold - total))
+    return sek(strict_headroom_ore(controlling, total, verdict.threshold))
 
 
 def _sensitivity(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings) -> tuple[SensitivityCase, ...]:
@@ -242,12 +373,17 @@ def _activity_figures(statements: Statements) -> Activities:
             coverage=share_text(coverage(t["revenue_ore"], t["full_cost_ore"])),
         )
 
-    return Activities(cost_sharing=of(COST_SHARING), sales=of(SALES), unassigned=of(UNASSIGNED))
+    by_cause = {cause: CauseTotals(revenue_sek=sek(t["revenue_ore"]), allocated_cost_sek=sek(t["allocated_cost_ore"]),
+                                   full_cost_sek=sek(t["full_cost_ore"]))
+                for cause, t in statements.unassigned_by_cause().items()}
+    return Activities(cost_sharing=of(COST_SHARING), sales=of(SALES),
+                      unassigned=dataclasses.replace(of(UNASSIGNED), by_cause=by_cause))
 
 
 def _service_figures(statements: Statements) -> tuple[ServiceAccount, ...]:
-    weights = {row.code: Fraction(Decimal(row.key_weight)) for row in statements.services.itertuples()}
-    weight_sum = sum(weights.values(), Fraction(0))
+    # By position: the rows of revenue without a code share the empty code.
+    weights = [Fraction(Decimal(row.key_weight)) for row in statements.services.itertuples()]
+    weight_sum = sum(weights, Fraction(0))
     return tuple(
         ServiceAccount(
             code=row.code, name=row.name, activity=row.activity, in_catalogue=bool(row.in_catalogue),
@@ -256,9 +392,10 @@ def _service_figures(statements: Statements) -> tuple[ServiceAccount, ...]:
             full_cost_sek=sek(row.full_cost_ore), result_sek=sek(row.result_ore),
             coverage=share_text(coverage(int(row.revenue_ore), int(row.full_cost_ore))),
             key_weight=row.key_weight,
-            key_share=share_text(weights[row.code] / weight_sum) if weight_sum else None,
+            key_share=share_text(weight / weight_sum) if weight_sum else None,
+            cause=row.cause,
         )
-        for row in statements.services.itertuples()
+        for row, weight in zip(statements.services.itertuples(), weights)
     )
 
 
@@ -270,9 +407,9 @@ def _service_catalogue(statements: Statements, services: pd.DataFrame) -> tuple[
     """The service inventory: each catalogue entry with its documented decision, and each code
     the report year's ledger uses that the catalogue lacks (`in_catalogue` false, fields empty)."""
     catalogue = services.drop_duplicates("code").set_index("code")
-    activity = statements.services.set_index("code")["activity"]
+    activity = statements.service_rows.set_index("code")["activity"]
     out = []
-    for code in statements.services["code"]:
+    for code in statements.service_rows["code"]:
         known = code in catalogue.index
         entry: dict[str, Any] = {"code": code, "in_catalogue": known, "activity": activity[code]}
         row = catalogue.loc[code] if known else None
@@ -343,7 +480,24 @@ def _supplier_figures(analysis: SupplierAnalysis) -> Suppliers:
                                    market.sort_values(["spend_ore", "supplier"], ascending=[False, True],
                                                       kind="stable").head(TOP_SUPPLIERS).itertuples()),
         member_suppliers=tuple(_supplier_entry(row, None) for row in spend[spend["group"] == "member"].itertuples()),
+        **_direct_award_figures(analysis),
     )
+
+
+def _direct_award_figures(analysis: SupplierAnalysis) -> dict[str, Any]:
+    """R6: every kind with direct-award spend, largest first, with its suppliers (org. nos. where
+    valid, else the key the supplier lines use), and whether it reaches the limit."""
+    awards = analysis.direct_awards
+    if awards is None:
+        return {}
+    orgnr_of = analysis.spend.set_index("supplier")["orgnr"]
+    kinds = tuple(
+        DirectAwardKind(kind=row.kind, spend_sek=sek(int(row.spend_ore)),
+                        suppliers=tuple(sorted({(orgnr_of.get(s) or s) for s in row.suppliers})),
+                        lines=int(row.lines), over_limit=bool(row.over_limit))
+        for row in awards.kinds.itertuples())
+    return {"direct_award_kind_setting": awards.kind_setting, "direct_award_limit_sek": sek(awards.limit_ore),
+            "direct_award_kinds": kinds, "direct_award_sheet": SHEET_DIRECT_AWARDS}
 
 
 TOP_SUPPLIERS = 10
@@ -401,7 +555,7 @@ def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements
     # The rows behind a flag show _ROW_COLUMNS only: filtering those, not every classified
     # column, keeps a million-line year cheap.
     lines = classified[year][[*_ROW_COLUMNS, "line_type", "service_known"]]
-    current = statements[year].services
+    current = statements[year].service_rows
     flags: list[Flag] = []
     rows: list[pd.DataFrame] = []
     revenue = lines[lines["line_type"].isin(ACTIVITY_REVENUE)]
@@ -421,12 +575,12 @@ def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements
     window_years = [y for y in vocabulary().window(year) if y in statements]
     surplus_years: dict[str, list[int]] = {}
     for y in window_years:
-        s = statements[y].services
+        s = statements[y].service_rows
         for code in s.loc[(s["activity"] == COST_SHARING) & (s["result_ore"] > 0), "code"]:
             surplus_years.setdefault(code, []).append(y)
     for code, years in sorted(surplus_years.items()):
         if len(years) >= 2:
-            surplus = sum(int(statements[y].services.set_index("code").at[code, "result_ore"]) for y in years)
+            surplus = sum(int(statements[y].service_rows.set_index("code").at[code, "result_ore"]) for y in years)
             behind = pd.concat([classified[y].loc[classified[y]["service"] == code, _ROW_COLUMNS] for y in years])
             add("cost_sharing_surplus", code, surplus, behind)
     no_service = revenue[revenue["service"].fillna("") == ""]

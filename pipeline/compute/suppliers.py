@@ -16,12 +16,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline.classify import counterparty_categories
+from pipeline.compute.direct_awards import DirectAwardKinds, analyse_direct_awards
 from pipeline.model import CONTROLLING, MEMBER_CONTROLLED
 from pipeline.settings import Settings
 from pipeline.vocabulary import vocabulary
 
 # The one supplier flag that belongs to single lines (those paid outside the contract period).
 OUTSIDE_CONTRACT = "outside_contract_period"
+KIND_OVER_LIMIT = "direct_award_kind_over_limit"
 
 SUPPLIER_COLUMNS = [
     "supplier", "orgnr", "orgnr_note", "name", "group", "spend_ore", "lines", "credit_notes",
@@ -38,6 +40,7 @@ class SupplierAnalysis:
     flags: pd.DataFrame  # one row per (supplier, flag)
     top_share: Fraction | None
     herfindahl: Fraction | None
+    direct_awards: DirectAwardKinds | None = None  # R6: direct-award spend by kind
 
     @property
     def spend_ore(self) -> int:
@@ -57,6 +60,7 @@ def supplier_lines(
             "name": purchases["supplier_name"].astype("str"),
             "date": purchases["date"],
             "amount_ore": purchases["amount_ore"].astype("int64"),
+            "account": purchases["account"].fillna(0).astype("int64"),
             "source_id": purchases["source_id"],
         })
         source = "purchases"
@@ -69,6 +73,7 @@ def supplier_lines(
             "name": "",
             "date": costs["date"],
             "amount_ore": costs["amount_ore"].astype("int64"),
+            "account": costs["account"].astype("int64"),
             "source_id": costs["source_id"],
         })
         source = "ledger"
@@ -130,10 +135,13 @@ def analyse_suppliers(
     top_share = max(shares) if shares else None
     herfindahl = sum((s * s for s in shares), Fraction(0)) if shares else None
 
-    flags = _flags(spend, settings, top_share)
+    limit_ore = int(settings.thresholds.direct_award_limit_sek * 100)
+    direct_awards = analyse_direct_awards(lines, spend, supplier_list, settings.rules.direct_award_kind, limit_ore)
+    flags = _flags(spend, settings, top_share, direct_awards)
     lines["flags"] = line_flags(lines, flags)
     spend = spend.sort_values(["group", "spend_ore", "supplier"], ascending=[False, False, True], kind="stable")
-    return SupplierAnalysis(source, spend[SUPPLIER_COLUMNS].reset_index(drop=True), lines, flags, top_share, herfindahl)
+    return SupplierAnalysis(source, spend[SUPPLIER_COLUMNS].reset_index(drop=True), lines, flags, top_share, herfindahl,
+                            direct_awards)
 
 
 def line_flags(lines: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
@@ -151,7 +159,8 @@ def line_flags(lines: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
     return pd.Series(joined, index=lines.index, dtype="str")
 
 
-def _flags(spend: pd.DataFrame, settings: Settings, top_share: Fraction | None) -> pd.DataFrame:
+def _flags(spend: pd.DataFrame, settings: Settings, top_share: Fraction | None,
+           direct_awards: DirectAwardKinds | None = None) -> pd.DataFrame:
     limit_ore = int(settings.thresholds.direct_award_limit_sek * 100)
     form = spend["procurement_form"].fillna("").str.strip().str.lower()
     reference = spend["procurement_reference"].fillna("").str.strip()
@@ -170,6 +179,13 @@ def _flags(spend: pd.DataFrame, settings: Settings, top_share: Fraction | None) 
     add(~spend["in_list"] & (spend["orgnr"] != ""), "not_in_supplier_list", "missing from the supplier list")
     add(spend["orgnr_note"].isin(["invalid", "multiple", "foreign_vat", "missing"]), "orgnr_not_valid",
         "no single valid Swedish org. no. (missing, invalid, several in one cell, or foreign VAT id)")
+    if direct_awards is not None:
+        over = direct_awards.rows[direct_awards.rows["kind_over_limit"]]
+        kinds_of = over.groupby("supplier")["kind"].agg(lambda k: ", ".join(sorted(set(k))))
+        for row in spend[spend["supplier"].isin(kinds_of.index)].itertuples():
+            found.append({"supplier": row.supplier, "flag": KIND_OVER_LIMIT, "spend_ore": int(row.spend_ore),
+                          "reason": f"direct-award spend of kind {kinds_of[row.supplier]} reaches the limit "
+                                    f"({settings.thresholds.direct_award_limit_sek} SEK) added up over the year"})
     if top_share is not None and top_share > Fraction(settings.thresholds.supplier_concentration):
         top = spend[market].sort_values("spend_ore", ascending=False, kind="stable").head(1)
         add(spend.index.isin(top.index), "concentration",

@@ -76,12 +76,45 @@ class WindowVerdict:
         return mean is not None and self.share is not None and (mean > self.threshold) != self.met
 
     @property
+    def provisional(self) -> bool:
+        """Fewer than three years have figures: the verdict is preliminary (art. 12(5))."""
+        return len(self.years) < 3
+
+    @property
     def headroom_ore(self) -> int | None:
-        """Extra non-controlling revenue the window can take and stay above the threshold
-        (controlling / threshold - total, rounded down to whole öre); negative is a deficit."""
+        """R4's strict headroom: the largest whole öre of extra non-controlling revenue with which
+        the window is still met; negative is a deficit (see `strict_headroom_ore`)."""
         if self.share is None:
             return None
-        return floor_ore(Fraction(self.controlling_ore) / self.threshold - self.total_ore)
+        return strict_headroom_ore(self.controlling_ore, self.total_ore, self.threshold)
+
+    @property
+    def controlling_needed_ore(self) -> int | None:
+        """When not met: the smallest extra controlling revenue that would make it met."""
+        if self.share is None or self.met:
+            return None
+        return controlling_needed_ore(self.controlling_ore, self.total_ore, self.threshold)
+
+
+def strict_headroom_ore(controlling_ore: int, total_ore: int, threshold: Fraction) -> int:
+    """The largest whole öre X with controlling / (total + X) > threshold, strictly.
+
+    X < controlling / threshold - total, so X is the largest integer strictly below that bound:
+    ceil(bound) - 1. A bound that is itself a whole öre gives one öre less (at the bound the share
+    is exactly the threshold, which is not met). When the window is not met X is negative, and -X
+    is the smallest whole-öre amount of non-controlling revenue whose removal would make it met.
+    """
+    bound = Fraction(controlling_ore) / Fraction(threshold) - total_ore
+    return -floor_ore(-bound) - 1
+
+
+def controlling_needed_ore(controlling_ore: int, total_ore: int, threshold: Fraction) -> int:
+    """The smallest whole öre K of extra controlling revenue with (C + K) / (T + K) > threshold:
+    K (1 - t) > t T - C, so K = floor((t T - C) / (1 - t)) + 1; 0 when already met."""
+    t = Fraction(threshold)
+    if total_ore and Fraction(controlling_ore, total_ore) > t:
+        return 0
+    return max(floor_ore((t * total_ore - controlling_ore) / (1 - t)) + 1, 0)
 
 
 def year_from_ledger(lines: pd.DataFrame, year: int, settings: Settings, grants: str | None = None) -> YearFigures:

@@ -41,6 +41,7 @@ from pipeline.files import sha256_of
 from pipeline.messages import Text, messages
 from pipeline.model import (
     COUNTERPARTY_FIELDS,
+    GOVERNANCE_FIELDS,
     HISTORY_FIELDS,
     INSTRUCTION_SHEETS,
     LEDGER_FIELDS,
@@ -65,12 +66,13 @@ PURCHASE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 # Registers: (file stem, kind, required?). Contract names them .xlsx; .xlsm/.xls/.csv also read.
 REGISTERS = (("members", "members", True), ("counterparties", "counterparties", False),
              ("services", "services", True), ("suppliers", "suppliers", True),
-             ("history", "history", False))
+             ("history", "history", False), ("governance", "governance", False))
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted .xlsx is an OLE container holding a stream of this name (UTF-16 in the directory).
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Inputs that must hold data rows: without members or services every figure would be wrong.
+KNOWN_CLASSIFICATIONS = ("samverkan", "säljverksamhet")  # the template's words; aliases are accepted too
 MUST_HAVE_ROWS = ("members", "services")
 _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
 
@@ -189,8 +191,10 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
                  window: dict[int, list[Path]], prefetch: _Prefetch, stop_on_critical: bool) -> Inputs:
     msg = reader.msg
     registers = {}
+    present = set()
     for stem, kind, required in REGISTERS:
         path = _register_file(folder, stem)
+        present.update([kind] if path is not None else [])
         if path is None:
             if required:
                 raise InputError(msg("read.register_missing", file=f"{stem}.xlsx", folder=folder.name))
@@ -230,6 +234,7 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
         history=registers["history"], purchases=purchases,
         rejected=reader.rejected, totals=reader.totals,
         files=sorted(reader.files, key=lambda entry: entry["path"]),
+        governance=registers["governance"] if "governance" in present else None,
     )
     critical = [r for r in inputs.rejected if r.critical]
     if stop_on_critical and critical:
@@ -769,6 +774,13 @@ def _services(table: _Table) -> pd.DataFrame:
     # Classification words and sectors stay as finance wrote them: an undecided service ("")
     # or an unknown word is a validation finding, and classify maps the words (R5).
     classification = parse.parse_text(table.get("classification")).values
+    # A word that is neither empty (undecided) nor a known classification is a typo: it would
+    # otherwise silently make the service undecided (R5). Critical: the run stops and says so.
+    words = np.array([str(w).strip().lower() for w in classification], dtype=object)
+    typo = (words != "") & ~np.isin(words, list(vocabulary().classification_words))
+    table.reject(typo, np.array([msg("read.classification_unknown", value=str(w).strip(),
+                                     known=", ".join(KNOWN_CLASSIFICATIONS)) for w in classification], dtype=object),
+                 "classification")
     decision_date = parse.parse_dates(table.get("decision_date"), table.label("decision_date"), msg)
     table.reject_errors(decision_date, "decision_date")
     exclusivity = parse.parse_flags(table.get("exclusivity"), table.label("exclusivity"), default=False, msg=msg)
@@ -794,7 +806,8 @@ def _suppliers(table: _Table) -> pd.DataFrame:
         dates[name] = parsed.values
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "procurement_form": parse.parse_text(table.get("procurement_form")).values,
-               "procurement_reference": parse.parse_text(table.get("procurement_reference")).values, **dates}
+               "procurement_reference": parse.parse_text(table.get("procurement_reference")).values,
+               "category": parse.parse_free_text(table.get("category")).values, **dates}
     return _frame("suppliers", columns, table.kept, table)
 
 
@@ -812,14 +825,31 @@ def _history(table: _Table) -> pd.DataFrame:
     return _frame("history", columns, table.kept, table)
 
 
+def _governance(table: _Table) -> pd.DataFrame:
+    # An appointment with a bad org. no. or date would count days for the wrong member or period:
+    # critical, like the member register's own rows.
+    orgnr = _register_orgnr(table, "orgnr", critical=True)
+    dates = {}
+    for name in ("appointed_from", "appointed_to"):
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg)
+        table.reject_errors(parsed, name)
+        dates[name] = parsed.values
+    columns = {"orgnr": orgnr, "representative": parse.parse_free_text(table.get("representative")).values,
+               "role": parse.parse_free_text(table.get("role")).values,
+               "body": parse.parse_text(table.get("body")).values,
+               "decision_reference": parse.parse_text(table.get("decision_reference")).values, **dates}
+    return _frame("governance", columns, table.kept, table)
+
+
 BUILDERS: dict[str, Callable[[_Table], pd.DataFrame]] = {
     "ledger": _ledger, "purchases": _purchases, "members": _members, "counterparties": _counterparties,
-    "services": _services, "suppliers": _suppliers, "history": _history,
+    "services": _services, "suppliers": _suppliers, "history": _history, "governance": _governance,
 }
 FIELDS = {"ledger": LEDGER_FIELDS, "purchases": PURCHASE_FIELDS, "members": MEMBER_FIELDS,
           "counterparties": COUNTERPARTY_FIELDS, "services": SERVICE_FIELDS,
-          "suppliers": SUPPLIER_FIELDS, "history": HISTORY_FIELDS}
-_DATE_FIELDS = {"date", "member_from", "member_to", "decision_date", "contract_from", "contract_to"}
+          "suppliers": SUPPLIER_FIELDS, "history": HISTORY_FIELDS, "governance": GOVERNANCE_FIELDS}
+_DATE_FIELDS = {"date", "member_from", "member_to", "decision_date", "contract_from", "contract_to",
+                "appointed_from", "appointed_to"}
 _INT_FIELDS = {"account", "amount_ore", "year", "controlling_ore", "total_ore"}
 _BOOL_FIELDS = {"controlling", "exclusivity"}
 _OBJECT_FIELDS = {"allocation_key"}  # Decimal or None: a key is exact, like money
@@ -832,7 +862,7 @@ def _frame(kind: str, columns: dict[str, np.ndarray], keep: np.ndarray, table: _
     for name in FIELDS[kind]:
         values = columns.get(name)
         if name in _DATE_FIELDS:
-            data[name] = pd.Series(values[keep] if values is not None else np.full(n, np.datetime64("NaT")),
+            data[name] = pd.Series(values[keep] if values is not None else np.full(n, np.datetime64("NaT", "ns")),
                                    dtype="datetime64[ns]")
         elif name in _INT_FIELDS:
             data[name] = pd.Series(values[keep] if values is not None else np.zeros(n), dtype="int64")

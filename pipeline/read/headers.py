@@ -34,6 +34,7 @@ REQUIRED: dict[str, tuple[Requirement, ...]] = {
     "services": ((("code",),), (("name",),), (("classification",),)),
     "suppliers": ((("orgnr",),), (("name",),)),
     "history": ((("year",),), (("controlling_sek",),), (("total_sek",),)),
+    "governance": ((("orgnr",),), (("representative",),), (("appointed_from",),)),
 }
 
 

@@ -43,14 +43,14 @@ from pipeline.settings import Settings
 from pipeline.validate.journal import describe_test, unbalanced_vouchers
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
-SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases")
+SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases", "governance")
 SEVERITIES = ("critical", "warning")
 # The suite file's description of an expectation in each language of the catalogue.
 DESCRIPTION_KEYS = {"en": "description", "sv": "description_sv"}
 ID_COLUMN = "source_id"
 # Text columns compared as finance writes them, whatever the case and surrounding blanks.
 LOWERCASED_WORDS = {"services": ["classification"], "suppliers": ["procurement_form"],
-                    "counterparties": ["sector"]}
+                    "counterparties": ["sector"], "governance": ["body"]}
 # Keys of GX results that change on every run (times, random ids) or carry machine paths.
 _VOLATILE_META = ("run_id", "validation_id", "validation_time", "checkpoint_id")
 DATA_DOCS_FOLDER = "data_docs"
@@ -175,7 +175,7 @@ def input_verdicts(inputs: Inputs, report: ValidationReport, shown_ids: int = 3)
     """
     text = messages(report.language)
     batch_inputs = [(f"ledger-{year}", "ledger", year, inputs.ledgers[year]) for year in sorted(inputs.ledgers)]
-    for kind in ("members", "counterparties", "services", "suppliers", "history", "purchases"):
+    for kind in ("members", "counterparties", "services", "suppliers", "history", "governance", "purchases"):
         frame = getattr(inputs, kind)
         if frame is not None:
             batch_inputs.append((kind, kind, inputs.year if kind == "purchases" else None, frame))
@@ -241,7 +241,7 @@ def validation_batches(inputs: Inputs) -> list[_Batch]:
     for year in sorted(inputs.ledgers):
         batches.append(_Batch("ledger", f"ledger-{year}", year, _prepared("ledger", inputs.ledgers[year]),
                               {**_fiscal_year(year), "known_orgnrs": known_orgnrs, "service_codes": service_codes}))
-    for kind in ("members", "counterparties", "services", "suppliers", "history"):
+    for kind in ("members", "counterparties", "services", "suppliers", "history", "governance"):
         frame = getattr(inputs, kind)
         if frame is not None:
             batches.append(_Batch(kind, kind, None, _prepared(kind, frame), {"member_orgnrs": member_orgnrs}))

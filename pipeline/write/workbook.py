@@ -40,6 +40,7 @@ from pipeline.figures import Figures
 from pipeline.files import EXCEL_EPOCH
 from pipeline.model import (
     SHEET_FLAGS,
+    SHEET_GOVERNANCE,
     SHEET_REVENUE_BY_COUNTERPARTY,
     SHEET_SERVICES,
     SHEET_SUPPLIER_FLAGS,
@@ -563,7 +564,7 @@ def _kind_of(key: str, value: Any) -> str:
         return "bool"
     if last.endswith("_sek"):
         return "money"
-    if last in ("share", "window_share", "mean_share", "threshold", "top_share") or last.startswith("window_share_"):
+    if last in ("share", "window_share", "window_private_share", "mean_share", "threshold", "top_share") or last.startswith("window_share_"):
         return "share"
     if last in ("coverage", "herfindahl"):
         return "ratio"
@@ -589,6 +590,16 @@ def summary_rows(figures: Figures, sheet_of: dict[str, str]) -> list[SummaryRow]
     add("organisation", f.organisation, "Organisation", "Organisation")
     add("organisation_orgnr", f.organisation_orgnr, "Organisationsnummer", "Organisation number")
     add("year", f.year, "Redovisningsår", "Report year")
+    if teckal.criteria is not None:
+        criteria = teckal.criteria
+        add("teckal.exemption_holds", teckal.exemption_holds, "Teckal-undantaget håller (alla tre kriterierna)",
+            "Teckal exemption holds (all three criteria)", SHEET_TECKAL)
+        add("teckal.criteria.activity.status", criteria.activity.status, "Teckal: verksamhetskriteriet",
+            "Teckal: activity criterion", SHEET_TECKAL)
+        add("teckal.criteria.control.status", criteria.control.status, "Teckal: kontrollkriteriet",
+            "Teckal: control criterion", SHEET_GOVERNANCE)
+        add("teckal.criteria.private_capital.status", criteria.private_capital.status, "Teckal: privat kapital",
+            "Teckal: private capital", SHEET_GOVERNANCE)
     add("teckal.met", teckal.met, "Teckal: mer än 80 % för kontrollerande medlemmar", "Teckal: more than 80 % for controlling members", SHEET_TECKAL)
     add("teckal.review", teckal.review, "Teckal: inom granskningsmarginalen", "Teckal: within the review band", SHEET_TECKAL)
     add("teckal.threshold", teckal.threshold, "Teckal: tröskel", "Teckal: threshold")
@@ -605,17 +616,36 @@ def summary_rows(figures: Figures, sheet_of: dict[str, str]) -> list[SummaryRow]
     add("teckal.window_total_sek", teckal.window_total_sek, "Fönstret: totala verksamhetsintäkter", "Window: total activity revenue", SHEET_TECKAL)
     add("teckal.headroom_sek", teckal.headroom_sek, "Teckal: utrymme för annan försäljning", "Teckal: headroom for other revenue", SHEET_TECKAL)
     add("teckal.next_year_headroom_sek", teckal.next_year_headroom_sek, "Teckal: utrymme nästa år", "Teckal: headroom next year", SHEET_TECKAL)
+    add("teckal.controlling_needed_sek", teckal.controlling_needed_sek, "Teckal: minsta ytterligare medlemsintäkt som behövs",
+        "Teckal: smallest extra member revenue needed", SHEET_TECKAL)
+    add("teckal.provisional", teckal.provisional, "Teckal: preliminär (färre än tre år)",
+        "Teckal: provisional (fewer than three years)", SHEET_TECKAL)
     add("teckal.cost_based.share", teckal.cost_based.share, "Teckal: kostnadsbaserad andel", "Teckal: cost-based share", SHEET_SERVICES)
+    add("teckal.cost_based.window_share", teckal.cost_based.window_share, "Teckal: kostnadsbaserad andel, treårsfönstret",
+        "Teckal: cost-based share, three-year window", SHEET_SERVICES)
     for activity, (sv, en) in ACTIVITY_NAMES.items():
         totals = f.activities.of(activity)
         add(f"activities.{activity}.revenue_sek", totals.revenue_sek, f"{sv.capitalize()}: intäkter", f"{en.capitalize()}: revenue", SHEET_SERVICES)
         add(f"activities.{activity}.full_cost_sek", totals.full_cost_sek, f"{sv.capitalize()}: självkostnad", f"{en.capitalize()}: full cost", SHEET_SERVICES)
         add(f"activities.{activity}.result_sek", totals.result_sek, f"{sv.capitalize()}: resultat", f"{en.capitalize()}: result", SHEET_SERVICES)
         add(f"activities.{activity}.coverage", totals.coverage, f"{sv.capitalize()}: kostnadstäckning", f"{en.capitalize()}: cost coverage", SHEET_SERVICES)
+    by_cause = f.activities.unassigned.by_cause or {}
+    for cause, sv, en in (("no_service_code", "utan tjänstekod", "no service code"),
+                          ("not_in_catalogue", "kod saknas i katalogen", "code not in the catalogue"),
+                          ("undecided", "tjänst utan beslut", "service without a decision")):
+        if cause in by_cause:
+            add(f"activities.unassigned.by_cause.{cause}.revenue_sek", by_cause[cause].revenue_sek,
+                f"Utan verksamhet, {sv}: intäkter", f"No activity, {en}: revenue", SHEET_SERVICES)
     market = f.open_market
-    add("open_market.share", market.share, "Andel från privata motparter", "Open-market share", SHEET_REVENUE_BY_COUNTERPARTY)
-    add("open_market.threshold", market.threshold, "Tröskel för privata motparter", "Open-market threshold")
-    add("open_market.met", market.met, "Under tröskeln för privata motparter", "Below the open-market threshold", SHEET_REVENUE_BY_COUNTERPARTY)
+    add("open_market.share", market.share, "Andel från privata motparter (rapportåret)", "Private share (report year)",
+        SHEET_REVENUE_BY_COUNTERPARTY)
+    add("open_market.window_share", market.window_share, "Hamburg: andel utanför samarbetet, treårsfönstret",
+        "Hamburg: share outside the cooperation, three-year window", SHEET_TECKAL)
+    add("open_market.window_private_share", market.window_private_share, "Hamburg: därav privata, treårsfönstret",
+        "Hamburg: of which private, three-year window", SHEET_REVENUE_BY_COUNTERPARTY)
+    add("open_market.threshold", market.threshold, "Hamburg: tröskel (under)", "Hamburg: threshold (below)")
+    add("open_market.met", market.met, "Hamburg: andelen utanför samarbetet är under tröskeln",
+        "Hamburg: the share outside the cooperation is below the threshold", SHEET_TECKAL)
     add("open_market.private_sek", market.private_sek, "Intäkter från privata motparter", "Revenue from private counterparties", SHEET_REVENUE_BY_COUNTERPARTY)
     s = f.suppliers
     add("suppliers.source", s.source, "Leverantörer: källa", "Suppliers: source", SHEET_SUPPLIERS)

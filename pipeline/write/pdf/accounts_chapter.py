@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
-from pipeline.figures import CatalogueEntry, ServiceAccount
-from pipeline.model import ACTIVITIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES
+from pipeline.figures import Activities, CatalogueEntry, ServiceAccount
+from pipeline.model import ACTIVITIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
 from pipeline.write.pdf.charts import coverage_chart
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
@@ -36,7 +36,7 @@ def chapter(ctx: Context) -> list[Flowable]:
               ctx.source(SHEET_SERVICES)]
 
     services = f.services
-    rows = [[f"{s.code} {s.name or ''}".strip(), ctx.label("activity", s.activity),
+    rows = [[_service_name(ctx, s), ctx.label("activity", s.activity),
              fmt.amount(s.revenue_sek), fmt.amount(s.direct_cost_sek),
              fmt.amount(s.allocated_cost_sek), fmt.amount(s.full_cost_sek), fmt.amount(s.result_sek),
              fmt.ratio(s.coverage)]
@@ -45,18 +45,43 @@ def chapter(ctx: Context) -> list[Flowable]:
               data_table([t("accounts.service"), t("accounts.activity")] + money_header, rows,
                          [31, 24, 20, 20, 20, 20, 20, 15], ctx.styles, numeric=(2, 3, 4, 5, 6, 7)),
               ctx.source(SHEET_SERVICES)]
+    story += _unassigned(ctx, f.activities)
     if any(s.coverage is not None for s in services):
         labels = {"full_cost_line": t("accounts.chart_full_cost"), "cost_sharing": t("activity.cost_sharing"),
                   "sales": t("activity.sales")}
         story.append(KeepTogether([ctx.heading("accounts.chart_title", level=2), ctx.para("accounts.chart_intro"),
-                                   coverage_chart(services, fmt, labels, CONTENT_WIDTH), ctx.source(SHEET_SERVICES)]))
+                                   coverage_chart([s for s in services if s.code], fmt, labels, CONTENT_WIDTH),
+                                   ctx.source(SHEET_SERVICES)]))
     story += _allocation(ctx, services)
     story.append(PageBreak())
     story += inventory(ctx, services)
+    story += evaluation(ctx)
     story += open_market(ctx)
     story += transparency(ctx)
     story.append(PageBreak())
     return story
+
+
+def _service_name(ctx: Context, service: ServiceAccount) -> str:
+    """A service as the tables name it; a row without a code is named by its cause."""
+    if not service.code:
+        return ctx.label("cause", service.cause or "no_service_code")
+    return f"{service.code} {service.name or ''}".strip()
+
+
+def _unassigned(ctx: Context, activities: Activities) -> list[Flowable]:
+    by_cause = activities.unassigned.by_cause
+    if not by_cause:
+        return []
+    fmt, t = ctx.fmt, ctx.text
+    rows = [[ctx.label("cause", cause), fmt.amount(v.revenue_sek), fmt.amount(v.allocated_cost_sek),
+             fmt.amount(v.full_cost_sek)] for cause, v in by_cause.items()]
+    return [KeepTogether([ctx.heading("unassigned.title", level=2), ctx.para("unassigned.intro"),
+                          data_table([t("unassigned.cause"), t("common.in_unit", label=t("accounts.revenue")),
+                                      t("common.in_unit", label=t("accounts.allocated_cost")),
+                                      t("common.in_unit", label=t("accounts.full_cost"))], rows, [70, 35, 35, 35],
+                                     ctx.styles, numeric=(1, 2, 3)),
+                          ctx.source(SHEET_SERVICES)])]
 
 
 def _allocation(ctx: Context, services: tuple[ServiceAccount, ...]) -> list[Flowable]:
@@ -75,7 +100,7 @@ def _allocation(ctx: Context, services: tuple[ServiceAccount, ...]) -> list[Flow
         # Revenue and direct-cost keys weigh in öre; an explicit key table holds plain numbers.
         weight = Decimal(service.key_weight)
         shown = fmt.money(str(weight / 100)) if key in ("revenue", "direct_cost") else fmt.decimal(str(weight), 4)
-        rows.append([f"{service.code} {service.name or ''}".strip(), shown, fmt.share(service.key_share),
+        rows.append([_service_name(ctx, service), shown, fmt.share(service.key_share),
                      fmt.money(service.allocated_cost_sek)])
     if rows:
         story += [data_table([t("accounts.service"), t("accounts.key_weight"), t("accounts.key_part"),
@@ -142,17 +167,52 @@ def inventory(ctx: Context, services: tuple[ServiceAccount, ...]) -> list[Flowab
     return story
 
 
+def evaluation(ctx: Context) -> list[Flowable]:
+    """R9: one row per service a board can read; the sheet lets an auditor filter."""
+    figures = ctx.figures.evaluation
+    if figures is None:
+        return []
+    fmt, t = ctx.fmt, ctx.text
+    services = figures.services
+    rows = []
+    for e in services:
+        missing = t("evaluation.not_in_catalogue") if not e.in_catalogue else \
+            ", ".join(t(f"evaluation_field.{f}") for f in e.missing_fields)
+        rows.append([e.code, e.name or "", e.classification or t("common.missing"), ctx.yes_no(e.complete), missing,
+                     ctx.yes_no(e.has_separate_accounts), fmt.amount(e.result_sek), fmt.count(len(e.flags))])
+    duty = ctx.para("evaluation.duty_applies", year=ctx.year) if figures.duty_applies else \
+        ctx.para("evaluation.duty_not_yet", first=figures.duty_first_year, year=ctx.year)
+    complete = sum(1 for e in services if e.complete)
+    summary = ctx.para("evaluation.all_complete", n=len(services)) if complete == len(services) else \
+        ctx.para("evaluation.summary", complete=complete, n=len(services), incomplete=", ".join(figures.incomplete))
+    return [ctx.heading("evaluation.title"), ctx.para("evaluation.intro"), duty,
+            data_table([t("evaluation.code"), t("evaluation.service"), t("evaluation.classification"),
+                        t("evaluation.complete"), t("evaluation.missing"), t("evaluation.accounts"),
+                        t("common.in_unit", label=t("evaluation.result")), t("evaluation.flags")],
+                       rows, [12, 34, 22, 16, 44, 17, 22, 12], ctx.styles, numeric=(6, 7)),
+            ctx.source(figures.sheet), summary]
+
+
 def open_market(ctx: Context) -> list[Flowable]:
     market = ctx.figures.open_market
     if not market:
         return []
     fmt = ctx.fmt
-    return [ctx.heading("open_market.title"),
-            ctx.para("open_market.intro"),
-            ctx.para("open_market.result", share=fmt.share(market.share), private=fmt.money(market.private_sek),
-                     total=fmt.money(market.total_sek), threshold=fmt.limit(market.threshold),
-                     verdict=ctx.verdict_word(market.met).lower()),
-            ctx.source(SHEET_REVENUE_BY_COUNTERPARTY)]
+    story = [ctx.heading("open_market.title"), ctx.para("open_market.intro")]
+    if market.window_share is not None or market.years:
+        years = market.years or (ctx.year,)
+        story.append(ctx.para("open_market.result", share=fmt.share(market.window_share),
+                              outside=fmt.money(market.window_outside_sek),
+                              total=fmt.money(market.window_total_sek), threshold=fmt.limit(market.threshold),
+                              verdict=ctx.verdict_word(market.met).lower(), first=min(years), last=max(years)))
+        story.append(ctx.para("open_market.private", share=fmt.share(market.window_private_share),
+                              private=fmt.money(market.window_private_sek),
+                              total=fmt.money(market.window_private_total_sek),
+                              years=", ".join(str(y) for y in market.private_years)))
+    story.append(ctx.para("open_market.year_private", year=ctx.year, share=fmt.share(market.share),
+                          private=fmt.money(market.private_sek), total=fmt.money(market.total_sek)))
+    story.append(ctx.source(SHEET_REVENUE_BY_COUNTERPARTY, SHEET_TECKAL))
+    return story
 
 
 def transparency(ctx: Context) -> list[Flowable]:

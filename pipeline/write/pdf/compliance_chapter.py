@@ -10,8 +10,8 @@ from pipeline.model import SHEET_FLAG_ROWS, SHEET_FLAGS, SHEET_SUPPLIER_FLAGS, S
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import data_table
 
-SUPPLIER_FLAGS = ("over_direct_award_limit", "outside_contract_period", "not_in_supplier_list", "orgnr_not_valid",
-                  "concentration")
+SUPPLIER_FLAGS = ("direct_award_kind_over_limit", "over_direct_award_limit", "outside_contract_period",
+                  "not_in_supplier_list", "orgnr_not_valid", "concentration")
 
 
 def suppliers(ctx: Context) -> list[Flowable]:
@@ -39,6 +39,7 @@ def suppliers(ctx: Context) -> list[Flowable]:
                                         numeric=(1,)),
                              ctx.source(SHEET_SUPPLIERS, SHEET_SUPPLIER_LINES), ctx.para("suppliers.hhi_explained")]
     story += _supplier_lists(ctx, s)
+    story += direct_award_kinds(ctx, s)
     by_kind = s.flags_by_kind or {}
     kinds = [k for k in SUPPLIER_FLAGS if k in by_kind] + sorted(k for k in by_kind if k not in SUPPLIER_FLAGS)
     story.append(ctx.heading("suppliers.flags_title", level=2))
@@ -50,6 +51,41 @@ def suppliers(ctx: Context) -> list[Flowable]:
     else:
         story.append(ctx.para("suppliers.no_flags"))
     story.append(PageBreak())
+    return story
+
+
+MAX_KINDS_SHOWN = 12
+
+
+def direct_award_kinds(ctx: Context, s: Suppliers) -> list[Flowable]:
+    """R6: direct-award spend added up by kind; the kinds at or over the limit first are leads.
+    Beside it, the split-purchase journal test when the run has one (`split_purchases`)."""
+    kinds = s.direct_award_kinds
+    if s.direct_award_limit_sek is None:
+        return []
+    fmt, t = ctx.fmt, ctx.text
+    story: list[Flowable] = [ctx.heading("direct_awards.title", level=3),
+                             ctx.para("direct_awards.intro", kind=ctx.label("direct_award_kind",
+                                                                            s.direct_award_kind_setting),
+                                      limit=fmt.money(s.direct_award_limit_sek))]
+    over = [k for k in kinds if k.over_limit]
+    shown = over + [k for k in kinds if not k.over_limit][:max(MAX_KINDS_SHOWN - len(over), 0)]
+    if shown:
+        rows = [[k.kind or t("direct_awards.no_category"), fmt.money(k.spend_sek), fmt.count(len(k.suppliers)),
+                 fmt.count(k.lines), t("direct_awards.lead") if k.over_limit else ""] for k in shown]
+        story += [data_table([t("direct_awards.kind"), t("direct_awards.spend"), t("direct_awards.suppliers"),
+                              t("flags.rows"), t("direct_awards.review")], rows, [40, 35, 25, 20, 45], ctx.styles,
+                             numeric=(1, 2, 3)),
+                  ctx.source(s.direct_award_sheet)]
+    story.append(ctx.para("direct_awards.summary", over=fmt.count(len(over)), n=fmt.count(len(kinds))))
+    if len(kinds) > len(shown):
+        story.append(ctx.para("direct_awards.more", n=fmt.count(len(kinds) - len(shown))))
+    quality = ctx.figures.data_quality
+    split = [row for row in (quality.journal if quality is not None else ()) if row.test == "split_purchases"]
+    if split:
+        story.append(ctx.para("direct_awards.split_purchases", findings=fmt.count(split[0].findings)))
+        if split[0].sheet:
+            story.append(ctx.source(split[0].sheet))
     return story
 
 

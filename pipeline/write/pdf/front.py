@@ -18,6 +18,7 @@ from pipeline.model import (
     SHEET_SUPPLIER_FLAGS,
     SHEET_TECKAL,
 )
+from pipeline.write.pdf import criteria
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import (
     CONTENT_WIDTH,
@@ -59,7 +60,12 @@ def verdict_text(ctx: Context) -> tuple[str, str]:
     teckal = ctx.figures.teckal
     if teckal.window_share is None:
         return ctx.text("summary.verdict_no_share"), "not_met"
+    if criteria.has_criteria(ctx):
+        return criteria.headline(ctx)
     threshold = ctx.fmt.limit(teckal.threshold)
+    if teckal.provisional:
+        key = "summary.verdict_provisional_met" if teckal.met else "summary.verdict_provisional_not_met"
+        return ctx.text(key, threshold=threshold, n=teckal.years_count), "review" if teckal.met else "not_met"
     if teckal.met and teckal.review:
         return ctx.text("summary.verdict_review"), "review"
     if teckal.met:
@@ -79,7 +85,9 @@ def verdict_box(ctx: Context) -> Table:
                      threshold=ctx.fmt.limit(teckal.threshold),
                      first=min(years, default=ctx.year), last=max(years, default=ctx.year),
                      n=teckal.years_count)]
-    if kind == "review":
+    if criteria.has_criteria(ctx):
+        body += criteria.criterion_lines(ctx)
+    if kind == "review" and teckal.review:
         body.append(ctx.para("summary.review_note", "verdict_sub", band=ctx.fmt.exact(_points(teckal.review_band))))
     box = Table([[body]], colWidths=[CONTENT_WIDTH])
     box.setStyle(TableStyle([
@@ -121,7 +129,8 @@ def summary(ctx: Context) -> list[Flowable]:
     open_market = f.open_market
     if open_market:
         rows.append([ctx.text("summary.open_market", threshold=fmt.limit(open_market.threshold)),
-                     fmt.share(open_market.share), SHEET_REVENUE_BY_COUNTERPARTY])
+                     fmt.share(open_market.window_share if open_market.window_share is not None
+                               else open_market.share), SHEET_REVENUE_BY_COUNTERPARTY])
     sales = f.activities.sales
     if sales:
         rows.append([ctx.text("summary.sales_coverage"), fmt.ratio(sales.coverage), SHEET_SERVICES])

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from pipeline.figures import Teckal, TeckalYear
 from pipeline.model import CATEGORIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
+from pipeline.write.pdf import criteria
 from pipeline.write.pdf.charts import teckal_chart
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
@@ -52,20 +53,38 @@ def chapter(ctx: Context) -> list[Flowable]:
     if teckal.mean_disagrees:
         story.append(ctx.para("teckal.mean_disagrees", mean=fmt.share(teckal.mean_share),
                               share=fmt.share(teckal.window_share)))
-    if teckal.headroom_sek is not None:
-        key = "teckal.headroom" if not teckal.headroom_sek.startswith("-") else "teckal.deficit"
-        story.append(ctx.para(key, amount=fmt.money(teckal.headroom_sek.lstrip("-")),
-                              threshold=fmt.limit(teckal.threshold)))
-    if teckal.next_year_headroom_sek is not None:
-        story.append(ctx.para("teckal.next_year_headroom", amount=fmt.money(teckal.next_year_headroom_sek),
-                              next=ctx.year + 1, previous=ctx.year - 1, year=ctx.year))
+    if teckal.provisional:
+        story.append(ctx.para("teckal.provisional", n=teckal.years_count,
+                              years=", ".join(str(y) for y in teckal.missing_years) or "–"))
+    story += headroom_paragraphs(ctx, teckal)
 
+    story += criteria.chapter_section(ctx)
     story += _categories(ctx, years)
     story += _grants(ctx, teckal)
     story += _cost_based(ctx, teckal)
     story += _sensitivity(ctx, teckal)
     story.append(PageBreak())
     return story
+
+
+def headroom_paragraphs(ctx: Context, teckal: Teckal) -> list[Flowable]:
+    """The headroom (or deficit) sentences. Each names an amount computed by R4's strict rule,
+    so "still above" holds at that amount and fails one öre beyond it."""
+    fmt, out = ctx.fmt, []
+    threshold = fmt.limit(teckal.threshold)
+    headroom = teckal.headroom_sek
+    if headroom is not None:
+        if not headroom.startswith("-"):
+            out.append(ctx.para("teckal.headroom", amount=fmt.money(headroom), threshold=threshold))
+        else:
+            out.append(ctx.para("teckal.deficit", amount=fmt.money(headroom.lstrip("-")), threshold=threshold,
+                                needed=fmt.money(teckal.controlling_needed_sek)))
+    next_year = teckal.next_year_headroom_sek
+    if next_year is not None:
+        key = "teckal.next_year_headroom" if not next_year.startswith("-") else "teckal.next_year_deficit"
+        out.append(ctx.para(key, amount=fmt.money(next_year.lstrip("-")), threshold=threshold,
+                            next=ctx.year + 1, previous=ctx.year - 1, year=ctx.year))
+    return out
 
 
 def _categories(ctx: Context, years: tuple[TeckalYear, ...]) -> list[Flowable]:
@@ -110,6 +129,12 @@ def _cost_based(ctx: Context, teckal: Teckal) -> list[Flowable]:
                      controlling=fmt.money(cost.controlling_cost_sek),
                      total=fmt.money(cost.attributed_cost_sek), verdict=ctx.verdict_word(cost.met).lower(),
                      turnover=fmt.share(teckal.window_share)),
+            *([ctx.para("teckal.cost_based_window", share=fmt.share(cost.window_share),
+                        controlling=fmt.money(cost.window_controlling_cost_sek),
+                        total=fmt.money(cost.window_attributed_cost_sek),
+                        verdict=ctx.verdict_word(cost.window_met).lower(),
+                        n=len(cost.window_years), years=", ".join(str(y) for y in cost.window_years))]
+              if cost.window_years else []),
             ctx.source(SHEET_SERVICES)]
 
 
