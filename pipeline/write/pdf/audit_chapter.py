@@ -122,6 +122,9 @@ def method(ctx: Context) -> list[Flowable]:
     story.append(ctx.para("method.assumption_strict", threshold=fmt.limit(teckal.threshold)))
     story.append(ctx.para("method.assumption_key", key=ctx.label("key", f.allocation.key)))
     story.append(ctx.para("method.assumption_headroom"))
+    story.append(ctx.para("method.assumption_criteria"))
+    story.append(ctx.para("method.assumption_hamburg", threshold=fmt.limit(f.open_market.threshold)))
+    story.append(ctx.para("method.assumption_direct_award"))
     settings = f.settings
     if settings:
         rows = []
