@@ -2,8 +2,11 @@
 
 Entry: `compute_results(inputs, classified, settings) -> Results`. Modules, one job each:
 `teckal` the activity share and its window verdict (DOMAIN R4), `separate_accounts` the
-separate accounts per service and activity (R5), `suppliers` the supplier analysis (R6), and
-`results`, which assembles the figure groups and the tables behind them.
+separate accounts per service and activity (R5), `hamburg` the open-market share, `governance`
+the control and private-capital criteria (R8), `suppliers` and `direct_awards` the supplier
+analysis (R6), `evaluation` the LOS evaluation per service (R9); `teckal_figures`,
+`accounts_figures`, `supplier_figures` and `flags` turn those into the records of
+`pipeline.figures`, and `results` assembles them with the tables behind them.
 """
 
 from pipeline.compute.results import Results, classify_window, compute_results

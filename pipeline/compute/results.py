@@ -10,77 +10,48 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from pipeline.classify import classify_ledger, counterparty_categories
+from pipeline.classify import classify_ledger
+from pipeline.compute.accounts_figures import (
+    activity_figures,
+    allocation_figures,
+    evaluation_figures,
+    service_catalogue,
+    service_figures,
+)
 from pipeline.compute.evaluation import (
-    DUTY_FIRST_YEAR,
-    NO_SEPARATE_ACCOUNTS,
     evaluate_services,
     evaluation_table,
 )
+from pipeline.compute.flags import add_duty_flags, flags_with_rows
+from pipeline.compute.governance import analyse_governance, gaps_table, governance_table
 from pipeline.compute.hamburg import open_market_window
-from pipeline.compute.governance import Governance, analyse_governance, gaps_table, governance_table
 from pipeline.compute.separate_accounts import (
-    Statements,
-    cost_based_share,
-    coverage,
     open_market_share,
     service_statements,
 )
-from pipeline.compute.suppliers import SupplierAnalysis, analyse_suppliers
+from pipeline.compute.supplier_figures import supplier_figures, transparency_screen
+from pipeline.compute.suppliers import analyse_suppliers
 from pipeline.compute.teckal import (
-    COUNTS_AS_CONTROLLING,
     WindowVerdict,
-    strict_headroom_ore,
     window_verdict,
-    with_unknown_as,
 )
+from pipeline.compute.teckal_figures import cost_based_window, criteria_figures, teckal_figures
 from pipeline.figures import (
-    ActivityCriterion,
-    Activities,
-    ActivityTotals,
-    Allocation,
-    CatalogueEntry,
-    CauseTotals,
-    ControlCriterion,
-    CostBasedShare,
-    DirectAwardKind,
-    Evaluation,
     Figures,
     Flag,
-    FlaggedSupplier,
-    KeyComparison,
     OpenMarket,
-    PrivateCapitalCriterion,
-    RepresentationGap,
     RowCounts,
-    SensitivityCase,
-    ServiceAccount,
-    ServiceEvaluation,
-    SharedRepresentative,
-    SupplierEntry,
-    Suppliers,
-    Teckal,
-    TeckalCriteria,
-    TeckalYear,
-    Transparency,
-    TurnoverYear,
 )
 from pipeline.model import (
     ACTIVITY_REVENUE,
     CATEGORIES,
-    CONTROLLING,
-    COST_SHARING,
-    SALES,
-    SHEET_FLAG_ROWS,
     SHEET_DIRECT_AWARDS,
     SHEET_EVALUATION,
+    SHEET_FLAG_ROWS,
     SHEET_FLAGS,
     SHEET_GOVERNANCE,
     SHEET_GOVERNANCE_GAPS,
@@ -91,13 +62,10 @@ from pipeline.model import (
     SHEET_SUPPLIER_LINES,
     SHEET_SUPPLIERS,
     SHEET_TECKAL,
-    UNASSIGNED,
-    UNKNOWN,
     Inputs,
 )
-from pipeline.money import floor_ore, ratio, sek, share_text
+from pipeline.money import sek, share_text
 from pipeline.settings import Settings
-from pipeline.vocabulary import vocabulary
 
 
 @dataclass
@@ -125,15 +93,15 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
                                   inputs.counterparties, settings)
     private_ore, activity_ore, open_share = open_market_share(lines)
     hamburg = open_market_window(verdict, Fraction(settings.thresholds.open_market))
-    flags, flag_rows = _flags(classified, statements, inputs, year)
+    flags, flag_rows = flags_with_rows(classified, statements, inputs, year)
     evaluations = evaluate_services(year, inputs.services, lines, statements[year], flags)
-    _add_duty_flags(flags, flag_rows, evaluations)
+    add_duty_flags(flags, flag_rows, evaluations)
     governance = analyse_governance(year, inputs.members, inputs.governance, inputs.counterparties)
-    teckal = _teckal_figures(verdict, activity, inputs, settings, statements[year], lines)
+    teckal = teckal_figures(verdict, activity, inputs, settings, statements[year], lines)
     teckal = dataclasses.replace(
         teckal, cost_based=dataclasses.replace(teckal.cost_based,
-                                               **_cost_based_window(classified, statements, year, settings)),
-        **_criteria_figures(verdict, governance))
+                                               **cost_based_window(classified, statements, year, settings)),
+        **criteria_figures(verdict, governance))
 
     figures = Figures(
         organisation=settings.organisation.name,
@@ -141,10 +109,10 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
         year=year,
         inputs_folder=inputs.folder_name,
         teckal=teckal,
-        activities=_activity_figures(statements[year]),
-        services=_service_figures(statements[year]),
-        service_catalogue=_service_catalogue(statements[year], inputs.services),
-        allocation=_allocation_figures(statements, year, lines, inputs, settings),
+        activities=activity_figures(statements[year]),
+        services=service_figures(statements[year]),
+        service_catalogue=service_catalogue(statements[year], inputs.services),
+        allocation=allocation_figures(statements, year, lines, inputs, settings),
         open_market=OpenMarket(
             # The report year's private share, as before; the test itself is on the window (R5).
             share=share_text(open_share),
@@ -161,11 +129,11 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
             private_years=tuple(hamburg.private_years),
             years=tuple(y.year for y in verdict.years),
         ),
-        suppliers=_supplier_figures(suppliers),
-        transparency=_transparency(classified, inputs, settings),
+        suppliers=supplier_figures(suppliers),
+        transparency=transparency_screen(classified, inputs, settings),
         flags=tuple(flags),
         rows=_row_counts(inputs),
-        evaluation=_evaluation_figures(evaluations, year),
+        evaluation=evaluation_figures(evaluations, year),
     )
     tables = {
         SHEET_TECKAL: _teckal_table(verdict),
@@ -196,411 +164,6 @@ def activity_lines(classified: dict[int, pd.DataFrame]) -> dict[int, pd.DataFram
         is_activity = lines["line_type"].isin(ACTIVITY_REVENUE).to_numpy()
         out[year] = lines.loc[is_activity, ["line_type", "category", "revenue_ore", "counterparty", "date"]]
     return out
-
-
-def _teckal_figures(verdict: WindowVerdict, activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings,
-                    statements: Statements, lines: pd.DataFrame) -> Teckal:
-    other_grants = "exclude" if settings.rules.grants == "include" else "include"
-    alternative = window_verdict(activity, inputs.history, inputs.year, settings, grants=other_grants)
-    controlling_cost, attributed_cost, cost_share = cost_based_share(lines, statements)
-    return Teckal(
-        threshold=str(settings.thresholds.teckal),
-        review_band=str(settings.thresholds.review_band),
-        grants=settings.rules.grants,
-        years=tuple(
-            TeckalYear(
-                year=y.year,
-                controlling_sek=sek(y.controlling_ore),
-                total_sek=sek(y.total_ore),
-                share=share_text(y.share),
-                source=y.source,
-                grants_sek=sek(y.grants_ore) if y.source == "ledger" else None,
-                by_category_sek={c: sek(v) for c, v in y.by_category_ore.items()} if y.by_category_ore else None,
-            )
-            for y in verdict.years
-        ),
-        years_count=len(verdict.years),
-        missing_years=tuple(verdict.missing_years),
-        window_controlling_sek=sek(verdict.controlling_ore),
-        window_total_sek=sek(verdict.total_ore),
-        window_share=share_text(verdict.share),
-        mean_share=share_text(verdict.mean_share),
-        mean_disagrees=verdict.mean_disagrees,
-        met=verdict.met,
-        review=verdict.review,
-        headroom_sek=sek(verdict.headroom_ore) if verdict.headroom_ore is not None else None,
-        next_year_headroom_sek=_next_year_headroom(verdict, inputs.year),
-        other_grants_share=share_text(alternative.share),
-        other_grants_met=alternative.met,
-        cost_based=CostBasedShare(
-            share=share_text(cost_share),
-            controlling_cost_sek=sek(floor_ore(controlling_cost)),
-            attributed_cost_sek=sek(floor_ore(attributed_cost)),
-            met=cost_share is not None and cost_share > Fraction(settings.thresholds.teckal),
-            year=inputs.year,
-        ),
-        sensitivity=_sensitivity(activity, inputs, settings),
-        controlling_needed_sek=sek(verdict.controlling_needed_ore) if verdict.controlling_needed_ore is not None
-        else None,
-        provisional=verdict.provisional,
-    )
-
-
-def _cost_based_window(classified: dict[int, pd.DataFrame], statements: dict[int, Statements], year: int,
-                       settings: Settings) -> dict[str, Any]:
-    """R4's cost-based measure over the three years: Σ controlling cost / Σ attributed cost over
-    the window years that have a ledger (history years have no costs; the figure says how many)."""
-    years = [y for y in range(year - 2, year + 1) if y in classified]
-    controlling, attributed = Fraction(0), Fraction(0)
-    for y in years:
-        c, a, _ = cost_based_share(classified[y], statements[y])
-        controlling += c
-        attributed += a
-    share = controlling / attributed if attributed else None
-    return {
-        "window_share": share_text(share),
-        "window_controlling_cost_sek": sek(floor_ore(controlling)),
-        "window_attributed_cost_sek": sek(floor_ore(attributed)),
-        "window_met": share is not None and share > Fraction(settings.thresholds.teckal),
-        "window_years": tuple(years),
-    }
-
-
-def _add_duty_flags(flags: list[Flag], flag_rows: pd.DataFrame, evaluations: list) -> None:
-    """R9: from 2027 a sales service without separate accounts is a serious flag (no rows behind
-    it: that is the point)."""
-    for e in evaluations:
-        if e.duty_flag:
-            flags.append(Flag(id=NO_SEPARATE_ACCOUNTS, subject=e.code, amount_sek=sek(0), rows=0,
-                              severity="critical", sheet=SHEET_EVALUATION))
-
-
-def _evaluation_figures(evaluations: list, year: int) -> Evaluation:
-    return Evaluation(
-        duty_applies=year >= DUTY_FIRST_YEAR,
-        duty_first_year=DUTY_FIRST_YEAR,
-        services=tuple(ServiceEvaluation(
-            code=e.code, name=e.name, in_catalogue=e.in_catalogue, classification=e.classification,
-            activity=e.activity, complete=e.complete, missing_fields=tuple(e.missing_fields),
-            has_separate_accounts=e.has_separate_accounts, revenue_sek=sek(e.revenue_ore),
-            full_cost_sek=sek(e.full_cost_ore), result_sek=sek(e.result_ore),
-            coverage=share_text(coverage(e.revenue_ore, e.full_cost_ore)), flags=tuple(e.flags),
-            duty_flag=e.duty_flag) for e in evaluations),
-        incomplete=tuple(sorted(e.code for e in evaluations if not e.complete)),
-        duty_flags=tuple(sorted(e.code for e in evaluations if e.duty_flag)),
-        sheet=SHEET_EVALUATION,
-    )
-
-
-def _criteria_figures(verdict: WindowVerdict, governance: Governance) -> dict[str, Any]:
-    """R8: the three Teckal criteria, each on its own, and whether the exemption holds (all three;
-    a provisional activity verdict is not a plain "holds")."""
-    activity_status = "provisional" if verdict.provisional else ("met" if verdict.met else "not_met")
-    present = governance.register_present
-    control = ControlCriterion(
-        status=governance.control_status,
-        members_without_full_representation=tuple(governance.members_without_full_representation),
-        controlling_members=len(governance.members),
-        fully_represented=sum(1 for m in governance.members if m.fully_represented) if present else 0,
-        gaps=tuple(RepresentationGap(orgnr=m.orgnr, name=m.name, from_=s.isoformat(), to=e.isoformat(),
-                                     days=(e - s).days + 1)
-                   for m in governance.members for s, e in m.gaps) if present else (),
-        shared_representatives=tuple(SharedRepresentative(representative=person, members=tuple(orgnrs))
-                                     for person, orgnrs in governance.shared_representatives),
-        sheet=SHEET_GOVERNANCE,
-    )
-    holds = verdict.met and not verdict.provisional and governance.control_holds and governance.private_capital_holds
-    return {
-        "exemption_holds": bool(holds),
-        "criteria": TeckalCriteria(
-            activity=ActivityCriterion(met=verdict.met, status=activity_status, provisional=verdict.provisional),
-            control=control,
-            private_capital=PrivateCapitalCriterion(status=governance.private_capital_status,
-                                                    private_members=tuple(governance.private_members)),
-        ),
-    }
-
-
-def _next_year_headroom(verdict: WindowVerdict, year: int) -> str | None:
-    """Non-controlling revenue next year's window (Y-1, Y, Y+1) can take and still be met if Y+1's
-    controlling revenue equals year Y's: the strict headroom of controlling C[Y-1] + 2 C[Y] over
-    total T[Y-1] + T[Y] + C[Y] (R4: the largest whole öre that keeps the share above)."""
-    by_year = {y.year: y for y in verdict.years}
-    if year not in by_year or year - 1 not in by_year:
-        return None
-    previous, current = by_year[year - 1], by_year[year]
-    controlling = previous.controlling_ore + 2 * current.controlling_ore
-    total = previous.total_ore + current.total_ore + current.controlling_ore
-    return sek(strict_headroom_ore(controlling, total, verdict.threshold))
-
-
-def _sensitivity(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings) -> tuple[SensitivityCase, ...]:
-    """The verdict under other readings: each case changes one assumption. `activity` holds the
-    classified activity-revenue lines per year (see `activity_lines`)."""
-    def case(name: str, ledgers: dict[int, pd.DataFrame], grants: str | None = None) -> SensitivityCase:
-        v = window_verdict(ledgers, inputs.history, inputs.year, settings, grants=grants)
-        return SensitivityCase(case=name, window_share=share_text(v.share), met=v.met,
-                               controlling_sek=sek(v.controlling_ore), total_sek=sek(v.total_ore))
-
-    undated = inputs.members.assign(member_from=pd.NaT, member_to=pd.NaT)
-    # Only the category depends on the membership dates: recompute that, keep the rest.
-    undated_categories = {
-        y: lines.assign(category=counterparty_categories(lines["counterparty"], lines["date"], undated,
-                                                         inputs.counterparties)[0])
-        for y, lines in activity.items()
-    }
-    return (
-        case("as_reported", activity),
-        case("grants_excluded", activity, grants="exclude"),
-        case("grants_included", activity, grants="include"),
-        case("unknown_as_controlling", {y: with_unknown_as(c, CONTROLLING) for y, c in activity.items()}),
-        case("unknown_as_non_controlling", activity),
-        case("membership_changes_ignored", undated_categories),
-    )
-
-
-def _activity_figures(statements: Statements) -> Activities:
-    totals = statements.activity_totals()
-
-    def of(activity: str) -> ActivityTotals:
-        t = totals[activity]
-        return ActivityTotals(
-            revenue_sek=sek(t["revenue_ore"]),
-            direct_cost_sek=sek(t["direct_cost_ore"]),
-            allocated_cost_sek=sek(t["allocated_cost_ore"]),
-            full_cost_sek=sek(t["full_cost_ore"]),
-            result_sek=sek(t["result_ore"]),
-            coverage=share_text(coverage(t["revenue_ore"], t["full_cost_ore"])),
-        )
-
-    by_cause = {cause: CauseTotals(revenue_sek=sek(t["revenue_ore"]), allocated_cost_sek=sek(t["allocated_cost_ore"]),
-                                   full_cost_sek=sek(t["full_cost_ore"]))
-                for cause, t in statements.unassigned_by_cause().items()}
-    return Activities(cost_sharing=of(COST_SHARING), sales=of(SALES),
-                      unassigned=dataclasses.replace(of(UNASSIGNED), by_cause=by_cause))
-
-
-def _service_figures(statements: Statements) -> tuple[ServiceAccount, ...]:
-    # By position: the rows of revenue without a code share the empty code.
-    weights = [Fraction(Decimal(row.key_weight)) for row in statements.services.itertuples()]
-    weight_sum = sum(weights, Fraction(0))
-    return tuple(
-        ServiceAccount(
-            code=row.code, name=row.name, activity=row.activity, in_catalogue=bool(row.in_catalogue),
-            revenue_sek=sek(row.revenue_ore), non_controlling_revenue_sek=sek(row.non_controlling_revenue_ore),
-            direct_cost_sek=sek(row.direct_cost_ore), allocated_cost_sek=sek(row.allocated_cost_ore),
-            full_cost_sek=sek(row.full_cost_ore), result_sek=sek(row.result_ore),
-            coverage=share_text(coverage(int(row.revenue_ore), int(row.full_cost_ore))),
-            key_weight=row.key_weight,
-            key_share=share_text(weight / weight_sum) if weight_sum else None,
-            cause=row.cause,
-        )
-        for row, weight in zip(statements.services.itertuples(), weights)
-    )
-
-
-CATALOGUE_TEXT_FIELDS = ("legal_basis", "member_need", "target_group", "pricing", "decision_reference",
-                         "market_assessment")
-
-
-def _service_catalogue(statements: Statements, services: pd.DataFrame) -> tuple[CatalogueEntry, ...]:
-    """The service inventory: each catalogue entry with its documented decision, and each code
-    the report year's ledger uses that the catalogue lacks (`in_catalogue` false, fields empty)."""
-    catalogue = services.drop_duplicates("code").set_index("code")
-    activity = statements.service_rows.set_index("code")["activity"]
-    out = []
-    for code in statements.service_rows["code"]:
-        known = code in catalogue.index
-        entry: dict[str, Any] = {"code": code, "in_catalogue": known, "activity": activity[code]}
-        row = catalogue.loc[code] if known else None
-        entry["name"] = _text(row, "name")
-        entry["classification"] = _text(row, "classification")
-        for name in CATALOGUE_TEXT_FIELDS:
-            entry[name] = _text(row, name)
-        decided = row["decision_date"] if row is not None and "decision_date" in row else None
-        entry["decision_date"] = pd.Timestamp(decided).date().isoformat() if pd.notna(decided) and decided != "" \
-            else None
-        entry["exclusivity"] = _yes_no(row["exclusivity"]) if row is not None and "exclusivity" in row else None
-        out.append(CatalogueEntry(**entry))
-    return tuple(out)
-
-
-def _text(row: pd.Series | None, name: str) -> str:
-    if row is None or name not in row or pd.isna(row[name]):
-        return ""
-    return str(row[name]).strip()
-
-
-def _yes_no(value: object) -> bool | None:
-    """Exklusivitet as the reader left it: a bool, or the word as written (ja/nej); else unknown."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    word = str(value).strip().lower() if value is not None and not pd.isna(value) else ""
-    words = vocabulary()
-    return True if word in words.yes_words else False if word in words.no_words else None
-
-
-def _allocation_figures(statements: dict[int, Statements], year: int, lines: pd.DataFrame, inputs: Inputs,
-                        settings: Settings) -> Allocation:
-    current = statements[year]
-    keys = {y: s.key for y, s in sorted(statements.items())}
-    comparison = []
-    if len(set(keys.values())) > 1:
-        # The key changed inside the window: show the report year under every key used, side by side.
-        for key in sorted(set(keys.values())):
-            other = service_statements(lines, inputs.services, year, key)
-            comparison.append(KeyComparison(key=key, activities=_activity_figures(other)))
-    return Allocation(
-        key=current.key,
-        keys_by_year={str(y): k for y, k in keys.items()},
-        key_changed=len(set(keys.values())) > 1,
-        comparison=tuple(comparison),
-        shared_cost_sek=sek(current.shared_cost_ore),
-        unallocated_sek=sek(current.unallocated_ore),
-    )
-
-
-def _supplier_figures(analysis: SupplierAnalysis) -> Suppliers:
-    spend = analysis.spend
-    market = spend[spend["group"] == "market"]
-    # The concentration share's denominator: market spend with credit-note balances counted as 0.
-    market_total_ore = int(market["spend_ore"].clip(lower=0).sum())
-    return Suppliers(
-        source=analysis.source,
-        spend_sek=sek(analysis.spend_ore),
-        count=int(len(spend)),
-        flagged=int(analysis.flags["supplier"].nunique()),
-        market_spend_sek=sek(int(spend.loc[spend["group"] == "market", "spend_ore"].sum())),
-        member_spend_sek=sek(int(spend.loc[spend["group"] == "member", "spend_ore"].sum())),
-        top_share=share_text(analysis.top_share),
-        herfindahl=share_text(analysis.herfindahl),
-        flags_by_kind={k: int(v) for k, v in analysis.flags.groupby("flag").size().items()},
-        flagged_suppliers=_flagged_suppliers(analysis),
-        top_market_suppliers=tuple(_supplier_entry(row, market_total_ore) for row in
-                                   market.sort_values(["spend_ore", "supplier"], ascending=[False, True],
-                                                      kind="stable").head(TOP_SUPPLIERS).itertuples()),
-        member_suppliers=tuple(_supplier_entry(row, None) for row in spend[spend["group"] == "member"].itertuples()),
-        **_direct_award_figures(analysis),
-    )
-
-
-def _direct_award_figures(analysis: SupplierAnalysis) -> dict[str, Any]:
-    """R6: every kind with direct-award spend, largest first, with its suppliers (org. nos. where
-    valid, else the key the supplier lines use), and whether it reaches the limit."""
-    awards = analysis.direct_awards
-    if awards is None:
-        return {}
-    orgnr_of = analysis.spend.set_index("supplier")["orgnr"]
-    kinds = tuple(
-        DirectAwardKind(kind=row.kind, spend_sek=sek(int(row.spend_ore)),
-                        suppliers=tuple(sorted({(orgnr_of.get(s) or s) for s in row.suppliers})),
-                        lines=int(row.lines), over_limit=bool(row.over_limit))
-        for row in awards.kinds.itertuples())
-    return {"direct_award_kind_setting": awards.kind_setting, "direct_award_limit_sek": sek(awards.limit_ore),
-            "direct_award_kinds": kinds, "direct_award_sheet": SHEET_DIRECT_AWARDS}
-
-
-TOP_SUPPLIERS = 10
-
-
-def _supplier_entry(row: Any, market_total_ore: int | None) -> SupplierEntry:
-    """One supplier as the report lists it; `share` of market spend for market suppliers."""
-    share = share_text(ratio(max(int(row.spend_ore), 0), market_total_ore)) if market_total_ore is not None else None
-    return SupplierEntry(supplier=row.supplier, name=row.name, orgnr=row.orgnr, group=row.group,
-                         spend_sek=sek(int(row.spend_ore)), procurement_form=row.procurement_form,
-                         procurement_reference=row.procurement_reference, in_list=bool(row.in_list), share=share)
-
-
-def _flagged_suppliers(analysis: SupplierAnalysis) -> tuple[FlaggedSupplier, ...]:
-    """Each flagged supplier with its flag ids, their reasons, and how many lines of the supplier
-    lines sheet stand behind them (filter its `flags` column on the id)."""
-    spend = analysis.spend.set_index("supplier")
-    flagged_lines = analysis.lines[analysis.lines["flags"] != ""]
-    rows_behind = flagged_lines.groupby("supplier").size()
-    out = []
-    for supplier, flags in analysis.flags.groupby("supplier", sort=False):
-        row = spend.loc[supplier]
-        out.append(FlaggedSupplier(
-            supplier=supplier, name=row["name"], orgnr=row["orgnr"], group=row["group"],
-            spend_sek=sek(int(row["spend_ore"])), flags=tuple(flags["flag"]), reasons=tuple(flags["reason"]),
-            rows=int(rows_behind.get(supplier, 0)), sheet=SHEET_SUPPLIER_LINES,
-        ))
-    # Largest spend first: the board reads the big ones first.
-    return tuple(sorted(out, key=lambda e: (-int(spend.at[e.supplier, "spend_ore"]), e.supplier)))
-
-
-def _transparency(classified, inputs: Inputs, settings: Settings) -> Transparency:
-    """Lag 2005:590 screen: net turnover in EUR against the threshold in each of the last two
-    years. Net turnover (nettoomsättning) is activity revenue without grants: grants are other
-    operating income in Swedish accounts, not sales."""
-    rate = settings.rules.eur_sek
-    years = []
-    for y in (inputs.year - 1, inputs.year):
-        if y not in classified:
-            continue
-        lines = classified[y]
-        turnover_ore = int(lines.loc[lines["line_type"] == "revenue", "revenue_ore"].sum())
-        eur = (Decimal(turnover_ore) / 100 / rate).quantize(Decimal("0.01"))
-        # Compared exactly: the rounded euro amount could land on the threshold from above.
-        exact_eur = Fraction(turnover_ore, 100) / Fraction(rate)
-        years.append(TurnoverYear(year=y, turnover_sek=sek(turnover_ore), turnover_eur=str(eur),
-                                  over=exact_eur > Fraction(settings.thresholds.transparency_eur)))
-    return Transparency(eur_sek=str(rate), threshold_eur=str(settings.thresholds.transparency_eur),
-                        years=tuple(years), applies=len(years) == 2 and all(y.over for y in years))
-
-
-def _flags(classified: dict[int, pd.DataFrame], statements: dict[int, Statements], inputs: Inputs,
-           year: int) -> tuple[list[Flag], pd.DataFrame]:
-    """R5's flags for the report year, each with the rows behind it (source ids)."""
-    # The rows behind a flag show _ROW_COLUMNS only: filtering those, not every classified
-    # column, keeps a million-line year cheap.
-    lines = classified[year][[*_ROW_COLUMNS, "line_type", "service_known"]]
-    current = statements[year].service_rows
-    flags: list[Flag] = []
-    rows: list[pd.DataFrame] = []
-    revenue = lines[lines["line_type"].isin(ACTIVITY_REVENUE)]
-
-    def add(flag_id: str, subject: str, amount_ore: int, behind: pd.DataFrame, severity: str = "warning") -> None:
-        flags.append(Flag(id=flag_id, subject=subject, amount_sek=sek(amount_ore), rows=int(len(behind)),
-                          severity=severity, sheet=SHEET_FLAG_ROWS))
-        rows.append(behind.assign(flag=flag_id, subject=subject)[["flag", "subject", *_ROW_COLUMNS]])
-
-    for row in current[current["activity"] == SALES].itertuples():
-        if row.full_cost_ore > 0 and row.revenue_ore < row.full_cost_ore:
-            add("sales_below_full_cost", row.code, int(row.full_cost_ore - row.revenue_ore),
-                lines[lines["service"] == row.code], severity="critical")
-    for row in current[(current["activity"] == COST_SHARING) & (current["non_controlling_revenue_ore"] != 0)].itertuples():
-        behind = revenue[(revenue["service"] == row.code) & ~revenue["category"].isin(COUNTS_AS_CONTROLLING)]
-        add("cost_sharing_non_controlling_revenue", row.code, int(row.non_controlling_revenue_ore), behind)
-    window_years = [y for y in vocabulary().window(year) if y in statements]
-    surplus_years: dict[str, list[int]] = {}
-    for y in window_years:
-        s = statements[y].service_rows
-        for code in s.loc[(s["activity"] == COST_SHARING) & (s["result_ore"] > 0), "code"]:
-            surplus_years.setdefault(code, []).append(y)
-    for code, years in sorted(surplus_years.items()):
-        if len(years) >= 2:
-            surplus = sum(int(statements[y].service_rows.set_index("code").at[code, "result_ore"]) for y in years)
-            behind = pd.concat([classified[y].loc[classified[y]["service"] == code, _ROW_COLUMNS] for y in years])
-            add("cost_sharing_surplus", code, surplus, behind)
-    no_service = revenue[revenue["service"].fillna("") == ""]
-    if len(no_service):
-        add("revenue_without_service", "", int(no_service["revenue_ore"].sum()), no_service)
-    unknown_codes = lines[(lines["service"].fillna("") != "") & ~lines["service_known"]]
-    for code, behind in unknown_codes.groupby("service", sort=True):
-        add("service_not_in_catalogue", code, int(behind["revenue_ore"].sum()), behind)
-    undecided = inputs.services[inputs.services["classification"].fillna("").str.strip() == ""]
-    for code in sorted(undecided["code"]):
-        add("service_without_classification", code, 0, lines[lines["service"] == code])
-    unknown = revenue[revenue["category"] == UNKNOWN]
-    if len(unknown):
-        add("revenue_unknown_counterparty", "", int(unknown["revenue_ore"].sum()), unknown)
-    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["flag", "subject", *_ROW_COLUMNS])
-    return flags, frame
-
-
-_ROW_COLUMNS = ["source_id", "date", "voucher", "account", "amount_ore", "revenue_ore", "counterparty",
-                "category", "service", "activity", "text"]
 
 
 def _row_counts(inputs: Inputs) -> RowCounts:
