@@ -23,6 +23,7 @@ from pipeline.compute.separate_accounts import (
     coverage,
     open_market_share,
     service_statements,
+    statement_table,
 )
 from pipeline.compute.suppliers import SupplierAnalysis, analyse_suppliers
 from pipeline.compute.teckal import COUNTS_AS_CONTROLLING, WindowVerdict, window_verdict, with_unknown_as
@@ -122,7 +123,7 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
     tables = {
         SHEET_TECKAL: _teckal_table(verdict),
         SHEET_REVENUE_BY_COUNTERPARTY: _revenue_by_counterparty(classified),
-        SHEET_SERVICES: pd.concat([s.services for s in statements.values()], ignore_index=True),
+        SHEET_SERVICES: statement_table(list(statements.values())),
         SHEET_FLAGS: _flags_table(flags),
         SHEET_FLAG_ROWS: flag_rows,
         SHEET_SUPPLIERS: suppliers.spend,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,21 @@ class Statements:
         totals[UNASSIGNED]["revenue_ore"] += self.unassigned_revenue_ore
         totals[UNASSIGNED]["result_ore"] += self.unassigned_revenue_ore
         return totals
+
+
+def statement_table(statements: Sequence[Statements]) -> pd.DataFrame:
+    """The workbook's separate-accounts rows: each year's services, then one row for that year's
+    revenue lines without a service code (activity unassigned, no cost), so that a year's rows
+    add up to its activity totals: revenue to the year's activity revenue."""
+    parts = []
+    for statement in statements:
+        uncoded = pd.DataFrame([{
+            "year": statement.year, "code": "", "name": "", "activity": UNASSIGNED, "in_catalogue": False,
+            "revenue_ore": statement.unassigned_revenue_ore, "non_controlling_revenue_ore": 0, "direct_cost_ore": 0,
+            "key": statement.key, "key_weight": "", "allocated_cost_ore": 0, "full_cost_ore": 0,
+            "result_ore": statement.unassigned_revenue_ore}])
+        parts += [statement.services, uncoded.astype(statement.services.dtypes.to_dict())]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=STATEMENT_COLUMNS)
 
 
 def coverage(revenue_ore: int, full_cost_ore: int) -> Fraction | None:
