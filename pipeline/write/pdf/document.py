@@ -32,7 +32,7 @@ PDF_LANG = {"sv": "sv-SE", "en": "en-GB"}
 # A table of at most this many rows moves whole to the next page with its heading, intro and
 # source note rather than leaving a few rows (or its caption) on a page of their own.
 KEEP_WHOLE_ROWS = 12
-LEAD_STYLES = ("h2", "h3", "body", "small")
+LEAD_STYLES = ("h1", "h2", "h3", "body", "small")
 
 
 def keep_tables_whole(story: list[Flowable]) -> list[Flowable]:
@@ -47,7 +47,7 @@ def keep_tables_whole(story: list[Flowable]) -> list[Flowable]:
             while out and isinstance(out[-1], Paragraph) and getattr(out[-1].style, "name", "") in LEAD_STYLES \
                     and len(lead) < 3:
                 lead.insert(0, out.pop())
-                if lead[0].style.name in ("h2", "h3"):
+                if lead[0].style.name in ("h1", "h2", "h3"):
                     break
             group = [*lead, item]
             following = story[index + 1] if index + 1 < len(story) else None
