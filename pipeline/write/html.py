@@ -61,6 +61,7 @@ a { color: #1d4e89; }
 .twin { border: 1px solid #cbd2d9; padding: 0.5rem 0.75rem; background: #f6f8fa; }
 .box { border: 1px solid; border-left-width: 0.4rem; padding: 0.75rem 1rem; margin: 1rem 0; }
 .box p { margin: 0.25rem 0; }
+.box h2 { margin: 0 0 0.5rem; border-bottom: none; font-size: 1.3rem; }
 .verdict { font-size: 1.35rem; font-weight: bold; }
 .table-wrap { overflow-x: auto; margin: 0.5rem 0 0.75rem; }
 table { border-collapse: collapse; font-size: 0.875rem; }
@@ -72,7 +73,7 @@ tbody th { font-weight: normal; }
 .num { text-align: right; white-space: nowrap; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.75rem; word-break: break-all; }
 figure { margin: 1rem 0; }
-figure svg { max-width: 100%; height: auto; }
+figure svg { width: 100%; max-width: 48rem; height: auto; }
 figcaption { margin-top: 0.25rem; }
 nav ol { padding-left: 1.25rem; }
 nav ol ol { font-size: 0.95rem; }
@@ -231,6 +232,9 @@ def _svg(drawing: Drawing, number: int, label: str) -> str:
     svg = svg.replace('id="clip"', f'id="chart{number}-clip"').replace("url(#clip)", f"url(#chart{number}-clip)")
     svg = svg.replace('id="group"', f'id="chart{number}-group"')
     svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    # The PDF's embedded face by its font name; in the page, the same face if installed, else sans-serif.
+    svg = svg.replace("font-family: DejaVuSans-Bold", "font-family: 'DejaVu Sans', Verdana, sans-serif; font-weight: bold")
+    svg = svg.replace("font-family: DejaVuSans", "font-family: 'DejaVu Sans', Verdana, sans-serif")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     return svg.strip()
 
