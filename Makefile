@@ -46,6 +46,8 @@ client-tools:
 	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq >/dev/null 2>&1 \
 	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver libreoffice-calc-nogui >/dev/null 2>&1; } \
 	  || echo "note: chromium, chromedriver or soffice could not be installed; the browser and LibreOffice tests will skip"
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null 2>&1; } || true
 	@[ -f $(AXE_DIR)/node_modules/axe-core/axe.min.js ] || { command -v npm >/dev/null 2>&1 \
 	  && mkdir -p $(AXE_DIR) && npm install --silent --no-audit --no-fund --prefix $(AXE_DIR) axe-core@4 >/dev/null 2>&1; } \
 	  || echo "note: axe-core could not be installed with npm; the accessibility test will skip"
