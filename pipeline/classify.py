@@ -18,8 +18,8 @@ import pandas as pd
 
 from pipeline.model import (
     ACTIVITY_REVENUE,
-    COST_SHARING,
     CONTROLLING,
+    COST_SHARING,
     MEMBER_CONTROLLED,
     OTHER_PUBLIC,
     PRIVATE,

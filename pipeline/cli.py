@@ -37,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         if year:
             sub.add_argument("--year", type=int, default=None,
                              help="report year (default: the latest year folder with a ledger)")
-        sub.add_argument("--lang", choices=("sv", "en"), default=None,
-                         help="language of the report and messages (default: settings.toml, else sv)")
+        sub.add_argument("--lang", type=_languages, default=None, metavar="{sv,en,sv,en}",
+                         help="language of the report and messages (default: settings.toml, else sv); "
+                              "'sv,en' writes the report in both, messages and workbook in the first")
         sub.add_argument("--quiet", action="store_true", help="print only errors and the final result")
         sub.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    # --lang sv,en: the first language speaks and writes the workbook; the report comes in each.
+    args.languages = args.lang or ()
+    args.lang = args.languages[0] if args.languages else None
 
     def say(message: str) -> None:
         if not args.quiet:
@@ -84,6 +88,14 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(text("run.internal"), file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    """"sv", "en", "sv,en" or "en,sv" -> the languages in order, each once."""
+    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    if not chosen or any(language not in ("sv", "en") for language in chosen):
+        raise argparse.ArgumentTypeError(f"{value!r}: sv, en or sv,en")
+    return chosen
 
 
 def _shown(path: Path) -> str:
@@ -123,7 +135,8 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
 
     if args.command == "report":
         seconds: dict[str, float] | None = {} if args.timings else None
-        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say, seconds, worker)
+        outcome = run.report(args.inputs, args.year, args.lang, args.outputs, say, seconds, worker,
+                             languages=args.languages)
         if args.timings:
             args.timings.write_text(json.dumps(seconds, indent=2) + "\n", encoding="utf-8")
         teckal = outcome.figures.teckal
@@ -134,8 +147,9 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
         verdict = text("run.met" if teckal.met else "run.not_met")
         if teckal.provisional:
             verdict = text("run.provisional", verdict=verdict, n=teckal.years_count)
-        print(text("run.verdict", year=outcome.figures.year, share=teckal.window_share,
-                   threshold=teckal.threshold, verdict=verdict.upper(), review=review))
+        print(text("run.verdict", year=outcome.figures.year, share=run.shown_share(teckal.window_share, text.language),
+                   threshold=run.shown_limit(teckal.threshold, text.language), verdict=verdict.upper(),
+                   review=review))
         if teckal.criteria is not None:
             for line in _criteria_lines(teckal, outcome.figures.year, text):
                 print(line)

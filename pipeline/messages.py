@@ -63,6 +63,11 @@ class Text:
     def has(self, key: str) -> bool:
         return key in self.entries
 
+    def count(self, key: str, n: int, /) -> str:
+        """A count with its noun in the right number: `key`_one for 1 ("1 rad"), else
+        `key`_many with {n} ("3 rader")."""
+        return self(f"{key}_one") if n == 1 else self(f"{key}_many", n=n)
+
 
 @lru_cache(maxsize=None)
 def _messages() -> dict[str, dict[str, str]]:

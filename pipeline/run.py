@@ -22,7 +22,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator
+from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 import pandas as pd
 
@@ -41,7 +41,7 @@ from pipeline.figures import (
 )
 from pipeline.files import sha256_of, write_json
 from pipeline.messages import messages
-from pipeline.model import JOURNAL_SHEET_PREFIX, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
+from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs
 from pipeline.settings import Settings, load_settings
@@ -97,10 +97,13 @@ def check(folder: Path, year: int | None, language: str | None, say: Say,
 
 
 def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say,
-           seconds: dict[str, float] | None = None, worker: ValidationWorker | None = None) -> RunOutcome:
+           seconds: dict[str, float] | None = None, worker: ValidationWorker | None = None,
+           languages: Sequence[str] = ()) -> RunOutcome:
     """The yearly run. With `seconds`, the time each stage took is put there (for the benchmark):
     the main process's stages in run order, then the validation process's own parts. `worker`:
-    a validation process already started (the command line starts it first); else one is started."""
+    a validation process already started (the command line starts it first); else one is started.
+    `languages`: the report (PDF and HTML) in each of these too; results.json and the workbook
+    are written once, the workbook in the run's language."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
     final = output_folder(out_root.resolve(), folder, year)  # GX Data Docs need an absolute folder
@@ -109,11 +112,12 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
         _recover_previous(final)
         if guarded:  # else a staging folder may belong to a run going on now
             _remove_stale_staging(final.parent)
-        return _report(folder, year, settings, final, say, seconds, worker)
+        return _report(folder, year, settings, final, say, seconds, worker, languages)
 
 
 def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
-            seconds: dict[str, float] | None, worker: ValidationWorker | None) -> RunOutcome:
+            seconds: dict[str, float] | None, worker: ValidationWorker | None,
+            languages: Sequence[str] = ()) -> RunOutcome:
     text = messages(settings.organisation.language)
     lap = _stopwatch(seconds)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{year}.", dir=final.parent))
@@ -138,9 +142,10 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             results, journal = ahead
             results = _with_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures.teckal
-            say(text("run.compute", share=teckal.window_share, flags=len(results.figures.flags),
+            say(text("run.compute", share=shown_share(teckal.window_share, settings.organisation.language),
+                     flags=text.count("run.flags", len(results.figures.flags)),
                      verdict=text("run.met" if teckal.met else "run.not_met")))
-            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap)
+            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
         _replace(staging, final)
@@ -205,13 +210,26 @@ def _stopwatch(seconds: dict[str, float] | None) -> Callable[[str], None]:
     return lap
 
 
+def shown_share(share: str | None, language: str) -> str:
+    """A share as the terminal shows it: "92,80 %" (sv), "92.80 %" (en); the exact value is in results.json."""
+    from pipeline.write.pdf.formats import Formats
+
+    return Formats(language).share(share).replace("\u00a0", " ")
+
+
+def shown_limit(threshold: str, language: str) -> str:
+    from pipeline.write.pdf.formats import Formats
+
+    return Formats(language).limit(threshold).replace("\u00a0", " ")
+
+
 def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     inputs = read_inputs(folder, year, settings)
     ledger_rows = sum(len(f) for f in inputs.ledgers.values())
     say(messages(settings.organisation.language)(
         "run.read", files=len(inputs.files), ledger_lines=ledger_rows, years=len(inputs.ledgers),
         members=len(inputs.members), services=len(inputs.services), suppliers=len(inputs.suppliers),
-        rejected=len(inputs.rejected)))
+        rejected=messages(settings.organisation.language).count("run.rejected", len(inputs.rejected))))
     return inputs
 
 
@@ -305,7 +323,9 @@ def _with_data_quality(results: Results, inputs: Inputs, validation, journal: di
         for r in validation.results
     ])
     summary = journal_summary(journal, settings.organisation.language)
-    journal_sheets = {name: f"{JOURNAL_SHEET_PREFIX}{name}"[:31] for name in journal}
+    from pipeline.write.workbook_words import journal_sheet_name
+
+    journal_sheets = {name: journal_sheet_name(name) for name in journal}
     by_reason = rejected.groupby("reason").size().sort_values(ascending=False, kind="stable") if len(rejected) else {}
     quality = DataQuality(
         rejected=RejectedRows(
@@ -346,7 +366,9 @@ def _plain(value: Any) -> Any:
 
 
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
-                   worker: ValidationWorker, lap: Callable[[str], None]) -> list[Path]:
+                   worker: ValidationWorker, lap: Callable[[str], None],
+                   languages: Sequence[str] = ()) -> list[Path]:
+    from pipeline.write.html import write_html
     from pipeline.write.pdf.document import write_pdf
     from pipeline.write.workbook import write_workbook
 
@@ -355,7 +377,7 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     text = messages(language)
     results_path = staging / "results.json"
     workbook_path = staging / f"LOS-underlag-{year}.xlsx"
-    pdf_path = staging / f"LOS-utvardering-{year}.pdf"
+    report_languages = tuple(dict.fromkeys((language, *languages)))
 
     write_json(results_path, results_json(results.figures))
     write_workbook(workbook_path, results.figures, results.tables, language)
@@ -363,24 +385,43 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
              rows=sum(len(t) for t in results.tables.values())))
     lap("write_workbook")
     hashes = tuple((p.name, sha256_of(p)) for p in (results_path, workbook_path))
-    write_pdf(pdf_path, results.figures, language, output_hashes=hashes)
-    say(text("run.wrote", path=pdf_path.name))
+    reports: list[Path] = []
+    for report_language in report_languages:
+        pdf_path = staging / report_file_name(year, report_language, "pdf")
+        html_path = staging / report_file_name(year, report_language, "html")
+        write_pdf(pdf_path, results.figures, report_language, output_hashes=hashes)
+        say(text("run.wrote", path=pdf_path.name))
+        # The accessible twin of the same story, beside the PDF.
+        write_html(html_path, results.figures, report_language, pdf_name=pdf_path.name, output_hashes=hashes)
+        say(text("run.wrote", path=html_path.name))
+        reports += [pdf_path, html_path]
     lap("write_pdf")
     worker.finish()  # the manifest lists GX's Data Docs, which the validation process writes
     lap("wait_data_docs")
     manifest_path = staging / "manifest.json"
-    write_json(manifest_path, _manifest(staging, inputs, settings, folder))
+    write_json(manifest_path, _manifest(staging, inputs, settings, folder, report_languages))
     lap("write_json_manifest")
-    return [pdf_path, workbook_path, results_path, manifest_path]
+    return [*reports, workbook_path, results_path, manifest_path]
 
 
-def _manifest(staging: Path, inputs: Inputs, settings: Settings, folder: Path) -> dict[str, Any]:
+# The report's file name per language: the Swedish name is the one boards and archives know; an
+# English report gets its own, so writing it never replaces the Swedish one.
+REPORT_STEM = {"sv": "LOS-utvardering", "en": "LOS-evaluation"}
+
+
+def report_file_name(year: int, language: str, suffix: str) -> str:
+    """"LOS-utvardering-2025.pdf" (sv), "LOS-evaluation-2025.html" (en)."""
+    return f"{REPORT_STEM[language]}-{year}.{suffix}"
+
+
+def _manifest(staging: Path, inputs: Inputs, settings: Settings, folder: Path,
+              languages: Sequence[str] = ()) -> dict[str, Any]:
     outputs = sorted(p for p in staging.rglob("*") if p.is_file())
     return {
         "tool": {"name": "los-pipeline", "version": __version__, "python": platform.python_version()},
         "versions": {name: _version(name) for name in VERSIONED_PACKAGES},
         "command": f"python -m pipeline report --inputs {folder.resolve().name} --year {inputs.year} "
-                   f"--lang {settings.organisation.language}",
+                   f"--lang {','.join(languages or (settings.organisation.language,))}",
         "settings": settings.as_dict(),
         "inputs": inputs.files,
         "outputs": [{"path": p.relative_to(staging).as_posix(), "sha256": sha256_of(p), "bytes": p.stat().st_size}

@@ -104,15 +104,17 @@ def test_pdf_states_the_verdict_window_share_and_each_year_as_in_results(out, re
 def test_workbook_totals_equal_results(out, results):
     workbook = CalamineWorkbook.from_path(str(out / "LOS-underlag-2025.xlsx"))
     rows = workbook.get_sheet_by_name("Huvudbok klassificerad").to_python()
+    # Swedish headers and values, as the report's language has them.
     header, body = rows[0], rows[1:]
-    col = {name: header.index(name) for name in ("year", "line_type", "category", "revenue_sek")}
+    col = {name: header.index(shown_as) for name, shown_as in
+           (("year", "År"), ("line_type", "Radtyp"), ("category", "Motpartskategori"), ("revenue_sek", "Intäkt, kr"))}
     for year in results["teckal"]["years"]:
         lines = [r for r in body if int(r[col["year"]]) == year["year"]]
-        activity = [r for r in lines if r[col["line_type"]] in ("revenue", "grant")]
+        activity = [r for r in lines if r[col["line_type"]] in ("intäkt", "bidrag")]
         total_ore = sum(round(r[col["revenue_sek"]] * 100) for r in activity)
         controlling_ore = sum(round(r[col["revenue_sek"]] * 100) for r in activity
-                              if r[col["line_type"]] == "revenue"
-                              and r[col["category"]] in ("controlling", "member_controlled"))
+                              if r[col["line_type"]] == "intäkt"
+                              and r[col["category"]] in ("kontrollerande medlem", "kontrollerat bolag"))
         assert total_ore == round(Decimal(year["total_sek"]) * 100), year["year"]
         assert controlling_ore == round(Decimal(year["controlling_sek"]) * 100), year["year"]
     assert "Avvisade rader" in workbook.sheet_names and "Kontrollsummor" in workbook.sheet_names
@@ -127,5 +129,5 @@ def test_manifest_hashes_match_the_files(out):
     for entry in manifest["outputs"]:
         assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry["path"]
     names = {e["path"] for e in manifest["outputs"]}
-    assert {"LOS-utvardering-2025.pdf", "LOS-underlag-2025.xlsx", "results.json"} <= names
+    assert {"LOS-utvardering-2025.pdf", "LOS-utvardering-2025.html", "LOS-underlag-2025.xlsx", "results.json"} <= names
     assert "/work" not in json.dumps(manifest) and "/tmp" not in json.dumps(manifest)

@@ -33,8 +33,8 @@ def test_real_accounts_payable_through_the_report(tmp_path: Path):
 
     rows = CalamineWorkbook.from_path(str(out / "LOS-underlag-2016.xlsx")).get_sheet_by_name(
         "Leverantörsflaggor").to_python()
-    header = rows[0]
-    flagged = {(r[header.index("supplier")], r[header.index("flag")]) for r in rows[1:]}
+    header = rows[0]  # in Swedish: Leverantör, Flaggtyp
+    flagged = {(r[header.index("Leverantör")], r[header.index("Flaggtyp")]) for r in rows[1:]}
     # Several org. nos. in one cell, "SAKNAS", an empty cell and a foreign VAT id: kept and flagged.
     for odd in ("556811-9357/556168-8523", "502007-7862, 663000-0013", "SAKNAS", "(saknas)", "DK33357915"):
-        assert (odd, "orgnr_not_valid") in flagged, odd
+        assert (odd, "ogiltigt org.nr") in flagged, odd

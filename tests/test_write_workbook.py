@@ -25,6 +25,7 @@ from pipeline.write.workbook import (
     visible_text,
     write_workbook,
 )
+from pipeline.write.workbook_words import header_keys
 from tests.factories import figures_with
 
 
@@ -94,8 +95,13 @@ def summary_by_key(workbook: openpyxl.Workbook) -> dict[str, tuple]:
 
 
 def header_and_rows(workbook: openpyxl.Workbook, name: str) -> tuple[list, list[tuple]]:
+    """The sheet's header read back as results.json keys (as the Kolumner sheet pairs them), and its rows."""
     rows = list(workbook[name].iter_rows(values_only=True))
-    return list(rows[0]), rows[1:]
+    return [as_key(header) for header in rows[0]], rows[1:]
+
+
+def as_key(header: str) -> str:
+    return {**header_keys("en"), **header_keys("sv")}.get(header, header)
 
 
 def exact(number: float) -> Decimal:
@@ -125,7 +131,7 @@ def test_summary_holds_window_share_and_each_year_exactly_as_in_figures(written)
             _, value, sheet = summary[f"teckal.years.{i}.{field}"]
             assert exact(value) == Decimal(year[field]), (year["year"], field)
             assert sheet == SHEET_TECKAL
-        assert summary[f"teckal.years.{i}.source"][1] == year["source"]
+        assert summary[f"teckal.years.{i}.source"][1] == {"history": "historik", "ledger": "huvudbok"}[year["source"]]
     assert exact(summary["teckal.headroom_sek"][1]) == Decimal("480000.01")
     assert summary["teckal.met"][1] == "ja"
     assert summary["teckal.review"][1] == "nej"
@@ -181,7 +187,9 @@ def test_dates_bools_shares_and_integers_are_typed(written):
     assert [exact(s) for s in shares] == [Decimal("0.9"), Decimal("0.9126984127"), Decimal("0.9126984206"),
                                           Decimal("0.9090909119")]
     assert written[SHEET_TECKAL].cell(row=2, column=teckal_header.index("share") + 1).number_format == "0.0000%"
-    assert [row[0] for row in teckal_rows] == [2023, 2024, 2025, "window"]
+    # The window row is told apart by its scope, not by a text in the year column.
+    assert [row[teckal_header.index("year")] for row in teckal_rows] == [2023, 2024, 2025, None]
+    assert [row[teckal_header.index("scope")] for row in teckal_rows] == ["år", "år", "år", "treårsfönstret 2023–2025"]
 
 
 def test_header_is_bold_frozen_and_filtered(written):
@@ -200,19 +208,22 @@ def test_english_writes_yes_no_and_english_descriptions(tmp_path):
     assert summary_by_key(book)["teckal.met"][1] == "yes"
     header, rows = header_and_rows(book, SHEET_LINES)
     assert [row[header.index("service_known")] for row in rows] == ["yes", "yes", "no"]
-    columns = {row[0]: row[1:] for row in book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
-    english, swedish, sheets = columns["revenue_sek"]
+    columns = {row[1]: row for row in book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
+    shown, _, english, swedish, sheets = columns["revenue_sek"]
+    assert shown == "Revenue, SEK"
     assert english == column_descriptions()["revenue_sek"]["en"]
     assert swedish == column_descriptions()["revenue_sek"]["sv"]
     assert sheets == f"{SHEET_SERVICES}, {SHEET_LINES}"
 
 
 def test_column_sheet_explains_every_column_in_swedish(written):
-    columns = {row[0]: row[1:] for row in written[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
-    assert set(columns) == {"year", "source", "controlling_sek", "total_sek", "share", "code", "revenue_sek",
+    # Header as shown, the results.json key, the description, the sheets.
+    columns = {row[1]: (row[0], *row[2:]) for row in written[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
+    assert set(columns) == {"scope", "year", "source", "controlling_sek", "total_sek", "share", "code", "revenue_sek",
                             "date", "voucher", "account", "category", "service_known", "source_id"}
-    assert all(description for description, _ in columns.values())
-    assert columns["controlling_sek"][1] == SHEET_TECKAL
+    assert all(description for _, description, _ in columns.values())
+    assert columns["controlling_sek"][0] == "Intäkter från medlemmar, kr"
+    assert columns["controlling_sek"][2] == SHEET_TECKAL
 
 
 @pytest.mark.parametrize("block_rows", [2, 50_000])
@@ -335,14 +346,14 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
     book = openpyxl.load_workbook(path, read_only=True)
 
     columns = list(book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True))
-    assert [name for name, description, _ in columns if not description] == []
+    assert [key for _, key, description, _ in columns if not description] == []
 
     header, rows = header_and_rows(book, SHEET_LINES)
     year_col, type_col, revenue_col = header.index("year"), header.index("line_type"), header.index("revenue_sek")
     for year in results_json(results.figures)["teckal"]["years"]:
         # Grants are included by default, so the year's total is every revenue and grant line.
         revenue = sum(exact(row[revenue_col]) for row in rows
-                      if row[year_col] == year["year"] and row[type_col] in ("revenue", "grant"))
+                      if row[year_col] == year["year"] and row[type_col] in ("intäkt", "bidrag"))
         assert revenue == Decimal(year["total_sek"]), year["year"]
     summary = summary_by_key(book)
     assert exact(summary["teckal.window_share"][1]) == Decimal(results_json(results.figures)["teckal"]["window_share"])
@@ -407,11 +418,13 @@ def test_streamed_sheet_reads_back_like_cells_written_one_by_one(tmp_path):
     streamed, reference = tmp_path / "streamed.xlsx", tmp_path / "reference.xlsx"
     write_workbook(streamed, figures_with({"year": 2025}), {"Data": table})
     write_cell_by_cell(reference, "Data", table)
-    assert calamine_rows(streamed, "Data") == calamine_rows(reference, "Data")
+    streamed_rows, reference_rows = calamine_rows(streamed, "Data"), calamine_rows(reference, "Data")
+    assert [as_key(header) for header in streamed_rows[0]] == reference_rows[0]  # headers in Swedish
+    assert streamed_rows[1:] == reference_rows[1:]
     # The same, cell by cell and type by type, through openpyxl.
     mine = [[(c.value, c.data_type) for c in row] for row in openpyxl.load_workbook(streamed)["Data"].iter_rows()]
     theirs = [[(c.value, c.data_type) for c in row] for row in openpyxl.load_workbook(reference)["Data"].iter_rows()]
-    assert mine == theirs
+    assert [(as_key(value), kind) for value, kind in mine[0]] == theirs[0] and mine[1:] == theirs[1:]
     # Spelled out for the second row, where most cells are missing:
     assert mine[2] == [(None, "n"), (None, "n"), (1510, "n"), (-0.01, "n"), (None, "n"), (None, "n"),
                        ("nej", "s"), (None, "n"), ("window", "s")]
@@ -448,7 +461,8 @@ def test_table_texts_are_written_in_their_cells_and_the_string_table_is_xlsxwrit
     assert '<c t="inlineStr"><is><t xml:space="preserve"> padded </t></is></c>' in data
     assert '<c t="inlineStr"><is><t>a &lt; b &amp; c</t></is></c>' in data
     header, rows = header_and_rows(openpyxl.load_workbook(path), "Data")
-    assert rows == [("controlling", "ja"), ("private", "ja"), (" padded ", "nej"), ("a < b & c", "ja")]
+    # Category codes are shown in Swedish; a text that is no code stays as it is.
+    assert rows == [("kontrollerande medlem", "ja"), ("privat", "ja"), (" padded ", "nej"), ("a < b & c", "ja")]
     assert calamine_rows(path, "Data")[1:] == [list(row) for row in rows]
 
 
@@ -465,7 +479,7 @@ def test_source_file_sheet_and_row_are_not_repeated_beside_source_id(tmp_path):
     assert header_and_rows(book, SHEET_LINES) == (["voucher", "source_id"], [("A 1", "2025/ledger.xlsx:Huvudbok:2")])
     # Without a source_id the three columns are the only provenance and stay.
     assert header_and_rows(book, "Utan id")[0] == ["voucher", "source_file", "source_sheet", "source_row"]
-    listed = {row[0] for row in book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
+    listed = {row[1] for row in book[SHEET_COLUMNS].iter_rows(min_row=2, values_only=True)}
     assert {"source_file", "source_id"} <= listed
 
 
@@ -496,14 +510,14 @@ def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_pat
     write_workbook(path, results.figures, results.tables)
 
     rows = calamine_rows(path, SHEET_TECKAL)
-    header, body = rows[0], rows[1:]
+    header, body = [as_key(h) for h in rows[0]], rows[1:]
     year_col, controlling_col = header.index("year"), header.index("controlling_sek")
-    by_year = {row[year_col]: row[controlling_col] for row in body}
+    by_year = {row[year_col] or row[header.index("scope")]: row[controlling_col] for row in body}
     years = results_json(results.figures)["teckal"]["years"]
     assert [y["controlling_sek"] for y in years] == ["900.00", "900.00", "900.00"]
     for year in years:
         assert exact(by_year[year["year"]]) == Decimal(year["controlling_sek"]), year["year"]
-    assert exact(by_year["window"]) == Decimal("2700.00")
+    assert exact(by_year["treårsfönstret 2023–2025"]) == Decimal("2700.00")
     # The per-category columns split it; the controlling member alone bought everything here.
     assert exact(body[0][header.index("category_controlling_sek")]) == Decimal("900.00")
 

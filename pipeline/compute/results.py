@@ -32,6 +32,7 @@ from pipeline.compute.hamburg import open_market_window
 from pipeline.compute.separate_accounts import (
     open_market_share,
     service_statements,
+    statement_table,
 )
 from pipeline.compute.supplier_figures import supplier_figures, transparency_screen
 from pipeline.compute.suppliers import analyse_suppliers
@@ -141,7 +142,7 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
         SHEET_EVALUATION: evaluation_table(evaluations),
         SHEET_GOVERNANCE_GAPS: gaps_table(governance),
         SHEET_REVENUE_BY_COUNTERPARTY: _revenue_by_counterparty(classified),
-        SHEET_SERVICES: pd.concat([s.services for s in statements.values()], ignore_index=True),
+        SHEET_SERVICES: statement_table(list(statements.values())),
         SHEET_FLAGS: _flags_table(flags),
         SHEET_FLAG_ROWS: flag_rows,
         SHEET_SUPPLIERS: suppliers.spend,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,14 @@ class Statements:
 def _sums(rows: pd.DataFrame) -> dict[str, int]:
     return {column: int(rows[column].sum())
             for column in ("revenue_ore", "direct_cost_ore", "allocated_cost_ore", "full_cost_ore", "result_ore")}
+
+
+def statement_table(statements: Sequence[Statements]) -> pd.DataFrame:
+    """The workbook's separate-accounts rows: each year's statement, services and the rows of
+    revenue without a service code (by cause), so that a year's rows add up to its activity
+    revenue and operating costs."""
+    parts = [statement.services for statement in statements]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=STATEMENT_COLUMNS)
 
 
 def coverage(revenue_ore: int, full_cost_ore: int) -> Fraction | None:

@@ -389,8 +389,9 @@ class _FolderReader:
                             rows_read=len(table), rows_used=int(table.kept.sum()),
                             rows_rejected=int((~table.kept).sum()))
         # The auditor sees which header was read as which field.
-        mapping = ", ".join(f"{header.headers[i]} = {name}" for name, i in header.columns.items())
-        totals.notes.append(f"header row {_row_number(sheet, header.row_index)}: {mapping}")
+        mapping = ", ".join(f"{header.headers[i]} = {msg(f'field.{name}') if msg.has(f'field.{name}') else name}"
+                            for name, i in header.columns.items())
+        totals.notes.append(msg("read.header_note", row=_row_number(sheet, header.row_index), mapping=mapping))
         if "amount_ore" in frame:
             amounts = frame["amount_ore"].to_numpy()
             totals.debit_ore = int(amounts[amounts > 0].sum())
@@ -733,7 +734,7 @@ def _register_orgnr(table: _Table, name: str, critical: bool) -> np.ndarray:
     orgnr, note, raw = parse.parse_orgnrs(table.get(name))
     msg = table.msg
     reasons = np.array([msg("read.orgnr_missing", value=parse.shown(r)) if n == parse.ORGNR_MISSING
-                        else msg("read.orgnr_invalid", value=parse.shown(r), note=n) if n else ""
+                        else msg("read.orgnr_invalid", value=parse.shown(r), note=msg(f"read.note_{n}")) if n else ""
                         for r, n in zip(raw, note)] + [""], dtype=object)[:-1]
     table.reject(note != "", reasons, name, critical)
     return orgnr
@@ -760,7 +761,8 @@ def _counterparties(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
     controlled_by, note, raw = parse.parse_orgnrs(table.get("controlled_by"))
     bad = (note != "") & (note != parse.ORGNR_MISSING)
-    table.reject(bad, [table.msg("read.controlled_by_invalid", value=parse.shown(r), note=n) for r, n in zip(raw, note)],
+    table.reject(bad, [table.msg("read.controlled_by_invalid", value=parse.shown(r), note=table.msg(f"read.note_{n}") if n else "")
+                       for r, n in zip(raw, note)],
                  "controlled_by")
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "sector": parse.parse_text(table.get("sector")).values, "controlled_by": controlled_by}

@@ -47,6 +47,8 @@ from pipeline.model import (
     SHEET_SUPPLIERS,
     SHEET_TECKAL,
 )
+from pipeline.write.workbook_words import header as shown_header
+from pipeline.write.workbook_words import localise_values, shown_value, value_names, window_apart
 from pipeline.write.xlsx_stream import StreamedPart, assemble, style_index, worksheet_part
 
 SHEET_SUMMARY = "Sammanfattning"
@@ -80,12 +82,12 @@ _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _UNWRITABLE_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 WORDS = {
-    "sv": {"yes": "ja", "no": "nej", "no_share": "ingen andel (total 0)", "missing": "–",
+    "sv": {"language": "sv", "yes": "ja", "no": "nej", "no_share": "ingen andel (total 0)", "missing": "–",
            "key": "nyckel (results.json)", "figure": "uppgift", "value": "värde", "sheet": "flik med rader",
-           "column": "kolumn", "sheets": "flikar", "description": "beskrivning", "not_written": "(ingen flik)"},
-    "en": {"yes": "yes", "no": "no", "no_share": "no share (total 0)", "missing": "–",
+           "column": "kolumnrubrik", "sheets": "flikar", "description": "beskrivning", "not_written": "(ingen flik)"},
+    "en": {"language": "en", "yes": "yes", "no": "no", "no_share": "no share (total 0)", "missing": "–",
            "key": "key (results.json)", "figure": "figure", "value": "value", "sheet": "sheet with the rows",
-           "column": "column", "sheets": "sheets", "description": "beskrivning (sv)", "not_written": "(no sheet)"},
+           "column": "column header", "sheets": "sheets", "description": "beskrivning (sv)", "not_written": "(no sheet)"},
 }
 
 
@@ -98,6 +100,7 @@ def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame]
     if not 1 <= max_rows_per_sheet <= EXCEL_MAX_DATA_ROWS:
         raise ValueError(f"max_rows_per_sheet must be 1..{EXCEL_MAX_DATA_ROWS}")
     words = WORDS[language]
+    tables = _for_people(tables, language)
     layout = plan_sheets({name: len(frame) for name, frame in tables.items()}, max_rows_per_sheet)
     first_sheet_of = {name: parts[0][0] for name, parts in layout.items()}
 
@@ -237,6 +240,18 @@ def _is_money_text(name: str) -> bool:
     return name.endswith("_sek")
 
 
+# Decimal text that is a plain number (the allocation key's weights): written as a number.
+NUMBER_TEXT_COLUMNS = ("key_weight",)
+
+
+def _for_people(tables: dict[str, pd.DataFrame], language: str) -> dict[str, pd.DataFrame]:
+    """The tables as the workbook shows them: the Teckal table's window row apart from its years.
+    Other tables are passed on as they are."""
+    if SHEET_TECKAL not in tables:
+        return tables
+    return {name: window_apart(frame, language) if name == SHEET_TECKAL else frame for name, frame in tables.items()}
+
+
 def _is_ratio(name: str) -> bool:
     return name in ("coverage", "herfindahl") or name.endswith("_coverage")
 
@@ -266,7 +281,7 @@ def _prepare_column(series: pd.Series, name: str, words: dict[str, str]) -> _Col
         kind = "share" if _is_share(name) else "ratio" if _is_ratio(name) else "number"
         values = _with_blanks(series.to_numpy(dtype="float64", na_value=np.nan), missing)
     elif pd.api.types.is_string_dtype(dtype) and dtype != object \
-            and not (_is_share(name) or _is_ratio(name) or _is_money_text(name)):
+            and not (_is_share(name) or _is_ratio(name) or _is_money_text(name) or name in NUMBER_TEXT_COLUMNS):
         kind = "text"
         values = _text_values(series)
     else:
@@ -312,12 +327,15 @@ def _plain_cell(value: Any, words: dict[str, str], name: str) -> Any:
     if isinstance(value, (pd.Timestamp, datetime)):
         return _DateSerial((np.datetime64(pd.Timestamp(value).to_datetime64(), "us") - _EXCEL_EPOCH)
                            / np.timedelta64(1, "D"))
-    if (_is_share(name) or _is_ratio(name) or _is_money_text(name)) and isinstance(value, str):
+    if (_is_share(name) or _is_ratio(name) or _is_money_text(name) or name in NUMBER_TEXT_COLUMNS) \
+            and isinstance(value, str):
         try:
-            return float(Decimal(value))
+            number = Decimal(value)
+            return int(number) if name in NUMBER_TEXT_COLUMNS and number == number.to_integral_value() \
+                else float(number)
         except ArithmeticError:
             return visible_text(value)
-    return visible_text(str(value))
+    return visible_text(shown_value(str(value), value_names(name, words["language"]), words["language"]))
 
 
 class _DateSerial(float):
@@ -389,7 +407,9 @@ def _table_columns(frame: pd.DataFrame, start: int, stop: int, words: dict[str, 
         prepared = _prepare_column(sample[name], str(name), words)
         distinct = prepared.kind == "text" and len(sample) >= MOSTLY_DISTINCT_MIN_ROWS \
             and sample[name].nunique() >= MOSTLY_DISTINCT_SHARE * len(sample)
-        columns.append(_TableColumn(str(name), prepared.header, prepared.kind, prepared.width, distinct))
+        header = shown_header(prepared.header, words["language"])
+        width = max(prepared.width, min(MAX_COLUMN_WIDTH, len(header) + 2))
+        columns.append(_TableColumn(str(name), header, prepared.kind, width, distinct))
     return columns
 
 
@@ -505,6 +525,8 @@ def column_cells(series: pd.Series, column: _TableColumn, words: dict[str, str],
         return _spread(series, lambda numbers: _float_cells(numbers.to_numpy(dtype=np.float64), style))
     if column.kind == "text" and pd.api.types.is_bool_dtype(series.dtype):
         return _spread(series, lambda flags: text_cells(flags.map({True: words["yes"], False: words["no"]})))
+    if column.kind == "text" and value_names(column.name, words["language"]):
+        return _spread(series, lambda codes: text_cells(localise_values(codes, column.name, words["language"])))
     if column.kind == "text":
         return text_cells(series) if column.distinct else _spread(series, text_cells)
     # Object columns mix types whose values compare equal across types (True == 1 == 1.0), so
@@ -707,7 +729,8 @@ def _write_figure(worksheet, row: int, col: int, figure: SummaryRow, words: dict
     elif figure.kind == "integer":
         worksheet.write_number(row, col, int(value), formats.integer)
     else:
-        _write_text(worksheet, row, col, visible_text(str(value)))
+        names = value_names(figure.key.rsplit(".", 1)[-1], words["language"])
+        _write_text(worksheet, row, col, visible_text(shown_value(str(value), names, words["language"])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -736,20 +759,23 @@ def _write_column_sheet(worksheet, tables: dict[str, pd.DataFrame], sheet_of: di
     for name, frame in tables.items():
         for column in written_columns(frame):
             sheets_of_column.setdefault(column_header(column), []).append(sheet_of[name])
-    headers = [words["column"], words["description"], words["sheets"]]
+    # The header people read, then the key it stands for in results.json and the tables.
+    headers = [words["column"], words["key"], words["description"], words["sheets"]]
     if language == "en":
-        headers.insert(1, "description")
-    worksheet.set_column(0, 0, 26)
-    worksheet.set_column(1, len(headers) - 2, 70)
+        headers.insert(2, "description")
+    worksheet.set_column(0, 0, 30)
+    worksheet.set_column(1, 1, 26)
+    worksheet.set_column(2, len(headers) - 2, 70)
     worksheet.set_column(len(headers) - 1, len(headers) - 1, 60)
     worksheet.freeze_panes(1, 0)
     worksheet.autofilter(0, 0, max(len(sheets_of_column), 1), len(headers) - 1)
     for col, header in enumerate(headers):
         worksheet.write_string(0, col, header, formats.header)
-    for r, column in enumerate(sorted(sheets_of_column), start=1):
+    for r, column in enumerate(sorted(sheets_of_column, key=lambda c: (shown_header(c, language).lower(), c)),
+                               start=1):
         described = describe_column(column, descriptions)
-        cells = [column, described["sv"], ", ".join(sheets_of_column[column])]
+        cells = [shown_header(column, language), column, described["sv"], ", ".join(sheets_of_column[column])]
         if language == "en":
-            cells.insert(1, described["en"])
+            cells.insert(2, described["en"])
         for col, text in enumerate(cells):
             _write_text(worksheet, r, col, visible_text(text))

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from pipeline.figures import Activities, CatalogueEntry, ServiceAccount
 from pipeline.model import ACTIVITIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
-from pipeline.write.pdf.charts import coverage_chart
+from pipeline.write.pdf.charts import coverage_charts
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
 
@@ -48,9 +48,10 @@ def chapter(ctx: Context) -> list[Flowable]:
     story += _unassigned(ctx, f.activities)
     if any(s.coverage is not None for s in services):
         labels = {"full_cost_line": t("accounts.chart_full_cost"), "cost_sharing": t("activity.cost_sharing"),
-                  "sales": t("activity.sales")}
+                  "sales": t("activity.sales"), "service": t("accounts.service"), "activity": t("accounts.activity"),
+                  "coverage": t("accounts.coverage"), "alt": t.template("chart.coverage_alt")}
         story.append(KeepTogether([ctx.heading("accounts.chart_title", level=2), ctx.para("accounts.chart_intro"),
-                                   coverage_chart([s for s in services if s.code], fmt, labels, CONTENT_WIDTH),
+                                   *coverage_charts([s for s in services if s.code], fmt, labels, CONTENT_WIDTH),
                                    ctx.source(SHEET_SERVICES)]))
     story += _allocation(ctx, services)
     story.append(PageBreak())
@@ -139,7 +140,7 @@ def inventory(ctx: Context, services: tuple[ServiceAccount, ...]) -> list[Flowab
             return t("inventory.not_in_catalogue")
         return getattr(entry, name) or t("common.missing")
 
-    rows = [[entry.code, entry.name or "", ctx.label("activity", entry.activity),
+    rows = [[entry.code, entry.name or t("common.missing"), ctx.label("activity", entry.activity),
              ctx.yes_no(entry.in_catalogue), field(entry, "pricing"),
              fmt.date(entry.decision_date) if entry.decision_date else t("common.missing"),
              field(entry, "decision_reference"),

@@ -5,7 +5,6 @@ out rather than shown empty."""
 
 from __future__ import annotations
 
-import json
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, PageBreak
@@ -14,6 +13,8 @@ from pipeline.figures import DataQuality, ValidationCheck
 from pipeline.model import SHEET_LINES
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import data_table
+from pipeline.write.pdf.settings_text import settings_rows
+from pipeline.write.workbook_words import shown_column
 
 OPEN_QUESTIONS = ("law_text", "grants", "more_than", "direct_award_limit")
 
@@ -86,7 +87,8 @@ def _validation(ctx: Context, quality: DataQuality) -> list[Flowable]:
     ]
     failed = [c for c in checks if not c.success]
     if failed:
-        rows = [[ctx.label("kind", c.suite), c.description or c.check, c.column or "",
+        rows = [[ctx.label("kind", c.suite), c.description or c.check,
+                 shown_column(c.column or "", ctx.text.language),
                  ctx.label("severity", c.severity),
                  f"{fmt.count(c.unexpected_count)} / {fmt.count(c.element_count)}"] for c in failed]
         story += [ctx.para("quality.failed_intro"),
@@ -127,14 +129,7 @@ def method(ctx: Context) -> list[Flowable]:
     story.append(ctx.para("method.assumption_direct_award"))
     settings = f.settings
     if settings:
-        rows = []
-        for section in sorted(settings):
-            values = settings[section]
-            if isinstance(values, dict) and values:
-                for name in sorted(values):
-                    rows.append([f"{section}.{name}", _setting_text(values[name])])
-            else:
-                rows.append([section, _setting_text(values)])
+        rows = settings_rows(ctx, settings)
         story += [ctx.heading("method.settings_title", level=2), ctx.para("method.settings_intro"),
                   data_table([t("method.setting"), t("common.value")], rows, [70, 100], ctx.styles)]
     direct_award = (settings or {}).get("thresholds", {}).get("direct_award_limit_sek")
@@ -144,13 +139,6 @@ def method(ctx: Context) -> list[Flowable]:
                               else t("common.missing"), year=ctx.year, threshold=fmt.limit(teckal.threshold)))
     story.append(PageBreak())
     return story
-
-
-def _setting_text(value: object) -> str:
-    """Settings values as a reader of settings.toml would write them."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def appendix(ctx: Context) -> list[Flowable]:

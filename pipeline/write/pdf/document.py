@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 
 import pipeline.write.pdf.accounts_chapter as accounts
 import pipeline.write.pdf.audit_chapter as audit
@@ -29,9 +29,41 @@ from pipeline.write.pdf.text import Text, load_catalogue
 PDF_LANG = {"sv": "sv-SE", "en": "en-GB"}
 
 
+# A table of at most this many rows moves whole to the next page with its heading, intro and
+# source note rather than leaving a few rows (or its caption) on a page of their own.
+KEEP_WHOLE_ROWS = 12
+LEAD_STYLES = ("h1", "h2", "h3", "body", "small")
+
+
+def keep_tables_whole(story: list[Flowable]) -> list[Flowable]:
+    """Short data tables kept together with the heading and paragraphs just above them and the
+    source note just below."""
+    out: list[Flowable] = []
+    index = 0
+    while index < len(story):
+        item = story[index]
+        if isinstance(item, Table) and getattr(item, "repeatRows", 0) and len(item._cellvalues) <= KEEP_WHOLE_ROWS:
+            lead: list[Flowable] = []
+            while out and isinstance(out[-1], Paragraph) and getattr(out[-1].style, "name", "") in LEAD_STYLES \
+                    and len(lead) < 3:
+                lead.insert(0, out.pop())
+                if lead[0].style.name in ("h1", "h2", "h3"):
+                    break
+            group = [*lead, item]
+            following = story[index + 1] if index + 1 < len(story) else None
+            if isinstance(following, Paragraph) and following.style.name == "note":
+                group.append(following)
+                index += 1
+            out.append(KeepTogether(group))
+        else:
+            out.append(item)
+        index += 1
+    return out
+
+
 def report_story(ctx: Context) -> list[Flowable]:
     """The chapters in reading order."""
-    return [
+    return keep_tables_whole([
         *front.cover(ctx),
         *front.summary(ctx),
         *teckal.chapter(ctx),
@@ -41,19 +73,24 @@ def report_story(ctx: Context) -> list[Flowable]:
         *audit.data_quality(ctx),
         *audit.method(ctx),
         *audit.appendix(ctx),
-    ]
+    ])
+
+
+def report_context(figures: Figures, language: str, output_hashes: tuple[tuple[str, str], ...] = ()) -> Context:
+    """What the chapters need to lay out `figures` in `language`; the HTML twin uses it too."""
+    if language not in PDF_LANG:
+        raise ValueError(f"report language must be one of {', '.join(PDF_LANG)}, not {language!r}")
+    register_fonts()
+    return Context(figures=figures, text=Text(language, load_catalogue()), fmt=Formats(language),
+                   styles=make_styles(), output_hashes=output_hashes)
 
 
 def write_pdf(path: Path, figures: Figures, language: str = "sv",
               output_hashes: tuple[tuple[str, str], ...] = ()) -> None:
     """Write the evaluation report for `figures` to `path`, in Swedish ("sv") or English ("en").
     `output_hashes`: (file name, SHA-256) of the outputs written before the PDF, for its appendix."""
-    if language not in PDF_LANG:
-        raise ValueError(f"report language must be one of {', '.join(PDF_LANG)}, not {language!r}")
-    register_fonts()
-    text = Text(language, load_catalogue())
-    ctx = Context(figures=figures, text=text, fmt=Formats(language), styles=make_styles(),
-                  output_hashes=output_hashes)
+    ctx = report_context(figures, language, output_hashes)
+    text = ctx.text
     year = figures.year
     organisation = figures.organisation
     title = text("cover.title", year=year)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from pipeline.model import (
     SHEET_FLAGS,
@@ -19,6 +28,7 @@ from pipeline.model import (
     SHEET_TECKAL,
 )
 from pipeline.write.pdf import criteria
+from pipeline.write.pdf.board_box import board_box
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import (
     CONTENT_WIDTH,
@@ -35,18 +45,19 @@ from pipeline.write.pdf.layout import (
 
 def cover(ctx: Context) -> list[Flowable]:
     f, t = ctx.figures, ctx.text
-    story: list[Flowable] = [Spacer(1, 55 * mm)]
+    story: list[Flowable] = [Spacer(1, 18 * mm)]
     story.append(Paragraph(t.markup("cover.organisation", organisation=f.organisation),
                            ctx.styles["cover_org"]))
     if f.organisation_orgnr:
         story.append(Paragraph(t.markup("cover.orgnr", orgnr=f.organisation_orgnr), ctx.styles["cover_meta"]))
-    story.append(Spacer(1, 10 * mm))
+    story.append(Spacer(1, 6 * mm))
     story.append(Paragraph(t.markup("cover.title", year=ctx.year), ctx.styles["cover_title"]))
     story.append(Paragraph(t.markup("cover.period", first=f"{ctx.year}-01-01", last=f"{ctx.year}-12-31"),
                            ctx.styles["cover_meta"]))
     if f.inputs_folder:
         story.append(Paragraph(t.markup("cover.inputs", folder=f.inputs_folder), ctx.styles["cover_meta"]))
-    story.append(Spacer(1, 60 * mm))
+    # Page 1 says it: the outcomes, the serious flags and the decision asked for.
+    story += [Spacer(1, 8 * mm), *board_box(ctx), Spacer(1, 10 * mm)]
     story.append(Paragraph(t.markup("cover.adoption"), ctx.styles["cover_meta"]))
     story.append(Paragraph(t.markup("cover.produced"), ctx.styles["cover_meta"]))
     story += [NextPageTemplate("body"), PageBreak()]
@@ -146,5 +157,6 @@ def summary(ctx: Context) -> list[Flowable]:
     story.append(data_table([ctx.text("common.figure"), ctx.text("common.value"), ctx.text("common.sheet")],
                             rows, [80, 45, 45], ctx.styles, numeric=(1,)))
     story.append(ctx.para("summary.exact_note", "note", exact=fmt.exact(teckal.window_share)))
-    story.append(PageBreak())
+    # The Teckal chapter follows on the same page when its opening fits below the key figures.
+    story.append(CondPageBreak(95 * mm))
     return story

@@ -7,6 +7,7 @@ canvas that writes the running header and "Sida 3 av 12". It knows nothing about
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import TimeStamp
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "data" / "fonts"
@@ -76,7 +77,7 @@ def make_styles() -> dict[str, ParagraphStyle]:
                                           leading=9.5, spaceAfter=0, alignment=TA_RIGHT),
         "cell_code": ParagraphStyle("cell_code", parent=base, fontSize=6.5, leading=8.5, spaceAfter=0),
         "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, textColor=ACCENT,
-                             spaceBefore=0, spaceAfter=10),
+                             spaceBefore=0, spaceAfter=10, keepWithNext=1),
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=ACCENT,
                              spaceBefore=10, spaceAfter=5, keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=14, textColor=ACCENT,
@@ -88,6 +89,8 @@ def make_styles() -> dict[str, ParagraphStyle]:
         "verdict": ParagraphStyle("verdict", parent=base, fontName=FONT_BOLD, fontSize=15, leading=20,
                                   alignment=TA_LEFT, spaceAfter=4),
         "verdict_sub": ParagraphStyle("verdict_sub", parent=base, fontSize=9.5, leading=13, spaceAfter=0),
+        "board_title": ParagraphStyle("board_title", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
+                                      textColor=ACCENT, spaceAfter=0),
         "toc_title": ParagraphStyle("toc_title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
                                     textColor=ACCENT, spaceAfter=12),
         "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=14, spaceBefore=3,
@@ -98,12 +101,14 @@ def make_styles() -> dict[str, ParagraphStyle]:
 
 
 def cell(text: object, style: ParagraphStyle) -> Paragraph:
-    """A table cell that wraps instead of overflowing; plain text is escaped."""
-    return Paragraph(escape(str(text)), style)
+    """A table cell that wraps instead of overflowing; plain text is escaped. "§ 34" stays on
+    one line."""
+    return Paragraph(escape(str(text)).replace("§ ", "§\u00a0"), style)
 
 
 CELL_PADDING = 3
 SMALLEST_FONT = 5.5
+TABLE_SCALES = (1.0, 0.9, 0.8)  # a wide table is set a size smaller as a whole, not column by column
 
 
 def _fitting_size(text: str, style: ParagraphStyle, width: float) -> float:
@@ -114,6 +119,30 @@ def _fitting_size(text: str, style: ParagraphStyle, width: float) -> float:
     if widest <= width:
         return style.fontSize
     return max(SMALLEST_FONT, style.fontSize * width / widest * 0.98)
+
+
+def _longest_word(text: str, style: ParagraphStyle) -> float:
+    words = [w for w in str(text).split(" ") if w] or [str(text)]
+    return max(pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in words)
+
+
+def _widened(widths: Sequence[float], minimums: Sequence[float]) -> list[float]:
+    """Column widths where every column is at least its minimum (its longest word), the room
+    taken from columns with slack in proportion to their width; the total stays the same. When
+    the minimums do not fit at all, the widths stay as given and the fonts shrink instead."""
+    total = sum(widths)
+    if sum(minimums) > total:
+        return list(widths)
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(widths)) if i not in fixed]
+        room = total - sum(fixed.values())
+        weight = sum(widths[i] for i in free)
+        proposal = {i: room * widths[i] / weight for i in free}
+        short = {i: minimums[i] for i, w in proposal.items() if w < minimums[i]}
+        if not short:
+            return [fixed.get(i, proposal.get(i, 0.0)) for i in range(len(widths))]
+        fixed.update(short)
 
 
 def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
@@ -141,6 +170,31 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_m
         return styles["cell_code"] if column in code_columns else (
             styles["cell_right"] if column in numeric else styles["cell"])
 
+    # Headers wrap between words, never inside one, and the whole table keeps one size: each
+    # column is first made wide enough for its longest word (hashes excepted: they are set
+    # small), at the styles' size or, where that cannot fit, at one smaller size for the table.
+    def minimum(column: int, scale: float) -> float:
+        words = [_longest_word(header[column], base_style(column, True)) * scale]
+        if column in code_columns:  # hashes may be set as small as SMALLEST_FONT, never broken
+            style = base_style(column, False)
+            words += [_longest_word(row[column], style) * SMALLEST_FONT / style.fontSize for row in rows
+                      if not isinstance(row[column], Paragraph)]
+        elif column not in markup_columns:
+            words += [_longest_word(row[column], base_style(column, False)) * scale for row in rows
+                      if not isinstance(row[column], Paragraph)]
+        extra = 2 * CELL_PADDING if column - 1 in numeric and column not in numeric and column not in code_columns else 0
+        return max(words) + 2 * CELL_PADDING + extra + 0.5
+
+    for scale in TABLE_SCALES:
+        minimums = [minimum(i, scale) for i in range(len(header))]
+        if sum(minimums) <= sum(col_widths):
+            break
+    col_widths = _widened(col_widths, minimums)
+    if scale < 1:
+        scaled = {name: _sized(style, style.fontSize * scale) for name, style in styles.items()
+                  if name.startswith("cell")}
+        styles = {**styles, **scaled}
+
     def column_style(column: int, head: bool, values: Sequence[object]) -> ParagraphStyle:
         style = base_style(column, head)
         plain = [str(v) for v in values if not isinstance(v, Paragraph)]
@@ -167,7 +221,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_m
 
     body = [[styled(h, i, head=True) for i, h in enumerate(header)]]
     body += [[styled(v, i) for i, v in enumerate(row)] for row in rows]
-    table = Table(body, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+    table = Table(body, colWidths=col_widths, repeatRows=1, hAlign="LEFT", spaceBefore=2, spaceAfter=4)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
@@ -180,6 +234,10 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_m
     ]
     for index in range(2, len(body), 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA_FILL))
+    # A left-aligned column right after a right-aligned figure gets room, so the two never touch.
+    for column in range(1, len(header)):
+        if column - 1 in numeric and column not in numeric and column not in code_columns:
+            commands.append(("LEFTPADDING", (column, 0), (column, -1), 3 * CELL_PADDING))
     if bold_last_row and len(body) > 2:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
     table.setStyle(TableStyle(commands))
@@ -263,7 +321,50 @@ class ReportDocument(BaseDocTemplate):
         super().handle_documentBegin()
 
 
+DOT_STEP = 4.5  # points between the contents' leader dots, the same on every line
+
+
+class ReportContents(TableOfContents):
+    """The table of contents with even leader dots: small grey dots on one grid for every
+    level, from just after the entry's text to just before its right-aligned page number
+    (reportlab's own leaders are right-aligned runs of " . " in each level's font)."""
+
+    def wrap(self, availWidth, availHeight):
+        entries = self._lastEntries or [(0, "", 0, None)]
+
+        def entry_end(canvas, kind, label):
+            page, level = (int(part) for part in label.split(","))
+            style = self.getLevelStyle(level)
+            x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+            number = str(page)
+            number_x = availWidth - pdfmetrics.stringWidth(number, style.fontName, style.fontSize)
+            canvas.saveState()
+            canvas.setFont(style.fontName, style.fontSize)
+            canvas.drawString(number_x, y, number)
+            canvas.setFont(FONT, 7)
+            canvas.setFillColor(GREY)
+            dot = math.ceil((x + 6) / DOT_STEP) * DOT_STEP
+            while dot < number_x - 6:
+                canvas.drawString(dot, y, ".")
+                dot += DOT_STEP
+            canvas.restoreState()
+
+        self.canv.setNamedCB("contentsEntryEnd", entry_end)
+        rows = []
+        for level, text, page, key in entries:
+            style = self.getLevelStyle(level)
+            linked = f'<a href="#{key}">{text}</a>' if key else text
+            if style.spaceBefore:
+                rows.append([Spacer(1, style.spaceBefore)])
+            # Room on the right for the dots and the number: long entries wrap before it.
+            rows.append([Paragraph(f'{linked}<onDraw name="contentsEntryEnd" label="{page},{level}"/>',
+                                   ParagraphStyle(f"{style.name}_room", parent=style, rightIndent=36))])
+        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
+
+
 def table_of_contents(styles: dict[str, ParagraphStyle]) -> TableOfContents:
-    toc = TableOfContents(dotsMinLevel=0)
+    toc = ReportContents(dotsMinLevel=0)
     toc.levelStyles = [styles["toc1"], styles["toc2"]]
     return toc

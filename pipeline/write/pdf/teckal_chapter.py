@@ -21,7 +21,8 @@ def chapter(ctx: Context) -> list[Flowable]:
     story: list[Flowable] = [ctx.heading("teckal.title"), ctx.para("teckal.intro")]
 
     labels = {"ledger": t("source.ledger"), "history": t("source.history"), "threshold": t("teckal.chart_threshold"),
-              "window": t("teckal.chart_window"), "no_share": t("common.no_share")}
+              "window": t("teckal.chart_window"), "no_share": t("common.no_share"), "year": t("common.year"),
+              "source": t("teckal.source"), "share": t("teckal.share"), "alt": t.template("chart.teckal_alt")}
     chart = teckal_chart(years, teckal.window_share, teckal.threshold, fmt, labels, CONTENT_WIDTH)
     story.append(KeepTogether([ctx.heading("teckal.chart_title", level=2), chart, ctx.source(SHEET_TECKAL)]))
 
