@@ -236,7 +236,19 @@ def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, ou
     say(messages(settings.organisation.language)(
         "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
         warnings=len(validation.warnings)))
+    _say_input_warnings(validation, settings, say)
     return validation
+
+
+def _say_input_warnings(validation, settings: Settings, say: Say) -> None:
+    """The whole-year warnings (revenue an order of magnitude off, missing years, unmapped
+    customer numbers) in the terminal too: they are easy to miss in the workbook."""
+    from pipeline.validate.ledger_checks import TERMINAL_WARNINGS
+
+    text = messages(settings.organisation.language)
+    for result in validation.warnings:
+        if result.check in TERMINAL_WARNINGS:
+            say(f"  {text('run.warning')}: {result.description}")
 
 
 def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list[Problem]:

@@ -55,6 +55,9 @@ class Rules:
     # account (the cost account), account_group (its first two digits) or category (the supplier
     # list's Inköpskategori).
     direct_award_kind: str = "account"
+    # The sign of a ledger's single amount column (Belopp): debit positive as SIE and BAS, or
+    # credit positive as some ERPs export it. Debet/Kredit columns and SIE files need none.
+    ledger_sign: str = "debit_positive"  # debit_positive | credit_positive
 
     def key_for(self, year: int) -> str:
         return dict(self.allocation_key_by_year).get(year, self.allocation_key)
@@ -107,6 +110,7 @@ _CHOICES = {
     ("rules", "grants"): ("include", "exclude"),
     ("rules", "allocation_key"): ("revenue", "direct_cost", "table"),
     ("rules", "direct_award_kind"): ("account", "account_group", "category"),
+    ("rules", "ledger_sign"): ("debit_positive", "credit_positive"),
     ("organisation", "language"): ("sv", "en"),
 }
 _COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases",

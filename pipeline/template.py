@@ -395,6 +395,8 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
                                     "account_group (kontogrupp, två första siffrorna) | category (Inköpskategori i "
                                     "leverantörslistan) / purchases of the same kind are added up against the "
                                     "direct-award limit",
+    ("rules", "ledger_sign"): "tecknet i huvudbokens beloppskolumn: debit_positive (debet positivt, som SIE) | "
+                              "credit_positive (kredit positivt) / sign of the ledger's amount column",
 }
 _SECTION_COMMENTS = {
     "organisation": "Organisationen / the organisation",

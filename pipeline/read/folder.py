@@ -56,7 +56,13 @@ from pipeline.model import (
     Rejected,
 )
 from pipeline.progress import steps
-from pipeline.read.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
+from pipeline.read.headers import (
+    HeaderMatch,
+    find_header_row,
+    known_fields,
+    money_header_with_unit,
+    unknown_mapped_fields,
+)
 from pipeline.settings import SETTINGS_FILE, Settings
 from pipeline.vocabulary import vocabulary
 
@@ -90,6 +96,7 @@ class _Table:
     text: Callable[[int], str]  # the whole row as text, for rejection records
     msg: Text = field(default_factory=lambda: messages("en"))
     fiscal_year: int | None = None  # the year folder of a ledger file
+    credit_positive: bool = False  # a ledger's single amount column is credit positive (settings)
     reason: np.ndarray = field(init=False)
     column: np.ndarray = field(init=False)
     critical: np.ndarray = field(init=False)
@@ -375,6 +382,12 @@ class _FolderReader:
                                  known=", ".join(known_fields(kind))))
         header = find_header_row(sheet.rows, kind, column_map)
         where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
+        if sheet.rows and header.row_index < len(sheet.rows):
+            unit = money_header_with_unit(sheet.rows[header.row_index], kind, column_map)
+            if unit is not None:
+                index, text, word = unit
+                raise InputError(msg("read.amount_unit", where=where, column=_column_letter(sheet.first_column + index),
+                                     header=text, unit=word))
         if header.missing:
             found = ", ".join(repr(h) for h in header.headers if h) or msg("read.none_found")
             raise InputError(msg("read.columns_missing", where=where, missing="; ".join(header.missing),
@@ -384,6 +397,9 @@ class _FolderReader:
             columns = ", ".join(f"{_column_letter(sheet.first_column + i)} '{header.headers[i]}'" for i in indexes)
             raise InputError(msg("read.duplicate_columns", where=where, columns=columns, field=name))
         table = _table(sheet, header, msg, fiscal_year)
+        # SIE is debit positive by definition; the setting is about spreadsheet exports.
+        table.credit_positive = (kind == "ledger" and self.settings.rules.ledger_sign == "credit_positive"
+                                 and not sheet.file.lower().endswith((".se", ".si")))
         frame = BUILDERS[kind](table)
         totals = FileTotals(kind=kind, file=sheet.file, sheet=sheet.sheet, sha256="",
                             rows_read=len(table), rows_used=int(table.kept.sum()),
@@ -639,7 +655,7 @@ def _signed_amounts(table: _Table, parts: list[parse.Parsed]) -> np.ndarray:
         [amount] = parts
         table.reject_errors(amount, "amount")
         table.reject_empty(amount, "amount", table.label("amount"))
-        return amount.values
+        return -amount.values if table.credit_positive else amount.values
     debit, credit = parts
     table.reject_errors(debit, "debit")
     table.reject_errors(credit, "credit")

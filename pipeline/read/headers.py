@@ -96,6 +96,42 @@ def match_header(header: Any, kind: str, overrides: dict[str, str] | None = None
     return None
 
 
+# Money fields per input kind, and the words that say a column is not in kronor.
+MONEY_FIELDS = ("amount", "debit", "credit", "controlling_sek", "total_sek")
+UNIT_WORDS = frozenset({"tkr", "tkronor", "tusental", "tusentals", "tusen", "ksek", "tsek", "kkr", "msek", "mkr",
+                        "mnkr", "mdkr", "miljoner", "mn", "thousand", "thousands", "millions", "million", "oere",
+                        "ore", "ören", "oren", "cent"})
+_UNIT_THOUSANDS = re.compile(r"(?:'|\b1\s?)000\b")  # "(1 000 kr)", "SEK '000"
+
+
+def unit_word(header: Any) -> str | None:
+    """The unit word in a header that is not plain kronor ("Belopp (tkr)" -> "tkr"), or None."""
+    if header is None:
+        return None
+    text = str(header).casefold()
+    for word in re.findall(r"[a-zåäö]+", text):
+        if word in UNIT_WORDS:
+            return word
+    match = _UNIT_THOUSANDS.search(text)
+    return match.group(0).strip() if match else None
+
+
+def money_header_with_unit(row: Sequence[Any], kind: str, overrides: dict[str, str] | None = None
+                           ) -> tuple[int, str, str] | None:
+    """(column index, header, unit word) of the first header in `row` that names a money field
+    in another unit than kronor: the header itself, or the header without its unit word, means
+    amount/debit/credit (or a history total). Amounts in tkr would be read 1000 times too small."""
+    for index, cell in enumerate(row):
+        unit = unit_word(cell)
+        if unit is None:
+            continue
+        stripped = re.sub(re.escape(unit), " ", str(cell), flags=re.IGNORECASE)
+        fields = {match_header(cell, kind, overrides), match_header(stripped, kind, overrides)}
+        if fields & set(MONEY_FIELDS):
+            return index, str(cell).strip(), unit
+    return None
+
+
 def unknown_mapped_fields(kind: str, overrides: dict[str, str]) -> list[str]:
     """Fields named in a settings column map that the input kind does not have."""
     return sorted({f for f in overrides.values() if _field_name(f) not in _alias_table()[kind]})

@@ -1,0 +1,233 @@
+"""Checks on whole ledger files and years that no single row shows: copies, wrong years, signs.
+
+Each check returns `CheckResult`s in the shape of the suites' results, so they join the same
+validation report: a critical one stops `report` and fails `check` (naming the files), a
+warning is listed in the terminal, `check`, the workbook's validation sheet and the PDF.
+
+- `duplicate_vouchers` (DOMAIN R7): the same voucher (series + number) in two files or sheets
+  of one ledger year, which is what a month delivered twice looks like ("- Kopia", "(1)", the
+  same month as .xlsx and .csv). Critical, naming both files: nothing may be counted twice.
+- `wrong_year_files`: a file most of whose lines are dated outside its year folder (last
+  year's ledger in this year's folder). Critical; a few stray lines stay the suite's warning.
+- `revenue_signs`: a year whose activity revenue is negative, or whose revenue lines are
+  mostly debits, was read with the wrong sign convention. Critical, naming the setting.
+- `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
+  a unit mistake (tkr, öre) or a missing file, never an ordinary year. A warning.
+- `window_years`: fewer than three years with figures. A warning.
+
+It reads only the frames and the settings' account ranges; it classifies and computes nothing
+else, and it never looks at the journal tests (pipeline.validate.journal).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.messages import Text
+from pipeline.model import Inputs
+from pipeline.settings import AccountRanges, Settings
+from pipeline.validate.suites import CheckResult
+
+MAGNITUDE = 10  # an order of magnitude
+EXAMPLES = 3  # vouchers named in a message
+# Warnings the run also prints in the terminal (pipeline.run), not only in the outputs.
+TERMINAL_WARNINGS = frozenset({"revenue_magnitude", "window_years", "unmapped_numbers", "fuzzy_headers",
+                               "skipped_sheets", "statistical_accounts"})
+
+
+def ledger_checks(inputs: Inputs, settings: Settings, text: Text) -> list[CheckResult]:
+    """Every whole-file and whole-year check of the ledgers, in a fixed order."""
+    out: list[CheckResult] = []
+    needed = {"date", "voucher", "account", "amount_ore", "source_file", "source_id"}
+    for year in sorted(inputs.ledgers):
+        ledger = inputs.ledgers[year]
+        if not needed <= set(ledger.columns):
+            return []  # the ledger suite already fails critically on the missing column
+        out += duplicate_vouchers(ledger, year, text)
+        out += wrong_year_files(ledger, year, text)
+        out += revenue_signs(ledger, year, settings, text)
+    if any(not needed <= set(ledger.columns) for ledger in inputs.ledgers.values()):
+        return out
+    out += revenue_magnitude(inputs, settings, text)
+    out += window_years(inputs, text)
+    return out
+
+
+def format_sek(ore: int) -> str:
+    """Öre as Swedish-style kronor for a message: 123456789 -> "1 234 567,89"."""
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(int(ore)), 100)
+    return f"{sign}{kronor:,}".replace(",", "\u00a0") + f",{rest:02d}"
+
+
+def voucher_key(vouchers: pd.Series) -> pd.Series:
+    """A voucher's identity for comparison: blanks collapsed, case ignored ("a  12" = "A 12").
+    Blanks are not removed: SIE's series "1" number "12" ("1 12") is not series "11" number "2"."""
+    return vouchers.astype("str").str.strip().str.replace(r"\s+", " ", regex=True).str.casefold()
+
+
+def _unit(frame: pd.DataFrame) -> pd.Series:
+    """The file and sheet a row came from, as a message names it."""
+    sheet = frame["source_sheet"].astype("str") if "source_sheet" in frame else pd.Series("", index=frame.index)
+    return frame["source_file"].astype("str") + np.where(sheet != "", " [" + sheet + "]", "")
+
+
+def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
+    """One critical result per pair of files (or sheets) sharing vouchers; the failing rows are
+    the later file's lines of those vouchers."""
+    if ledger.empty or "voucher" not in ledger:
+        return []
+    frame = pd.DataFrame({"key": voucher_key(ledger["voucher"]), "voucher": ledger["voucher"].astype("str"),
+                          "unit": _unit(ledger), "id": ledger["source_id"].astype("str")})
+    per_unit = frame.drop_duplicates(["key", "unit"])
+    shared = per_unit[per_unit.duplicated("key", keep=False)]
+    if shared.empty:
+        return [_passed("duplicate_vouchers", "voucher", text, year, int(frame["key"].nunique()))]
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for _, group in shared.groupby("key", sort=True):
+        units = sorted(group["unit"])
+        shown = group["voucher"].iloc[0]
+        for later in units[1:]:
+            pairs.setdefault((units[0], later), []).append(shown)
+    out = []
+    vouchers_of_year = int(frame["key"].nunique())
+    for (first, later), vouchers in sorted(pairs.items()):
+        keys = set(voucher_key(pd.Series(vouchers)))
+        rows = frame[(frame["unit"] == later) & frame["key"].isin(keys)]
+        examples = ", ".join(vouchers[:EXAMPLES]) + (", ..." if len(vouchers) > EXAMPLES else "")
+        out.append(_result("duplicate_vouchers", "voucher", "critical",
+                           text("ledgercheck.duplicate_vouchers", first=first, later=later, count=len(vouchers),
+                                examples=examples, year=year),
+                           vouchers_of_year, len(vouchers), rows["id"], year))
+    return out
+
+
+def wrong_year_files(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
+    """A file whose lines are mostly (more than half) dated outside `year`: critical."""
+    if ledger.empty or "date" not in ledger:
+        return []
+    dates = pd.to_datetime(ledger["date"])
+    years = dates.dt.year
+    outside = dates.notna() & (years != year)
+    out = []
+    for file, rows in ledger.groupby(ledger["source_file"].astype("str"), sort=True):
+        mask = outside.loc[rows.index]
+        if int(mask.sum()) * 2 <= len(rows):
+            continue
+        likely = int(years.loc[rows.index][mask].mode().min())
+        out.append(_result("wrong_year_file", "date", "critical",
+                           text("ledgercheck.wrong_year", file=file, outside=int(mask.sum()), rows=len(rows),
+                                year=year, likely=likely),
+                           len(rows), int(mask.sum()), rows.loc[mask[mask].index, "source_id"], year))
+    return out or [_passed("wrong_year_file", "date", text, year, len(ledger))]
+
+
+def _in_ranges(accounts: np.ndarray, ranges: AccountRanges) -> np.ndarray:
+    hit = np.zeros(len(accounts), dtype=bool)
+    for lo, hi in ranges:
+        hit |= (accounts >= lo) & (accounts <= hi)
+    return hit
+
+
+def revenue_lines(ledger: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Lines on activity-revenue accounts (grants included, exclusions left out), as R2."""
+    accounts = ledger["account"].to_numpy()
+    chart = settings.accounts
+    return _in_ranges(accounts, chart.revenue) & ~_in_ranges(accounts, chart.excluded)
+
+
+def activity_revenue_ore(ledger: pd.DataFrame, settings: Settings) -> int:
+    """Activity revenue of a ledger year: credit positive, so revenue = -amount (R1)."""
+    if ledger.empty:
+        return 0
+    return int(-ledger["amount_ore"].to_numpy()[revenue_lines(ledger, settings)].sum())
+
+
+def revenue_signs(ledger: pd.DataFrame, year: int, settings: Settings, text: Text) -> list[CheckResult]:
+    """Negative activity revenue, or revenue lines mostly debits: the sign convention is wrong."""
+    if ledger.empty:
+        return []
+    revenue = revenue_lines(ledger, settings)
+    if not revenue.any():
+        return []
+    amounts = ledger["amount_ore"].to_numpy()[revenue]
+    debits = int((amounts > 0).sum())
+    credits = int((amounts < 0).sum())
+    total = int(-amounts.sum())
+    if total >= 0 and debits <= credits:
+        return [_passed("revenue_signs", "amount_ore", text, year, int(revenue.sum()))]
+    setting = "credit_positive" if settings.rules.ledger_sign == "debit_positive" else "debit_positive"
+    ids = ledger.loc[revenue & (ledger["amount_ore"].to_numpy() > 0), "source_id"]
+    return [_result("revenue_signs", "amount_ore", "critical",
+                    text("ledgercheck.revenue_signs", year=year, debits=debits, lines=int(revenue.sum()),
+                         revenue=format_sek(total), setting=setting, current=settings.rules.ledger_sign),
+                    int(revenue.sum()), debits, ids, year)]
+
+
+def yearly_revenue_ore(inputs: Inputs, settings: Settings) -> dict[int, tuple[int, str]]:
+    """Activity revenue per year: {year: (öre, "ledger" | "history")}, ledgers first."""
+    out: dict[int, tuple[int, str]] = {}
+    history = inputs.history
+    if history is not None and not history.empty:
+        for year, total in zip(history["year"].astype("int64"), history["total_ore"].astype("int64")):
+            out[int(year)] = (int(total), "history")
+    for year, ledger in inputs.ledgers.items():
+        out[year] = (activity_revenue_ore(ledger, settings), "ledger")
+    return out
+
+
+def revenue_magnitude(inputs: Inputs, settings: Settings, text: Text) -> list[CheckResult]:
+    """A ledger year whose revenue is >= 10 times, or <= a tenth of, the year before: a warning."""
+    revenue = yearly_revenue_ore(inputs, settings)
+    out = []
+    for year in sorted(inputs.ledgers):
+        if year - 1 not in revenue:
+            continue
+        now, _ = revenue[year]
+        before, source = revenue[year - 1]
+        if now <= 0 or before <= 0:
+            continue  # a negative year is revenue_signs' finding; a zero year has no ratio
+        if now >= MAGNITUDE * before or now * MAGNITUDE <= before:
+            larger = now > before
+            times = round(now / before if larger else before / now)
+            out.append(_result("revenue_magnitude", "amount_ore", "warning",
+                               text("ledgercheck.revenue_magnitude", year=year, revenue=format_sek(now),
+                                    previous=year - 1, before=format_sek(before),
+                                    times=f"{times:,}".replace(",", "\u00a0"),
+                                    direction=text("ledgercheck.larger" if larger else "ledgercheck.smaller"),
+                                    source=text(f"ledgercheck.source.{source}")),
+                               2, 1, pd.Series([], dtype="str"), year))
+    return out
+
+
+def window_years(inputs: Inputs, text: Text) -> list[CheckResult]:
+    """Fewer than three years of figures in the window (ledgers or history): a warning."""
+    revenue_years = set(inputs.ledgers)
+    history = inputs.history
+    if history is not None and not history.empty:
+        revenue_years |= {int(y) for y in history["year"]}
+    window = range(inputs.year - 2, inputs.year + 1)
+    present = [y for y in window if y in revenue_years]
+    if len(present) == len(window):
+        return []
+    missing = ", ".join(str(y) for y in window if y not in revenue_years)
+    return [_result("window_years", "date", "warning",
+                    text("ledgercheck.window_years", count=len(present), missing=missing, year=inputs.year),
+                    len(window), len(window) - len(present), pd.Series([], dtype="str"), inputs.year)]
+
+
+def _result(check: str, column: str, severity: str, description: str, checked: int, failing: int,
+            ids: pd.Series, year: int) -> CheckResult:
+    return CheckResult(suite="ledger", check=check, column=column, severity=severity, description=description,
+                       success=False, element_count=int(checked), unexpected_count=int(failing),
+                       unexpected_ids=tuple(sorted(ids.astype("str"))), batch=f"ledger-{year}")
+
+
+def _passed(check: str, column: str, text: Text, year: int, checked: int) -> CheckResult:
+    """A check that found nothing: listed too, so the auditor sees it was made."""
+    description = text("validate.of_year", description=text(f"ledgercheck.passed.{check}"),
+                       input=text("validate.input.ledger"), year=year)
+    return CheckResult(suite="ledger", check=check, column=column, severity="critical", description=description,
+                       success=True, element_count=int(checked), unexpected_count=0, unexpected_ids=(),
+                       batch=f"ledger-{year}")

@@ -1,0 +1,141 @@
+"""Real exports in, never a silently wrong figure (issue 15): each mistake a finance department
+makes with an ordinary ERP export stops the run, or warns where stated, through the real CLI.
+
+The tiny folder of `tests.workbooks.write_folder`: each year member 900 + outsider 100 of
+revenue (share 0.9), one supplier cost of 400.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import run_cli
+from tests.workbooks import LEDGER_HEADER, small_ledger, write_folder
+
+pytestmark = pytest.mark.slow
+
+
+def _check(folder: Path) -> tuple[int, str]:
+    result = run_cli("check", "--inputs", str(folder))
+    assert "Traceback" not in result.stderr + result.stdout
+    return result.returncode, result.stdout + result.stderr
+
+
+def _report(folder: Path, out: Path) -> tuple[int, str]:
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(out))
+    assert "Traceback" not in result.stderr + result.stdout
+    return result.returncode, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- nothing counted twice (R7)
+
+
+def test_a_copy_of_a_ledger_file_stops_check_and_report_naming_both_files(tmp_path: Path):
+    folder = write_folder(tmp_path / "org")
+    shutil.copy(folder / "2025" / "ledger-2025.xlsx", folder / "2025" / "ledger-2025 - Kopia.xlsx")
+    code, said = _check(folder)
+    assert code == 1
+    # Vouchers A 1, A 2, B 1 (three) are repeated; the copy sorts after the original.
+    assert ("Samma verifikation i två filer: 2025/ledger-2025.xlsx [Huvudbok] upprepar 3 verifikation(er) "
+            "från 2025/ledger-2025 - Kopia.xlsx [Huvudbok]") in said or \
+           ("Samma verifikation i två filer: 2025/ledger-2025 - Kopia.xlsx [Huvudbok] upprepar 3 verifikation(er) "
+            "från 2025/ledger-2025.xlsx [Huvudbok]") in said
+    assert "inga kritiska" not in said
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 1
+    assert "ledger-2025 - Kopia.xlsx" in said and "Samma verifikation i två filer" in said
+    assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()
+
+
+def test_the_same_month_as_xlsx_and_csv_is_a_critical_error(tmp_path: Path):
+    folder = write_folder(tmp_path / "org")
+    with (folder / "2025" / "ledger-2025.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(LEDGER_HEADER)
+        for row in small_ledger(2025):
+            writer.writerow([row[0].isoformat(), *[str(c).replace(".", ",") if c is not None else "" for c in row[1:]]])
+    code, said = _check(folder)
+    assert code == 1
+    assert "2025/ledger-2025.csv" in said and "2025/ledger-2025.xlsx" in said
+    assert "upprepar 3 verifikation(er)" in said
+
+
+# ---------------------------------------------------------------- nothing from the wrong year
+
+
+def test_last_years_ledger_in_this_years_folder_is_named_as_such(tmp_path: Path):
+    folder = write_folder(tmp_path / "org", ledgers={2025: small_ledger(2024)})
+    code, said = _check(folder)
+    assert code == 1
+    # All 6 lines are dated 2024.
+    assert ("2025/ledger-2025.xlsx: 6 av 6 rader har datum utanför 2025; filen ser ut som huvudboken för 2024"
+            in said)
+
+
+def test_a_few_stray_lines_stay_a_warning(tmp_path: Path):
+    rows = small_ledger(2025)
+    rows[0][0] = rows[1][0] = rows[0][0].replace(year=2024, month=12, day=31)  # voucher A 1 dated 2024-12-31
+    folder = write_folder(tmp_path / "org", ledgers={2025: rows})
+    code, said = _check(folder)
+    assert code == 0, said
+    assert "ser ut som huvudboken" not in said
+
+
+# ---------------------------------------------------------------- signs and units
+
+
+def _credit_positive(year: int) -> list[list]:
+    rows = small_ledger(year)
+    for row in rows:
+        row[3] = -row[3]
+    return rows
+
+
+def test_a_credit_positive_export_stops_and_names_the_setting_which_then_reads_it(tmp_path: Path):
+    folder = write_folder(tmp_path / "org", ledgers={y: _credit_positive(y) for y in (2023, 2024, 2025)})
+    code, said = _check(folder)
+    assert code == 1
+    # Revenue lines: 3010 at +900 and +100 (debits): revenue -1000.
+    assert "Huvudboken 2025: 2 av 2 rader på intäktskonton är debet (positiva)" in said
+    assert "intäkterna blir -1\u00a0000,00 kr" in said or "intäkter blir -1\u00a0000,00 kr" in said
+    assert 'ledger_sign = "credit_positive"' in said
+    (folder / "settings.toml").write_text(
+        '[organisation]\nname = "Testförbundet"\norgnr = "222000-0000"\n[rules]\nledger_sign = "credit_positive"\n',
+        encoding="utf-8")
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 0, said
+    results = json.loads((tmp_path / "out" / "org" / "2025" / "results.json").read_text(encoding="utf-8"))
+    # 900 of 1000 each year, as in the debit-positive original.
+    assert results["teckal"]["window_share"].startswith("0.900000")
+
+
+def test_revenue_ten_times_last_year_is_a_warning_in_the_terminal(tmp_path: Path):
+    rows = small_ledger(2025)
+    for row in rows:
+        row[3] = row[3] * 1000
+    folder = write_folder(tmp_path / "org", ledgers={2025: rows})
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 0, said
+    # 1 000 000 against 1 000: 1000 times.
+    assert ("varning: Verksamhetens intäkter 2025 är 1\u00a0000\u00a0000,00 kr, omkring 1\u00a0000 gånger större "
+            "än 2024 års 1\u00a0000,00 kr (huvudbok)" in said)
+
+
+def test_amounts_in_tkr_are_refused_even_when_mapped_in_settings(tmp_path: Path):
+    header = [h if h != "Belopp" else "Belopp (tkr)" for h in LEDGER_HEADER]
+    folder = write_folder(tmp_path / "org")
+    from tests.workbooks import write_sheet
+
+    write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", header, small_ledger(2025))
+    (folder / "settings.toml").write_text(
+        '[organisation]\nname = "Testförbundet"\norgnr = "212000-1355"\n[columns.ledger]\n"Belopp (tkr)" = "amount"\n',
+        encoding="utf-8")
+    code, said = _check(folder)
+    assert code == 1
+    assert ("2025/ledger-2025.xlsx, flik Huvudbok: kolumn D 'Belopp (tkr)' anger beloppen i 'tkr', inte i kronor"
+            in said)
