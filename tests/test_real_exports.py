@@ -139,3 +139,34 @@ def test_amounts_in_tkr_are_refused_even_when_mapped_in_settings(tmp_path: Path)
     assert code == 1
     assert ("2025/ledger-2025.xlsx, flik Huvudbok: kolumn D 'Belopp (tkr)' anger beloppen i 'tkr', inte i kronor"
             in said)
+
+
+# ---------------------------------------------------------------- separators
+
+
+def _csv_ledger(path: Path, rows: list[list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(LEDGER_HEADER)
+        for row in rows:
+            writer.writerow(["" if c is None else c.isoformat() if hasattr(c, "isoformat") else str(c) for c in row])
+
+
+def test_one_separator_and_three_digits_is_rejected_unless_the_column_settles_it(tmp_path: Path):
+    rows = small_ledger(2025)
+    rows[2][3], rows[3][3] = "24,990", "-24,990"  # the outsider's invoice: 24 990 kr or 24,99 kr?
+    folder = write_folder(tmp_path / "org")
+    (folder / "2025" / "ledger-2025.xlsx").unlink()
+    _csv_ledger(folder / "2025" / "ledger-2025.csv", rows)
+    code, said = _check(folder)
+    assert code == 1
+    assert "belopp '24,990' kan betyda 24\u00a0990 kr eller 24,99 kr" in said
+    # One amount written "400,00" shows that "," is the decimal comma: 24,990 is 24,99 kr.
+    rows[4][3], rows[5][3] = "400,00", "-400,00"
+    _csv_ledger(folder / "2025" / "ledger-2025.csv", rows)
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 0, said
+    results = json.loads((tmp_path / "out" / "org" / "2025" / "results.json").read_text(encoding="utf-8"))
+    # 2025: member 900 of 900 + 24,99 = 924,99; window (900 + 900 + 900) / (1000 + 1000 + 924.99).
+    assert results["teckal"]["years"][2]["total_sek"] == "924.99"

@@ -340,6 +340,22 @@ def _decimal_to_ore(number: Decimal, text: str, label: str, msg: Text, noise_ok:
     return int(cents * 100), ""
 
 
+# One separator followed by exactly three digits and nothing else: "24,990", "-12.500".
+_AMBIGUOUS = re.compile(r"^\(?[+\-\u2212]?\d{1,3}(?P<sep>[.,])\d{3}-?\)?$")
+# Texts that show which separator is the decimal one: a separator with one, two or four and
+# more digits after it at the end, or thousands groups before the other separator.
+_DECIMAL_COMMA = re.compile(r"(?:^|[^\d.,])\d+(?:\.\d{3})*,(?:\d{1,2}|\d{4,})-?\)?$|\d\.\d{3}(?:\.\d{3})+$")
+_DECIMAL_POINT = re.compile(r"(?:^|[^\d.,])\d+(?:,\d{3})*\.(?:\d{1,2}|\d{4,})-?\)?$|\d,\d{3}(?:,\d{3})+$")
+
+
+def decimal_separator(compact: pd.Series) -> str | None:
+    """The decimal separator the column's texts settle on: "," or ".", or None when no text
+    shows it (or texts show both, a column of mixed conventions)."""
+    comma = bool(compact.str.contains(_DECIMAL_COMMA, regex=True).any())
+    point = bool(compact.str.contains(_DECIMAL_POINT, regex=True).any())
+    return "," if comma and not point else "." if point and not comma else None
+
+
 def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error: np.ndarray,
                   label: str, msg: Text) -> None:
     if not mask.any():
@@ -348,6 +364,18 @@ def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error:
     texts = pd.Series(uniques[index], dtype=object).str.strip()
     compact = texts.str.replace(_AMOUNT_NOISE, "", regex=True).str.replace(_CURRENCY, "", regex=True)
     parts = compact.str.extract(_AMOUNT_SHAPE)
+    # "24,990" is 24 990 kr in an English export and 24,99 kr in a Swedish one: only the other
+    # values of the column can tell, else the cell is rejected, never guessed.
+    separator = compact.str.extract(_AMBIGUOUS)["sep"]
+    ambiguous = separator.notna()
+    unresolved = pd.Series(False, index=compact.index)
+    if ambiguous.any():
+        decimal = decimal_separator(compact[~ambiguous])
+        grouping = ambiguous & (separator != decimal) if decimal else pd.Series(False, index=compact.index)
+        unresolved = ambiguous & (decimal is None)
+        # A thousands separator: the three digits belong to the whole kronor.
+        parts.loc[grouping, "a"] = parts.loc[grouping, "a"] + parts.loc[grouping, "af"]
+        parts.loc[grouping, "af"] = ""
     matched = parts["a"].notna() | parts["b"].notna() | parts["c"].notna()
     whole = parts["a"].fillna(parts["b"]).fillna(parts["c"]).fillna("0").str.replace(r"[.,]", "", regex=True)
     fraction = parts["af"].fillna(parts["bf"]).fillna(parts["cf"]).fillna("").str.rstrip("0")
@@ -356,13 +384,18 @@ def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error:
     whole = whole.str.lstrip("0").replace("", "0")
     too_long = whole.str.len() > MAX_ORE_DIGITS - 2
     too_precise = fraction.str.len() > 2
-    good = (matched & ~too_long & ~too_precise & ~double_sign).to_numpy()
+    good = (matched & ~too_long & ~too_precise & ~double_sign & ~unresolved).to_numpy()
     cents = (whole.where(good, "0").astype(np.int64) * 100
              + fraction.where(good, "").str.ljust(2, "0").astype(np.int64))
     ore[index[good]] = np.where(negative.to_numpy()[good], -cents.to_numpy()[good], cents.to_numpy()[good])
     for position in np.flatnonzero(~good):
         text = shown(texts.iloc[position])
-        if matched.iloc[position] and too_precise.iloc[position]:
+        if unresolved.iloc[position]:
+            digits = re.sub(r"[^\d]", "", compact.iloc[position])
+            error[index[position]] = msg("parse.ambiguous_separator", label=label, value=text,
+                                         whole=f"{int(digits):,}".replace(",", "\u00a0"),
+                                         decimal=f"{digits[:-3]},{digits[-3:-1]}")
+        elif matched.iloc[position] and too_precise.iloc[position]:
             error[index[position]] = msg("parse.too_precise", label=label, value=text)
         elif matched.iloc[position] and too_long.iloc[position]:
             error[index[position]] = msg("parse.too_large", label=label, value=text)
