@@ -264,7 +264,7 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
     folder = organisation(tmp_path, lambda f: write_workbook(f / "2025" / "ledger.xlsx", {"HB": [
         ["Datum", "Verifikation", "Konto", "Belopp"],
         ["2025-01-01", "A1", 3011, "12,3x"],
-        ["2025-13-01", "", "kassa", "1,234"],
+        ["2025-13-01", "", "kassa", "1,2345"],
         ["2025-01-02", "A2", 1930, "5"],
     ]}))
     with pytest.raises(InputError) as caught:
@@ -274,7 +274,7 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
     assert problems[0].message == "amount '12,3x' is not a number"
     assert problems[1].message == ("date '2025-13-01' is not a date; voucher is empty; "
                                    "account 'kassa' is not an account number; "
-                                   "amount '1,234' has more than two decimals (money must be exact)")
+                                   "amount '1,2345' has more than two decimals (money must be exact)")
     inputs = read_inputs(folder, 2025, ENGLISH)
     assert sum(r.critical for r in inputs.rejected) == 2
     [totals] = [t for t in inputs.totals if t.kind == "ledger"]
