@@ -17,14 +17,16 @@ SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row", "source_id"]
 
 # Canonical fields per input kind; the reader maps headers to these names.
 LEDGER_FIELDS = ["date", "voucher", "account", "account_name", "amount_ore", "counterparty",
-                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text"]
-MEMBER_FIELDS = ["orgnr", "name", "type", "member_from", "member_to", "controlling"]
-COUNTERPARTY_FIELDS = ["orgnr", "name", "sector", "controlled_by"]
+                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text", "counterparty_name"]
+# Customer numbers (Kundnummer) and supplier numbers (Leverantörsnummer) map the numbers real
+# ledgers carry to org. nos. (pipeline.read.numbers); optional, "" where not given.
+MEMBER_FIELDS = ["orgnr", "name", "type", "member_from", "member_to", "controlling", "customer_number"]
+COUNTERPARTY_FIELDS = ["orgnr", "name", "sector", "controlled_by", "customer_number"]
 SERVICE_FIELDS = ["code", "name", "classification", "legal_basis", "member_need", "target_group",
                   "pricing", "decision_date", "decision_reference", "market_assessment",
                   "exclusivity", "allocation_key"]
 SUPPLIER_FIELDS = ["orgnr", "name", "procurement_form", "procurement_reference",
-                   "contract_from", "contract_to", "category"]
+                   "contract_from", "contract_to", "category", "supplier_number"]
 HISTORY_FIELDS = ["year", "controlling_ore", "total_ore", "source"]
 # Governance register (R8): one row per appointment of a formal representative of a member.
 GOVERNANCE_FIELDS = ["orgnr", "representative", "role", "body", "appointed_from", "appointed_to",

@@ -347,6 +347,11 @@ def _with_data_quality(results: Results, inputs: Inputs, validation, journal: di
     figures = replace(results.figures, data_quality=quality, settings=settings.as_dict(),
                       inputs=tuple(inputs.files))
     tables = {**results.tables, SHEET_REJECTED: rejected, SHEET_TOTALS: totals, SHEET_VALIDATION: checks}
+    from pipeline.validate.ledger_checks import SHEET_UNMAPPED_NUMBERS, unmapped_numbers_table
+
+    unmapped = unmapped_numbers_table(inputs, settings)
+    if len(unmapped):  # customer and supplier numbers no register knows (issue 15)
+        tables[SHEET_UNMAPPED_NUMBERS] = unmapped
     for name, table in journal.items():
         tables[journal_sheets[name]] = table
     return Results(figures, tables)

@@ -29,3 +29,40 @@ def test_one_separator_and_three_digits_is_rejected_when_the_column_does_not_tel
     parsed = parse_amounts_ore(column, "belopp", SV)
     assert parsed.values[0] == 0
     assert "kan betyda" in parsed.error[0] and "decimaltecken" in parsed.error[0]
+
+
+# ---------------------------------------------------------------- customer and supplier numbers
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from pipeline.errors import InputError  # noqa: E402
+from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER, NumberRegister  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+
+
+def _register(rows: list[tuple], column: str) -> pd.DataFrame:
+    return pd.DataFrame({"orgnr": [r[0] for r in rows], column: [r[1] for r in rows],
+                         "source_id": [f"reg.xlsx:R:{i + 2}" for i in range(len(rows))]})
+
+
+def test_a_number_is_a_customer_on_revenue_and_a_supplier_on_costs():
+    members = _register([("212000-1355", "100")], "customer_number")
+    suppliers = _register([("556677-8899", "100")], "supplier_number")
+    register = NumberRegister.from_registers(members, _register([], "customer_number"), suppliers, Settings(), SV)
+    raw = np.array(["100", "100", "100", " 100 ", "232100-0016", "100", "K5"], dtype=object)
+    kinds = np.array([ANY, ANY, ANY, SUPPLIER, ANY, CUSTOMER, ANY], dtype=object)
+    accounts = np.array([3010, 5410, 1510, 1510, 3010, 5410, 3010])
+    orgnr, note = register.resolve(raw, kinds, accounts)
+    assert list(orgnr) == ["212000-1355", "556677-8899", "212000-1355", "556677-8899", "232100-0016",
+                           "212000-1355", ""]
+    assert list(note) == ["", "", "", "", "", "", "invalid"]
+
+
+def test_one_number_for_two_org_nos_is_an_input_error_naming_both_rows():
+    members = _register([("212000-1355", "100")], "customer_number")
+    counterparties = _register([("232100-0016", "100")], "customer_number")
+    with pytest.raises(InputError) as caught:
+        NumberRegister.from_registers(members, counterparties, _register([], "supplier_number"), Settings(), SV)
+    assert "'100' står för två olika org.nr: 212000-1355 (reg.xlsx:R:2) och 232100-0016 (reg.xlsx:R:2)" \
+        in str(caught.value)

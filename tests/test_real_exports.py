@@ -170,3 +170,53 @@ def test_one_separator_and_three_digits_is_rejected_unless_the_column_settles_it
     results = json.loads((tmp_path / "out" / "org" / "2025" / "results.json").read_text(encoding="utf-8"))
     # 2025: member 900 of 900 + 24,99 = 924,99; window (900 + 900 + 900) / (1000 + 1000 + 924.99).
     assert results["teckal"]["years"][2]["total_sek"] == "924.99"
+
+
+# ---------------------------------------------------------------- customer and supplier numbers
+
+
+def _numbered_ledger(year: int) -> list[list]:
+    """small_ledger with the ERP's numbers instead of org. nos.: the member is customer K100, the
+    outsider customer K999 (in no register), the firm supplier 7."""
+    numbers = {"212000-1355": "K100", "232100-0016": "K999", "556677-8899": "7"}
+    rows = small_ledger(year)
+    for row in rows:
+        row[4] = numbers[row[4]]
+    return rows
+
+
+def test_customer_and_supplier_numbers_are_mapped_and_the_unknown_ones_listed(tmp_path: Path):
+    import datetime as dt
+
+    import openpyxl
+
+    from tests.workbooks import FIRM, MEMBER, write_sheet
+
+    folder = write_folder(tmp_path / "org", ledgers={y: _numbered_ledger(y) for y in (2023, 2024, 2025)})
+    write_sheet(folder / "members.xlsx", "Medlemmar",
+                ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande", "Kundnummer"],
+                [[MEMBER, "Ankeby kommun", "kommun", dt.date(2015, 1, 1), None, "ja", "K100"]])
+    write_sheet(folder / "suppliers.xlsx", "Leverantörer",
+                ["Orgnr", "Namn", "Upphandlingsform", "Upphandlingsreferens", "Avtal från", "Avtal till",
+                 "Leverantörsnummer"],
+                [[FIRM, "Konsult AB", "ramavtal", "DNR 2022/1", dt.date(2022, 1, 1), dt.date(2026, 12, 31), 7]])
+    code, said = _check(folder)
+    assert code == 0, said
+    # Only the outsider's number is unknown: 100 kr of revenue in each year.
+    assert ("Huvudboken 2025: 1 motpartsnummer som varken är org.nr eller kund-/leverantörsnummer i något register, "
+            "med intäkter 100,00 kr") in said
+    assert "K999 (intäkter 100,00 kr)" in said and "K100" not in said
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 0, said
+    assert "K999 (intäkter 100,00 kr)" in said
+    out = tmp_path / "out" / "org" / "2025"
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    # K100 -> the member: 900 of 1000 each year, as with org. nos.
+    assert results["teckal"]["window_share"].startswith("0.900000")
+    workbook = openpyxl.load_workbook(out / "LOS-underlag-2025.xlsx", read_only=True)
+    rows = list(workbook["Okända kund- och lev.nummer"].iter_rows(values_only=True))
+    assert [r[:2] for r in rows[1:]] == [(2023, "K999"), (2024, "K999"), (2025, "K999")]
+    assert {r[3] for r in rows[1:]} == {100}
+    # Supplier 7 is the firm on its contract: no supplier is missing from the list.
+    spend = {r[0]: r for r in list(workbook["Leverantörer"].iter_rows(values_only=True))[1:]}
+    assert FIRM in spend

@@ -25,13 +25,13 @@ YEAR = 2025
 
 # The template headers of DATA-CONTRACT.md, written out here so that a drift in the module shows.
 EXPECTED_HEADERS = {
-    "members.xlsx": ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande"],
-    "counterparties.xlsx": ["Orgnr", "Namn", "Sektor", "Kontrolleras av"],
+    "members.xlsx": ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande", "Kundnummer"],
+    "counterparties.xlsx": ["Orgnr", "Namn", "Sektor", "Kontrolleras av", "Kundnummer"],
     "services.xlsx": ["Tjänstekod", "Namn", "Klassificering", "Rättslig grund", "Medlemsbehov", "Målgrupp",
                       "Prissättning", "Beslutsdatum", "Beslutsreferens", "Marknadsbedömning", "Exklusivitet",
                       "Fördelningsnyckel"],
     "suppliers.xlsx": ["Orgnr", "Namn", "Upphandlingsform", "Upphandlingsreferens", "Avtal från", "Avtal till",
-                       "Inköpskategori"],
+                       "Inköpskategori", "Leverantörsnummer"],
     "governance.xlsx": ["Orgnr", "Företrädare", "Roll", "Organ", "Från", "Till", "Beslutsreferens"],
     "history.xlsx": ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"],
     f"{YEAR}/ledger-{YEAR}.xlsx": ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst",

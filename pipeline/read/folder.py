@@ -56,6 +56,7 @@ from pipeline.model import (
     Rejected,
 )
 from pipeline.progress import steps
+from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER, NumberRegister
 from pipeline.read.headers import (
     HeaderMatch,
     find_header_row,
@@ -97,6 +98,7 @@ class _Table:
     msg: Text = field(default_factory=lambda: messages("en"))
     fiscal_year: int | None = None  # the year folder of a ledger file
     credit_positive: bool = False  # a ledger's single amount column is credit positive (settings)
+    numbers: NumberRegister | None = None  # customer and supplier numbers of the registers
     reason: np.ndarray = field(init=False)
     column: np.ndarray = field(init=False)
     critical: np.ndarray = field(init=False)
@@ -210,6 +212,8 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
             registers[kind] = reader.read_file(path, kind, required=required)
             if kind in MUST_HAVE_ROWS and registers[kind].empty:
                 raise InputError(msg("read.no_rows", file=reader.relative(path)))
+    reader.numbers = NumberRegister.from_registers(registers["members"], registers["counterparties"],
+                                                   registers["suppliers"], settings, msg)
 
     ledgers = {}
     for ledger_year, paths in window.items():
@@ -329,6 +333,7 @@ class _FolderReader:
         self.rejected: list[Rejected] = []
         self.totals: list[FileTotals] = []
         self.files: list[dict] = []
+        self.numbers: NumberRegister | None = None  # set once the registers are read
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
@@ -400,6 +405,7 @@ class _FolderReader:
         # SIE is debit positive by definition; the setting is about spreadsheet exports.
         table.credit_positive = (kind == "ledger" and self.settings.rules.ledger_sign == "credit_positive"
                                  and not sheet.file.lower().endswith((".se", ".si")))
+        table.numbers = self.numbers if kind == "ledger" else None
         frame = BUILDERS[kind](table)
         totals = FileTotals(kind=kind, file=sheet.file, sheet=sheet.sheet, sha256="",
                             rows_read=len(table), rows_used=int(table.kept.sum()),
@@ -708,7 +714,7 @@ def _ledger(table: _Table) -> pd.DataFrame:
     table.reject_empty(account, "account", table.label("account"))
     amount = _signed_amounts(table, amounts)
     name_column = parse.parse_free_text(table.get("account_name")).values
-    counterparty, counterparty_note, raw = parse.parse_orgnrs(table.get("counterparty"))
+    counterparty, counterparty_note, raw = _counterparties_of_lines(table, account.values)
     columns = {
         "date": date.values, "voucher": voucher.values, "account": account.values,
         "account_name": np.where(name_column != "", name_column, account_name), "amount_ore": amount,
@@ -716,8 +722,26 @@ def _ledger(table: _Table) -> pd.DataFrame:
         "service": parse.parse_text(table.get("service")).values,
         "cost_centre": parse.parse_text(table.get("cost_centre")).values,
         "text": parse.parse_free_text(table.get("text")).values,
+        "counterparty_name": parse.parse_free_text(table.get("counterparty_name")).values,
     }
     return _frame("ledger", columns, table.kept, table)
+
+
+def _counterparties_of_lines(table: _Table, accounts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(org. no., note, raw text) per line from the counterparty, customer-number and
+    supplier-number columns, whichever is filled (in that order), numbers mapped through the
+    registers (pipeline.read.numbers)."""
+    generic = parse.parse_text(table.get("counterparty")).values
+    customer = parse.parse_text(table.get("customer_number")).values
+    supplier = parse.parse_text(table.get("supplier_number")).values
+    raw = np.where(generic != "", generic, np.where(customer != "", customer, supplier)).astype(object)
+    kinds = np.where(generic != "", ANY, np.where(customer != "", CUSTOMER,
+                                                  np.where(supplier != "", SUPPLIER, ANY))).astype(object)
+    if table.numbers is None:
+        orgnr, note, _ = parse.parse_orgnrs(raw)
+        return orgnr, note, raw
+    orgnr, note = table.numbers.resolve(raw, kinds, accounts)
+    return orgnr, note, raw
 
 
 def _purchases(table: _Table) -> pd.DataFrame:
@@ -768,7 +792,8 @@ def _members(table: _Table) -> pd.DataFrame:
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "type": parse.parse_free_text(table.get("type")).values,
                "member_from": member_from.values, "member_to": member_to.values,
-               "controlling": controlling.values}
+               "controlling": controlling.values,
+               "customer_number": parse.parse_text(table.get("customer_number")).values}
     return _frame("members", columns, table.kept, table)
 
 
@@ -779,7 +804,8 @@ def _counterparties(table: _Table) -> pd.DataFrame:
     table.reject(bad, [table.msg("read.controlled_by_invalid", value=parse.shown(r), note=n) for r, n in zip(raw, note)],
                  "controlled_by")
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
-               "sector": parse.parse_text(table.get("sector")).values, "controlled_by": controlled_by}
+               "sector": parse.parse_text(table.get("sector")).values, "controlled_by": controlled_by,
+               "customer_number": parse.parse_text(table.get("customer_number")).values}
     return _frame("counterparties", columns, table.kept, table)
 
 
@@ -823,7 +849,8 @@ def _suppliers(table: _Table) -> pd.DataFrame:
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "procurement_form": parse.parse_text(table.get("procurement_form")).values,
                "procurement_reference": parse.parse_text(table.get("procurement_reference")).values,
-               "category": parse.parse_free_text(table.get("category")).values, **dates}
+               "category": parse.parse_free_text(table.get("category")).values, **dates,
+               "supplier_number": parse.parse_text(table.get("supplier_number")).values}
     return _frame("suppliers", columns, table.kept, table)
 
 

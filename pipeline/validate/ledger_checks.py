@@ -14,6 +14,9 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
   a unit mistake (tkr, öre) or a missing file, never an ordinary year. A warning.
 - `window_years`: fewer than three years with figures. A warning.
+- `unmapped_numbers`: counterparty values that are neither org. nos. nor customer or supplier
+  numbers any register knows (pipeline.read.numbers), each with its revenue. A warning; the
+  revenue counts as `unknown` (non-controlling), and the workbook lists them on a sheet.
 
 It reads only the frames and the settings' account ranges; it classifies and computes nothing
 else, and it never looks at the journal tests (pipeline.validate.journal).
@@ -50,6 +53,7 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text) -> list[CheckR
     if any(not needed <= set(ledger.columns) for ledger in inputs.ledgers.values()):
         return out
     out += revenue_magnitude(inputs, settings, text)
+    out += unmapped_numbers(inputs, settings, text)
     out += window_years(inputs, text)
     return out
 
@@ -231,3 +235,68 @@ def _passed(check: str, column: str, text: Text, year: int, checked: int) -> Che
     return CheckResult(suite="ledger", check=check, column=column, severity="critical", description=description,
                        success=True, element_count=int(checked), unexpected_count=0, unexpected_ids=(),
                        batch=f"ledger-{year}")
+
+
+# ---------------------------------------------------------------- customer and supplier numbers
+
+SHEET_UNMAPPED_NUMBERS = "Okända kund- och lev.nummer"
+
+
+def unmapped_numbers_table(inputs: Inputs, settings: Settings) -> pd.DataFrame:
+    """Every counterparty value that is neither a valid org. no. nor a number any register knows,
+    per year: its name where the file gave one, revenue, costs, lines and the first line's source.
+    Largest revenue first, then by number."""
+    frames = []
+    for year in sorted(inputs.ledgers):
+        ledger = inputs.ledgers[year]
+        if ledger.empty or not {"counterparty", "counterparty_raw", "counterparty_note"} <= set(ledger.columns):
+            continue
+        unmapped = ((ledger["counterparty"].astype("str") == "") & (ledger["counterparty_raw"].astype("str") != "")
+                    & (ledger["counterparty_note"].astype("str") == "invalid")).to_numpy()
+        if not unmapped.any():
+            continue
+        lines = ledger[unmapped]
+        revenue = revenue_lines(lines, settings)
+        costs = _in_ranges(lines["account"].to_numpy(), settings.accounts.costs)
+        amount = lines["amount_ore"].to_numpy()
+        names = lines["counterparty_name"].astype("str") if "counterparty_name" in lines else pd.Series("", index=lines.index)
+        frame = pd.DataFrame({
+            "year": year, "number": lines["counterparty_raw"].astype("str").to_numpy(),
+            "counterparty_name": names.to_numpy(),
+            "revenue_ore": np.where(revenue, -amount, 0), "cost_ore": np.where(costs, amount, 0),
+            "source_id": lines["source_id"].astype("str").to_numpy()})
+        grouped = frame.groupby("number", sort=True)
+        frames.append(pd.DataFrame({
+            "year": year,
+            "number": list(grouped.groups),
+            "counterparty_name": grouped["counterparty_name"].agg(lambda n: next((x for x in n if x), "")).to_numpy(),
+            "revenue_ore": grouped["revenue_ore"].sum().astype("int64").to_numpy(),
+            "cost_ore": grouped["cost_ore"].sum().astype("int64").to_numpy(),
+            "lines": grouped.size().astype("int64").to_numpy(),
+            "first_source_id": grouped["source_id"].first().to_numpy(),
+        }).sort_values(["revenue_ore", "number"], ascending=[False, True], kind="stable"))
+    columns = ["year", "number", "counterparty_name", "revenue_ore", "cost_ore", "lines", "first_source_id"]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("year", "revenue_ore", "cost_ore", "lines")
+                                          else "str") for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def unmapped_numbers(inputs: Inputs, settings: Settings, text: Text) -> list[CheckResult]:
+    """One warning per ledger year with unmapped numbers, naming every number with its revenue."""
+    table = unmapped_numbers_table(inputs, settings)
+    out = []
+    for year, rows in table.groupby("year", sort=True):
+        listed = "; ".join(
+            f"{row.number}{' ' + row.counterparty_name if row.counterparty_name else ''} "
+            f"({text('ledgercheck.revenue_of', revenue=format_sek(row.revenue_ore))})"
+            for row in rows.itertuples())
+        ledger = inputs.ledgers[int(year)]
+        unmapped = ledger["counterparty_raw"].astype("str").isin(set(rows["number"])) & \
+            (ledger["counterparty"].astype("str") == "")
+        out.append(_result("unmapped_numbers", "counterparty", "warning",
+                           text("ledgercheck.unmapped_numbers", year=year, count=len(rows),
+                                revenue=format_sek(int(rows["revenue_ore"].sum())), listed=listed,
+                                sheet=SHEET_UNMAPPED_NUMBERS),
+                           len(ledger), int(unmapped.sum()), ledger.loc[unmapped, "source_id"], int(year)))
+    return out
