@@ -77,6 +77,7 @@ class Rejected:
     column: str = ""
     raw: str = ""  # the row's cells as text, so the auditor sees what was there
     critical: bool = True  # a critical rejection stops the run (figures would be wrong)
+    voucher: str = ""  # a ledger row's voucher as written, so an unbalanced voucher can name it
 
 
 @dataclass

@@ -175,6 +175,10 @@ def test_template_ledger_reads_to_canonical_columns(tmp_path):
 def test_every_form_of_the_same_ledger_reads_identically(tmp_path, writer):
     folder = organisation(tmp_path, writer)
     ledger = read_inputs(folder, 2025, ENGLISH).ledgers[2025]
+    if writer is sie_ledger:
+        # SIE keeps series and number apart, shown "A 1" (issue 15); the sheets wrote "A1".
+        assert ledger["voucher"].tolist() == ["A 1", "A 1", "A 2", "A 2", "A 3", "A 3"]
+        ledger = ledger.assign(voucher=ledger["voucher"].str.replace(" ", ""))
     pd.testing.assert_frame_equal(ledger[COMPARED].reset_index(drop=True), EXPECTED)
 
 

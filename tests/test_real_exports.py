@@ -220,3 +220,36 @@ def test_customer_and_supplier_numbers_are_mapped_and_the_unknown_ones_listed(tm
     # Supplier 7 is the firm on its contract: no supplier is missing from the list.
     spend = {r[0]: r for r in list(workbook["Leverantörer"].iter_rows(values_only=True))[1:]}
     assert FIRM in spend
+
+
+# ---------------------------------------------------------------- SIE
+
+
+def test_a_sie_file_reports_with_its_class_0_lines_and_unknown_customer_warned(tmp_path: Path):
+    from tests.test_read_exports import SIE_TEXT, _sie_folder
+
+    folder = _sie_folder(tmp_path, "org", SIE_TEXT.encode("utf-8"))
+    for year in (2023, 2024):  # the two years before from the spreadsheet ledger
+        write_folder(tmp_path / "tmp", years=(year,))
+        shutil.copytree(tmp_path / "tmp" / str(year), folder / str(year))
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 0, said
+    assert ("varning: Huvudboken 2025: 1 rader på statistikkonton (kontoklass 0) i 2025/ledger-2025.se lämnades "
+            "utanför") in said
+    assert "999 Öby Fastigheter AB (intäkter 100,00 kr)" in said
+    results = json.loads((tmp_path / "out" / "org" / "2025" / "results.json").read_text(encoding="utf-8"))
+    # 2025: customer 100 (the member) 900 of 1000, as in 2023 and 2024.
+    assert results["teckal"]["window_share"].startswith("0.900000")
+
+
+def test_an_unbalanced_voucher_names_the_rejected_row_behind_it(tmp_path: Path):
+    from tests.test_read_exports import SIE_TEXT, _sie_folder
+
+    text = SIE_TEXT.replace('#TRANS 3010 {8 "999" 6 "T01"} -100', '#TRANS FEL {8 "999" 6 "T01"} -100')
+    folder = _sie_folder(tmp_path, "org", text.encode("cp437"))
+    code, said = _check(folder)
+    assert code == 1
+    # Line 25 of the file is the #TRANS on account "FEL"; voucher 11 2 then sums to +100.
+    assert ("Huvudboken 2025: 1 verifikation(er) balanserar inte för att rader i dem avvisades vid läsningen; "
+            "rätta de raderna i källfilen: verifikation 11 2: 2025/ledger-2025.se rad 25 (konto 'FEL' är inte "
+            "ett kontonummer)") in said

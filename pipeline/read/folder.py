@@ -81,6 +81,7 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Inputs that must hold data rows: without members or services every figure would be wrong.
 KNOWN_CLASSIFICATIONS = ("samverkan", "säljverksamhet")  # the template's words; aliases are accepted too
 MUST_HAVE_ROWS = ("members", "services")
+_CLASS_ZERO = re.compile(r"^0\d{3}\b")  # "0110", "0110 Antal anställda": an account of class 0
 _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
 
 
@@ -420,11 +421,13 @@ class _FolderReader:
         if "date" in frame and frame["date"].notna().any():
             totals.first_date = frame["date"].min().date().isoformat()
             totals.last_date = frame["date"].max().date().isoformat()
+        vouchers = table.get("voucher") if kind == "ledger" else None
         for index in np.flatnonzero(~table.kept):
             self.rejected.append(Rejected(
                 file=sheet.file, sheet=sheet.sheet, row=int(table.row_numbers[index]),
                 reason=str(table.reason[index]), column=str(table.column[index]),
-                raw=table.text(index), critical=bool(table.critical[index])))
+                raw=table.text(index), critical=bool(table.critical[index]),
+                voucher=parse.cell_text(vouchers[index]) if vouchers is not None else ""))
         return frame, totals
 
 
@@ -710,6 +713,11 @@ def _ledger(table: _Table) -> pd.DataFrame:
     table.reject_empty(date, "date", table.label("date"))
     _far_from_fiscal_year(table, date)
     table.reject(voucher.values == "", msg("read.empty", label=table.label("voucher")), "voucher")
+    # Class 0 (0000-0999) holds statistical accounts (quantities, head counts: Magenta's SIE
+    # files): no bookkeeping line, never balanced. Left out with their reason, and warned about.
+    statistical = ~account.bad & ~account.empty & (account.values < 1000) & parse.matches(
+        parse.parse_text(table.get("account")).values, _CLASS_ZERO)
+    table.leave_out(statistical, msg("read.statistical_account"), "account")
     table.reject_errors(account, "account")
     table.reject_empty(account, "account", table.label("account"))
     amount = _signed_amounts(table, amounts)

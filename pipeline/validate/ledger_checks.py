@@ -14,6 +14,9 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
   a unit mistake (tkr, öre) or a missing file, never an ordinary year. A warning.
 - `window_years`: fewer than three years with figures. A warning.
+- `statistical_accounts`: lines on class-0 statistical accounts, left out by the read. A warning.
+- `unbalanced_by_rejected_rows`: an unbalanced voucher whose other rows were rejected by the read
+  names those rows and their reasons. Critical (the rows are critical rejections already).
 - `unmapped_numbers`: counterparty values that are neither org. nos. nor customer or supplier
   numbers any register knows (pipeline.read.numbers), each with its revenue. A warning; the
   revenue counts as `unknown` (non-controlling), and the workbook lists them on a sheet.
@@ -54,6 +57,8 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text) -> list[CheckR
         return out
     out += revenue_magnitude(inputs, settings, text)
     out += unmapped_numbers(inputs, settings, text)
+    out += statistical_accounts(inputs, text)
+    out += unbalanced_by_rejected_rows(inputs, text)
     out += window_years(inputs, text)
     return out
 
@@ -299,4 +304,68 @@ def unmapped_numbers(inputs: Inputs, settings: Settings, text: Text) -> list[Che
                                 revenue=format_sek(int(rows["revenue_ore"].sum())), listed=listed,
                                 sheet=SHEET_UNMAPPED_NUMBERS),
                            len(ledger), int(unmapped.sum()), ledger.loc[unmapped, "source_id"], int(year)))
+    return out
+
+
+# ---------------------------------------------------------------- rows the read left out
+
+SHOWN_VOUCHERS = 10
+
+
+def _year_of_file(file: str) -> int | None:
+    head = file.split("/", 1)[0]
+    return int(head) if head.isdigit() and "/" in file else None
+
+
+def statistical_accounts(inputs: Inputs, text: Text) -> list[CheckResult]:
+    """Lines on class-0 statistical accounts left out by the read: a warning per ledger year."""
+    reason = text("read.statistical_account")
+    out = []
+    for year in sorted(inputs.ledgers):
+        rows = [r for r in inputs.rejected if r.reason == reason and _year_of_file(r.file) == year]
+        if not rows:
+            continue
+        files = ", ".join(sorted({r.file for r in rows}))
+        ids = pd.Series([f"{r.file}:{r.sheet}:{r.row}" for r in rows], dtype="str")
+        out.append(_result("statistical_accounts", "account", "warning",
+                           text("ledgercheck.statistical_accounts", year=year, count=len(rows), files=files),
+                           len(inputs.ledgers[year]) + len(rows), len(rows), ids, year))
+    return out
+
+
+def unbalanced_by_rejected_rows(inputs: Inputs, text: Text) -> list[CheckResult]:
+    """Vouchers that do not balance because some of their rows were rejected: the rejected rows
+    named with their reasons, so the auditor fixes the cause, not the voucher. Critical."""
+    from pipeline.validate.journal import unbalanced_vouchers
+
+    statistical = text("read.statistical_account")
+    out = []
+    for year in sorted(inputs.ledgers):
+        ledger = inputs.ledgers[year]
+        rejected = [r for r in inputs.rejected
+                    if r.voucher and r.reason != statistical and _year_of_file(r.file) == year]
+        if ledger.empty or not rejected:
+            continue
+        lines = unbalanced_vouchers(ledger, year)
+        if lines.empty:
+            continue
+        unbalanced = dict(zip(voucher_key(lines["voucher"]), lines["voucher"].astype("str")))
+        behind: dict[str, list] = {}
+        for row in rejected:
+            key = voucher_key(pd.Series([row.voucher])).iloc[0]
+            if key in unbalanced:
+                behind.setdefault(key, []).append(row)
+        if not behind:
+            continue
+        described = []
+        for key in sorted(behind)[:SHOWN_VOUCHERS]:
+            rows = "; ".join(text("ledgercheck.rejected_row", file=r.file, row=r.row, reason=r.reason)
+                             for r in behind[key])
+            described.append(text("ledgercheck.voucher_behind", voucher=unbalanced[key], rows=rows))
+        more = len(behind) - SHOWN_VOUCHERS
+        listed = " | ".join(described) + (f" | (+{more})" if more > 0 else "")
+        ids = lines.loc[voucher_key(lines["voucher"]).isin(behind), "source_id"]
+        out.append(_result("unbalanced_by_rejected_rows", "voucher", "critical",
+                           text("ledgercheck.unbalanced_by_rejected", year=year, count=len(behind), listed=listed),
+                           len(unbalanced), len(behind), ids, year))
     return out
