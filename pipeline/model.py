@@ -80,6 +80,20 @@ class Rejected:
     voucher: str = ""  # a ledger row's voucher as written, so an unbalanced voucher can name it
 
 
+@dataclass(frozen=True)
+class ReadNote:
+    """Something the read did that the user is told of although no row was rejected: a header
+    matched only as a truncation or misspelling ("Belop" read as amount), or a sheet skipped
+    because it holds no table of its kind (a pivot, lookup or notes sheet beside the ledger)."""
+
+    kind: str  # the input kind: "ledger", "members", ...
+    file: str
+    sheet: str
+    what: str  # "fuzzy_header" | "skipped_sheet"
+    header: str = ""  # the header as written (fuzzy_header), the headers found (skipped_sheet)
+    field: str = ""  # the field the header was read as (fuzzy_header)
+
+
 @dataclass
 class FileTotals:
     """Control totals of one input file and sheet (R7)."""
@@ -119,6 +133,7 @@ class Inputs:
     totals: list[FileTotals] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # manifest entries: path, sha256, bytes, rows
     governance: pd.DataFrame | None = None  # the governance register (R8); None when the folder has none
+    read_notes: list[ReadNote] = field(default_factory=list)  # fuzzy headers, skipped sheets
 
 # Sheets with instructions for the user in the input templates (pipeline.template); they hold
 # no data, so the read stage skips them.

@@ -58,6 +58,9 @@ class Rules:
     # The sign of a ledger's single amount column (Belopp): debit positive as SIE and BAS, or
     # credit positive as some ERPs export it. Debet/Kredit columns and SIE files need none.
     ledger_sign: str = "debit_positive"  # debit_positive | credit_positive
+    # How a date written "3/4/2025" is read: auto refuses it (day or month first is unknown),
+    # d/m/yyyy reads 3 April, m/d/yyyy 4 March. ISO dates and Excel dates need no setting.
+    date_format: str = "auto"  # auto | d/m/yyyy | m/d/yyyy
 
     def key_for(self, year: int) -> str:
         return dict(self.allocation_key_by_year).get(year, self.allocation_key)
@@ -111,6 +114,7 @@ _CHOICES = {
     ("rules", "allocation_key"): ("revenue", "direct_cost", "table"),
     ("rules", "direct_award_kind"): ("account", "account_group", "category"),
     ("rules", "ledger_sign"): ("debit_positive", "credit_positive"),
+    ("rules", "date_format"): ("auto", "d/m/yyyy", "m/d/yyyy"),
     ("organisation", "language"): ("sv", "en"),
 }
 _COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases",

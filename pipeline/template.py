@@ -415,6 +415,8 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
                                     "direct-award limit",
     ("rules", "ledger_sign"): "tecknet i huvudbokens beloppskolumn: debit_positive (debet positivt, som SIE) | "
                               "credit_positive (kredit positivt) / sign of the ledger's amount column",
+    ("rules", "date_format"): "datum som 3/4/2025: auto (avvisas), d/m/yyyy eller m/d/yyyy / how dates like "
+                              "3/4/2025 are read",
 }
 _SECTION_COMMENTS = {
     "organisation": "Organisationen / the organisation",

@@ -319,8 +319,8 @@ STOPS = {
     "service_both_ways": (1, ["  services.xlsx, flik Tjänster, rad 2, kolumn code: ",
                               "  services.xlsx, flik Tjänster, rad 3, kolumn code: "], ()),
     "settings_unknown_key": (2, ["fel: settings.toml: okänd(a) nyckel/nycklar i [rules]: grant_treatment; kända: "
-                                 "allocation_key, allocation_key_by_year, direct_award_kind, eur_sek, grants, "
-                                 "ledger_sign"], ()),
+                                 "allocation_key, allocation_key_by_year, date_format, direct_award_kind, eur_sek, "
+                                 "grants, ledger_sign"], ()),
     "settings_wrong_type": (2, ["fel: settings.toml: [thresholds] teckal måste vara ett tal, inte 'åttio procent'"],
                             ()),
     "zip_bomb": (1, [f"fel: {L}: delen xl/worksheets/padding.xml packas upp till 1028 gånger sin packade storlek, "

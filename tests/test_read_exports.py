@@ -159,3 +159,144 @@ def test_a_utf8_file_with_a_bom_and_a_windows_1252_file_are_read_as_such():
 def test_sie_quoted_text_keeps_backslashes_and_unescapes_quotes():
     assert tokens('#VER "A" "1" 20250101 "Kvitto \\\\server\\delad \\"x\\""') == \
         ["#VER", "A", "1", "20250101", 'Kvitto \\\\server\\delad "x"']
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+import datetime as dt  # noqa: E402
+import re  # noqa: E402
+import zipfile  # noqa: E402
+
+from tests.workbooks import LEDGER_HEADER, small_ledger  # noqa: E402
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def with_prefix(path, prefix: str = "x") -> None:
+    """Rewrite a workbook's worksheets as the .NET Open XML SDK writes them: every element of the
+    main namespace with a prefix (<x:worksheet xmlns:x="..."><x:sheetData><x:row><x:c ...>)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            xml = data.decode("utf-8")
+            xml = xml.replace(f'xmlns="{_MAIN}"', f'xmlns:{prefix}="{_MAIN}"')
+            xml = re.sub(r"<(/?)([A-Za-z]+)(?=[\s>/])", rf"<\1{prefix}:\2", xml)
+            parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_an_error_cell_is_found_whatever_the_namespace_prefix(tmp_path):
+    rows = small_ledger(2025)
+    rows[2][3] = "#REF!"  # the outsider's invoice amount: openpyxl writes t="e"
+    folder = write_folder(tmp_path / "org", years=(2025,), ledgers={2025: rows})
+    path = folder / "2025" / "ledger-2025.xlsx"
+    with_prefix(path)
+    with zipfile.ZipFile(path) as archive:
+        assert b"<x:c " in archive.read("xl/worksheets/sheet1.xml")
+    inputs = read_inputs(folder, 2025, settings_from_dict({}))
+    [error] = [r for r in inputs.rejected if r.critical]
+    # Row 4 of the sheet (header, then A 1 twice): the cell D4.
+    assert (error.row, error.column) == (4, "Belopp")
+    assert "Excel-felet #REF!" in error.reason
+    assert len(inputs.ledgers[2025]) == 5  # the other five lines read
+
+
+def _folder_with(tmp_path, sheets: dict[str, list[list]], name: str = "ledger-2025.xlsx"):
+    from tests.test_read import write_workbook
+
+    folder = write_folder(tmp_path / "org", years=(2025,))
+    (folder / "2025" / "ledger-2025.xlsx").unlink()
+    write_workbook(folder / "2025" / name, sheets)
+    return folder
+
+
+def _rows(header: list[str], date_text=None) -> list[list]:
+    body = small_ledger(2025)
+    if date_text is not None:
+        body = [[date_text(row[0]), *row[1:]] for row in body]
+    return [header, *body]
+
+
+def test_a_utf16_unicode_text_export_is_read_like_the_workbook(tmp_path):
+    folder = write_folder(tmp_path / "org", years=(2025,))
+    expected = read_inputs(folder, 2025, settings_from_dict({})).ledgers[2025]
+    (folder / "2025" / "ledger-2025.xlsx").unlink()
+    lines = ["\t".join(LEDGER_HEADER)] + ["\t".join("" if c is None else str(c) for c in row)
+                                          for row in small_ledger(2025)]
+    # Excel's "Unicode text": UTF-16 little-endian with a byte-order mark, tab-separated.
+    (folder / "2025" / "ledger-2025.csv").write_bytes("\r\n".join(lines).encode("utf-16"))
+    ledger = read_inputs(folder, 2025, settings_from_dict({})).ledgers[2025]
+    columns = ["date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
+    pd.testing.assert_frame_equal(ledger[columns], expected[columns])
+
+
+def test_pivot_and_lookup_sheets_beside_the_ledger_are_skipped_and_listed(tmp_path):
+    folder = _folder_with(tmp_path, {
+        "Huvudbok": _rows(LEDGER_HEADER),
+        "Pivot": [["Radetiketter", "Summa av Belopp"], [3010, -1000], ["Totalsumma", -1000]],
+        "Konton": [["Konto", "Kontonamn"], [3010, "Försäljning"], [1510, "Kundfordringar"]],
+    })
+    inputs = read_inputs(folder, 2025, settings_from_dict({}))
+    assert len(inputs.ledgers[2025]) == 6
+    skipped = [(n.sheet, n.what) for n in inputs.read_notes]
+    assert skipped == [("Pivot", "skipped_sheet"), ("Konton", "skipped_sheet")]
+    from pipeline.validate.ledger_checks import read_notes
+
+    [warning] = read_notes(inputs, SV)
+    assert warning.batch == "ledger-2025" and warning.severity == "warning"
+    assert "2025/ledger-2025.xlsx [Pivot] (rubriker: Radetiketter, Summa av Belopp)" in warning.description
+
+
+def test_a_sheet_lacking_one_column_beside_the_ledger_is_still_an_error(tmp_path):
+    header = [h if h != "Belopp" else "Summa" for h in LEDGER_HEADER]
+    folder = _folder_with(tmp_path, {"Huvudbok": _rows(LEDGER_HEADER), "Mars": _rows(header)})
+    with pytest.raises(InputError) as caught:
+        read_inputs(folder, 2025, settings_from_dict({}))
+    assert "flik Mars" in str(caught.value) and "obligatoriska kolumner saknas" in str(caught.value)
+
+
+def test_the_settings_column_map_wins_over_the_built_in_names(tmp_path):
+    header = ["Bokföringsdatum", "Transaktionsdatum", "Verifikationsnr", "Konto", "Belopp", "Motpart"]
+    rows = [header] + [[dt.date(2025, 12, 31), row[0], row[1], row[2], row[3], row[4]]
+                       for row in small_ledger(2025)]
+    folder = _folder_with(tmp_path, {"HB": rows})
+    settings = settings_from_dict({"columns": {"ledger": {"Transaktionsdatum": "date"}}})
+    ledger = read_inputs(folder, 2025, settings).ledgers[2025]
+    # The transaction dates, not the booking date 2025-12-31 of every line.
+    assert [str(d)[:10] for d in ledger["date"]] == ["2025-03-01"] * 2 + ["2025-04-01"] * 2 + ["2025-05-01"] * 2
+    assert list(ledger["voucher"])[:2] == ["A 1", "A 1"]  # "Verifikationsnr" is a voucher column
+
+
+def test_bilagsnr_and_a_period_column_are_read(tmp_path):
+    header = ["Period", "Bilagsnr", "Konto", "Belopp", "Motpart"]
+    rows = [header] + [[f"{row[0]:%Y%m}", row[1], row[2], row[3], row[4]] for row in small_ledger(2025)]
+    folder = _folder_with(tmp_path, {"HB": rows})
+    ledger = read_inputs(folder, 2025, settings_from_dict({})).ledgers[2025]
+    # Periods 202503, 202504, 202505: each line on its period's first day.
+    assert [str(d)[:10] for d in ledger["date"]] == ["2025-03-01"] * 2 + ["2025-04-01"] * 2 + ["2025-05-01"] * 2
+    assert list(ledger["voucher"]) == ["A 1", "A 1", "A 2", "A 2", "B 1", "B 1"]
+
+
+def test_day_month_year_dates_need_the_setting_and_are_never_guessed(tmp_path):
+    rows = _rows(LEDGER_HEADER, lambda d: f"{d.day}/{d.month}/{d.year}")  # 1/3/2025 = 1 March
+    folder = _folder_with(tmp_path, {"HB": rows})
+    inputs = read_inputs(folder, 2025, settings_from_dict({}))
+    reasons = {r.reason for r in inputs.rejected if r.critical}
+    assert "datum '1/3/2025' kan vara dag/månad eller månad/dag; ange date_format = \"d/m/yyyy\" (eller " \
+           "\"m/d/yyyy\") under [rules] i settings.toml, eller exportera datum som ÅÅÅÅ-MM-DD" in reasons
+    ledger = read_inputs(folder, 2025, settings_from_dict({"rules": {"date_format": "d/m/yyyy"}})).ledgers[2025]
+    assert [str(d)[:10] for d in ledger["date"]][::2] == ["2025-03-01", "2025-04-01", "2025-05-01"]
+
+
+def test_a_misspelt_header_is_read_and_said(tmp_path):
+    header = [h if h != "Belopp" else "Belop" for h in LEDGER_HEADER]
+    folder = _folder_with(tmp_path, {"HB": _rows(header)})
+    inputs = read_inputs(folder, 2025, settings_from_dict({}))
+    assert [(n.what, n.header, n.field) for n in inputs.read_notes] == [("fuzzy_header", "Belop", "amount")]
+    from pipeline.validate.ledger_checks import read_notes
+
+    [warning] = read_notes(inputs, SV)
+    assert "'Belop' lästes som belopp (2025/ledger-2025.xlsx [HB])" in warning.description

@@ -253,3 +253,25 @@ def test_an_unbalanced_voucher_names_the_rejected_row_behind_it(tmp_path: Path):
     assert ("Huvudboken 2025: 1 verifikation(er) balanserar inte för att rader i dem avvisades vid läsningen; "
             "rätta de raderna i källfilen: verifikation 11 2: 2025/ledger-2025.se rad 25 (konto 'FEL' är inte "
             "ett kontonummer)") in said
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+
+def test_a_misspelt_header_and_a_pivot_sheet_are_said_in_check_and_report(tmp_path: Path):
+    from tests.test_read import write_workbook
+
+    folder = write_folder(tmp_path / "org")
+    header = [h if h != "Belopp" else "Belop" for h in LEDGER_HEADER]
+    write_workbook(folder / "2025" / "ledger-2025.xlsx", {
+        "Huvudbok": [header, *small_ledger(2025)],
+        "Pivot": [["Radetiketter", "Summa av Belop"], [3010, -1000]]})
+    code, said = _check(folder)
+    assert code == 0, said
+    assert "varning: Rubriker som lästes fast de inte stavas som något känt namn" in said
+    assert "'Belop' lästes som belopp (2025/ledger-2025.xlsx [Huvudbok])" in said
+    assert "hoppades över: 2025/ledger-2025.xlsx [Pivot] (rubriker: Radetiketter, Summa av Belop)" in said
+    code, said = _report(folder, tmp_path / "out")
+    assert code == 0, said
+    assert "varning: Rubriker som lästes" in said and "'Belop' lästes som belopp" in said
+    assert "[Pivot]" in said

@@ -53,6 +53,7 @@ from pipeline.model import (
     FileTotals,
     Inputs,
     RawSheet,
+    ReadNote,
     Rejected,
 )
 from pipeline.progress import steps
@@ -100,6 +101,7 @@ class _Table:
     fiscal_year: int | None = None  # the year folder of a ledger file
     credit_positive: bool = False  # a ledger's single amount column is credit positive (settings)
     numbers: NumberRegister | None = None  # customer and supplier numbers of the registers
+    date_format: str = "auto"  # settings' [rules] date_format: how "3/4/2025" is read
     reason: np.ndarray = field(init=False)
     column: np.ndarray = field(init=False)
     critical: np.ndarray = field(init=False)
@@ -247,6 +249,7 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
         rejected=reader.rejected, totals=reader.totals,
         files=sorted(reader.files, key=lambda entry: entry["path"]),
         governance=registers["governance"] if "governance" in present else None,
+        read_notes=reader.notes,
     )
     critical = [r for r in inputs.rejected if r.critical]
     if stop_on_critical and critical:
@@ -335,6 +338,7 @@ class _FolderReader:
         self.totals: list[FileTotals] = []
         self.files: list[dict] = []
         self.numbers: NumberRegister | None = None  # set once the registers are read
+        self.notes: list[ReadNote] = []
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
@@ -359,7 +363,20 @@ class _FolderReader:
         sheets, digest = raw if raw is not None else self.read_raw(path)
         frames = []
         totals = []
+        column_map = self.settings.column_map(kind)
+        missing = {id(s): find_header_row(s.rows, kind, column_map).missing for s in sheets if _has_cells(s)}
+        has_table = any(not unmet for unmet in missing.values())
         for sheet in sheets:
+            if has_table and len(missing.get(id(sheet), ())) >= 2:
+                # Beside a sheet that is a table of its kind, a sheet lacking two or more of its
+                # columns is no such table (a pivot, a lookup list, notes): skipped, and said so.
+                # A sheet lacking one column is a table with a fault: that stays an error.
+                found = find_header_row(sheet.rows, kind, column_map).headers or next(
+                    (tuple(parse.cell_text(c) for c in row) for row in sheet.rows
+                     if any(not parse.is_blank(c) for c in row)), ())
+                self.notes.append(ReadNote(kind, relative, sheet.sheet, "skipped_sheet",
+                                           header=", ".join(h for h in found if h)[:200]))
+                continue
             result = self.read_sheet(sheet, kind, fiscal_year)
             if result is not None:
                 frames.append(result[0])
@@ -378,7 +395,7 @@ class _FolderReader:
     def read_sheet(self, sheet: RawSheet, kind: str,
                    fiscal_year: int | None = None) -> tuple[pd.DataFrame, FileTotals] | None:
         """One sheet to its frame and control totals; None for a sheet with no cells at all."""
-        if not any(not parse.is_blank(cell) for row in sheet.rows for cell in row):
+        if not _has_cells(sheet):
             return None
         msg = self.msg
         column_map = self.settings.column_map(kind)
@@ -402,7 +419,10 @@ class _FolderReader:
             name, indexes = next(iter(header.duplicates.items()))
             columns = ", ".join(f"{_column_letter(sheet.first_column + i)} '{header.headers[i]}'" for i in indexes)
             raise InputError(msg("read.duplicate_columns", where=where, columns=columns, field=name))
+        for name, text in sorted(header.fuzzy.items()):
+            self.notes.append(ReadNote(kind, sheet.file, sheet.sheet, "fuzzy_header", header=text, field=name))
         table = _table(sheet, header, msg, fiscal_year)
+        table.date_format = self.settings.rules.date_format
         # SIE is debit positive by definition; the setting is about spreadsheet exports.
         table.credit_positive = (kind == "ledger" and self.settings.rules.ledger_sign == "credit_positive"
                                  and not sheet.file.lower().endswith((".se", ".si")))
@@ -431,6 +451,10 @@ class _FolderReader:
         return frame, totals
 
 
+def _has_cells(sheet: RawSheet) -> bool:
+    return any(not parse.is_blank(cell) for row in sheet.rows for cell in row)
+
+
 def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawSheet]:
     """All sheets of a workbook (or the one table of a CSV or SIE file) as raw cells.
 
@@ -445,7 +469,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     if suffix == ".csv":
         from pipeline.read.csv_text import read_csv_sheet
 
-        return [read_csv_sheet(path, relative)]
+        return [read_csv_sheet(path, relative, msg)]
     if suffix in (".se", ".si"):
         from pipeline.read.sie import read_sie_sheet
 
@@ -702,15 +726,20 @@ def _far_from_fiscal_year(table: _Table, date: parse.Parsed) -> None:
 
 def _ledger(table: _Table) -> pd.DataFrame:
     msg = table.msg
-    date = parse.parse_dates(table.get("date"), table.label("date"), msg)
+    # Only a Period column (YYYYMM): each line is read as on its period's first day.
+    date_field = "date" if table.has("date") or not table.has("period") else "period"
+    if date_field == "date":
+        date = parse.parse_dates(table.get("date"), table.label("date"), msg, table.date_format)
+    else:
+        date = parse.parse_periods(table.get("period"), table.label("period"), msg)
     voucher = parse.parse_text(table.get("voucher"))
     account, account_name = parse.parse_accounts(table.get("account"), table.label("account"), msg)
     amounts = _parse_amounts(table)
-    totals, notes = _rows_left_out(table, {"date": date, "account": account}, {"voucher": voucher.values}, amounts)
+    totals, notes = _rows_left_out(table, {date_field: date, "account": account}, {"voucher": voucher.values}, amounts)
     table.leave_out(totals, msg("read.totals_row"), "amount" if table.has("amount") else "debit")
     table.leave_out(notes, msg("read.note_row"), "text")
-    table.reject_errors(date, "date")
-    table.reject_empty(date, "date", table.label("date"))
+    table.reject_errors(date, date_field)
+    table.reject_empty(date, date_field, table.label(date_field))
     _far_from_fiscal_year(table, date)
     table.reject(voucher.values == "", msg("read.empty", label=table.label("voucher")), "voucher")
     # Class 0 (0000-0999) holds statistical accounts (quantities, head counts: Magenta's SIE
@@ -754,7 +783,7 @@ def _counterparties_of_lines(table: _Table, accounts: np.ndarray) -> tuple[np.nd
 
 def _purchases(table: _Table) -> pd.DataFrame:
     msg = table.msg
-    date = parse.parse_dates(table.get("date"), table.label("date"), msg)
+    date = parse.parse_dates(table.get("date"), table.label("date"), msg, table.date_format)
     account, account_name = parse.parse_accounts(table.get("account"), table.label("account"), msg)
     amounts = _parse_amounts(table)
     orgnr, note, raw = parse.parse_orgnrs(table.get("supplier_orgnr"))
@@ -791,9 +820,9 @@ def _members(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
     msg = table.msg
     # An empty "member from" stays NaT: validation lists it; a wrong date would misclassify.
-    member_from = parse.parse_dates(table.get("member_from"), table.label("member_from"), msg)
+    member_from = parse.parse_dates(table.get("member_from"), table.label("member_from"), msg, table.date_format)
     table.reject_errors(member_from, "member_from")
-    member_to = parse.parse_dates(table.get("member_to"), table.label("member_to"), msg)
+    member_to = parse.parse_dates(table.get("member_to"), table.label("member_to"), msg, table.date_format)
     table.reject_errors(member_to, "member_to")
     controlling = parse.parse_flags(table.get("controlling"), table.label("controlling"), default=True, msg=msg)
     table.reject_errors(controlling, "controlling")
@@ -831,7 +860,7 @@ def _services(table: _Table) -> pd.DataFrame:
     table.reject(typo, np.array([msg("read.classification_unknown", value=str(w).strip(),
                                      known=", ".join(KNOWN_CLASSIFICATIONS)) for w in classification], dtype=object),
                  "classification")
-    decision_date = parse.parse_dates(table.get("decision_date"), table.label("decision_date"), msg)
+    decision_date = parse.parse_dates(table.get("decision_date"), table.label("decision_date"), msg, table.date_format)
     table.reject_errors(decision_date, "decision_date")
     exclusivity = parse.parse_flags(table.get("exclusivity"), table.label("exclusivity"), default=False, msg=msg)
     table.reject_errors(exclusivity, "exclusivity")
@@ -851,7 +880,7 @@ def _suppliers(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=False)
     dates = {}
     for name in ("contract_from", "contract_to"):
-        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg)
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
         table.reject_errors(parsed, name)
         dates[name] = parsed.values
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,

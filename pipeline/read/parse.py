@@ -409,9 +409,12 @@ _DATE_ISO = re.compile(
     r"^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _DATE_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_DATE_SLASH = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
+DAY_FIRST, MONTH_FIRST = "d/m/yyyy", "m/d/yyyy"  # settings [rules] date_format
+_PERIOD = re.compile(r"^(\d{4})[-/ ]?(\d{2})$")
 
 
-def _one_date(value: Any, label: str, msg: Text) -> tuple[Any, str]:
+def _one_date(value: Any, label: str, msg: Text, date_format: str = "auto") -> tuple[Any, str]:
     if is_blank(value):
         return np.datetime64("NaT", "ns"), ""
     if isinstance(value, dt.date):
@@ -438,6 +441,15 @@ def _one_date(value: Any, label: str, msg: Text) -> tuple[Any, str]:
         if match:
             day, month, year = match.groups()
             return _ymd(year, month, day, value, label, msg)
+        match = _DATE_SLASH.match(text)
+        if match:
+            first, second, year = match.groups()
+            if date_format == DAY_FIRST:
+                return _ymd(year, second, first, value, label, msg)
+            if date_format == MONTH_FIRST:
+                return _ymd(year, first, second, value, label, msg)
+            # 3/4/2025 is 3 April in Sweden and 4 March in a US export: never guessed.
+            return np.datetime64("NaT", "ns"), msg("parse.date_order", label=label, value=shown(value))
     return np.datetime64("NaT", "ns"), msg("parse.not_a_date", label=label, value=shown(value))
 
 
@@ -448,12 +460,29 @@ def _ymd(year: str, month: str, day: str, value: Any, label: str, msg: Text) -> 
         return np.datetime64("NaT", "ns"), msg("parse.not_a_date", label=label, value=shown(value))
 
 
-def parse_dates(cells: Any, label: str = "date", msg: Text | None = None) -> Parsed:
+def parse_dates(cells: Any, label: str = "date", msg: Text | None = None, date_format: str = "auto") -> Parsed:
     """Dates as datetime64[ns]: Excel dates and serials, ISO text with or without a time,
-    "20250301", "01.03.2025". The time of day is dropped: ledgers book on dates. A date before
-    EARLIEST_DATE is an error (Excel's day zero is an empty cell formatted as a date)."""
+    "20250301", "01.03.2025"; "3/4/2025" only with `date_format` d/m/yyyy or m/d/yyyy (else an
+    error saying the order is unknown). The time of day is dropped: ledgers book on dates. A
+    date before EARLIEST_DATE is an error (Excel's day zero is an empty cell formatted as a date)."""
     msg = _msg(msg)
-    return _per_unique(_as_object(cells), lambda v: _one_date(v, label, msg), "datetime64[ns]",
+    return _per_unique(_as_object(cells), lambda v: _one_date(v, label, msg, date_format), "datetime64[ns]",
+                       np.datetime64("NaT", "ns"))
+
+
+def _one_period(value: Any, label: str, msg: Text) -> tuple[Any, str]:
+    if is_blank(value):
+        return np.datetime64("NaT", "ns"), ""
+    match = _PERIOD.match(clean_identifier(cell_text(value)))
+    if match and 1 <= int(match.group(2)) <= 12:
+        return _ymd(match.group(1), match.group(2), "1", value, label, msg)
+    return np.datetime64("NaT", "ns"), msg("parse.not_a_period", label=label, value=shown(value))
+
+
+def parse_periods(cells: Any, label: str = "period", msg: Text | None = None) -> Parsed:
+    """Accounting periods YYYYMM ("202503", 202503, "2025-03") as the period's first day."""
+    msg = _msg(msg)
+    return _per_unique(_as_object(cells), lambda v: _one_period(v, label, msg), "datetime64[ns]",
                        np.datetime64("NaT", "ns"))
 
 

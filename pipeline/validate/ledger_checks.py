@@ -14,6 +14,8 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
   a unit mistake (tkr, öre) or a missing file, never an ordinary year. A warning.
 - `window_years`: fewer than three years with figures. A warning.
+- `read_notes`: headers read only as a truncation or misspelling ("Belop" as amount) and sheets
+  skipped as no table of their kind (pivot, lookup): warnings naming file, sheet and header.
 - `statistical_accounts`: lines on class-0 statistical accounts, left out by the read. A warning.
 - `unbalanced_by_rejected_rows`: an unbalanced voucher whose other rows were rejected by the read
   names those rows and their reasons. Critical (the rows are critical rejections already).
@@ -46,20 +48,19 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text) -> list[CheckR
     """Every whole-file and whole-year check of the ledgers, in a fixed order."""
     out: list[CheckResult] = []
     needed = {"date", "voucher", "account", "amount_ore", "source_file", "source_id"}
+    if any(not needed <= set(ledger.columns) for ledger in inputs.ledgers.values()):
+        return read_notes(inputs, text)  # the ledger suite already fails critically on the missing column
     for year in sorted(inputs.ledgers):
         ledger = inputs.ledgers[year]
-        if not needed <= set(ledger.columns):
-            return []  # the ledger suite already fails critically on the missing column
         out += duplicate_vouchers(ledger, year, text)
         out += wrong_year_files(ledger, year, text)
         out += revenue_signs(ledger, year, settings, text)
-    if any(not needed <= set(ledger.columns) for ledger in inputs.ledgers.values()):
-        return out
     out += revenue_magnitude(inputs, settings, text)
     out += unmapped_numbers(inputs, settings, text)
     out += statistical_accounts(inputs, text)
     out += unbalanced_by_rejected_rows(inputs, text)
     out += window_years(inputs, text)
+    out += read_notes(inputs, text)
     return out
 
 
@@ -368,4 +369,44 @@ def unbalanced_by_rejected_rows(inputs: Inputs, text: Text) -> list[CheckResult]
         out.append(_result("unbalanced_by_rejected_rows", "voucher", "critical",
                            text("ledgercheck.unbalanced_by_rejected", year=year, count=len(behind), listed=listed),
                            len(unbalanced), len(behind), ids, year))
+    return out
+
+
+# ---------------------------------------------------------------- what the read did silently before
+
+def _batch_of(kind: str, file: str) -> tuple[str, int | None]:
+    """The validation batch an input file belongs to (its verdict in `check`)."""
+    if kind == "ledger":
+        year = _year_of_file(file)
+        return f"ledger-{year}", year
+    return kind, None
+
+
+def read_notes(inputs: Inputs, text: Text) -> list[CheckResult]:
+    """A warning per input for headers matched only as a truncation or misspelling, and for
+    sheets skipped as no table of their kind: the user must see both, in Swedish."""
+    grouped: dict[tuple[str, str], list] = {}
+    for note in inputs.read_notes:
+        grouped.setdefault((note.what, note.kind), []).append(note)
+    out = []
+    for (what, kind), notes in sorted(grouped.items()):
+        by_batch: dict[str, list] = {}
+        for note in notes:
+            by_batch.setdefault(_batch_of(kind, note.file)[0], []).append(note)
+        for batch, items in sorted(by_batch.items()):
+            where = [f"{n.file}" + (f" [{n.sheet}]" if n.sheet else "") for n in items]
+            if what == "fuzzy_header":
+                listed = "; ".join(text("ledgercheck.fuzzy_one", header=n.header, field=text(f"field.{n.field}")
+                                        if text.has(f"field.{n.field}") else n.field, where=w)
+                                   for n, w in zip(items, where))
+                description = text("ledgercheck.fuzzy_headers", listed=listed)
+                check = "fuzzy_headers"
+            else:
+                listed = "; ".join(text("ledgercheck.skipped_one", where=w, headers=n.header or "-")
+                                   for n, w in zip(items, where))
+                description = text("ledgercheck.skipped_sheets", listed=listed)
+                check = "skipped_sheets"
+            out.append(CheckResult(suite=kind, check=check, column="", severity="warning", description=description,
+                                   success=False, element_count=len(items), unexpected_count=len(items),
+                                   unexpected_ids=(), batch=batch))
     return out
