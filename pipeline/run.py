@@ -44,7 +44,7 @@ from pipeline.messages import messages
 from pipeline.model import JOURNAL_SHEET_PREFIX, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, load_settings, require_organisation
 from pipeline.validate.journal import journal_summary, journal_tests
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
@@ -89,6 +89,7 @@ def check(folder: Path, year: int | None, language: str | None, say: Say,
     `worker`: one already started (the command line starts it first); else one is started here."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
+    require_organisation(folder, settings)
     with _worker(worker) as worker:  # Great Expectations gets ready while the read runs
         inputs = _read(folder, year, settings, say)
         worker.submit(inputs)
@@ -103,6 +104,7 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     a validation process already started (the command line starts it first); else one is started."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
+    require_organisation(folder, settings)
     final = output_folder(out_root.resolve(), folder, year)  # GX Data Docs need an absolute folder
     final.parent.mkdir(parents=True, exist_ok=True)
     with _only_run_writing(final.parent, settings.organisation.language) as guarded:
@@ -117,6 +119,8 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
     text = messages(settings.organisation.language)
     lap = _stopwatch(seconds)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{year}.", dir=final.parent))
+    # mkdtemp makes the folder 0700; the outputs are for the auditors too: the user's umask.
+    staging.chmod(0o777 & ~_umask())
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate/worker.py).
@@ -430,3 +434,9 @@ def _replace(staging: Path, final: Path) -> None:
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
 
+
+def _umask() -> int:
+    """The process's umask (os.umask can only be read by setting it: set it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

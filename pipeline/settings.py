@@ -143,6 +143,33 @@ def load_settings(folder: Path, language: str | None = None) -> Settings:
     return settings
 
 
+# Names that are no organisation's name: the default and the templates' placeholders.
+PLACEHOLDER_NAMES = frozenset({"", "organisation", "organisationens namn", "organisation name",
+                               "the organisation's name", "namn", "name"})
+
+
+def require_organisation(folder: Path, settings: Settings) -> None:
+    """A report is for a named organisation: settings.toml must exist and give a real name and
+    a valid org. no. (DATA-CONTRACT: both required). Raises SettingsError (exit 2) saying how."""
+    from stdnum.se import orgnr as se_orgnr
+
+    text = messages(settings.organisation.language)
+    path = Path(folder) / SETTINGS_FILE
+    if not path.is_file():
+        raise SettingsError(text("settings.missing", folder=Path(folder).name))
+    problems = []
+    if settings.organisation.name.strip().casefold() in PLACEHOLDER_NAMES:
+        problems.append(text("settings.no_name", name=settings.organisation.name))
+    compact = "".join(ch for ch in settings.organisation.orgnr if ch.isdigit())
+    if len(compact) == 12 and compact[:2] in ("16", "19", "20"):
+        compact = compact[2:]
+    if len(compact) != 10 or not se_orgnr.is_valid(compact):
+        problems.append(text("settings.no_orgnr", orgnr=settings.organisation.orgnr))
+    if problems:
+        raise SettingsError(text("settings.organisation_required", file=f"{Path(folder).name}/{SETTINGS_FILE}",
+                                 problems="; ".join(problems)))
+
+
 def _stated_language(raw: dict[str, Any]) -> str:
     organisation = raw.get("organisation")
     stated = organisation.get("language") if isinstance(organisation, dict) else None

@@ -277,7 +277,10 @@ def write_templates(folder: Path, language: str = "sv", year: int | None = None)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} already exists and is not empty; templates are written only into a new "
                          f"folder, so that earlier inputs are never overwritten")
-    (folder / str(year)).mkdir(parents=True, exist_ok=True)
+    # The three years of the art. 12(5) window: the report year's ledger template goes in the
+    # last; the two before take last years' ledgers (or their totals go in history.xlsx).
+    for window_year in range(year - 2, year + 1):
+        (folder / str(window_year)).mkdir(parents=True, exist_ok=True)
 
     settings_path = folder / SETTINGS_FILE
     settings_path.write_text(settings_toml(language), encoding="utf-8", newline="\n")

@@ -417,7 +417,7 @@ def test_missing_earlier_year_reports_on_the_years_there_are(tmp_path):
 
 def test_a_full_report_run_leaves_every_input_file_byte_identical(tmp_path):
     folder = corpus.valid_folder(tmp_path)
-    (folder / "settings.toml").write_text('[organisation]\nname = "Test"\n', encoding="utf-8")
+    (folder / "settings.toml").write_text('[organisation]\nname = "Test"\norgnr = "222000-0000"\n', encoding="utf-8")
 
     def hashes() -> dict[str, str]:
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

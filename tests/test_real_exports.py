@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run_cli
+from tests.test_cli import REPO, run_cli
 from tests.workbooks import LEDGER_HEADER, small_ledger, write_folder
 
 pytestmark = pytest.mark.slow
@@ -275,3 +277,38 @@ def test_a_misspelt_header_and_a_pivot_sheet_are_said_in_check_and_report(tmp_pa
     assert code == 0, said
     assert "varning: Rubriker som lästes" in said and "'Belop' lästes som belopp" in said
     assert "[Pivot]" in said
+
+
+# ---------------------------------------------------------------- setup
+
+
+def test_a_folder_without_settings_or_with_a_placeholder_name_is_a_usage_error_saying_how(tmp_path: Path):
+    folder = write_folder(tmp_path / "org")
+    (folder / "settings.toml").unlink()
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "settings.toml saknas i indatamappen org: rapporten behöver organisationens namn och org.nr." \
+        in result.stderr
+    assert "make template INPUTS=<ny mapp>" in result.stderr
+    (folder / "settings.toml").write_text('[organisation]\nname = "Organisation"\norgnr = "222000-0001"\n',
+                                          encoding="utf-8")
+    result = run_cli("check", "--inputs", str(folder))
+    assert result.returncode == 2
+    assert ('org/settings.toml: name = "Organisation" är inget organisationsnamn; orgnr = "222000-0001" är inget '
+            "giltigt organisationsnummer (NNNNNN-NNNN)") in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_outputs_are_made_with_the_users_umask(tmp_path: Path):
+    import os
+    import stat
+
+    folder = write_folder(tmp_path / "org")
+    result = subprocess.run(["sh", "-c", f'umask 022 && exec "{sys.executable}" -m pipeline report --inputs "{folder}" '
+                                         f'--outputs "{tmp_path / "out"}" --quiet'],
+                            cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "GX_ANALYTICS_ENABLED": "False"})
+    assert result.returncode == 0, result.stderr
+    year_folder = tmp_path / "out" / "org" / "2025"
+    # 0777 & ~022 = 0755: the auditors on a shared server can read the folder.
+    assert stat.S_IMODE(os.stat(year_folder).st_mode) == 0o755

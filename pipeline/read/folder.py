@@ -911,7 +911,7 @@ def _governance(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
     dates = {}
     for name in ("appointed_from", "appointed_to"):
-        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg)
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
         table.reject_errors(parsed, name)
         dates[name] = parsed.values
     columns = {"orgnr": orgnr, "representative": parse.parse_free_text(table.get("representative")).values,
