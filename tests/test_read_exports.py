@@ -300,3 +300,11 @@ def test_a_misspelt_header_is_read_and_said(tmp_path):
 
     [warning] = read_notes(inputs, SV)
     assert "'Belop' lästes som belopp (2025/ledger-2025.xlsx [HB])" in warning.description
+
+
+def test_a_file_named_se_that_is_no_sie_file_is_said_in_swedish(tmp_path):
+    folder = _sie_folder(tmp_path, "org", "Datum;Konto;Belopp\n2025-01-01;3010;-100\n".encode("utf-8"))
+    with pytest.raises(InputError) as caught:
+        read_inputs(folder, 2025, settings_from_dict({}))
+    assert str(caught.value) == ("2025/ledger-2025.se: är ingen SIE-fil (inga #-etiketter i början); exportera "
+                                 "huvudboken som SIE 4 (.se) eller som .xlsx")

@@ -473,7 +473,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     if suffix in (".se", ".si"):
         from pipeline.read.sie import read_sie_sheet
 
-        return [read_sie_sheet(path, relative)]
+        return [read_sie_sheet(path, relative, msg)]
     with path.open("rb") as handle:
         start = handle.read(8)
         if start == _CFB_MAGIC and suffix in (".xlsx", ".xlsm"):

@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.messages import Text, messages
 
 HEADERS = ["date", "voucher", "account", "account_name", "amount", "customer_number", "supplier_number",
            "counterparty_name", "service", "cost_centre", "text"]
@@ -101,15 +102,16 @@ def decode_sie(data: bytes) -> str:
     return data.decode(sie_encoding(data), errors="replace")
 
 
-def read_sie_sheet(path: Path, relative: str):
+def read_sie_sheet(path: Path, relative: str, msg: Text | None = None):
     """The SIE file's transactions as a RawSheet: header row, then one row per #TRANS, each
     numbered by its line in the file."""
     from pipeline.model import RawSheet
 
+    msg = msg or messages("en")
     text = decode_sie(path.read_bytes())
     lines = text.splitlines()
     if not any(line.lstrip().startswith("#") for line in lines[:50]):
-        raise InputError(f"{relative}: is not a SIE file (no #-labels at its start)")
+        raise InputError(msg("read.not_sie", file=relative))
     account_names: dict[str, str] = {}
     object_names: dict[tuple[str, str], str] = {}
     for line in lines:

@@ -29,6 +29,8 @@ else, and it never looks at the journal tests (pipeline.validate.journal).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -74,7 +76,11 @@ def format_sek(ore: int) -> str:
 def voucher_key(vouchers: pd.Series) -> pd.Series:
     """A voucher's identity for comparison: blanks collapsed, case ignored ("a  12" = "A 12").
     Blanks are not removed: SIE's series "1" number "12" ("1 12") is not series "11" number "2"."""
-    return vouchers.astype("str").str.strip().str.replace(r"\s+", " ", regex=True).str.casefold()
+    keys = vouchers.astype("str").str.strip().str.casefold()
+    # A run of blanks or a tab is the rare case: one scan of all keys joined finds whether any has one.
+    if re.search(r"\s\s|[^\S \n]", "\n".join(keys)):
+        keys = keys.str.replace(r"\s+", " ", regex=True)
+    return keys
 
 
 def _unit(frame: pd.DataFrame) -> pd.Series:
@@ -85,31 +91,49 @@ def _unit(frame: pd.DataFrame) -> pd.Series:
 
 def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
     """One critical result per pair of files (or sheets) sharing vouchers; the failing rows are
-    the later file's lines of those vouchers."""
+    the later file's lines of those vouchers.
+
+    Fast on a million lines: vouchers and files are factorised to integer codes, each distinct
+    voucher text is normalised once, and only the few shared vouchers are looked at by name."""
     if ledger.empty or "voucher" not in ledger:
         return []
-    frame = pd.DataFrame({"key": voucher_key(ledger["voucher"]), "voucher": ledger["voucher"].astype("str"),
-                          "unit": _unit(ledger), "id": ledger["source_id"].astype("str")})
-    per_unit = frame.drop_duplicates(["key", "unit"])
-    shared = per_unit[per_unit.duplicated("key", keep=False)]
-    if shared.empty:
-        return [_passed("duplicate_vouchers", "voucher", text, year, int(frame["key"].nunique()))]
-    pairs: dict[tuple[str, str], list[str]] = {}
-    for _, group in shared.groupby("key", sort=True):
-        units = sorted(group["unit"])
-        shown = group["voucher"].iloc[0]
-        for later in units[1:]:
-            pairs.setdefault((units[0], later), []).append(shown)
+    voucher_codes, voucher_texts = pd.factorize(ledger["voucher"].astype("str"))
+    key_of_text = voucher_key(pd.Series(voucher_texts, dtype="str"))
+    key_codes, keys = pd.factorize(key_of_text)
+    line_key = key_codes[voucher_codes].astype(np.int64)
+    # Files and sheets as codes; their "file [sheet]" names are built per distinct pair only.
+    file_codes, file_names = pd.factorize(ledger["source_file"].astype("str"))
+    sheets = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
+    sheet_codes, sheet_names = pd.factorize(sheets)
+    unit_codes, unit_pairs = pd.factorize(file_codes.astype(np.int64) * max(len(sheet_names), 1) + sheet_codes)
+    pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // max(len(sheet_names), 1)],
+                               "source_sheet": np.asarray(sheet_names, dtype=object)[unit_pairs % max(len(sheet_names), 1)]})
+    units = _unit(pair_frame).to_numpy(dtype=object)
+    pairs = np.unique(line_key * len(units) + unit_codes)
+    units_per_key = np.bincount(pairs // len(units), minlength=len(keys))
+    shared_keys = np.flatnonzero(units_per_key > 1)
+    if not len(shared_keys):
+        return [_passed("duplicate_vouchers", "voucher", text, year, len(keys))]
+    shared = np.isin(line_key, shared_keys)
+    frame = pd.DataFrame({"key": line_key[shared], "voucher": np.asarray(voucher_texts, dtype=object)[voucher_codes[shared]],
+                          "unit": units[unit_codes[shared]],
+                          "id": ledger["source_id"][shared].astype("str").to_numpy()})
+    by_pair: dict[tuple[str, str], list[int]] = {}
+    shown: dict[int, str] = {}
+    for key, group in frame.drop_duplicates(["key", "unit"]).groupby("key", sort=True):
+        names = sorted(group["unit"])
+        shown[key] = group["voucher"].iloc[0]
+        for later in names[1:]:
+            by_pair.setdefault((names[0], later), []).append(key)
     out = []
-    vouchers_of_year = int(frame["key"].nunique())
-    for (first, later), vouchers in sorted(pairs.items()):
-        keys = set(voucher_key(pd.Series(vouchers)))
-        rows = frame[(frame["unit"] == later) & frame["key"].isin(keys)]
+    for (first, later), pair_keys in sorted(by_pair.items()):
+        vouchers = sorted((shown[k] for k in pair_keys), key=str.casefold)
+        rows = frame[(frame["unit"] == later) & frame["key"].isin(pair_keys)]
         examples = ", ".join(vouchers[:EXAMPLES]) + (", ..." if len(vouchers) > EXAMPLES else "")
         out.append(_result("duplicate_vouchers", "voucher", "critical",
                            text("ledgercheck.duplicate_vouchers", first=first, later=later, count=len(vouchers),
                                 examples=examples, year=year),
-                           vouchers_of_year, len(vouchers), rows["id"], year))
+                           len(keys), len(vouchers), rows["id"], year))
     return out
 
 
