@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipeline.errors import InputError
 from pipeline.messages import Text
-from pipeline.read import parse
+import pipeline.read.parse as parse
 from pipeline.settings import AccountRanges, Settings
 
 CUSTOMER = "customer"
