@@ -2,8 +2,8 @@
 
 Detects the encoding (UTF-16 with its byte-order mark, as Excel's "Unicode text" writes it, or
 without one when every other byte is zero; UTF-8, UTF-8 with BOM, else Windows-1252, the
-encoding Swedish Excel writes) and the delimiter (tab, as "Unicode text" uses, (";" as Swedish Excel writes, or ","), from the file itself. It does
-not interpret values: "1 234,50" stays text until `pipeline.read.parse` reads it.
+encoding Swedish Excel writes) and the delimiter (tab, as "Unicode text" uses; ";" as Swedish
+Excel writes; or ","), from the file itself. It does not interpret values: "1 234,50" stays text until `pipeline.read.parse` reads it.
 """
 
 from __future__ import annotations

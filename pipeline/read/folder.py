@@ -57,7 +57,6 @@ from pipeline.model import (
     Rejected,
 )
 from pipeline.progress import steps
-from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER, NumberRegister
 from pipeline.read.headers import (
     HeaderMatch,
     find_header_row,
@@ -65,6 +64,7 @@ from pipeline.read.headers import (
     money_header_with_unit,
     unknown_mapped_fields,
 )
+from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER, NumberRegister
 from pipeline.settings import SETTINGS_FILE, Settings
 from pipeline.vocabulary import vocabulary
 

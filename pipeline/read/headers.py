@@ -161,8 +161,8 @@ def _row_fields(row: Sequence[Any], kind: str, overrides: dict[str, str] | None)
     alone: a built-in name for the same field elsewhere in the row is then not read as it
     (the column map wins over the aliases; two date columns are no longer a conflict)."""
     matches = [header_match(cell, kind, overrides) for cell in row]
-    mapped = {field for field, how in matches if how == SETTINGS}
-    return [(field, how) if how == SETTINGS or field not in mapped else (None, "") for field, how in matches]
+    mapped = {name for name, how in matches if how == SETTINGS}
+    return [(name, how) if how == SETTINGS or name not in mapped else (None, "") for name, how in matches]
 
 
 def _columns_of(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, int]:

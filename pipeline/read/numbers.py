@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+import pipeline.read.parse as parse
 from pipeline.errors import InputError
 from pipeline.messages import Text
-import pipeline.read.parse as parse
 from pipeline.settings import AccountRanges, Settings
 
 CUSTOMER = "customer"

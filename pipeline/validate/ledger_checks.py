@@ -105,9 +105,10 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[Chec
     file_codes, file_names = pd.factorize(ledger["source_file"].astype("str"))
     sheets = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
     sheet_codes, sheet_names = pd.factorize(sheets)
-    unit_codes, unit_pairs = pd.factorize(file_codes.astype(np.int64) * max(len(sheet_names), 1) + sheet_codes)
-    pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // max(len(sheet_names), 1)],
-                               "source_sheet": np.asarray(sheet_names, dtype=object)[unit_pairs % max(len(sheet_names), 1)]})
+    width = max(len(sheet_names), 1)
+    unit_codes, unit_pairs = pd.factorize(file_codes.astype(np.int64) * width + sheet_codes)
+    pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // width],
+                               "source_sheet": np.asarray(sheet_names, dtype=object)[unit_pairs % width]})
     units = _unit(pair_frame).to_numpy(dtype=object)
     pairs = np.unique(line_key * len(units) + unit_codes)
     units_per_key = np.bincount(pairs // len(units), minlength=len(keys))
@@ -115,7 +116,8 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[Chec
     if not len(shared_keys):
         return [_passed("duplicate_vouchers", "voucher", text, year, len(keys))]
     shared = np.isin(line_key, shared_keys)
-    frame = pd.DataFrame({"key": line_key[shared], "voucher": np.asarray(voucher_texts, dtype=object)[voucher_codes[shared]],
+    frame = pd.DataFrame({"key": line_key[shared],
+                          "voucher": np.asarray(voucher_texts, dtype=object)[voucher_codes[shared]],
                           "unit": units[unit_codes[shared]],
                           "id": ledger["source_id"][shared].astype("str").to_numpy()})
     by_pair: dict[tuple[str, str], list[int]] = {}
@@ -289,7 +291,8 @@ def unmapped_numbers_table(inputs: Inputs, settings: Settings) -> pd.DataFrame:
         revenue = revenue_lines(lines, settings)
         costs = _in_ranges(lines["account"].to_numpy(), settings.accounts.costs)
         amount = lines["amount_ore"].to_numpy()
-        names = lines["counterparty_name"].astype("str") if "counterparty_name" in lines else pd.Series("", index=lines.index)
+        names = (lines["counterparty_name"].astype("str") if "counterparty_name" in lines
+                 else pd.Series("", index=lines.index))
         frame = pd.DataFrame({
             "year": year, "number": lines["counterparty_raw"].astype("str").to_numpy(),
             "counterparty_name": names.to_numpy(),
