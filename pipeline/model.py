@@ -17,14 +17,16 @@ SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row", "source_id"]
 
 # Canonical fields per input kind; the reader maps headers to these names.
 LEDGER_FIELDS = ["date", "voucher", "account", "account_name", "amount_ore", "counterparty",
-                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text"]
-MEMBER_FIELDS = ["orgnr", "name", "type", "member_from", "member_to", "controlling"]
-COUNTERPARTY_FIELDS = ["orgnr", "name", "sector", "controlled_by"]
+                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text", "counterparty_name"]
+# Customer numbers (Kundnummer) and supplier numbers (Leverantörsnummer) map the numbers real
+# ledgers carry to org. nos. (pipeline.read.numbers); optional, "" where not given.
+MEMBER_FIELDS = ["orgnr", "name", "type", "member_from", "member_to", "controlling", "customer_number"]
+COUNTERPARTY_FIELDS = ["orgnr", "name", "sector", "controlled_by", "customer_number"]
 SERVICE_FIELDS = ["code", "name", "classification", "legal_basis", "member_need", "target_group",
                   "pricing", "decision_date", "decision_reference", "market_assessment",
                   "exclusivity", "allocation_key"]
 SUPPLIER_FIELDS = ["orgnr", "name", "procurement_form", "procurement_reference",
-                   "contract_from", "contract_to", "category"]
+                   "contract_from", "contract_to", "category", "supplier_number"]
 HISTORY_FIELDS = ["year", "controlling_ore", "total_ore", "source"]
 # Governance register (R8): one row per appointment of a formal representative of a member.
 GOVERNANCE_FIELDS = ["orgnr", "representative", "role", "body", "appointed_from", "appointed_to",
@@ -75,6 +77,21 @@ class Rejected:
     column: str = ""
     raw: str = ""  # the row's cells as text, so the auditor sees what was there
     critical: bool = True  # a critical rejection stops the run (figures would be wrong)
+    voucher: str = ""  # a ledger row's voucher as written, so an unbalanced voucher can name it
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """Something the read did that the user is told of although no row was rejected: a header
+    matched only as a truncation or misspelling ("Belop" read as amount), or a sheet skipped
+    because it holds no table of its kind (a pivot, lookup or notes sheet beside the ledger)."""
+
+    kind: str  # the input kind: "ledger", "members", ...
+    file: str
+    sheet: str
+    what: str  # "fuzzy_header" | "skipped_sheet"
+    header: str = ""  # the header as written (fuzzy_header), the headers found (skipped_sheet)
+    field: str = ""  # the field the header was read as (fuzzy_header)
 
 
 @dataclass
@@ -116,6 +133,7 @@ class Inputs:
     totals: list[FileTotals] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # manifest entries: path, sha256, bytes, rows
     governance: pd.DataFrame | None = None  # the governance register (R8); None when the folder has none
+    read_notes: list[ReadNote] = field(default_factory=list)  # fuzzy headers, skipped sheets
 
 # Sheets with instructions for the user in the input templates (pipeline.template); they hold
 # no data, so the read stage skips them.

@@ -44,7 +44,7 @@ from pipeline.messages import messages
 from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, load_settings, require_organisation
 from pipeline.validate.journal import journal_summary, journal_tests
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
@@ -89,6 +89,7 @@ def check(folder: Path, year: int | None, language: str | None, say: Say,
     `worker`: one already started (the command line starts it first); else one is started here."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
+    require_organisation(folder, settings)
     with _worker(worker) as worker:  # Great Expectations gets ready while the read runs
         inputs = _read(folder, year, settings, say)
         worker.submit(inputs)
@@ -106,6 +107,7 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
     are written once, the workbook in the run's language."""
     settings = load_settings(folder, language)
     year = resolve_year(folder, year, settings.organisation.language)
+    require_organisation(folder, settings)
     final = output_folder(out_root.resolve(), folder, year)  # GX Data Docs need an absolute folder
     final.parent.mkdir(parents=True, exist_ok=True)
     with _only_run_writing(final.parent, settings.organisation.language) as guarded:
@@ -121,6 +123,8 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
     text = messages(settings.organisation.language)
     lap = _stopwatch(seconds)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{year}.", dir=final.parent))
+    # mkdtemp makes the folder 0700; the outputs are for the auditors too: the user's umask.
+    staging.chmod(0o777 & ~_umask())
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate/worker.py).
@@ -254,7 +258,19 @@ def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, ou
     say(messages(settings.organisation.language)(
         "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
         warnings=len(validation.warnings)))
+    _say_input_warnings(validation, settings, say)
     return validation
+
+
+def _say_input_warnings(validation, settings: Settings, say: Say) -> None:
+    """The whole-year warnings (revenue an order of magnitude off, missing years, unmapped
+    customer numbers) in the terminal too: they are easy to miss in the workbook."""
+    from pipeline.validate.ledger_checks import TERMINAL_WARNINGS
+
+    text = messages(settings.organisation.language)
+    for result in validation.warnings:
+        if result.check in TERMINAL_WARNINGS:
+            say(f"  {text('run.warning')}: {result.description}")
 
 
 def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list[Problem]:
@@ -355,6 +371,11 @@ def _with_data_quality(results: Results, inputs: Inputs, validation, journal: di
     figures = replace(results.figures, data_quality=quality, settings=settings.as_dict(),
                       inputs=tuple(inputs.files))
     tables = {**results.tables, SHEET_REJECTED: rejected, SHEET_TOTALS: totals, SHEET_VALIDATION: checks}
+    from pipeline.validate.ledger_checks import SHEET_UNMAPPED_NUMBERS, unmapped_numbers_table
+
+    unmapped = unmapped_numbers_table(inputs, settings)
+    if len(unmapped):  # customer and supplier numbers no register knows (issue 15)
+        tables[SHEET_UNMAPPED_NUMBERS] = unmapped
     for name, table in journal.items():
         tables[journal_sheets[name]] = table
     return Results(figures, tables)
@@ -454,3 +475,9 @@ def _replace(staging: Path, final: Path) -> None:
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
 
+
+def _umask() -> int:
+    """The process's umask (os.umask can only be read by setting it: set it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

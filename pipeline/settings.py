@@ -55,6 +55,12 @@ class Rules:
     # account (the cost account), account_group (its first two digits) or category (the supplier
     # list's Inköpskategori).
     direct_award_kind: str = "account"
+    # The sign of a ledger's single amount column (Belopp): debit positive as SIE and BAS, or
+    # credit positive as some ERPs export it. Debet/Kredit columns and SIE files need none.
+    ledger_sign: str = "debit_positive"  # debit_positive | credit_positive
+    # How a date written "3/4/2025" is read: auto refuses it (day or month first is unknown),
+    # d/m/yyyy reads 3 April, m/d/yyyy 4 March. ISO dates and Excel dates need no setting.
+    date_format: str = "auto"  # auto | d/m/yyyy | m/d/yyyy
 
     def key_for(self, year: int) -> str:
         return dict(self.allocation_key_by_year).get(year, self.allocation_key)
@@ -107,6 +113,8 @@ _CHOICES = {
     ("rules", "grants"): ("include", "exclude"),
     ("rules", "allocation_key"): ("revenue", "direct_cost", "table"),
     ("rules", "direct_award_kind"): ("account", "account_group", "category"),
+    ("rules", "ledger_sign"): ("debit_positive", "credit_positive"),
+    ("rules", "date_format"): ("auto", "d/m/yyyy", "m/d/yyyy"),
     ("organisation", "language"): ("sv", "en"),
 }
 _COLUMN_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases",
@@ -133,6 +141,33 @@ def load_settings(folder: Path, language: str | None = None) -> Settings:
         settings = _replace(settings, "organisation",
                             language=_choice("organisation", "language", language, path.name, messages(language)))
     return settings
+
+
+# Names that are no organisation's name: the default and the templates' placeholders.
+PLACEHOLDER_NAMES = frozenset({"", "organisation", "organisationens namn", "organisation name",
+                               "the organisation's name", "namn", "name"})
+
+
+def require_organisation(folder: Path, settings: Settings) -> None:
+    """A report is for a named organisation: settings.toml must exist and give a real name and
+    a valid org. no. (DATA-CONTRACT: both required). Raises SettingsError (exit 2) saying how."""
+    from stdnum.se import orgnr as se_orgnr
+
+    text = messages(settings.organisation.language)
+    path = Path(folder) / SETTINGS_FILE
+    if not path.is_file():
+        raise SettingsError(text("settings.missing", folder=Path(folder).name))
+    problems = []
+    if settings.organisation.name.strip().casefold() in PLACEHOLDER_NAMES:
+        problems.append(text("settings.no_name", name=settings.organisation.name))
+    compact = "".join(ch for ch in settings.organisation.orgnr if ch.isdigit())
+    if len(compact) == 12 and compact[:2] in ("16", "19", "20"):
+        compact = compact[2:]
+    if len(compact) != 10 or not se_orgnr.is_valid(compact):
+        problems.append(text("settings.no_orgnr", orgnr=settings.organisation.orgnr))
+    if problems:
+        raise SettingsError(text("settings.organisation_required", file=f"{Path(folder).name}/{SETTINGS_FILE}",
+                                 problems="; ".join(problems)))
 
 
 def _stated_language(raw: dict[str, Any]) -> str:

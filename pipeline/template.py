@@ -83,6 +83,11 @@ MEMBERS = Template("members.xlsx", "Medlemmar", "Members",
     Column("Kontrollerande", "nej", "choice", 15,
            "Deltar medlemmen i den gemensamma kontrollen (LOU 3 kap. 13 §)? Tom = ja.",
            "Does the member take part in joint control (LOU 3 kap. 13 §)? Empty = yes.", "ja", YES_NO),
+    Column("Kundnummer", "nej", "text", 13,
+           "Medlemmens kundnummer i ekonomisystemet (SIE-dimension 8), om huvudboken har kundnummer i stället "
+           "för org.nr.",
+           "The member's customer number in the accounting system (SIE dimension 8), where the ledger carries "
+           "customer numbers instead of org. nos.", "10042"),
 ))
 
 COUNTERPARTIES = Template("counterparties.xlsx", "Motparter", "Counterparties",
@@ -98,6 +103,11 @@ COUNTERPARTIES = Template("counterparties.xlsx", "Motparter", "Counterparties",
            "Organisationsnummer på den medlem som kontrollerar motparten (för kontrollerade bolag).",
            "Organisation number of the member that controls the counterparty (for controlled companies).",
            "212000-0142"),
+    Column("Kundnummer", "nej", "text", 13,
+           "Motpartens kundnummer i ekonomisystemet (SIE-dimension 8), om huvudboken har kundnummer i stället "
+           "för org.nr.",
+           "The counterparty's customer number in the accounting system (SIE dimension 8), where the ledger "
+           "carries customer numbers instead of org. nos.", "20017"),
 ))
 
 SERVICES = Template("services.xlsx", "Tjänster", "Services",
@@ -152,6 +162,11 @@ SUPPLIERS = Template("suppliers.xlsx", "Leverantörer", "Suppliers",
            "används när inställningen direct_award_kind = \"category\".",
            "The kind of purchase for the direct-award limit (purchases of the same kind are added up over "
            "the year); used when the setting direct_award_kind = \"category\".", "IT-konsulter"),
+    Column("Leverantörsnummer", "nej", "text", 17,
+           "Leverantörens nummer i ekonomisystemet (SIE-dimension 9), om huvudboken har leverantörsnummer i "
+           "stället för org.nr.",
+           "The supplier's number in the accounting system (SIE dimension 9), where the ledger carries "
+           "supplier numbers instead of org. nos.", "3015"),
 ))
 
 GOVERNANCE = Template("governance.xlsx", "Styrning", "Governance",
@@ -206,8 +221,11 @@ LEDGER = Template("ledger-{year}.xlsx", "Huvudbok", "Ledger",
            "Debet och Kredit i stället för Belopp.",
            "Debit positive, credit negative (revenue is negative), excluding VAT. Alternative: two columns "
            "Debet and Kredit instead of Belopp.", "-12 500,00"),
-    Column("Motpart", "nej", "orgnr", 15, "Motpartens organisationsnummer (kund eller leverantör).",
-           "The counterparty's organisation number (customer or supplier).", "212000-0142"),
+    Column("Motpart", "nej", "text", 15,
+           "Motpartens organisationsnummer, eller kund- eller leverantörsnummer som står i registrens kolumner "
+           "Kundnummer och Leverantörsnummer.",
+           "The counterparty's organisation number, or a customer or supplier number given in the registers' "
+           "columns Kundnummer and Leverantörsnummer.", "212000-0142"),
     Column("Tjänst", "nej", "text", 10, "Tjänstekod ur tjänstekatalogen.", "Service code from the service catalogue.",
            "T100"),
     Column("Kostnadsställe", "nej", "text", 15, "Kostnadsställe.", "Cost centre.", "100"),
@@ -259,7 +277,10 @@ def write_templates(folder: Path, language: str = "sv", year: int | None = None)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} already exists and is not empty; templates are written only into a new "
                          f"folder, so that earlier inputs are never overwritten")
-    (folder / str(year)).mkdir(parents=True, exist_ok=True)
+    # The three years of the art. 12(5) window: the report year's ledger template goes in the
+    # last; the two before take last years' ledgers (or their totals go in history.xlsx).
+    for window_year in range(year - 2, year + 1):
+        (folder / str(window_year)).mkdir(parents=True, exist_ok=True)
 
     settings_path = folder / SETTINGS_FILE
     settings_path.write_text(settings_toml(language), encoding="utf-8", newline="\n")
@@ -395,6 +416,10 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
                                     "account_group (kontogrupp, två första siffrorna) | category (Inköpskategori i "
                                     "leverantörslistan) / purchases of the same kind are added up against the "
                                     "direct-award limit",
+    ("rules", "ledger_sign"): "tecknet i huvudbokens beloppskolumn: debit_positive (debet positivt, som SIE) | "
+                              "credit_positive (kredit positivt) / sign of the ledger's amount column",
+    ("rules", "date_format"): "datum som 3/4/2025: auto (avvisas), d/m/yyyy eller m/d/yyyy / how dates like "
+                              "3/4/2025 are read",
 }
 _SECTION_COMMENTS = {
     "organisation": "Organisationen / the organisation",

@@ -319,7 +319,8 @@ STOPS = {
     "service_both_ways": (1, ["  services.xlsx, flik Tjänster, rad 2, kolumn code: ",
                               "  services.xlsx, flik Tjänster, rad 3, kolumn code: "], ()),
     "settings_unknown_key": (2, ["fel: settings.toml: okänd(a) nyckel/nycklar i [rules]: grant_treatment; kända: "
-                                 "allocation_key, allocation_key_by_year, direct_award_kind, eur_sek, grants"], ()),
+                                 "allocation_key, allocation_key_by_year, date_format, direct_award_kind, eur_sek, "
+                                 "grants, ledger_sign"], ()),
     "settings_wrong_type": (2, ["fel: settings.toml: [thresholds] teckal måste vara ett tal, inte 'åttio procent'"],
                             ()),
     "zip_bomb": (1, [f"fel: {L}: delen xl/worksheets/padding.xml packas upp till 1028 gånger sin packade storlek, "
@@ -416,7 +417,7 @@ def test_missing_earlier_year_reports_on_the_years_there_are(tmp_path):
 
 def test_a_full_report_run_leaves_every_input_file_byte_identical(tmp_path):
     folder = corpus.valid_folder(tmp_path)
-    (folder / "settings.toml").write_text('[organisation]\nname = "Test"\n', encoding="utf-8")
+    (folder / "settings.toml").write_text('[organisation]\nname = "Test"\norgnr = "222000-0000"\n', encoding="utf-8")
 
     def hashes() -> dict[str, str]:
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

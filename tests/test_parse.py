@@ -26,7 +26,7 @@ from pipeline.read import parse
         ("1234:-", 123400),
         ("1234-", -123400),  # trailing minus from older ERP exports
         ("\u22121234,50", -123450),  # Unicode minus sign
-        ("12,500", 1250),  # a third decimal that is zero is still exact
+        ("12,5000", 1250),  # further decimals that are zero are still exact ("12,500" alone is ambiguous)
         ("0", 0),
         (1234.5, 123450),  # a float cell is taken at its shortest repr
         (0.1 + 0.2, 30),  # formula noise: 0.30000000000000004 means 30 öre
@@ -45,8 +45,8 @@ def test_amounts_in_ore(cell, ore):
     "cell, message",
     [
         ("12,3x", "amount '12,3x' is not a number"),
-        ("1,234", "amount '1,234' has more than two decimals (money must be exact)"),
-        ("12.345", "amount '12.345' has more than two decimals (money must be exact)"),
+        ("1,2345", "amount '1,2345' has more than two decimals (money must be exact)"),
+        ("12.3456", "amount '12.3456' has more than two decimals (money must be exact)"),
         (12.345, "amount '12.345' has more than two decimals (money must be exact)"),
         ("1,23,4", "amount '1,23,4' is not a number"),
         ("-(5)", "amount '-(5)' is not a number"),

@@ -175,6 +175,10 @@ def test_template_ledger_reads_to_canonical_columns(tmp_path):
 def test_every_form_of_the_same_ledger_reads_identically(tmp_path, writer):
     folder = organisation(tmp_path, writer)
     ledger = read_inputs(folder, 2025, ENGLISH).ledgers[2025]
+    if writer is sie_ledger:
+        # SIE keeps series and number apart, shown "A 1" (issue 15); the sheets wrote "A1".
+        assert ledger["voucher"].tolist() == ["A 1", "A 1", "A 2", "A 2", "A 3", "A 3"]
+        ledger = ledger.assign(voucher=ledger["voucher"].str.replace(" ", ""))
     pd.testing.assert_frame_equal(ledger[COMPARED].reset_index(drop=True), EXPECTED)
 
 
@@ -264,7 +268,7 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
     folder = organisation(tmp_path, lambda f: write_workbook(f / "2025" / "ledger.xlsx", {"HB": [
         ["Datum", "Verifikation", "Konto", "Belopp"],
         ["2025-01-01", "A1", 3011, "12,3x"],
-        ["2025-13-01", "", "kassa", "1,234"],
+        ["2025-13-01", "", "kassa", "1,2345"],
         ["2025-01-02", "A2", 1930, "5"],
     ]}))
     with pytest.raises(InputError) as caught:
@@ -274,7 +278,7 @@ def test_critical_rows_stop_the_run_all_listed_at_once(tmp_path):
     assert problems[0].message == "amount '12,3x' is not a number"
     assert problems[1].message == ("date '2025-13-01' is not a date; voucher is empty; "
                                    "account 'kassa' is not an account number; "
-                                   "amount '1,234' has more than two decimals (money must be exact)")
+                                   "amount '1,2345' has more than two decimals (money must be exact)")
     inputs = read_inputs(folder, 2025, ENGLISH)
     assert sum(r.critical for r in inputs.rejected) == 2
     [totals] = [t for t in inputs.totals if t.kind == "ledger"]

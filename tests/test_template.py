@@ -25,13 +25,13 @@ YEAR = 2025
 
 # The template headers of DATA-CONTRACT.md, written out here so that a drift in the module shows.
 EXPECTED_HEADERS = {
-    "members.xlsx": ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande"],
-    "counterparties.xlsx": ["Orgnr", "Namn", "Sektor", "Kontrolleras av"],
+    "members.xlsx": ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande", "Kundnummer"],
+    "counterparties.xlsx": ["Orgnr", "Namn", "Sektor", "Kontrolleras av", "Kundnummer"],
     "services.xlsx": ["Tjänstekod", "Namn", "Klassificering", "Rättslig grund", "Medlemsbehov", "Målgrupp",
                       "Prissättning", "Beslutsdatum", "Beslutsreferens", "Marknadsbedömning", "Exklusivitet",
                       "Fördelningsnyckel"],
     "suppliers.xlsx": ["Orgnr", "Namn", "Upphandlingsform", "Upphandlingsreferens", "Avtal från", "Avtal till",
-                       "Inköpskategori"],
+                       "Inköpskategori", "Leverantörsnummer"],
     "governance.xlsx": ["Orgnr", "Företrädare", "Roll", "Organ", "Från", "Till", "Beslutsreferens"],
     "history.xlsx": ["År", "Intäkter kontrollerande (SEK)", "Totala intäkter (SEK)", "Källa"],
     f"{YEAR}/ledger-{YEAR}.xlsx": ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst",
@@ -78,6 +78,8 @@ def test_writes_every_file_of_the_input_folder(tmp_path: Path):
     relative = sorted(path.relative_to(folder).as_posix() for path in written)
     assert relative == sorted([*EXPECTED_HEADERS, "settings.toml"])
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == relative
+    # The three years of the window each have their folder; the ledger template is in the last.
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [str(YEAR - 2), str(YEAR - 1), str(YEAR)]
 
 
 def test_ledger_year_defaults_to_last_year(tmp_path: Path):
@@ -165,8 +167,8 @@ def test_settings_toml_loads_to_the_defaults(templates: Path):
     assert 'grants = "include"  # include: bidrag räknas i nämnaren' in text
     assert "# [columns.ledger]" in text
     key_lines = [line for line in text.splitlines() if line and not line.startswith(("#", "["))]
-    # 3 organisation + 7 accounts + 6 thresholds + 5 rules keys, each with its comment.
-    assert len(key_lines) == 21
+    # 3 organisation + 7 accounts + 6 thresholds + 7 rules keys, each with its comment.
+    assert len(key_lines) == 23
     assert all("  # " in line and " / " in line.split("  # ", 1)[1] for line in key_lines)
 
 
@@ -278,9 +280,19 @@ def test_template_fill_check_through_the_cli(tmp_path: Path):
     (folder / str(last_year) / f"ledger-{last_year}.xlsx").rename(folder / str(last_year) / f"ledger-{YEAR}.xlsx")
     (folder / str(last_year)).rename(folder / str(YEAR))
     _fill_a_small_year(folder)
+    # The template's placeholder name and empty org. no. are a settings error that says how.
+    checked = _cli("check", "--inputs", str(folder), "--lang", "en")
+    assert checked.returncode == 2
+    assert ('ny-organisation/settings.toml: name = "Organisationens namn" is no organisation\'s name; orgnr = "" '
+            "is no valid organisation number (NNNNNN-NNNN). Fill in") in checked.stderr
+    settings = (folder / "settings.toml").read_text(encoding="utf-8")
+    settings = settings.replace('name = "Organisationens namn"', 'name = "Nya förbundet"')
+    (folder / "settings.toml").write_text(settings.replace('orgnr = ""', 'orgnr = "222000-0000"'), encoding="utf-8")
     checked = _cli("check", "--inputs", str(folder), "--lang", "en")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"check ny-organisation {YEAR}:" in checked.stdout and "no critical problems" in checked.stdout
+    # One year of figures: the window is provisional, and check says so.
+    assert f"Only 1 of three years have figures (ledger or history); missing: {YEAR - 2}, {YEAR - 1}" in checked.stdout
     # ...and the report: one year, 1 000,00 kr from a controlling member and nothing else -> share 1.
     reported = _cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--quiet")
     assert reported.returncode == 0, reported.stdout + reported.stderr

@@ -11,6 +11,9 @@ MEMBER = "212000-1355"
 OUTSIDER = "232100-0016"
 FIRM = "556677-8899"
 
+# The organisation every test folder reports for (name and org. no. are required).
+SETTINGS_TOML = '[organisation]\nname = "Testförbundet"\norgnr = "222000-0000"\n'
+
 LEDGER_HEADER = ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst", "Kostnadsställe", "Text"]
 
 
@@ -50,6 +53,8 @@ def small_ledger(year: int) -> list[list]:
 
 def write_folder(folder: Path, years=(2023, 2024, 2025), ledgers: dict | None = None) -> Path:
     """A complete, valid input folder; `ledgers` replaces the rows of chosen years."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.toml").write_text(SETTINGS_TOML, encoding="utf-8")
     write_sheet(folder / "members.xlsx", "Medlemmar",
                 ["Orgnr", "Namn", "Typ", "Medlem från", "Medlem till", "Kontrollerande"],
                 [[MEMBER, "Ankeby kommun", "kommun", dt.date(2015, 1, 1), None, "ja"]])

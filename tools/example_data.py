@@ -1254,6 +1254,10 @@ eur_sek = "11.50"
 # Inköp av samma slag mot direktupphandlingsgränsen: account, account_group eller category /
 # Purchases of the same kind against the direct-award limit: account, account_group or category
 direct_award_kind = "account"
+# Tecknet i huvudbokens beloppskolumn: debit_positive (debet positivt, som SIE) eller credit_positive / Sign of the ledger's amount column
+ledger_sign = "debit_positive"
+# Datum som 3/4/2025: auto (avvisas, ordningen är okänd), d/m/yyyy eller m/d/yyyy / Dates like 3/4/2025: auto (refused), d/m/yyyy or m/d/yyyy
+date_format = "auto"
 
 [rules.allocation_key_by_year]
 # Nyckel per år där den ändrats, t.ex. 2024 = "direct_cost" / Key per year where it changed, e.g. 2024 = "direct_cost"

@@ -53,10 +53,18 @@ from pipeline.model import (
     FileTotals,
     Inputs,
     RawSheet,
+    ReadNote,
     Rejected,
 )
 from pipeline.progress import steps
-from pipeline.read.headers import HeaderMatch, find_header_row, known_fields, unknown_mapped_fields
+from pipeline.read.headers import (
+    HeaderMatch,
+    find_header_row,
+    known_fields,
+    money_header_with_unit,
+    unknown_mapped_fields,
+)
+from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER, NumberRegister
 from pipeline.settings import SETTINGS_FILE, Settings
 from pipeline.vocabulary import vocabulary
 
@@ -74,6 +82,7 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Inputs that must hold data rows: without members or services every figure would be wrong.
 KNOWN_CLASSIFICATIONS = ("samverkan", "säljverksamhet")  # the template's words; aliases are accepted too
 MUST_HAVE_ROWS = ("members", "services")
+_CLASS_ZERO = re.compile(r"^0\d{3}\b")  # "0110", "0110 Antal anställda": an account of class 0
 _TOTALS_WORD = re.compile(r"(?i)^\s*(summa|totalt?|total sum|sum|delsumma|subtotal|sluts(umma)?)\b")
 
 
@@ -90,6 +99,9 @@ class _Table:
     text: Callable[[int], str]  # the whole row as text, for rejection records
     msg: Text = field(default_factory=lambda: messages("en"))
     fiscal_year: int | None = None  # the year folder of a ledger file
+    credit_positive: bool = False  # a ledger's single amount column is credit positive (settings)
+    numbers: NumberRegister | None = None  # customer and supplier numbers of the registers
+    date_format: str = "auto"  # settings' [rules] date_format: how "3/4/2025" is read
     reason: np.ndarray = field(init=False)
     column: np.ndarray = field(init=False)
     critical: np.ndarray = field(init=False)
@@ -203,6 +215,8 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
             registers[kind] = reader.read_file(path, kind, required=required)
             if kind in MUST_HAVE_ROWS and registers[kind].empty:
                 raise InputError(msg("read.no_rows", file=reader.relative(path)))
+    reader.numbers = NumberRegister.from_registers(registers["members"], registers["counterparties"],
+                                                   registers["suppliers"], settings, msg)
 
     ledgers = {}
     for ledger_year, paths in window.items():
@@ -235,6 +249,7 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
         rejected=reader.rejected, totals=reader.totals,
         files=sorted(reader.files, key=lambda entry: entry["path"]),
         governance=registers["governance"] if "governance" in present else None,
+        read_notes=reader.notes,
     )
     critical = [r for r in inputs.rejected if r.critical]
     if stop_on_critical and critical:
@@ -322,6 +337,8 @@ class _FolderReader:
         self.rejected: list[Rejected] = []
         self.totals: list[FileTotals] = []
         self.files: list[dict] = []
+        self.numbers: NumberRegister | None = None  # set once the registers are read
+        self.notes: list[ReadNote] = []
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
@@ -346,7 +363,20 @@ class _FolderReader:
         sheets, digest = raw if raw is not None else self.read_raw(path)
         frames = []
         totals = []
+        column_map = self.settings.column_map(kind)
+        missing = {id(s): find_header_row(s.rows, kind, column_map).missing for s in sheets if _has_cells(s)}
+        has_table = any(not unmet for unmet in missing.values())
         for sheet in sheets:
+            if has_table and len(missing.get(id(sheet), ())) >= 2:
+                # Beside a sheet that is a table of its kind, a sheet lacking two or more of its
+                # columns is no such table (a pivot, a lookup list, notes): skipped, and said so.
+                # A sheet lacking one column is a table with a fault: that stays an error.
+                found = find_header_row(sheet.rows, kind, column_map).headers or next(
+                    (tuple(parse.cell_text(c) for c in row) for row in sheet.rows
+                     if any(not parse.is_blank(c) for c in row)), ())
+                self.notes.append(ReadNote(kind, relative, sheet.sheet, "skipped_sheet",
+                                           header=", ".join(h for h in found if h)[:200]))
+                continue
             result = self.read_sheet(sheet, kind, fiscal_year)
             if result is not None:
                 frames.append(result[0])
@@ -365,7 +395,7 @@ class _FolderReader:
     def read_sheet(self, sheet: RawSheet, kind: str,
                    fiscal_year: int | None = None) -> tuple[pd.DataFrame, FileTotals] | None:
         """One sheet to its frame and control totals; None for a sheet with no cells at all."""
-        if not any(not parse.is_blank(cell) for row in sheet.rows for cell in row):
+        if not _has_cells(sheet):
             return None
         msg = self.msg
         column_map = self.settings.column_map(kind)
@@ -375,6 +405,12 @@ class _FolderReader:
                                  known=", ".join(known_fields(kind))))
         header = find_header_row(sheet.rows, kind, column_map)
         where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
+        if sheet.rows and header.row_index < len(sheet.rows):
+            unit = money_header_with_unit(sheet.rows[header.row_index], kind, column_map)
+            if unit is not None:
+                index, text, word = unit
+                raise InputError(msg("read.amount_unit", where=where, column=_column_letter(sheet.first_column + index),
+                                     header=text, unit=word))
         if header.missing:
             found = ", ".join(repr(h) for h in header.headers if h) or msg("read.none_found")
             raise InputError(msg("read.columns_missing", where=where, missing="; ".join(header.missing),
@@ -383,7 +419,14 @@ class _FolderReader:
             name, indexes = next(iter(header.duplicates.items()))
             columns = ", ".join(f"{_column_letter(sheet.first_column + i)} '{header.headers[i]}'" for i in indexes)
             raise InputError(msg("read.duplicate_columns", where=where, columns=columns, field=name))
+        for name, text in sorted(header.fuzzy.items()):
+            self.notes.append(ReadNote(kind, sheet.file, sheet.sheet, "fuzzy_header", header=text, field=name))
         table = _table(sheet, header, msg, fiscal_year)
+        table.date_format = self.settings.rules.date_format
+        # SIE is debit positive by definition; the setting is about spreadsheet exports.
+        table.credit_positive = (kind == "ledger" and self.settings.rules.ledger_sign == "credit_positive"
+                                 and not sheet.file.lower().endswith((".se", ".si")))
+        table.numbers = self.numbers if kind == "ledger" else None
         frame = BUILDERS[kind](table)
         totals = FileTotals(kind=kind, file=sheet.file, sheet=sheet.sheet, sha256="",
                             rows_read=len(table), rows_used=int(table.kept.sum()),
@@ -399,12 +442,18 @@ class _FolderReader:
         if "date" in frame and frame["date"].notna().any():
             totals.first_date = frame["date"].min().date().isoformat()
             totals.last_date = frame["date"].max().date().isoformat()
+        vouchers = table.get("voucher") if kind == "ledger" else None
         for index in np.flatnonzero(~table.kept):
             self.rejected.append(Rejected(
                 file=sheet.file, sheet=sheet.sheet, row=int(table.row_numbers[index]),
                 reason=str(table.reason[index]), column=str(table.column[index]),
-                raw=table.text(index), critical=bool(table.critical[index])))
+                raw=table.text(index), critical=bool(table.critical[index]),
+                voucher=parse.cell_text(vouchers[index]) if vouchers is not None else ""))
         return frame, totals
+
+
+def _has_cells(sheet: RawSheet) -> bool:
+    return any(not parse.is_blank(cell) for row in sheet.rows for cell in row)
 
 
 def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawSheet]:
@@ -421,11 +470,11 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     if suffix == ".csv":
         from pipeline.read.csv_text import read_csv_sheet
 
-        return [read_csv_sheet(path, relative)]
+        return [read_csv_sheet(path, relative, msg)]
     if suffix in (".se", ".si"):
         from pipeline.read.sie import read_sie_sheet
 
-        return [read_sie_sheet(path, relative)]
+        return [read_sie_sheet(path, relative, msg)]
     with path.open("rb") as handle:
         start = handle.read(8)
         if start == _CFB_MAGIC and suffix in (".xlsx", ".xlsm"):
@@ -640,7 +689,7 @@ def _signed_amounts(table: _Table, parts: list[parse.Parsed]) -> np.ndarray:
         [amount] = parts
         table.reject_errors(amount, "amount")
         table.reject_empty(amount, "amount", table.label("amount"))
-        return amount.values
+        return -amount.values if table.credit_positive else amount.values
     debit, credit = parts
     table.reject_errors(debit, "debit")
     table.reject_errors(credit, "credit")
@@ -678,22 +727,32 @@ def _far_from_fiscal_year(table: _Table, date: parse.Parsed) -> None:
 
 def _ledger(table: _Table) -> pd.DataFrame:
     msg = table.msg
-    date = parse.parse_dates(table.get("date"), table.label("date"), msg)
+    # Only a Period column (YYYYMM): each line is read as on its period's first day.
+    date_field = "date" if table.has("date") or not table.has("period") else "period"
+    if date_field == "date":
+        date = parse.parse_dates(table.get("date"), table.label("date"), msg, table.date_format)
+    else:
+        date = parse.parse_periods(table.get("period"), table.label("period"), msg)
     voucher = parse.parse_text(table.get("voucher"))
     account, account_name = parse.parse_accounts(table.get("account"), table.label("account"), msg)
     amounts = _parse_amounts(table)
-    totals, notes = _rows_left_out(table, {"date": date, "account": account}, {"voucher": voucher.values}, amounts)
+    totals, notes = _rows_left_out(table, {date_field: date, "account": account}, {"voucher": voucher.values}, amounts)
     table.leave_out(totals, msg("read.totals_row"), "amount" if table.has("amount") else "debit")
     table.leave_out(notes, msg("read.note_row"), "text")
-    table.reject_errors(date, "date")
-    table.reject_empty(date, "date", table.label("date"))
+    table.reject_errors(date, date_field)
+    table.reject_empty(date, date_field, table.label(date_field))
     _far_from_fiscal_year(table, date)
     table.reject(voucher.values == "", msg("read.empty", label=table.label("voucher")), "voucher")
+    # Class 0 (0000-0999) holds statistical accounts (quantities, head counts: Magenta's SIE
+    # files): no bookkeeping line, never balanced. Left out with their reason, and warned about.
+    statistical = ~account.bad & ~account.empty & (account.values < 1000) & parse.matches(
+        parse.parse_text(table.get("account")).values, _CLASS_ZERO)
+    table.leave_out(statistical, msg("read.statistical_account"), "account")
     table.reject_errors(account, "account")
     table.reject_empty(account, "account", table.label("account"))
     amount = _signed_amounts(table, amounts)
     name_column = parse.parse_free_text(table.get("account_name")).values
-    counterparty, counterparty_note, raw = parse.parse_orgnrs(table.get("counterparty"))
+    counterparty, counterparty_note, raw = _counterparties_of_lines(table, account.values)
     columns = {
         "date": date.values, "voucher": voucher.values, "account": account.values,
         "account_name": np.where(name_column != "", name_column, account_name), "amount_ore": amount,
@@ -701,13 +760,31 @@ def _ledger(table: _Table) -> pd.DataFrame:
         "service": parse.parse_text(table.get("service")).values,
         "cost_centre": parse.parse_text(table.get("cost_centre")).values,
         "text": parse.parse_free_text(table.get("text")).values,
+        "counterparty_name": parse.parse_free_text(table.get("counterparty_name")).values,
     }
     return _frame("ledger", columns, table.kept, table)
 
 
+def _counterparties_of_lines(table: _Table, accounts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(org. no., note, raw text) per line from the counterparty, customer-number and
+    supplier-number columns, whichever is filled (in that order), numbers mapped through the
+    registers (pipeline.read.numbers)."""
+    generic = parse.parse_text(table.get("counterparty")).values
+    customer = parse.parse_text(table.get("customer_number")).values
+    supplier = parse.parse_text(table.get("supplier_number")).values
+    raw = np.where(generic != "", generic, np.where(customer != "", customer, supplier)).astype(object)
+    kinds = np.where(generic != "", ANY, np.where(customer != "", CUSTOMER,
+                                                  np.where(supplier != "", SUPPLIER, ANY))).astype(object)
+    if table.numbers is None:
+        orgnr, note, _ = parse.parse_orgnrs(raw)
+        return orgnr, note, raw
+    orgnr, note = table.numbers.resolve(raw, kinds, accounts)
+    return orgnr, note, raw
+
+
 def _purchases(table: _Table) -> pd.DataFrame:
     msg = table.msg
-    date = parse.parse_dates(table.get("date"), table.label("date"), msg)
+    date = parse.parse_dates(table.get("date"), table.label("date"), msg, table.date_format)
     account, account_name = parse.parse_accounts(table.get("account"), table.label("account"), msg)
     amounts = _parse_amounts(table)
     orgnr, note, raw = parse.parse_orgnrs(table.get("supplier_orgnr"))
@@ -744,16 +821,17 @@ def _members(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
     msg = table.msg
     # An empty "member from" stays NaT: validation lists it; a wrong date would misclassify.
-    member_from = parse.parse_dates(table.get("member_from"), table.label("member_from"), msg)
+    member_from = parse.parse_dates(table.get("member_from"), table.label("member_from"), msg, table.date_format)
     table.reject_errors(member_from, "member_from")
-    member_to = parse.parse_dates(table.get("member_to"), table.label("member_to"), msg)
+    member_to = parse.parse_dates(table.get("member_to"), table.label("member_to"), msg, table.date_format)
     table.reject_errors(member_to, "member_to")
     controlling = parse.parse_flags(table.get("controlling"), table.label("controlling"), default=True, msg=msg)
     table.reject_errors(controlling, "controlling")
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "type": parse.parse_free_text(table.get("type")).values,
                "member_from": member_from.values, "member_to": member_to.values,
-               "controlling": controlling.values}
+               "controlling": controlling.values,
+               "customer_number": parse.parse_text(table.get("customer_number")).values}
     return _frame("members", columns, table.kept, table)
 
 
@@ -765,7 +843,8 @@ def _counterparties(table: _Table) -> pd.DataFrame:
                        for r, n in zip(raw, note)],
                  "controlled_by")
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
-               "sector": parse.parse_text(table.get("sector")).values, "controlled_by": controlled_by}
+               "sector": parse.parse_text(table.get("sector")).values, "controlled_by": controlled_by,
+               "customer_number": parse.parse_text(table.get("customer_number")).values}
     return _frame("counterparties", columns, table.kept, table)
 
 
@@ -783,7 +862,7 @@ def _services(table: _Table) -> pd.DataFrame:
     table.reject(typo, np.array([msg("read.classification_unknown", value=str(w).strip(),
                                      known=", ".join(KNOWN_CLASSIFICATIONS)) for w in classification], dtype=object),
                  "classification")
-    decision_date = parse.parse_dates(table.get("decision_date"), table.label("decision_date"), msg)
+    decision_date = parse.parse_dates(table.get("decision_date"), table.label("decision_date"), msg, table.date_format)
     table.reject_errors(decision_date, "decision_date")
     exclusivity = parse.parse_flags(table.get("exclusivity"), table.label("exclusivity"), default=False, msg=msg)
     table.reject_errors(exclusivity, "exclusivity")
@@ -803,13 +882,14 @@ def _suppliers(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=False)
     dates = {}
     for name in ("contract_from", "contract_to"):
-        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg)
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
         table.reject_errors(parsed, name)
         dates[name] = parsed.values
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "procurement_form": parse.parse_text(table.get("procurement_form")).values,
                "procurement_reference": parse.parse_text(table.get("procurement_reference")).values,
-               "category": parse.parse_free_text(table.get("category")).values, **dates}
+               "category": parse.parse_free_text(table.get("category")).values, **dates,
+               "supplier_number": parse.parse_text(table.get("supplier_number")).values}
     return _frame("suppliers", columns, table.kept, table)
 
 
@@ -833,7 +913,7 @@ def _governance(table: _Table) -> pd.DataFrame:
     orgnr = _register_orgnr(table, "orgnr", critical=True)
     dates = {}
     for name in ("appointed_from", "appointed_to"):
-        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg)
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
         table.reject_errors(parsed, name)
         dates[name] = parsed.values
     columns = {"orgnr": orgnr, "representative": parse.parse_free_text(table.get("representative")).values,

@@ -27,7 +27,8 @@ MIN_PREFIX = 5
 # A requirement is met when all fields of any one of its alternatives are present.
 Requirement = tuple[tuple[str, ...], ...]
 REQUIRED: dict[str, tuple[Requirement, ...]] = {
-    "ledger": ((("date",),), (("voucher",),), (("account",),), (("amount",), ("debit", "credit"))),
+    # A Period column (YYYYMM) stands in for the date where an export has no date column.
+    "ledger": ((("date",), ("period",)), (("voucher",),), (("account",),), (("amount",), ("debit", "credit"))),
     "purchases": ((("supplier_orgnr",),), (("amount",),)),
     "members": ((("orgnr",),), (("name",),), (("member_from",),)),
     "counterparties": ((("orgnr",),), (("name",),)),
@@ -75,24 +76,72 @@ class HeaderMatch:
     missing: tuple[str, ...]  # unmet requirements, described ("amount or debit+credit")
     # Fields that more than one column would be read as: field -> all those column indexes.
     duplicates: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Fields matched only as a truncated or misspelt header: field -> the header ("Belop").
+    fuzzy: dict[str, str] = field(default_factory=dict)
 
 
 def match_header(header: Any, kind: str, overrides: dict[str, str] | None = None) -> str | None:
     """The canonical field a header means for an input kind, or None."""
+    return header_match(header, kind, overrides)[0]
+
+
+SETTINGS, ALIAS, PREFIX = "settings", "alias", "prefix"
+
+
+def header_match(header: Any, kind: str, overrides: dict[str, str] | None = None) -> tuple[str | None, str]:
+    """(field, how): how the header was matched: SETTINGS (a column map), ALIAS (a name of the
+    alias table) or PREFIX (a truncated or misspelt header that starts one field's names only,
+    "Belop" -> amount: stated to the user, never silent); (None, "") when it means nothing."""
     key = normalise_header(header)
     if not key:
-        return None
+        return None, ""
     for mapped_header, field in (overrides or {}).items():
         if normalise_header(mapped_header) == key:
-            return _field_name(field)
+            return _field_name(field), SETTINGS
     aliases = _alias_table()[kind]
     exact = [field for field, names in aliases.items() if key in names]
     if exact:
-        return exact[0]
+        return exact[0], ALIAS
     if len(key) >= MIN_PREFIX:
         prefixed = {field for field, names in aliases.items() if any(n.startswith(key) for n in names)}
         if len(prefixed) == 1:
-            return prefixed.pop()
+            return prefixed.pop(), PREFIX
+    return None, ""
+
+
+# Money fields per input kind, and the words that say a column is not in kronor.
+MONEY_FIELDS = ("amount", "debit", "credit", "controlling_sek", "total_sek")
+UNIT_WORDS = frozenset({"tkr", "tkronor", "tusental", "tusentals", "tusen", "ksek", "tsek", "kkr", "msek", "mkr",
+                        "mnkr", "mdkr", "miljoner", "mn", "thousand", "thousands", "millions", "million", "oere",
+                        "ore", "ören", "oren", "cent"})
+_UNIT_THOUSANDS = re.compile(r"(?:'|\b1\s?)000\b")  # "(1 000 kr)", "SEK '000"
+
+
+def unit_word(header: Any) -> str | None:
+    """The unit word in a header that is not plain kronor ("Belopp (tkr)" -> "tkr"), or None."""
+    if header is None:
+        return None
+    text = str(header).casefold()
+    for word in re.findall(r"[a-zåäö]+", text):
+        if word in UNIT_WORDS:
+            return word
+    match = _UNIT_THOUSANDS.search(text)
+    return match.group(0).strip() if match else None
+
+
+def money_header_with_unit(row: Sequence[Any], kind: str, overrides: dict[str, str] | None = None
+                           ) -> tuple[int, str, str] | None:
+    """(column index, header, unit word) of the first header in `row` that names a money field
+    in another unit than kronor: the header itself, or the header without its unit word, means
+    amount/debit/credit (or a history total). Amounts in tkr would be read 1000 times too small."""
+    for index, cell in enumerate(row):
+        unit = unit_word(cell)
+        if unit is None:
+            continue
+        stripped = re.sub(re.escape(unit), " ", str(cell), flags=re.IGNORECASE)
+        fields = {match_header(cell, kind, overrides), match_header(stripped, kind, overrides)}
+        if fields & set(MONEY_FIELDS):
+            return index, str(cell).strip(), unit
     return None
 
 
@@ -107,10 +156,18 @@ def _field_name(field: str) -> str:
             "counterparty_raw": "counterparty", "supplier_orgnr_raw": "supplier_orgnr"}.get(field, field)
 
 
+def _row_fields(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> list[tuple[str | None, str]]:
+    """(field, how) per header cell. A field the settings map a header to is that header's
+    alone: a built-in name for the same field elsewhere in the row is then not read as it
+    (the column map wins over the aliases; two date columns are no longer a conflict)."""
+    matches = [header_match(cell, kind, overrides) for cell in row]
+    mapped = {name for name, how in matches if how == SETTINGS}
+    return [(name, how) if how == SETTINGS or name not in mapped else (None, "") for name, how in matches]
+
+
 def _columns_of(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, int]:
     columns: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        name = match_header(cell, kind, overrides)
+    for index, (name, _) in enumerate(_row_fields(row, kind, overrides)):
         if name and name not in columns:  # the first column with a field's name wins
             columns[name] = index
     return columns
@@ -119,11 +176,16 @@ def _columns_of(row: Sequence[Any], kind: str, overrides: dict[str, str] | None)
 def _duplicates(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, tuple[int, ...]]:
     """Fields that two or more columns of the header row would be read as."""
     seen: dict[str, list[int]] = {}
-    for index, cell in enumerate(row):
-        name = match_header(cell, kind, overrides)
+    for index, (name, _) in enumerate(_row_fields(row, kind, overrides)):
         if name:
             seen.setdefault(name, []).append(index)
     return {name: tuple(indexes) for name, indexes in seen.items() if len(indexes) > 1}
+
+
+def _fuzzy(row: Sequence[Any], kind: str, overrides: dict[str, str] | None) -> dict[str, str]:
+    """Field -> header text of the headers matched only as a truncation or misspelling."""
+    return {name: str(row[index]).strip() for index, (name, how) in enumerate(_row_fields(row, kind, overrides))
+            if name and how == PREFIX}
 
 
 def _unmet(columns: dict[str, int], kind: str) -> list[str]:
@@ -149,5 +211,6 @@ def find_header_row(rows: Sequence[Sequence[Any]], kind: str,
         if best is None or score > best:
             best = score
             headers = tuple("" if c is None else str(c).strip() for c in row)
-            best_match = HeaderMatch(index, headers, columns, tuple(unmet), _duplicates(row, kind, overrides))
+            best_match = HeaderMatch(index, headers, columns, tuple(unmet), _duplicates(row, kind, overrides),
+                                     _fuzzy(row, kind, overrides))
     return best_match

@@ -340,6 +340,22 @@ def _decimal_to_ore(number: Decimal, text: str, label: str, msg: Text, noise_ok:
     return int(cents * 100), ""
 
 
+# One separator followed by exactly three digits and nothing else: "24,990", "-12.500".
+_AMBIGUOUS = re.compile(r"^\(?[+\-\u2212]?\d{1,3}(?P<sep>[.,])\d{3}-?\)?$")
+# Texts that show which separator is the decimal one: a separator with one, two or four and
+# more digits after it at the end, or thousands groups before the other separator.
+_DECIMAL_COMMA = re.compile(r"(?:^|[^\d.,])\d+(?:\.\d{3})*,(?:\d{1,2}|\d{4,})-?\)?$|\d\.\d{3}(?:\.\d{3})+$")
+_DECIMAL_POINT = re.compile(r"(?:^|[^\d.,])\d+(?:,\d{3})*\.(?:\d{1,2}|\d{4,})-?\)?$|\d,\d{3}(?:,\d{3})+$")
+
+
+def decimal_separator(compact: pd.Series) -> str | None:
+    """The decimal separator the column's texts settle on: "," or ".", or None when no text
+    shows it (or texts show both, a column of mixed conventions)."""
+    comma = bool(compact.str.contains(_DECIMAL_COMMA, regex=True).any())
+    point = bool(compact.str.contains(_DECIMAL_POINT, regex=True).any())
+    return "," if comma and not point else "." if point and not comma else None
+
+
 def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error: np.ndarray,
                   label: str, msg: Text) -> None:
     if not mask.any():
@@ -348,6 +364,18 @@ def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error:
     texts = pd.Series(uniques[index], dtype=object).str.strip()
     compact = texts.str.replace(_AMOUNT_NOISE, "", regex=True).str.replace(_CURRENCY, "", regex=True)
     parts = compact.str.extract(_AMOUNT_SHAPE)
+    # "24,990" is 24 990 kr in an English export and 24,99 kr in a Swedish one: only the other
+    # values of the column can tell, else the cell is rejected, never guessed.
+    separator = compact.str.extract(_AMBIGUOUS)["sep"]
+    ambiguous = separator.notna()
+    unresolved = pd.Series(False, index=compact.index)
+    if ambiguous.any():
+        decimal = decimal_separator(compact[~ambiguous])
+        grouping = ambiguous & (separator != decimal) if decimal else pd.Series(False, index=compact.index)
+        unresolved = ambiguous & (decimal is None)
+        # A thousands separator: the three digits belong to the whole kronor.
+        parts.loc[grouping, "a"] = parts.loc[grouping, "a"] + parts.loc[grouping, "af"]
+        parts.loc[grouping, "af"] = ""
     matched = parts["a"].notna() | parts["b"].notna() | parts["c"].notna()
     whole = parts["a"].fillna(parts["b"]).fillna(parts["c"]).fillna("0").str.replace(r"[.,]", "", regex=True)
     fraction = parts["af"].fillna(parts["bf"]).fillna(parts["cf"]).fillna("").str.rstrip("0")
@@ -356,13 +384,18 @@ def _texts_to_ore(uniques: np.ndarray, mask: np.ndarray, ore: np.ndarray, error:
     whole = whole.str.lstrip("0").replace("", "0")
     too_long = whole.str.len() > MAX_ORE_DIGITS - 2
     too_precise = fraction.str.len() > 2
-    good = (matched & ~too_long & ~too_precise & ~double_sign).to_numpy()
+    good = (matched & ~too_long & ~too_precise & ~double_sign & ~unresolved).to_numpy()
     cents = (whole.where(good, "0").astype(np.int64) * 100
              + fraction.where(good, "").str.ljust(2, "0").astype(np.int64))
     ore[index[good]] = np.where(negative.to_numpy()[good], -cents.to_numpy()[good], cents.to_numpy()[good])
     for position in np.flatnonzero(~good):
         text = shown(texts.iloc[position])
-        if matched.iloc[position] and too_precise.iloc[position]:
+        if unresolved.iloc[position]:
+            digits = re.sub(r"[^\d]", "", compact.iloc[position])
+            error[index[position]] = msg("parse.ambiguous_separator", label=label, value=text,
+                                         whole=f"{int(digits):,}".replace(",", "\u00a0"),
+                                         decimal=f"{digits[:-3]},{digits[-3:-1]}")
+        elif matched.iloc[position] and too_precise.iloc[position]:
             error[index[position]] = msg("parse.too_precise", label=label, value=text)
         elif matched.iloc[position] and too_long.iloc[position]:
             error[index[position]] = msg("parse.too_large", label=label, value=text)
@@ -376,9 +409,12 @@ _DATE_ISO = re.compile(
     r"^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _DATE_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_DATE_SLASH = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
+DAY_FIRST, MONTH_FIRST = "d/m/yyyy", "m/d/yyyy"  # settings [rules] date_format
+_PERIOD = re.compile(r"^(\d{4})[-/ ]?(\d{2})$")
 
 
-def _one_date(value: Any, label: str, msg: Text) -> tuple[Any, str]:
+def _one_date(value: Any, label: str, msg: Text, date_format: str = "auto") -> tuple[Any, str]:
     if is_blank(value):
         return np.datetime64("NaT", "ns"), ""
     if isinstance(value, dt.date):
@@ -405,6 +441,15 @@ def _one_date(value: Any, label: str, msg: Text) -> tuple[Any, str]:
         if match:
             day, month, year = match.groups()
             return _ymd(year, month, day, value, label, msg)
+        match = _DATE_SLASH.match(text)
+        if match:
+            first, second, year = match.groups()
+            if date_format == DAY_FIRST:
+                return _ymd(year, second, first, value, label, msg)
+            if date_format == MONTH_FIRST:
+                return _ymd(year, first, second, value, label, msg)
+            # 3/4/2025 is 3 April in Sweden and 4 March in a US export: never guessed.
+            return np.datetime64("NaT", "ns"), msg("parse.date_order", label=label, value=shown(value))
     return np.datetime64("NaT", "ns"), msg("parse.not_a_date", label=label, value=shown(value))
 
 
@@ -415,12 +460,29 @@ def _ymd(year: str, month: str, day: str, value: Any, label: str, msg: Text) -> 
         return np.datetime64("NaT", "ns"), msg("parse.not_a_date", label=label, value=shown(value))
 
 
-def parse_dates(cells: Any, label: str = "date", msg: Text | None = None) -> Parsed:
+def parse_dates(cells: Any, label: str = "date", msg: Text | None = None, date_format: str = "auto") -> Parsed:
     """Dates as datetime64[ns]: Excel dates and serials, ISO text with or without a time,
-    "20250301", "01.03.2025". The time of day is dropped: ledgers book on dates. A date before
-    EARLIEST_DATE is an error (Excel's day zero is an empty cell formatted as a date)."""
+    "20250301", "01.03.2025"; "3/4/2025" only with `date_format` d/m/yyyy or m/d/yyyy (else an
+    error saying the order is unknown). The time of day is dropped: ledgers book on dates. A
+    date before EARLIEST_DATE is an error (Excel's day zero is an empty cell formatted as a date)."""
     msg = _msg(msg)
-    return _per_unique(_as_object(cells), lambda v: _one_date(v, label, msg), "datetime64[ns]",
+    return _per_unique(_as_object(cells), lambda v: _one_date(v, label, msg, date_format), "datetime64[ns]",
+                       np.datetime64("NaT", "ns"))
+
+
+def _one_period(value: Any, label: str, msg: Text) -> tuple[Any, str]:
+    if is_blank(value):
+        return np.datetime64("NaT", "ns"), ""
+    match = _PERIOD.match(clean_identifier(cell_text(value)))
+    if match and 1 <= int(match.group(2)) <= 12:
+        return _ymd(match.group(1), match.group(2), "1", value, label, msg)
+    return np.datetime64("NaT", "ns"), msg("parse.not_a_period", label=label, value=shown(value))
+
+
+def parse_periods(cells: Any, label: str = "period", msg: Text | None = None) -> Parsed:
+    """Accounting periods YYYYMM ("202503", 202503, "2025-03") as the period's first day."""
+    msg = _msg(msg)
+    return _per_unique(_as_object(cells), lambda v: _one_period(v, label, msg), "datetime64[ns]",
                        np.datetime64("NaT", "ns"))
 
 

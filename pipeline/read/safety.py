@@ -10,7 +10,9 @@ refuses it before any spreadsheet parser sees it when:
 Every member is streamed through with a running byte count, so the size check does not trust
 the archive's own figures. On the way it collects the cells calamine reports as "" although
 they are not empty: Excel error values (`t="e"`: #REF!, #N/A, #DIV/0!) and formulas without a
-saved result. The reader puts `parse.CellError` markers in their place.
+saved result. The reader puts `parse.CellError` markers in their place. The cells are found by
+parsing the sheet's XML (namespace-aware: `<x:c>` as the .NET Open XML SDK writes it is a cell
+like `<c>`), and only for a sheet that holds an error type or a formula at all.
 
 Macros: a .xlsm's `vbaProject.bin` is never read by calamine or by this module, and nothing
 here evaluates a formula; the cached value Excel saved is what is read. This module does not
@@ -36,10 +38,6 @@ MAX_RATIO = 200
 RATIO_MIN_BYTES = 10 << 20  # small members may pack extremely well (empty sheets, styles)
 CHUNK = 1 << 20
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_ERROR_TYPE = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -85,9 +83,12 @@ def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
 
 def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: str, msg: Text,
                    unpacked: int, cells: dict[tuple[int, int], str] | None) -> int:
-    """Read one member in chunks, counting real bytes; check its prologue; collect odd cells."""
+    """Read one member in chunks, counting real bytes; check its prologue. For a worksheet
+    (`cells` given) that holds an error type or a formula anywhere, its cells are then parsed as
+    XML (`_odd_cells`); a sheet without either, the usual ERP export, is never parsed twice."""
     seen = 0
-    carry = b""
+    tail = b""
+    marked = False
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(CHUNK):
@@ -96,57 +97,77 @@ def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: 
                 seen += len(chunk)
                 if seen > member.file_size or unpacked + seen > MAX_UNPACKED_BYTES:
                     raise InputError(msg("safety.size_lie", file=relative, member=member.filename))
-                if cells is not None:
-                    # Cells never nest: cut before the last "<c" so no cell spans two pieces.
-                    cut = chunk.rfind(b"<c ")
-                    if cut > 0 and not _may_hold_odd_cells(carry, chunk):
-                        # Nothing before the cut can be an odd cell: keep only what follows it,
-                        # without copying the whole piece (the usual case, a few ms per MB).
-                        carry = chunk[cut:]
-                        continue
-                    buffer = carry + chunk
-                    cut = buffer.rfind(b"<c ")
-                    cut = cut if cut > 0 else len(buffer)
-                    _odd_cells(buffer[:cut], cells)
-                    carry = buffer[cut:]
-            if cells is not None and carry:
-                _odd_cells(carry, cells)
+                if cells is not None and not marked:
+                    marked = _may_hold_odd_cells(tail, chunk)
+                    tail = chunk[-64:]
+        if marked:
+            _odd_cells(archive, member, cells)
     except InputError:
         raise
-    except Exception:  # zlib.error, a bad CRC, EOF, an unsupported method: a damaged archive
+    except Exception:  # zlib.error, a bad CRC, EOF, an unsupported method, bad XML: a damaged archive
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
     return unpacked + seen
 
 
-_ODD_MARKERS = (b't="e"', b"<f")  # an error type, a formula: `_odd_cells` looks no further without one
+# An error type or a formula element, whatever namespace prefix the writer chose: "<f>",
+# "<x:f>" (.NET Open XML SDK), 't="e"' or "t='e'".
+_ODD_MARKER = re.compile(rb"""\bt\s*=\s*["']e["']|<(?:[A-Za-z_][\w.-]*:)?f[\s>/]""")
+_REFERENCE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
 def _may_hold_odd_cells(carry: bytes, chunk: bytes) -> bool:
-    """Whether `carry + chunk` holds a marker of an odd cell, without joining them: in either
-    piece or across their seam."""
-    seam = carry[-8:] + chunk[:8]
-    return any(marker in carry or marker in chunk or marker in seam for marker in _ODD_MARKERS)
+    """Whether `carry + chunk` holds a marker of an odd cell (an error type, a formula element
+    with any prefix), in the chunk or across the seam, without joining the whole pieces."""
+    return _ODD_MARKER.search(carry[-64:] + chunk[:64]) is not None or _ODD_MARKER.search(chunk) is not None
 
 
-def _odd_cells(xml: bytes, cells: dict[tuple[int, int], str]) -> None:
-    # Only a piece holding an error type or a formula can hold an odd cell: skip the rest fast.
-    if all(marker not in xml for marker in _ODD_MARKERS):
-        return
-    for match in _CELL.finditer(xml):
-        attributes, body = match.group(1), match.group(2) or b""
-        is_error = _ERROR_TYPE.search(attributes) is not None
-        has_formula = b"<f" in body
-        value = _VALUE.search(body)
-        if not is_error and not (has_formula and (value is None or value.group(1) == b"")):
-            continue
-        reference = _REF.search(attributes)
-        if reference is None:
-            continue  # a cell without a reference cannot be placed; calamine shows it as ""
-        column = 0
-        for letter in reference.group(1):
-            column = column * 26 + letter - ord("A") + 1
-        position = (int(reference.group(2)) - 1, column - 1)
-        cells[position] = value.group(1).decode("utf-8", "replace") if is_error and value else ""
+def _local(tag: str) -> str:
+    """An element's name without its namespace: "{...main}c" -> "c"."""
+    return tag.rpartition("}")[2]
+
+
+def _odd_cells(archive: zipfile.ZipFile, member: zipfile.ZipInfo, cells: dict[tuple[int, int], str]) -> None:
+    """Error cells and formulas without a saved result of one worksheet, parsed as XML (with
+    defusedxml, which refuses entity declarations): by namespace, not by prefix, so a sheet
+    written as <x:c> is read like one written as <c>. A cell without a reference takes the next
+    position in its row, a row without one the next row, as Excel reads them."""
+    row_index = -1
+    column_index = -1
+    with archive.open(member) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "row":
+                    number = element.get("r")
+                    row_index = int(number) - 1 if number and number.isdigit() else row_index + 1
+                    column_index = -1
+                continue
+            if name == "row":
+                element.clear()
+            if name != "c":
+                continue
+            reference = _REFERENCE.match(element.get("r") or "")
+            if reference:
+                column_index = 0
+                for letter in reference.group(1):
+                    column_index = column_index * 26 + ord(letter) - ord("A") + 1
+                column_index -= 1
+                row = int(reference.group(2)) - 1
+            else:
+                column_index += 1
+                row = row_index
+            is_error = element.get("t") == "e"
+            formula = value = None
+            for child in element:
+                child_name = _local(child.tag)
+                if child_name == "f":
+                    formula = child
+                elif child_name == "v":
+                    value = child.text or ""
+            if is_error:
+                cells[(row, column_index)] = value or ""
+            elif formula is not None and not value:
+                cells[(row, column_index)] = ""
 
 
 def _sheet_paths(archive: zipfile.ZipFile, relative: str, msg: Text) -> dict[str, str]:

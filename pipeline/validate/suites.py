@@ -160,6 +160,9 @@ def validation_report(inputs: Inputs, settings: Settings, batches: list[_Batch],
     for batch, raw in zip(batches, raw_results):
         results.extend(_check_results(batch, raw, text))
     results.extend(_journal_checks(inputs, text))
+    from pipeline.validate.ledger_checks import ledger_checks  # it imports CheckResult from here
+
+    results.extend(ledger_checks(inputs, settings, text))
     report = ValidationReport(tuple(results), language)
     if out_dir is not None:
         _write(out_dir / "validation", batches, raw_results, report, text)

@@ -1,0 +1,100 @@
+"""Whole-file and whole-year checks of the ledgers (pipeline.validate.ledger_checks), on tiny
+ledgers whose findings can be counted by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.messages import messages
+from pipeline.settings import Settings, settings_from_dict
+from pipeline.validate.ledger_checks import (
+    duplicate_vouchers,
+    format_sek,
+    ledger_checks,
+    revenue_signs,
+    voucher_key,
+    wrong_year_files,
+)
+from tests.factories import history_frame, ledger_frame, make_inputs, members_frame
+
+SV = messages("sv")
+MEMBER = "212000-1355"
+
+
+def _sale(date: str, voucher: str, amount: float) -> list[tuple]:
+    return [(date, voucher, 1510, amount, MEMBER, ""), (date, voucher, 3010, -amount, MEMBER, "T01")]
+
+
+def test_voucher_identity_keeps_series_and_number_apart():
+    # SIE series "1" number "12" and series "11" number "2" are two vouchers; case and blanks are not.
+    keys = voucher_key(pd.Series(["1 12", "11 2", "a  12", "A 12"]))
+    assert list(keys) == ["1 12", "11 2", "a 12", "a 12"]
+
+
+def test_two_files_sharing_two_vouchers_give_one_finding_naming_both():
+    march = ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "A 2", 50), file="2025/ledger-03.xlsx")
+    copy = ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "A 2", 50),
+                        file="2025/ledger-03 (1).xlsx")
+    april = ledger_frame(_sale("2025-04-01", "A 3", 10), file="2025/ledger-04.xlsx")
+    [finding] = duplicate_vouchers(pd.concat([march, copy, april], ignore_index=True), 2025, SV)
+    assert finding.severity == "critical" and not finding.success
+    # "2025/ledger-03 (1).xlsx" sorts before "2025/ledger-03.xlsx" (" " < "."): the latter repeats.
+    assert "2025/ledger-03.xlsx [Huvudbok] upprepar 2 verifikation(er) från 2025/ledger-03 (1).xlsx [Huvudbok]" \
+        in finding.description
+    assert finding.unexpected_count == 2 and finding.element_count == 3  # A 1, A 2 of A 1..A 3
+    assert len(finding.unexpected_ids) == 4  # the repeating file's four lines
+
+
+def test_series_1_number_12_and_series_11_number_2_are_not_duplicates():
+    one = ledger_frame(_sale("2025-03-01", "1 12", 100), file="2025/a.se")
+    other = ledger_frame(_sale("2025-03-01", "11 2", 100), file="2025/b.se")
+    [result] = duplicate_vouchers(pd.concat([one, other], ignore_index=True), 2025, SV)
+    assert result.success
+
+
+def test_a_file_mostly_of_another_year_is_critical_and_a_stray_line_is_not():
+    last_year = ledger_frame(_sale("2024-03-01", "A 1", 100) + _sale("2025-01-02", "A 2", 1), file="2025/old.xlsx")
+    # 2 of 4 lines outside: exactly half is not "most".
+    [passed] = wrong_year_files(last_year, 2025, SV)
+    assert passed.success
+    mostly = ledger_frame(_sale("2024-03-01", "A 1", 100) + _sale("2024-04-01", "A 3", 5)
+                          + _sale("2025-01-02", "A 2", 1), file="2025/old.xlsx")
+    [finding] = wrong_year_files(mostly, 2025, SV)
+    assert "4 av 6 rader har datum utanför 2025; filen ser ut som huvudboken för 2024" in finding.description
+
+
+def test_negative_revenue_or_mostly_debits_suggests_the_sign_setting():
+    settings = Settings()
+    flipped = ledger_frame([(d, v, a, -x, c, s) for d, v, a, x, c, s in _sale("2025-03-01", "A 1", 100)])
+    [finding] = revenue_signs(flipped, 2025, settings, SV)
+    assert not finding.success and 'ledger_sign = "credit_positive"' in finding.description
+    assert "blir -100,00 kr" in finding.description
+    # Mostly debits although the sum is positive: two credit notes of 10, one sale of 100.
+    notes = ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "A 2", -10)
+                         + _sale("2025-03-03", "A 3", -10))
+    [finding] = revenue_signs(notes, 2025, settings, SV)
+    assert not finding.success and "2 av 3 rader på intäktskonton är debet" in finding.description
+    credit_positive = settings_from_dict({"rules": {"ledger_sign": "credit_positive"}})
+    [finding] = revenue_signs(flipped, 2025, credit_positive, SV)
+    assert 'ledger_sign = "debit_positive"' in finding.description
+
+
+def test_an_order_of_magnitude_against_history_warns_and_a_missing_year_warns():
+    # 2025 revenue 10 000 against history's 2024 total 1 000: ten times, a warning; 2023 is missing.
+    inputs = make_inputs(2025, {2025: ledger_frame(_sale("2025-03-01", "A 1", 10_000))},
+                         members_frame([(MEMBER, "Ankeby", "2015-01-01", None, True)]),
+                         history=history_frame([(2024, 900, 1_000)]))
+    found = {r.check: r for r in ledger_checks(inputs, Settings(), SV) if not r.success}
+    assert found["revenue_magnitude"].severity == "warning"
+    assert "omkring 10 gånger större än 2024 års 1\u00a0000,00 kr (historik)" in found["revenue_magnitude"].description
+    assert "Bara 2 av tre år har siffror" in found["window_years"].description
+    assert "saknas: 2023" in found["window_years"].description
+    # Nine times is no order of magnitude.
+    inputs.history = history_frame([(2023, 1, 1), (2024, 900, 1_112)])
+    found = {r.check for r in ledger_checks(inputs, Settings(), SV) if not r.success}
+    assert found == set()
+
+
+def test_money_in_messages_is_swedish_kronor():
+    assert format_sek(-123456789) == "-1\u00a0234\u00a0567,89"
+    assert format_sek(5) == "0,05"
