@@ -212,31 +212,38 @@ def _findings(name: str, table: pd.DataFrame) -> int:
 def _detail(name: str, table: pd.DataFrame, findings: int, text, settings: Settings) -> str:
     """A short result in words: the share, the verdict, or what a count is made of."""
     journal = settings.journal
+
+    def n(count: int) -> str:  # 12 345 in Swedish, 12,345 in English
+        grouped = f"{int(count):,}"
+        return grouped.replace(",", "\u00a0") if text.language == "sv" else grouped
+
     if name == "round_amounts":
         tested = int(table.attrs.get("lines_tested", 0))
-        return text("journal_detail.round_amounts", found=len(table), tested=tested,
+        return text("journal_detail.round_amounts", found=n(len(table)), tested=n(tested),
                     share=_percent(Fraction(len(table), tested) if tested else Fraction(0), text.language))
     if name == "period_end_postings":
         registered = int(table["registered_after_year_end"].sum())
         key = "journal_detail.period_end_registered" if REGISTRATION_DATE in table.columns \
             else "journal_detail.period_end_no_registration"
-        return text(key, last=int(table["in_last_days"].sum()), days=journal.period_end_days, registered=registered)
+        return text(key, last=n(table["in_last_days"].sum()), days=n(journal.period_end_days), registered=n(registered))
+    if name in ("weekend_postings", "holiday_postings"):
+        return text("journal_detail.lines_days", lines=n(len(table)), days=n(table["date"].nunique()))
     if name == "seldom_used_accounts":
-        return text("journal_detail.accounts_lines", accounts=findings, lines=len(table))
+        return text("journal_detail.accounts_lines", accounts=n(findings), lines=n(len(table)))
     if name == "unusual_revenue_combinations":
-        return text("journal_detail.vouchers_lines", vouchers=findings, lines=len(table))
+        return text("journal_detail.vouchers_lines", vouchers=n(findings), lines=n(len(table)))
     if name == "split_purchases":
-        return text("journal_detail.patterns_lines", patterns=findings, lines=len(table))
+        return text("journal_detail.patterns_lines", patterns=n(findings), lines=n(len(table)))
     if name == "largest_entries":
-        return text("journal_detail.largest_entries", above=findings, top=int(table["in_top"].sum()))
+        return text("journal_detail.largest_entries", above=n(findings), top=n(table["in_top"].sum()))
     if name.startswith("benford_") and len(table):
         first = table.iloc[0]
         if first["verdict"] == TOO_FEW_LINES:
-            return text("journal_detail.too_few_lines", lines=int(first["lines"]), minimum=int(first["min_lines"]))
+            return text("journal_detail.too_few_lines", lines=n(first["lines"]), minimum=n(first["min_lines"]))
         if first["verdict"] == "no lines":
             return text("journal_detail.no_lines")
         mad = f"{first['mad']:.4f}".replace(".", "," if text.language == "sv" else ".")
-        return text("journal_detail.benford", lines=int(first["lines"]), mad=mad,
+        return text("journal_detail.benford", lines=n(first["lines"]), mad=mad,
                     verdict=text(f"journal_verdict.{first['verdict']}"))
     return ""
 
