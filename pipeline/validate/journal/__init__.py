@@ -27,7 +27,7 @@ from pipeline.messages import messages
 from pipeline.model import in_ranges
 from pipeline.settings import Settings
 from pipeline.validate.journal.accounts import largest_entries, seldom_used_accounts, unusual_revenue_combinations
-from pipeline.validate.journal.common import LINE_COLUMNS, activity_revenue_mask, amounts, blank, lines, ore
+from pipeline.validate.journal.common import LINE_COLUMNS, activity_revenue_mask, amounts, blank, lines, ore, stripped
 from pipeline.validate.journal.dates import REGISTRATION_DATE, holiday_postings, period_end_postings, weekend_postings
 from pipeline.validate.journal.digits import (
     BENFORD_MIN_ORE,
@@ -152,15 +152,17 @@ def supplier_cost_lines(ledger: pd.DataFrame, costs: np.ndarray) -> pd.DataFrame
     """The ledger's cost lines with a counterparty, in the shape `split_purchases` reads: the
     supplier is the normalised org. no., else the counterparty as written; a voucher is one
     invoice."""
-    rows = ledger[costs & ~blank(ledger, "counterparty_raw" if "counterparty_raw" in ledger.columns else "counterparty")]
-    normalised = rows["counterparty"].fillna("").astype("str").to_numpy(dtype=object) \
-        if "counterparty" in rows.columns else np.full(len(rows), "", dtype=object)
-    written = rows["counterparty_raw"].fillna("").astype("str").str.strip().to_numpy(dtype=object) \
-        if "counterparty_raw" in rows.columns else normalised
+    wanted = [c for c in ("date", "voucher", "amount_ore", "counterparty", "counterparty_raw", "source_id")
+              if c in ledger.columns]
+    # Only these columns: copying every column of half a ledger is slow.
+    rows = ledger.loc[costs & ~blank(ledger, "counterparty_raw" if "counterparty_raw" in ledger.columns
+                                     else "counterparty"), wanted]
+    normalised = stripped(rows["counterparty"]) if "counterparty" in rows.columns else np.full(len(rows), "", object)
+    written = stripped(rows["counterparty_raw"]) if "counterparty_raw" in rows.columns else normalised
     return pd.DataFrame({
         "supplier": np.where(normalised != "", normalised, written),
         "date": rows["date"].to_numpy(),
-        "invoice": rows["voucher"].fillna("").astype("str").to_numpy(dtype=object),
+        "invoice": stripped(rows["voucher"]),
         "amount_ore": amounts(rows),
         "source_id": rows["source_id"].to_numpy(),
     })

@@ -32,6 +32,15 @@ def blank(ledger: pd.DataFrame, column: str) -> np.ndarray:
     return blank_distinct[codes]  # code -1 (missing) picks the trailing True
 
 
+def stripped(values: pd.Series) -> np.ndarray:
+    """The values as trimmed text ("" for missing), decided once per distinct value: pandas'
+    `str.strip` calls Python once per line."""
+    codes, distinct = pd.factorize(values)
+    text = np.asarray(distinct, dtype=object).astype(str) if len(distinct) else np.zeros(0, dtype=str)
+    trimmed = np.append(np.strings.strip(text).astype(object), "")  # numpy's C string functions
+    return trimmed[codes]  # code -1 (missing) picks the trailing ""
+
+
 def lines(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows behind a finding: source and the columns an auditor checks."""
     return rows[[c for c in LINE_COLUMNS if c in rows.columns]].reset_index(drop=True)

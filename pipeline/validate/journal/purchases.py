@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.validate.journal.common import stripped
+
 SPLIT_COLUMNS = ["split_group", "supplier", "date", "invoice", "amount_ore", "group_sum_ore",
                  "group_first_date", "group_last_date", "source_id"]
 
@@ -34,7 +36,7 @@ def split_purchases(lines: pd.DataFrame, limit_ore: int, window_days: int) -> pd
     """
     if window_days <= 0 or limit_ore <= 0 or not len(lines):
         return _empty()
-    supplier = lines["supplier"].astype("str").str.strip().to_numpy(dtype=object) if len(lines) else np.array([], object)
+    supplier = stripped(lines["supplier"])
     day = lines["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     usable = (supplier != "") & ~np.isnat(day)
     frame = pd.DataFrame({
@@ -107,7 +109,7 @@ def split_purchases(lines: pd.DataFrame, limit_ore: int, window_days: int) -> pd
 def _invoice(lines: pd.DataFrame) -> np.ndarray:
     if "invoice" not in lines.columns:
         return np.full(len(lines), "", dtype=object)
-    return lines["invoice"].fillna("").astype("str").str.strip().to_numpy(dtype=object)
+    return stripped(lines["invoice"])
 
 
 def _dates(days: np.ndarray) -> np.ndarray:
