@@ -600,3 +600,42 @@ def test_check_prints_each_test_and_the_report_names_the_tests_that_found_someth
         assert "Booked on a weekend: 2 findings (2 lines on 1 day(s)), sheet 'J-weekend_postings'" in flat
         assert "Booked on a public holiday: 2 findings (2 lines on 1 day(s)), sheet 'J-holiday_postings'" in flat
         assert "All checks passed" not in flat
+
+
+def test_a_registration_date_column_is_read_and_finds_the_late_registration(tmp_path):
+    import datetime as dt
+
+    from pipeline.read.folder import read_inputs
+    from pipeline.settings import load_settings
+    from tests.workbooks import FIRM, LEDGER_HEADER, small_ledger, write_folder, write_sheet
+
+    folder = write_folder(tmp_path / "ankeby")
+    # The 2025 ledger again with a "Reg.datum" column: B 1 (rows 6 and 7, dated 2025-05-01) was
+    # registered on 2026-01-20, after the year end; the others on their own date.
+    rows_2025 = small_ledger(2025)
+    registered = [r[0] for r in rows_2025[:4]] + [dt.date(2026, 1, 20)] * 2
+    write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", LEDGER_HEADER + ["Reg.datum"],
+                [row + [day] for row, day in zip(rows_2025, registered)])
+    settings = load_settings(folder)
+    inputs = read_inputs(folder, 2025, settings)
+    ledger_2025 = inputs.ledgers[2025]
+    assert str(ledger_2025["registration_date"].iloc[4])[:10] == "2026-01-20"
+    assert inputs.ledgers[2024]["registration_date"].isna().all()  # no such column: empty
+    table = journal_tests(ledger_2025, 2025, settings)["period_end_postings"]
+    assert list(table["source_id"]) == ["2025/ledger-2025.xlsx:Huvudbok:6", "2025/ledger-2025.xlsx:Huvudbok:7"]
+    assert list(table["registered_after_year_end"]) == [True, True]
+    assert FIRM in set(table["counterparty"])
+
+
+def test_a_registration_date_that_is_no_date_is_a_critical_rejection(tmp_path):
+    from pipeline.read.folder import read_inputs
+    from pipeline.settings import load_settings
+    from tests.workbooks import LEDGER_HEADER, small_ledger, write_folder, write_sheet
+
+    folder = write_folder(tmp_path / "ankeby")
+    rows_2025 = small_ledger(2025)
+    write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", LEDGER_HEADER + ["Registreringsdatum"],
+                [row + ["igår" if n == 0 else None] for n, row in enumerate(rows_2025)])
+    inputs = read_inputs(folder, 2025, load_settings(folder))
+    rejected = [r for r in inputs.rejected if r.file == "2025/ledger-2025.xlsx"]
+    assert [(r.row, r.column, r.critical) for r in rejected] == [(2, "Registreringsdatum", True)]
