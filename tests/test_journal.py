@@ -315,6 +315,12 @@ def test_period_end_postings_are_the_last_days_and_late_registrations():
     table = period_end_postings(lines, 2025, 7)
     assert ids(table) == rows(3, 4)
     assert "registration_date" not in table.columns
+    # The read stage's empty column (an export without registration dates) is no column at all.
+    lines["registration_date"] = pd.Series(pd.NaT, index=lines.index, dtype="datetime64[ns]")
+    table = period_end_postings(lines, 2025, 7)
+    assert "registration_date" not in table.columns
+    summary = journal_summary({"period_end_postings": table}, "en", Settings()).iloc[0]
+    assert summary["detail"] == "2 lines in the last 7 days; the ledger has no registration date"
     lines["registration_date"] = pd.to_datetime(pd.Series(
         [None, None, "2025-12-31", "2026-01-02", "2026-01-15", "2025-12-31", None])).astype("datetime64[ns]")
     table = period_end_postings(lines, 2025, 7)

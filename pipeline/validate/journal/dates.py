@@ -41,20 +41,23 @@ def holiday_postings(ledger: pd.DataFrame, language: str = "sv") -> pd.DataFrame
 
 def period_end_postings(ledger: pd.DataFrame, year: int, days: int) -> pd.DataFrame:
     """Lines dated in the last `days` days of fiscal year `year` (31 December counts as one of
-    them), and, where the ledger has a registration date, lines dated inside the year but
-    registered after its end. Columns `in_last_days` and `registered_after_year_end` say which."""
+    them), and, where the ledger has registration dates (a column with at least one), lines
+    dated inside the year but registered after its end (then with `registration_date`).
+    Columns `in_last_days` and `registered_after_year_end` say which."""
     dates = ledger["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     year_end = np.datetime64(f"{year}-12-31", "D")
     in_last_days = (dates > year_end - np.timedelta64(days, "D")) & (dates <= year_end) if days > 0 \
         else np.zeros(len(dates), bool)
     registered_after = np.zeros(len(dates), bool)
-    if REGISTRATION_DATE in ledger.columns:
+    # The read stage gives every ledger the column; an export without it leaves it empty.
+    has_registration = REGISTRATION_DATE in ledger.columns and bool(ledger[REGISTRATION_DATE].notna().any())
+    if has_registration:
         registered = ledger[REGISTRATION_DATE].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
         inside = (dates >= np.datetime64(f"{year}-01-01", "D")) & (dates <= year_end)
         registered_after = inside & (registered > year_end)  # NaT compares False
     hit = in_last_days | registered_after
     table = lines(ledger[hit])
-    if REGISTRATION_DATE in ledger.columns:
+    if has_registration:
         table.insert(2, REGISTRATION_DATE, ledger.loc[hit, REGISTRATION_DATE].to_numpy())
     table["in_last_days"] = in_last_days[hit]
     table["registered_after_year_end"] = registered_after[hit]
