@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pytest
 
-from pipeline.settings import Settings
+from pipeline.errors import SettingsError
+from pipeline.settings import JournalTests, Settings, settings_from_dict
 from pipeline.validate.journal import (
+    TEST_NAMES,
     _first_digits,
     amount_strata,
     benford_first_digit,
+    benford_first_two_digits,
     describe_test,
+    first_two_digits,
+    holiday_postings,
     journal_summary,
     journal_tests,
+    largest_entries,
+    period_end_postings,
+    round_amounts,
+    seldom_used_accounts,
+    split_purchases,
     unbalanced_vouchers,
+    unusual_revenue_combinations,
     voucher_gaps,
+    weekend_postings,
 )
 
 FILE = "2025/ledger.xlsx:Huvudbok"
@@ -217,28 +236,6 @@ def test_summary_describes_each_test_in_the_chosen_language():
 
 
 # ---------------------------------------------------------------- the auditors' list (issue 17)
-
-from decimal import Decimal  # noqa: E402
-
-import pytest  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from pipeline.errors import SettingsError  # noqa: E402
-from pipeline.settings import JournalTests, settings_from_dict  # noqa: E402
-from pipeline.validate.journal import (  # noqa: E402
-    TEST_NAMES,
-    benford_first_two_digits,
-    first_two_digits,
-    holiday_postings,
-    largest_entries,
-    period_end_postings,
-    round_amounts,
-    seldom_used_accounts,
-    split_purchases,
-    unusual_revenue_combinations,
-    weekend_postings,
-)
-
 
 def ids(table: pd.DataFrame) -> list[str]:
     return list(table["source_id"])
@@ -541,28 +538,24 @@ def test_journal_settings_are_read_from_the_file():
     settings = settings_from_dict({"journal": {"period_end_days": 3, "materiality_sek": "250000",
                                                "clearing_accounts": [[1680, 1689]]}})
     assert settings.journal.period_end_days == 3
-    assert settings.journal.materiality_sek == Decimal("250000")
+    assert settings.journal.materiality_sek == Decimal(250000)
     assert settings.journal.clearing_accounts == ((1680, 1689),)
     assert settings.as_dict()["journal"]["benford_min_lines"] == 1000
 
 
 # ---------------------------------------------------------------- through the real command line
 
-def run_cli(*args: str, cwd: Path) -> "subprocess.CompletedProcess":
-    import os
-    import subprocess
-    import sys
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(root)}
     return subprocess.run([sys.executable, "-m", "pipeline", *args, "--quiet"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.mark.slow
 def test_check_prints_each_test_and_the_report_names_the_tests_that_found_something(tmp_path):
     import json
     import shutil
-    import subprocess
 
     import openpyxl
 

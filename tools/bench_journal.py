@@ -38,7 +38,7 @@ def synthetic_ledger(lines: int, seed: int = 1) -> pd.DataFrame:
     suppliers = np.array([f"556{n:03d}-{n:04d}" for n in range(2_000)], dtype=object)
     counterparty = suppliers[rng.integers(0, len(suppliers), vouchers)]
     number = np.char.add("A ", np.arange(1, vouchers + 1).astype(str)).astype(object)
-    both = lambda first, second: np.column_stack([first, second]).ravel()  # noqa: E731 - voucher lines in order
+    both = lambda first, second: np.column_stack([first, second]).ravel()
     rows = np.arange(2, 2 * vouchers + 2)
     return pd.DataFrame({
         "date": both(date, date).astype("datetime64[ns]"),
