@@ -62,6 +62,7 @@ test-all: $(VENV)
 
 bench: $(VENV)
 	$(PY) -m tools.bench
+	$(PY) -m tools.bench_journal
 
 # Regenerate the bundled example organisation (the generated workbooks are committed).
 example: $(VENV)

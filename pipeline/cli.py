@@ -173,6 +173,13 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
                 print(f"    {text('run.critical')}: {reason}")
             for reason in verdict.warnings:
                 print(f"    {text('run.warning')}: {reason}")
+        journal = run.check_journal(inputs, args.inputs, args.lang)
+        if journal is not None:
+            print(text("run.journal_title", year=inputs.year, tests=len(journal),
+                       found=int((journal["findings"] > 0).sum())))
+            for test in journal.to_dict("records"):
+                detail = f"; {test['detail']}" if test["detail"] else ""
+                print(text("run.journal_line", test=test["test"], findings=test["findings"], detail=detail))
         return 1 if failed else 0
     if args.command == "template":
         from pipeline.template import write_templates

@@ -476,6 +476,10 @@ class JournalResult:
     severity: str
     description: str
     sheet: str
+    # A short result in words and the settings the test read ({"journal.key": value}); absent in
+    # the results.json of releases before them.
+    detail: str | None = field(default=None, metadata=_OMIT_IF_NONE)
+    thresholds: dict[str, str] | None = field(default=None, metadata=_OMIT_IF_NONE)
 
 
 @dataclass(frozen=True)

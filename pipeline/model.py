@@ -17,7 +17,8 @@ SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row", "source_id"]
 
 # Canonical fields per input kind; the reader maps headers to these names.
 LEDGER_FIELDS = ["date", "voucher", "account", "account_name", "amount_ore", "counterparty",
-                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text", "counterparty_name"]
+                 "counterparty_raw", "counterparty_note", "service", "cost_centre", "text", "counterparty_name",
+                 "registration_date"]  # optional; empty (NaT) when the ledger has no such column
 # Customer numbers (Kundnummer) and supplier numbers (Leverantörsnummer) map the numbers real
 # ledgers carry to org. nos. (pipeline.read.numbers); optional, "" where not given.
 MEMBER_FIELDS = ["orgnr", "name", "type", "member_from", "member_to", "controlling", "customer_number"]

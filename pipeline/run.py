@@ -51,7 +51,7 @@ from pipeline.validate.worker import ValidationWorker
 
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
-                      "xlsxwriter", "python-stdnum", "xlrd", "rl_accel")
+                      "xlsxwriter", "python-stdnum", "xlrd", "rl_accel", "holidays")
 
 Say = Callable[[str], None]
 
@@ -95,6 +95,16 @@ def check(folder: Path, year: int | None, language: str | None, say: Say,
         worker.submit(inputs)
         validation = _validation(worker, inputs, settings, None, say)
     return inputs, validation
+
+
+def check_journal(inputs: Inputs, folder: Path, language: str | None) -> pd.DataFrame | None:
+    """The journal tests' summary for the `check` command (one row per test), or None when the
+    report year has no ledger lines to test."""
+    ledger = inputs.ledgers.get(inputs.year)
+    if ledger is None:
+        return None
+    settings = load_settings(folder, language)
+    return journal_summary(journal_tests(ledger, inputs.year, settings), settings.organisation.language, settings)
 
 
 def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say,
@@ -338,7 +348,7 @@ def _with_data_quality(results: Results, inputs: Inputs, validation, journal: di
          "unexpected_count": r.unexpected_count, "unexpected_ids": " ".join(r.unexpected_ids[:200])}
         for r in validation.results
     ])
-    summary = journal_summary(journal, settings.organisation.language)
+    summary = journal_summary(journal, settings.organisation.language, settings)
     from pipeline.write.workbook_words import journal_sheet_name
 
     journal_sheets = {name: journal_sheet_name(name) for name in journal}

@@ -67,6 +67,26 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class JournalTests:
+    """Thresholds of the journal-entry tests (pipeline/validate/journal). The sources of the
+    defaults are written beside each key in inputs/example/settings.toml."""
+
+    round_amount_sek: Decimal = Decimal("10000")  # revenue and cost amounts that are whole multiples
+    period_end_days: int = 7  # the last days of the fiscal year
+    seldom_used_max_lines: int = 3  # accounts with at most this many lines in the year
+    receivable_accounts: AccountRanges = ((1500, 1599),)  # BAS 15 kundfordringar
+    bank_accounts: AccountRanges = ((1900, 1999),)  # BAS 19 kassa och bank
+    # Further accounts revenue may be credited against; BAS 3740 öres- och kronutjämning is on
+    # every rounded customer invoice.
+    clearing_accounts: AccountRanges = ((3740, 3749),)
+    largest_entries: int = 25  # the top N lines by absolute amount
+    materiality_sek: Decimal = Decimal("1000000")  # lines above this are listed
+    split_window_days: int = 30  # calendar days of the split-purchase window
+    benford_min_lines: int = 1000  # first-digit test
+    benford_two_digit_min_lines: int = 3000  # first-two-digits test
+
+
+@dataclass(frozen=True)
 class Organisation:
     name: str = "Organisation"
     orgnr: str = ""
@@ -79,6 +99,7 @@ class Settings:
     accounts: Accounts = field(default_factory=Accounts)
     thresholds: Thresholds = field(default_factory=Thresholds)
     rules: Rules = field(default_factory=Rules)
+    journal: JournalTests = field(default_factory=JournalTests)
     # Column mappings per input kind: {"ledger": {"My header": "amount", ...}, ...}
     columns: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
@@ -92,6 +113,7 @@ class Settings:
             "accounts": _plain(self.accounts),
             "thresholds": _plain(self.thresholds),
             "rules": _plain(self.rules),
+            "journal": _plain(self.journal),
             "columns": {kind: dict(m) for kind, m in self.columns},
         }
 
@@ -179,7 +201,8 @@ def _stated_language(raw: dict[str, Any]) -> str:
 def settings_from_dict(raw: dict[str, Any], source: str = SETTINGS_FILE, language: str = "sv") -> Settings:
     """Settings from the parsed TOML; errors are told in `language` (sv | en)."""
     text = messages(language)
-    known = {"organisation": Organisation, "accounts": Accounts, "thresholds": Thresholds, "rules": Rules}
+    known = {"organisation": Organisation, "accounts": Accounts, "thresholds": Thresholds, "rules": Rules,
+             "journal": JournalTests}
     unknown = sorted(set(raw) - set(known) - {"columns"})
     if unknown:
         raise SettingsError(text("settings.unknown_sections", file=source, unknown=", ".join(unknown),
@@ -207,6 +230,8 @@ def _build(cls: type, section: str, values: dict[str, Any], source: str, text: T
         where = f"{source}: [{section}] {name}"
         if isinstance(default, Decimal):
             kwargs[name] = _decimal(value, where, text)
+        elif isinstance(default, int) and not isinstance(default, bool):
+            kwargs[name] = _count(value, where, text)
         elif name == "allocation_key_by_year":
             kwargs[name] = _key_by_year(value, where, text)
         elif isinstance(default, tuple):
@@ -247,6 +272,15 @@ def _decimal(value: Any, where: str, text: Text) -> Decimal:
     if not number.is_finite() or number < 0:
         raise SettingsError(text("settings.negative", where=where, value=repr(value)))
     return number
+
+
+def _count(value: Any, where: str, text: Text) -> int:
+    """A whole number of days, lines or entries: 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError(text("settings.not_count", where=where, value=repr(value)))
+    if value < 0:
+        raise SettingsError(text("settings.negative", where=where, value=repr(value)))
+    return value
 
 
 def _ranges(value: Any, where: str, text: Text) -> AccountRanges:

@@ -420,6 +420,27 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
                               "credit_positive (kredit positivt) / sign of the ledger's amount column",
     ("rules", "date_format"): "datum som 3/4/2025: auto (avvisas), d/m/yyyy eller m/d/yyyy / how dates like "
                               "3/4/2025 are read",
+    ("journal", "round_amount_sek"): "runda belopp: intäkts- och kostnadsrader som är jämna multiplar av detta "
+                                     "(kronor) / round amounts: revenue and cost lines that are whole multiples",
+    ("journal", "period_end_days"): "bokföringar de sista dagarna av räkenskapsåret / postings in the last days "
+                                    "of the fiscal year",
+    ("journal", "seldom_used_max_lines"): "konton med högst så här många rader under året / accounts with at most "
+                                          "this many lines in the year",
+    ("journal", "receivable_accounts"): "kundfordringar, normal motpost till intäkter / receivables, the usual "
+                                        "counter account of revenue",
+    ("journal", "bank_accounts"): "kassa och bank, normal motpost till intäkter / cash and bank, the usual "
+                                  "counter account of revenue",
+    ("journal", "clearing_accounts"): "fler konton som intäkter får krediteras mot; standard öresutjämning (BAS "
+                                      "3740) / further accounts revenue may be credited against; default rounding",
+    ("journal", "largest_entries"): "antal största rader (absolut belopp) som listas / number of largest lines "
+                                    "(absolute amount) listed",
+    ("journal", "materiality_sek"): "rader över detta belopp (kronor) listas; sätts av revisorn / lines above "
+                                    "this amount are listed; set by the auditor",
+    ("journal", "split_window_days"): "dagar i fönstret för uppdelade inköp / days in the split-purchase window",
+    ("journal", "benford_min_lines"): "minsta antal rader för Benfords test av första siffran (Nigrini) / "
+                                      "fewest lines for Benford's first-digit test (Nigrini)",
+    ("journal", "benford_two_digit_min_lines"): "minsta antal rader för Benfords test av de två första siffrorna "
+                                                "/ fewest lines for Benford's first-two-digits test",
 }
 _SECTION_COMMENTS = {
     "organisation": "Organisationen / the organisation",
@@ -428,6 +449,8 @@ _SECTION_COMMENTS = {
     "thresholds": "Gränsvärden; andelar som decimaltal, belopp i kronor (text, så att talet blir exakt) / "
                   "thresholds; shares as decimals, amounts in SEK (as text, so the number is exact)",
     "rules": "Regelval / rule choices",
+    "journal": "Journaltester: gränser och konton; belopp i kronor som text / journal tests: limits and "
+               "accounts; amounts in SEK as text",
 }
 _COLUMNS_EXAMPLE = """\
 # Kolumnmappning för exporter vars rubriker inte känns igen: "rubrik i filen" = "fält".
@@ -449,7 +472,7 @@ def settings_toml(language: str = "sv") -> str:
                                                      language=language))
     lines = ["# Inställningar för LOS-rapporten. Alla värden nedan är standardvärdena.",
              "# Settings of the LOS report. Every value below is the default.", ""]
-    for section in ("organisation", "accounts", "thresholds", "rules"):
+    for section in ("organisation", "accounts", "thresholds", "rules", "journal"):
         lines.append(f"# {_SECTION_COMMENTS[section]}")
         lines.append(f"[{section}]")
         for field in dataclasses.fields(getattr(settings, section)):
@@ -469,6 +492,8 @@ def _toml_value(value: Any, name: str) -> str:
         return json.dumps(str(value))
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if name == "allocation_key_by_year":
         return "{ " + ", ".join(f"{year} = {json.dumps(key)}" for year, key in value) + " }" if value else "{}"
     if isinstance(value, tuple):  # account ranges

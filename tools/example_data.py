@@ -1261,6 +1261,46 @@ date_format = "auto"
 
 [rules.allocation_key_by_year]
 # Nyckel per år där den ändrats, t.ex. 2024 = "direct_cost" / Key per year where it changed, e.g. 2024 = "direct_cost"
+
+[journal]
+# Journaltester (granskning av verifikationer). Belopp i kronor skrivs som text.
+# Journal-entry tests. Amounts in SEK are written as text.
+# Runda belopp: intäkts- och kostnadsrader som är jämna multiplar av detta. Ingen standardkälla; 10 000 kr är en vanlig gräns i
+# revisorers journaltester (ISA 240, tillämpningsanvisningen om journalposter: "round numbers") / Round amounts: revenue and cost lines that are whole
+# multiples of this. No standard source; SEK 10 000 is a common choice in auditors' journal tests (ISA 240, application material on journal entries).
+round_amount_sek = "10000"
+# Bokföringar de sista dagarna av räkenskapsåret (ISA 240, tillämpningsanvisningen: "end of the period"); 7 dagar = sista veckan, ingen
+# standardkälla / Postings in the last days of the fiscal year (ISA 240, application material on journal entries); 7 days = the last week, no standard source.
+period_end_days = 7
+# Konton med högst så här många rader under året (ISA 240, tillämpningsanvisningen: "seldom-used accounts"); antalet är ett val, ingen källa /
+# Accounts with at most this many lines in the year (ISA 240, application material on journal entries); the number is a choice, no source.
+seldom_used_max_lines = 3
+# Vanliga motkonton till intäkter: kundfordringar (BAS 15) och kassa och bank (BAS 19), samt avräkningskonton; standard är
+# öres- och kronutjämning (BAS 3740), som finns på varje avrundad kundfaktura / Usual counter accounts of revenue: receivables
+# (BAS 15), cash and bank (BAS 19), and clearing accounts; the default is rounding (BAS 3740), on every rounded customer invoice.
+receivable_accounts = [[1500, 1599]]
+bank_accounts = [[1900, 1999]]
+clearing_accounts = [[3740, 3749]]
+# De största raderna (absolut belopp) som listas / Number of largest lines (absolute amount) listed
+largest_entries = 25
+# Rader över detta belopp listas. Väsentlighet sätts av revisorn för varje uppdrag (ISA 320); 1 000 000 kr är bara ett
+# utgångsvärde / Lines above this are listed. Materiality is set by the auditor per engagement (ISA 320); SEK 1 000 000 is
+# only a starting value.
+materiality_sek = "1000000"
+# Uppdelade inköp: en leverantörs fakturor, var och en under direktupphandlingsgränsen ([thresholds]), vars summa inom så här
+# många dagar överstiger den (LOU 19 kap. 8 §: köp av samma slag räknas samman); 30 dagar är ett val, ingen källa /
+# Split purchases: one supplier's invoices, each below the direct-award limit, whose sum within this many days exceeds it
+# (LOU 19:8 adds purchases of the same kind together); 30 days is a choice, no source.
+split_window_days = 30
+# Benfords lag, första siffran: testas först från så här många rader. Nigrini (2012, Benford's Law, Wiley) anger omkring
+# 1 000 poster som minsta underlag; vid 1 000 rader är väntat MAD för data som följer lagen 0,0074, under gränsen 0,012 /
+# Benford's law, first digit: tested only from this many lines. Nigrini (2012) gives about 1 000 records as the minimum;
+# at 1 000 lines the expected MAD of data that follows the law is 0.0074, below his 0.012 bound.
+benford_min_lines = 1000
+# Benford, två första siffrorna: väntat MAD för data som följer lagen är 0,0025 vid 1 000 rader, över Nigrinis gräns 0,0022
+# för avvikelse; vid 3 000 rader 0,00145, under gränsen 0,0018 / Benford, first two digits: the expected MAD of conforming
+# data is 0.0025 at 1 000 lines, above Nigrini's 0.0022 nonconformity bound; at 3 000 lines 0.00145, below 0.0018.
+benford_two_digit_min_lines = 3000
 '''
 
 

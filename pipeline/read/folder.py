@@ -751,6 +751,10 @@ def _ledger(table: _Table) -> pd.DataFrame:
     table.reject_errors(account, "account")
     table.reject_empty(account, "account", table.label("account"))
     amount = _signed_amounts(table, amounts)
+    # Optional (the journal tests' late registrations); a cell that is no date stops the run
+    # like any other date: it would silently hide a late registration.
+    registered = parse.parse_dates(table.get("registration_date"), table.label("registration_date"), msg)
+    table.reject_errors(registered, "registration_date")
     name_column = parse.parse_free_text(table.get("account_name")).values
     counterparty, counterparty_note, raw = _counterparties_of_lines(table, account.values)
     columns = {
@@ -761,6 +765,7 @@ def _ledger(table: _Table) -> pd.DataFrame:
         "cost_centre": parse.parse_text(table.get("cost_centre")).values,
         "text": parse.parse_free_text(table.get("text")).values,
         "counterparty_name": parse.parse_free_text(table.get("counterparty_name")).values,
+        "registration_date": registered.values,
     }
     return _frame("ledger", columns, table.kept, table)
 
@@ -930,8 +935,8 @@ BUILDERS: dict[str, Callable[[_Table], pd.DataFrame]] = {
 FIELDS = {"ledger": LEDGER_FIELDS, "purchases": PURCHASE_FIELDS, "members": MEMBER_FIELDS,
           "counterparties": COUNTERPARTY_FIELDS, "services": SERVICE_FIELDS,
           "suppliers": SUPPLIER_FIELDS, "history": HISTORY_FIELDS, "governance": GOVERNANCE_FIELDS}
-_DATE_FIELDS = {"date", "member_from", "member_to", "decision_date", "contract_from", "contract_to",
-                "appointed_from", "appointed_to"}
+_DATE_FIELDS = {"date", "registration_date", "member_from", "member_to", "decision_date", "contract_from",
+                "contract_to", "appointed_from", "appointed_to"}
 _INT_FIELDS = {"account", "amount_ore", "year", "controlling_ore", "total_ore"}
 _BOOL_FIELDS = {"controlling", "exclusivity"}
 _OBJECT_FIELDS = {"allocation_key"}  # Decimal or None: a key is exact, like money

@@ -94,6 +94,8 @@ def _validation(ctx: Context, quality: DataQuality) -> list[Flowable]:
         story += [ctx.para("quality.failed_intro"),
                   data_table([t("quality.suite"), t("quality.check"), t("quality.column"), t("flags.severity"),
                               t("quality.unexpected")], rows, [26, 66, 26, 20, 24], ctx.styles, numeric=(4,))]
+    elif any(j.findings for j in quality.journal or ()):
+        story.append(ctx.para("quality.all_rules_passed_journal_findings"))
     else:
         story.append(ctx.para("quality.all_passed"))
     story.append(ctx.source(quality.validation_sheet))
@@ -101,15 +103,29 @@ def _validation(ctx: Context, quality: DataQuality) -> list[Flowable]:
 
 
 def _journal(ctx: Context, quality: DataQuality) -> list[Flowable]:
+    """The journal tests: first, in words, which tests found something and on which sheet its
+    rows are (or that none did); then one line per test with its result and its settings."""
     tests = quality.journal or []
     if not tests:
         return []
     fmt, t = ctx.fmt, ctx.text
-    rows = [[ctx.label("journal", j.test), fmt.count(j.findings),
-             ctx.label("severity", j.severity), j.sheet] for j in tests]
-    return [ctx.heading("quality.journal_title", level=2), ctx.para("quality.journal_intro"),
-            data_table([t("quality.test"), t("quality.findings"), t("flags.severity"), t("common.sheet")], rows,
-                       [70, 25, 30, 45], ctx.styles, numeric=(1,))]
+    story: list[Flowable] = [ctx.heading("quality.journal_title", level=2), ctx.para("quality.journal_intro")]
+    found = [j for j in tests if j.findings]
+    if found:
+        story.append(ctx.para("quality.journal_found", count=fmt.count(len(found)), total=fmt.count(len(tests))))
+        for j in found:
+            story.append(ctx.para("quality.journal_found_item", "note", test=ctx.label("journal", j.test),
+                                  findings=fmt.count(j.findings), detail=f" ({j.detail})" if j.detail else "",
+                                  sheet=j.sheet))
+    else:
+        story.append(ctx.para("quality.journal_nothing", total=fmt.count(len(tests))))
+    rows = [[ctx.label("journal", j.test), fmt.count(j.findings), ctx.label("severity", j.severity), j.detail or "",
+             "; ".join(f"{key.split('.', 1)[1]} = {value}" for key, value in (j.thresholds or {}).items()),
+             j.sheet] for j in tests]
+    story.append(data_table([t("quality.test"), t("quality.findings"), t("flags.severity"), t("quality.result"),
+                             t("quality.settings_used"), t("common.sheet")], rows,
+                            [34, 12, 16, 38, 34, 42], ctx.styles, numeric=(1,)))
+    return story
 
 
 def method(ctx: Context) -> list[Flowable]:
