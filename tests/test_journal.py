@@ -35,6 +35,8 @@ from pipeline.validate.journal import (
     voucher_gaps,
     weekend_postings,
 )
+from pipeline.write.workbook_words import journal_sheet_name
+from tests.test_write_workbook import header_and_rows
 
 FILE = "2025/ledger.xlsx:Huvudbok"
 
@@ -525,7 +527,7 @@ def test_every_test_has_a_table_a_summary_row_and_texts_in_both_languages():
     for name in TEST_NAMES:
         assert describe_test(name, "sv") != describe_test(name, "en")
         assert report[f"journal.{name}"]["sv"] and report[f"journal.{name}"]["en"]
-        assert len(f"J-{name}") <= 31  # its own workbook sheet, not cut
+        assert len(journal_sheet_name(name)) <= 31 and journal_sheet_name(name) != name  # a Swedish sheet name, not cut
 
 
 @pytest.mark.parametrize("value", ["7", 7.0, True, -1])
@@ -584,20 +586,19 @@ def test_check_prints_each_test_and_the_report_names_the_tests_that_found_someth
                ["data_quality"]["journal"]}
     assert list(entries) == TEST_NAMES
     weekend = entries["weekend_postings"]
-    assert (weekend["findings"], weekend["severity"], weekend["sheet"]) == (2, "warning", "J-weekend_postings")
+    assert (weekend["findings"], weekend["severity"], weekend["sheet"]) == (2, "warning", "Bokföring på helger")
     assert weekend["description"] == "Lines booked on a Saturday or a Sunday"
     book = openpyxl.load_workbook(out / "LOS-underlag-2025.xlsx", read_only=True)
-    sheet_rows = list(book["J-holiday_postings"].iter_rows(values_only=True))
-    header = sheet_rows[0]
-    assert [row[header.index("source_id")] for row in sheet_rows[1:]] == [
+    header, rows = header_and_rows(book, "Bokföring på helgdagar")  # the sheet keeps its Swedish name
+    assert [row[header.index("source_id")] for row in rows] == [
         "2025/ledger-2025.xlsx:Huvudbok:6", "2025/ledger-2025.xlsx:Huvudbok:7"]
-    assert [row[header.index("holiday")] for row in sheet_rows[1:]] == ["May Day", "May Day"]
+    assert [row[header.index("holiday")] for row in rows] == ["May Day", "May Day"]
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(out / "LOS-utvardering-2025.pdf"), "-"],
+        text = subprocess.run(["pdftotext", "-layout", str(out / "LOS-evaluation-2025.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
         flat = " ".join(text.split())
-        assert "Booked on a weekend: 2 findings (2 lines on 1 day(s)), sheet 'J-weekend_postings'" in flat
-        assert "Booked on a public holiday: 2 findings (2 lines on 1 day(s)), sheet 'J-holiday_postings'" in flat
+        assert "Booked on a weekend: 2 findings (2 lines on 1 day(s)), sheet 'Bokföring på helger'" in flat
+        assert "Booked on a public holiday: 2 findings (2 lines on 1 day(s)), sheet 'Bokföring på helgdagar'" in flat
         assert "All checks passed" not in flat
 
 

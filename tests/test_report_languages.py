@@ -36,7 +36,7 @@ def test_both_languages_in_one_run_and_the_data_once(tmp_path: Path):
                        "LOS-utvardering-2025.html", "LOS-utvardering-2025.pdf", "results.json"]
     assert manifest["command"].endswith("--lang sv,en")
     # The terminal speaks the first language, shares the Swedish way: 2 700 / 3 000 = 90,00 %.
-    assert "Teckal 2025: treårsandel 90,00 % (krav: mer än 80 %): UPPFYLLT" in result.stdout
+    assert "Teckal 2025, verksamhetskriteriet: treårsandel 90,00 % (krav: mer än 80 %): UPPFYLLT" in result.stdout
     assert '<html lang="en">' in (out / "LOS-evaluation-2025.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in (out / "LOS-utvardering-2025.html").read_text(encoding="utf-8")
 

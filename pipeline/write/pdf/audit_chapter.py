@@ -13,7 +13,7 @@ from pipeline.figures import DataQuality, ValidationCheck
 from pipeline.model import SHEET_LINES
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import data_table
-from pipeline.write.pdf.settings_text import settings_rows
+from pipeline.write.pdf.settings_text import setting_label, setting_value, settings_rows
 from pipeline.write.workbook_words import shown_column
 
 OPEN_QUESTIONS = ("law_text", "grants", "more_than", "direct_award_limit")
@@ -120,7 +120,8 @@ def _journal(ctx: Context, quality: DataQuality) -> list[Flowable]:
     else:
         story.append(ctx.para("quality.journal_nothing", total=fmt.count(len(tests))))
     rows = [[ctx.label("journal", j.test), fmt.count(j.findings), ctx.label("severity", j.severity), j.detail or "",
-             "; ".join(f"{key.split('.', 1)[1]} = {value}" for key, value in (j.thresholds or {}).items()),
+             "; ".join(f"{setting_label(ctx, key)}: {setting_value(ctx, key, value)}"
+                       for key, value in (j.thresholds or {}).items()),
              j.sheet] for j in tests]
     story.append(data_table([t("quality.test"), t("quality.findings"), t("flags.severity"), t("quality.result"),
                              t("quality.settings_used"), t("common.sheet")], rows,

@@ -15,10 +15,12 @@ from typing import Any
 from pipeline.write.pdf.common import Context
 
 # How each setting's value reads; any other value is shown by its type.
-MONEY_SEK = {"thresholds.direct_award_limit_sek"}
+MONEY_SEK = {"thresholds.direct_award_limit_sek", "journal.round_amount_sek", "journal.materiality_sek"}
 MONEY_EUR = {"thresholds.transparency_eur"}
 RATE_SEK = {"rules.eur_sek"}
 CODED = {"rules.allocation_key": "key", "rules.grants": "grants"}
+# Settings whose value is a code word with its own label under [setting] "value.<name>.<code>".
+WORDED = {"rules.direct_award_kind", "rules.ledger_sign", "rules.date_format"}
 
 
 def settings_rows(ctx: Context, settings: dict[str, Any]) -> list[list[str]]:
@@ -32,6 +34,16 @@ def settings_rows(ctx: Context, settings: dict[str, Any]) -> list[list[str]]:
         else:
             rows.append([_label(ctx, section), _value(ctx, section, values)])
     return rows
+
+
+def setting_label(ctx: Context, key: str) -> str:
+    """A setting's label in the report's language ("journal.period_end_days" -> its words)."""
+    return _label(ctx, key)
+
+
+def setting_value(ctx: Context, key: str, value: Any) -> str:
+    """A setting's value written the report language's way."""
+    return _value(ctx, key, value)
 
 
 def _label(ctx: Context, key: str) -> str:
@@ -56,6 +68,9 @@ def _value(ctx: Context, key: str, value: Any) -> str:
         return t("setting.none")
     if key in CODED:
         return ctx.label(CODED[key], str(value))
+    if key in WORDED:
+        entry = f"setting.value.{key.split('.', 1)[1]}.{value}"
+        return t(entry) if t.has(entry) else str(value)
     if key == "organisation.language":
         return t(f"setting.language_{value}") if t.has(f"setting.language_{value}") else str(value)
     if key in MONEY_SEK:
@@ -64,7 +79,7 @@ def _value(ctx: Context, key: str, value: Any) -> str:
         return f"{_number(ctx, value)}\u00a0EUR"
     if key in RATE_SEK:
         return t("setting.rate", rate=_number(ctx, value))
-    if key.startswith("accounts.") and isinstance(value, list):
+    if (key.startswith("accounts.") or key.endswith("_accounts")) and isinstance(value, list):
         return ", ".join(_account_range(r) for r in value)
     if key == "rules.allocation_key_by_year" and isinstance(value, (dict, list)):
         pairs = value.items() if isinstance(value, dict) else [tuple(p) for p in value if len(p) == 2]
