@@ -14,7 +14,7 @@ from tools import bench
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = ["lines", "runs", "read s", "classify+compute s", "validate (wait) s", "write workbook s", "write PDF s",
            "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "peak RSS MiB",
-           "openpyxl read s", "ratio total/openpyxl"]
+           "floor: calamine read s", "ratio total/floor", "openpyxl read s", "ratio total/openpyxl"]
 
 
 def _stages(read: float, validate: float, compute: float) -> dict[str, float]:
@@ -27,6 +27,7 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
     measured.totals = [10.0, 12.0, 11.0]  # median 11.0
     measured.peak_rss_kib = [1024 * 300, 1024 * 500, 1024 * 400]  # worst run: 500 MiB
     measured.openpyxl = [20.0, 24.0, 22.0]  # median 22.0 -> ratio 11 / 22 = 0.50
+    measured.floor = [5.0, 4.0, 4.4]  # median 4.4 -> ratio 11 / 4.4 = 2.50
     measured.stages = [_stages(2.0, 3.0, 1.0), _stages(4.0, 1.0, 1.5), _stages(3.0, 2.0, 9.0)]
     row = bench.Measured.row(measured)
     assert row["lines"] == "100 000"
@@ -40,6 +41,8 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
     assert row["peak_rss_mib"] == "500"
     assert row["openpyxl_read"] == "22.0"
     assert row["ratio"] == "0.50"
+    assert row["floor_read"] == "4.4"
+    assert row["floor_ratio"] == "2.50"
 
 
 def test_row_without_baseline_or_failed_stage_says_not_available():
@@ -52,6 +55,23 @@ def test_row_without_baseline_or_failed_stage_says_not_available():
     assert row["stages_sum"] == "n/a"
     assert row["openpyxl_read"] == "n/a"
     assert row["ratio"] == "n/a"
+    assert row["floor_read"] == "n/a"  # no floor measured: no ratio either, never a division by zero
+    assert row["floor_ratio"] == "n/a"
+
+
+def test_floor_reads_every_row_of_the_first_sheet_and_each_report_year_file():
+    from tools import bench_floor
+
+    ledger = ROOT / "inputs" / "example" / "2025" / "ledger-2025-01.xlsx"
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(ledger))
+    expected = len(book.get_sheet_by_name(book.sheet_names[0]).to_python())
+    timings = bench_floor.time_calamine_read(ledger)
+    assert timings["rows"] == expected > 1  # the header and every line, nothing skipped
+    assert timings["floor_read"] > 0
+    files = bench.report_year_files(ROOT / "inputs" / "example")  # 12 monthly files
+    assert [f.name for f in files] == [f"ledger-2025-{m:02d}.xlsx" for m in range(1, 13)]
 
 
 def test_table_has_every_column_in_order():
@@ -76,7 +96,8 @@ def test_input_folder_is_generated_once_per_seed_and_size(tmp_path):
 @pytest.mark.slow
 def test_tiny_bench_prints_every_column_with_numbers(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--sizes", "2000", "--repeat", "1", "--workdir", str(tmp_path)],
+        [sys.executable, "-m", "tools.bench", "--sizes", "2000", "--repeat", "1", "--openpyxl", "--workdir",
+         str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -1,4 +1,4 @@
-"""`make bench`: the whole pipeline on large generated ledgers, against openpyxl reading the same file.
+"""`make bench`: the whole pipeline on large generated ledgers, against the bare calamine read of the same files.
 
 For each size (default 100 000 and 1 000 000 report-year lines) it builds, once per seed and
 size, an input folder in the example organisation's shape under `bench/`: the registers and
@@ -10,7 +10,14 @@ N runs, each in a fresh subprocess:
   seconds, the seconds of each stage as the run itself measured them (`run.report`), and peak
   memory: the largest sum of the resident memory of the CLI and its validation process, sampled
   every 20 ms, or the CLI's own `ru_maxrss` if that is larger;
-- `pandas.read_excel(engine="openpyxl")` on the report-year ledger (`tools.bench_openpyxl`).
+- the floor: the bare python-calamine read (`get_sheet_by_name(...).to_python()`, no parsing, no
+  checks) of each report-year ledger file, each in a fresh subprocess (`tools.bench_floor`),
+  summed over the files; the ratio total/floor is the issue 19 target (at most 2 at 1M lines);
+- with `--openpyxl`, `pandas.read_excel(engine="openpyxl")` on the report-year ledger
+  (`tools.bench_openpyxl`), issue 7's reference, kept for history.
+
+The CLI and the floor run back to back in the same run of the benchmark, so the ratio compares
+them under the same load; the load average is printed with the table.
 
 The run validates in a second process (`pipeline/validate/worker.py`), so the stages overlap:
 the stage columns are the main process's own time line, in which `validate` is only the wait for
@@ -19,7 +26,7 @@ the validation's results, and the validation process's own seconds are shown und
 It prints the medians as a table and writes it to `bench/results.md`. It does not check
 figures (the test suite does that) and does not change the pipeline.
 
-Run: `python -m tools.bench [--sizes 100000,1000000] [--repeat N] [--skip-openpyxl] [--seed S]`.
+Run: `python -m tools.bench [--sizes 100000,1000000] [--repeat N] [--openpyxl] [--seed S]`.
 """
 
 from __future__ import annotations
@@ -66,6 +73,8 @@ COLUMNS = (
     ("stages sum s", "stages_sum"),
     ("total s (CLI)", "total"),
     ("peak RSS MiB", "peak_rss_mib"),
+    ("floor: calamine read s", "floor_read"),
+    ("ratio total/floor", "floor_ratio"),
     ("openpyxl read s", "openpyxl_read"),
     ("ratio total/openpyxl", "ratio"),
 )
@@ -82,6 +91,7 @@ class Measured:
     peak_rss_kib: list[int] = field(default_factory=list)
     stages: list[dict[str, float]] = field(default_factory=list)
     openpyxl: list[float] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, str]:
@@ -96,8 +106,10 @@ class Measured:
         cells["total"] = median(self.totals)
         # Peak memory is the worst run, not the median: the limit must hold every time.
         cells["peak_rss_mib"] = max(self.peak_rss_kib) / 1024 if self.peak_rss_kib else None
+        cells["floor_read"] = median(self.floor)
         cells["openpyxl_read"] = median(self.openpyxl)
-        total, baseline = cells["total"], cells["openpyxl_read"]
+        total, floor, baseline = cells["total"], cells["floor_read"], cells["openpyxl_read"]
+        cells["floor_ratio"] = total / floor if total is not None and floor else None
         cells["ratio"] = total / baseline if total is not None and baseline else None
         return {key: _cell(key, value) for key, value in cells.items()}
 
@@ -107,7 +119,7 @@ def _cell(key: str, value: float | int | None) -> str:
         return "n/a"
     if key in ("lines", "runs"):
         return f"{int(value):,}".replace(",", " ")
-    if key == "ratio":
+    if key in ("ratio", "floor_ratio"):
         return f"{value:.2f}"
     if key == "peak_rss_mib":
         return f"{value:.0f}"
@@ -124,6 +136,11 @@ def input_folder(workdir: Path, lines: int, seed: int) -> Path:
 
 def report_ledger(folder: Path) -> Path:
     return folder / str(example_data.REPORT_YEAR) / f"ledger-{example_data.REPORT_YEAR}.xlsx"
+
+
+def report_year_files(folder: Path) -> list[Path]:
+    """Every workbook of the report year's folder, sorted: the files the floor reads."""
+    return sorted((folder / str(example_data.REPORT_YEAR)).glob("*.xlsx"))
 
 
 def ensure_input_folder(workdir: Path, lines: int, seed: int, say=print) -> Path:
@@ -218,7 +235,7 @@ def _tail(log: Path, lines: int = 5) -> str:
     return " | ".join(text[-lines:])
 
 
-def measure(folder: Path, lines: int, repeat: int, workdir: Path, skip_openpyxl: bool, say=print) -> Measured:
+def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool, say=print) -> Measured:
     measured = Measured(lines)
     out_root = workdir / "out"
     logs = workdir / "logs"
@@ -242,7 +259,10 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, skip_openpyxl:
             measured.errors.append(f"CLI exit {code}: {_tail(logs / f'{folder.name}-cli-{run}.log')}")
             say(f"{label}: CLI failed (exit {code})")
 
-        if not skip_openpyxl:
+        floor = _floor(folder, run, workdir, measured)
+        if floor is not None:
+            say(f"{label}: floor (calamine read of {len(report_year_files(folder))} file(s)) {floor:.1f} s")
+        if openpyxl:
             baseline_path = workdir / "timings" / f"{folder.name}-openpyxl-{run}.json"
             code, _, _ = run_child(["-m", "tools.bench_openpyxl", str(report_ledger(folder)), str(baseline_path)],
                                    logs / f"{folder.name}-openpyxl-{run}.log")
@@ -255,6 +275,21 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, skip_openpyxl:
         # Each run starts from the same state: no previous outputs to move aside.
         shutil.rmtree(out_root / folder.name, ignore_errors=True)
     return measured
+
+
+def _floor(folder: Path, run: int, workdir: Path, measured: Measured) -> float | None:
+    """The bare calamine read of each report-year file, each in a fresh process, summed."""
+    total = 0.0
+    for index, ledger in enumerate(report_year_files(folder)):
+        timings = workdir / "timings" / f"{folder.name}-floor-{run}-{index}.json"
+        log = workdir / "logs" / f"{folder.name}-floor-{run}-{index}.log"
+        code, _, _ = run_child(["-m", "tools.bench_floor", str(ledger), str(timings)], log)
+        if code != 0:
+            measured.errors.append(f"calamine read exit {code}: {_tail(log)}")
+            return None
+        total += json.loads(timings.read_text(encoding="utf-8"))["floor_read"]
+    measured.floor.append(total)
+    return total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,8 +330,11 @@ def report_text(rows: list[dict[str, str]], errors: list[str], seed: int, starte
         "included); the stage columns are the same runs' own time line (`--timings`) in the main "
         "process, where `validate (wait)` and `Data Docs (wait)` are only the waits for the "
         "validation process; peak RSS is the worst run, the CLI and its validation process together; "
-        "`openpyxl read s` is `pandas.read_excel(engine=\"openpyxl\")` alone on the report-year "
-        "ledger file, imports excluded.",
+        "`floor: calamine read s` is the bare python-calamine read (`to_python()`, no parsing) of "
+        "each report-year ledger file in a fresh process, import excluded, summed over the files, "
+        "measured right after each CLI run; `openpyxl read s` (only with `--openpyxl`) is "
+        "`pandas.read_excel(engine=\"openpyxl\")` alone on the report-year ledger file, imports "
+        "excluded.",
         "",
         table(rows),
         "",
@@ -317,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="report-year ledger lines, comma-separated (default 100000,1000000)")
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs per size (default 3 up to 100 000 lines, 1 above)")
-    parser.add_argument("--skip-openpyxl", action="store_true", help="do not time the openpyxl baseline")
+    parser.add_argument("--openpyxl", action="store_true",
+                        help="also time pandas.read_excel(engine='openpyxl'), issue 7's baseline (slow)")
     parser.add_argument("--seed", type=int, default=example_data.DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench",
                         help="git-ignored folder for generated inputs, outputs and results (default bench/)")
@@ -326,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or min(sizes) < 1 or (args.repeat is not None and args.repeat < 1):
         parser.error("sizes and --repeat must be positive")
 
-    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    started = f"{time.strftime('%Y-%m-%d %H:%M:%S')} (load average {load})"
     workdir = args.workdir.resolve()
 
     def say(message: str) -> None:
@@ -336,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     for lines in sizes:
         folder = ensure_input_folder(workdir, lines, args.seed, say)
         repeat = args.repeat or (3 if lines < LONG_RUN_LINES else 1)
-        measured = measure(folder, lines, repeat, workdir, args.skip_openpyxl, say)
+        measured = measure(folder, lines, repeat, workdir, args.openpyxl, say)
         rows.append(measured.row())
         errors += [f"{lines} lines: {e}" for e in measured.errors]
     text = report_text(rows, errors, args.seed, started)
