@@ -10,7 +10,7 @@ YEAR_OPT := $(if $(YEAR),--year $(YEAR),)
 export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: report check template test test-fast test-all bench example clean distclean pdf-tools client-tools
+.PHONY: report check next-year template test test-fast test-all bench example clean distclean pdf-tools client-tools
 
 # The virtual environment is rebuilt only when the lock file or the project metadata change.
 $(VENV): requirements.lock pyproject.toml
@@ -23,6 +23,11 @@ report: $(VENV)
 
 check: $(VENV)
 	$(PY) -m pipeline check --inputs $(INPUTS) $(YEAR_OPT) $(LANG_OPT)
+
+# Next year's input folder from this one: registers and settings copied, the new year folder, its
+# instructions. YEAR is the new year (default: the latest year with a ledger, plus one).
+next-year: $(VENV)
+	$(PY) -m pipeline next-year --inputs $(INPUTS) $(YEAR_OPT) $(LANG_OPT)
 
 template: $(VENV)
 	$(PY) -m pipeline template --inputs $(INPUTS)

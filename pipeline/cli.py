@@ -50,8 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--timings", type=Path, default=None, help=argparse.SUPPRESS)
     check = commands.add_parser("check", help="validate the inputs only; exit 0 when nothing critical fails")
     common(check)
+    check.add_argument("--outputs", type=Path, default=Path("outputs"),
+                       help="output root holding last year's report (default: outputs)")
     template = commands.add_parser("template", help="write blank input templates into a new folder")
     common(template, year=False)
+    next_year = commands.add_parser("next-year", help="make next year's input folder from this one")
+    common(next_year)
+    next_year.add_argument("--outputs", type=Path, default=Path("outputs"),
+                           help="output root holding this year's report (default: outputs)")
+    next_year.add_argument("--to", type=Path, default=None,
+                           help="next year's input folder (default: beside this one, named for the year)")
     return parser
 
 
@@ -173,6 +181,8 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
                 print(f"    {text('run.critical')}: {reason}")
             for reason in verdict.warnings:
                 print(f"    {text('run.warning')}: {reason}")
+        for line in run.changed_since_last_report(args.inputs, inputs, args.lang, args.outputs):
+            print(f"  {text('run.warning')}: {line}")
         journal = run.check_journal(inputs, args.inputs, args.lang)
         if journal is not None:
             print(text("run.journal_title", year=inputs.year, tests=len(journal),
@@ -187,6 +197,20 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
         written = write_templates(args.inputs, args.lang or "sv")
         for path in written:
             print(text("run.wrote", path=path))
+        return 0
+    if args.command == "next-year":
+        from pipeline.read.folder import available_years
+        from pipeline.template import start_next_year
+
+        years = available_years(args.inputs)
+        year = args.year if args.year is not None else (years[-1] + 1 if years else None)
+        if year is None:
+            raise UsageError(text("run.no_years", folder=args.inputs.name))
+        written = start_next_year(args.inputs, year, args.outputs, args.to,
+                                  args.lang or _settings_language(args.inputs))
+        for path in written:
+            print(text("run.wrote", path=_shown(path)))
+        print((written[-1]).read_text(encoding="utf-8"))
         return 0
     raise UsageError(f"unknown command {args.command}")
 

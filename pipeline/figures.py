@@ -50,9 +50,11 @@ class TeckalYear:
     controlling_sek: Money
     total_sek: Money
     share: Share
-    source: str  # ledger | history
+    source: str  # ledger | history | report
     grants_sek: Money | None  # ledger years only
     by_category_sek: dict[str, Money] | None  # counterparty category -> revenue; ledger years only
+    # source "report": "<outputs>/<folder>/<year>/results.json sha256:<hash>" of the earlier report
+    source_ref: str | None = field(default=None, metadata=_OMIT_IF_NONE)
 
 
 @dataclass(frozen=True)
@@ -492,6 +494,112 @@ class DataQuality:
     journal: tuple[JournalResult, ...]
 
 
+# --- The second year: what changed since last year's report (issue 18) -------------------------
+
+@dataclass(frozen=True)
+class ChangedInput:
+    """A prior year's ledger that differs from the one last year's report read."""
+
+    year: int
+    file: str  # the changed, added or removed files of that year, comma-separated
+    lines_delta: int  # data rows now minus then (the two manifests' row counts)
+    revenue_delta_sek: Money | None  # activity revenue now minus then; None: the earlier report lacks it
+
+
+@dataclass(frozen=True)
+class Restated:
+    """A prior-year figure recomputed now that differs from what the earlier report stated."""
+
+    year: int
+    figure: str  # controlling_sek | total_sek | share
+    reported: str | None
+    now: str | None
+
+
+@dataclass(frozen=True)
+class Reclassified:
+    code: str
+    before: str  # activity: cost_sharing | sales | unassigned
+    after: str
+    decision_reference: str
+    decision_date: str | None
+
+
+@dataclass(frozen=True)
+class FlagRef:
+    id: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    setting: str  # dotted, as in results.json's settings
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    members_joined: tuple[str, ...]
+    members_left: tuple[str, ...]
+    services_added: tuple[str, ...]
+    services_removed: tuple[str, ...]
+    services_reclassified: tuple[Reclassified, ...]
+    flags_new: tuple[FlagRef, ...]
+    flags_still_open: tuple[FlagRef, ...]
+    flags_resolved: tuple[FlagRef, ...]
+    settings_changed: tuple[SettingChange, ...]
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One headline figure (dotted results.json key) last year and now."""
+
+    figure: str
+    before: Any
+    now: Any
+
+
+@dataclass(frozen=True)
+class TrendYear:
+    """The yearly share of a year the outputs folder holds a report for (or of this report)."""
+
+    year: int
+    share: Share
+
+
+@dataclass(frozen=True)
+class AccountTotal:
+    lines: int
+    amount_sek: Money
+
+
+@dataclass(frozen=True)
+class LedgerSnapshot:
+    """One ledger year as this run read it: kept in results.json so that next year's run can
+    tell what changed in that ledger, account by account."""
+
+    year: int
+    lines: int
+    revenue_sek: Money  # activity revenue (revenue and grants lines)
+    accounts: dict[str, AccountTotal]
+
+
+@dataclass(frozen=True)
+class Continuity:
+    previous_report: str | None  # the earlier report's year, or None when there is none
+    previous_ref: str | None  # its results.json and SHA-256
+    changed_inputs: tuple[ChangedInput, ...]
+    restated: tuple[Restated, ...]
+    changes: Changes | None  # None: no earlier report, or one without the register snapshot
+    compared: tuple[Compared, ...]
+    trend: tuple[TrendYear, ...]
+    members: tuple[str, ...]  # members in force at the end of the year (next year's comparison)
+    ledgers: tuple[LedgerSnapshot, ...]
+    sheet: str
+    ledger_sheet: str
+
+
 # --- The whole ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -517,6 +625,7 @@ class Figures:
     data_quality: DataQuality | None = field(default=None, metadata=_OMIT_IF_NONE)
     settings: dict[str, Any] | None = field(default=None, metadata=_OMIT_IF_NONE)  # as written
     inputs: tuple[dict[str, Any], ...] | None = field(default=None, metadata=_OMIT_IF_NONE)  # manifest entries
+    continuity: Continuity | None = field(default=None, metadata=_OMIT_IF_NONE)  # vs last year's report
 
 
 def results_json(figures: Figures) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.compute.continuity import with_continuity
 from pipeline.compute.results import Results, classify_window, compute_results
 from pipeline.errors import Problem, UsageError, ValidationFailed
 from pipeline.figures import (
@@ -44,10 +45,12 @@ from pipeline.messages import messages
 from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs
+from pipeline.read.previous import Earlier, history_with_report, read_earlier
 from pipeline.settings import Settings, load_settings, require_organisation
 from pipeline.validate.journal import journal_summary, journal_tests
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
+from pipeline.vocabulary import vocabulary
 
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
@@ -107,6 +110,25 @@ def check_journal(inputs: Inputs, folder: Path, language: str | None) -> pd.Data
     return journal_summary(journal_tests(ledger, inputs.year, settings), settings.organisation.language, settings)
 
 
+def changed_since_last_report(folder: Path, inputs: Inputs, language: str | None, out_root: Path) -> list[str]:
+    """For `check`: one line per prior-year ledger changed since last year's report."""
+    from pipeline.compute.continuity import changed_inputs_only
+
+    settings = load_settings(folder, language)
+    earlier = read_earlier(out_root.resolve(), folder, inputs.year, settings.rules.previous_report,
+                           settings.organisation.language)
+    if earlier.previous is None:
+        return []
+    changed = changed_inputs_only(earlier, inputs, settings)
+    return changed_input_lines(_Changed(str(earlier.previous.year), changed), settings.organisation.language)
+
+
+@dataclass(frozen=True)
+class _Changed:
+    previous_report: str
+    changed_inputs: tuple
+
+
 def report(folder: Path, year: int | None, language: str | None, out_root: Path, say: Say,
            seconds: dict[str, float] | None = None, worker: ValidationWorker | None = None,
            languages: Sequence[str] = ()) -> RunOutcome:
@@ -124,12 +146,14 @@ def report(folder: Path, year: int | None, language: str | None, out_root: Path,
         _recover_previous(final)
         if guarded:  # else a staging folder may belong to a run going on now
             _remove_stale_staging(final.parent)
-        return _report(folder, year, settings, final, say, seconds, worker, languages)
+        earlier = read_earlier(out_root.resolve(), folder, year, settings.rules.previous_report,
+                               settings.organisation.language)
+        return _report(folder, year, settings, final, say, seconds, worker, languages, earlier)
 
 
 def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             seconds: dict[str, float] | None, worker: ValidationWorker | None,
-            languages: Sequence[str] = ()) -> RunOutcome:
+            languages: Sequence[str] = (), earlier: Earlier | None = None) -> RunOutcome:
     text = messages(settings.organisation.language)
     lap = _stopwatch(seconds)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{year}.", dir=final.parent))
@@ -142,7 +166,9 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             inputs = _read(folder, year, settings, say)
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
-            ahead = _compute_ahead(inputs, settings)
+            earlier = earlier or Earlier(None)
+            inputs = _with_report_history(inputs, earlier)
+            ahead = _compute_ahead(inputs, settings, earlier)
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say)
             lap("validate")
@@ -159,6 +185,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             say(text("run.compute", share=shown_share(teckal.window_share, settings.organisation.language),
                      flags=text.count("run.flags", len(results.figures.flags)),
                      verdict=text("run.met" if teckal.met else "run.not_met")))
+            _say_continuity(results.figures, say, settings.organisation.language)
             outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
@@ -247,7 +274,55 @@ def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
     return inputs
 
 
-def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
+def _with_report_history(inputs: Inputs, earlier: Earlier) -> Inputs:
+    """The inputs with window years that have neither a ledger nor a history row taken from
+    last year's report (source "report"), when there is one."""
+    if earlier.previous is None:
+        return inputs
+    window = list(vocabulary().window(inputs.year))
+    return replace(inputs, history=history_with_report(inputs.history, earlier.previous, window, set(inputs.ledgers)))
+
+
+def _say_continuity(figures: Figures, say: Say, language: str) -> None:
+    """Warnings about last year's report: prior-year ledgers changed since, figures restated."""
+    continuity = figures.continuity
+    if continuity is None:
+        return
+    text = messages(language)
+    for line in changed_input_lines(continuity, language):
+        say(f"{text('run.warning')}: {line}")
+    for r in continuity.restated:
+        say(f"{text('run.warning')}: " + text("previous.restated", year=r.year, figure=text(f"previous.figure.{r.figure}"),
+                                              reported=r.reported,
+                                              now=r.now, report=continuity.previous_report))
+
+
+def changed_input_lines(continuity, language: str) -> list[str]:
+    """"the 2024 ledger has changed since the 2024 report: +3 lines, revenue +12 500 kr"."""
+    text = messages(language)
+    lines = []
+    for c in continuity.changed_inputs:
+        revenue = text("previous.revenue_delta", amount=signed_kronor(c.revenue_delta_sek, language)) \
+            if c.revenue_delta_sek is not None else ""
+        lines.append(text("previous.changed_ledger", year=c.year, report=continuity.previous_report,
+                          lines=f"{c.lines_delta:+d}", revenue=revenue, file=c.file))
+    return lines
+
+
+def signed_kronor(sek_text: str, language: str) -> str:
+    """"+12 500 kr" (öre shown only when there are any)."""
+    from decimal import Decimal
+
+    value = Decimal(sek_text)
+    sign = "+" if value >= 0 else "-"
+    whole, _, ore = f"{abs(value):.2f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u00a0")
+    decimals = "" if ore == "00" else ("," if language == "sv" else ".") + ore
+    return f"{sign}{grouped}{decimals} kr"
+
+
+def _compute_ahead(inputs: Inputs, settings: Settings,
+                   earlier: Earlier | None = None) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
     """Classification, figures and journal tests, computed while the validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
@@ -258,6 +333,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings) -> tuple[Results, dict[st
         classified = classify_window(inputs, settings)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
         results = compute_results(inputs, classified, settings)
+        results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
         return results, journal
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc

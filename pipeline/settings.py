@@ -61,6 +61,8 @@ class Rules:
     # How a date written "3/4/2025" is read: auto refuses it (day or month first is unknown),
     # d/m/yyyy reads 3 April, m/d/yyyy 4 March. ISO dates and Excel dates need no setting.
     date_format: str = "auto"  # auto | d/m/yyyy | m/d/yyyy
+    # Last year's outputs folder, relative to the input folder; empty: outputs/<folder>/<year - 1>
+    previous_report: str = ""
 
     def key_for(self, year: int) -> str:
         return dict(self.allocation_key_by_year).get(year, self.allocation_key)

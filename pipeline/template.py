@@ -420,6 +420,8 @@ SETTING_COMMENTS: dict[tuple[str, str], str] = {
                               "credit_positive (kredit positivt) / sign of the ledger's amount column",
     ("rules", "date_format"): "datum som 3/4/2025: auto (avvisas), d/m/yyyy eller m/d/yyyy / how dates like "
                               "3/4/2025 are read",
+    ("rules", "previous_report"): "förra årets utdatamapp, relativt indatamappen; tom: outputs/<mapp>/<år - 1> / "
+                                  "last year's outputs folder, relative to the input folder; empty: the default",
     ("journal", "round_amount_sek"): "runda belopp: intäkts- och kostnadsrader som är jämna multiplar av detta "
                                      "(kronor) / round amounts: revenue and cost lines that are whole multiples",
     ("journal", "period_end_days"): "bokföringar de sista dagarna av räkenskapsåret / postings in the last days "
@@ -499,3 +501,85 @@ def _toml_value(value: Any, name: str) -> str:
     if isinstance(value, tuple):  # account ranges
         return "[" + ", ".join(f"[{lo}, {hi}]" for lo, hi in value) + "]"
     raise ValueError(f"no TOML form for setting {name} = {value!r}")
+
+
+# ---------------------------------------------------------------- next year (issue 18)
+
+
+def next_year_folder(folder: Path, year: int) -> Path:
+    """The next year's input folder beside this one: a trailing "-<year - 1>" becomes "-<year>",
+    any other name gets "-<year>" added."""
+    name = folder.resolve().name
+    for separator in ("-", "_", " "):
+        if name.endswith(f"{separator}{year - 1}"):
+            return folder.resolve().parent / f"{name[:-4]}{year}"
+    return folder.resolve().parent / f"{name}-{year}"
+
+
+def start_next_year(folder: Path, year: int, out_root: Path, target: Path | None = None,
+                    language: str = "sv") -> list[Path]:
+    """Make next year's input folder from this one: the registers and settings copied (settings
+    pointing at this year's outputs, so the run finds last year's report), the new year folder,
+    and the instructions for the year in it. The prior years' ledgers are not copied: the window
+    takes them from last year's report. Returns the written paths. Never overwrites anything."""
+    from pipeline.messages import messages
+
+    text = messages(language)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(text("run.no_folder", folder=folder))
+    target = Path(target) if target is not None else next_year_folder(folder, year)
+    if target.resolve() == folder.resolve():
+        raise UsageError(text("next_year.same_folder", folder=folder.name))
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(text("next_year.exists", folder=target.name))
+    previous = out_root.resolve() / folder.resolve().name / str(year - 1)
+    if not (previous / "results.json").is_file():
+        raise UsageError(text("next_year.no_report", folder=folder.name, year=year - 1,
+                              outputs=f"{out_root.name}/{folder.resolve().name}/{year - 1}"))
+    (target / str(year)).mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", "."))):
+        destination = target / source.name
+        if source.name == SETTINGS_FILE:
+            relative = Path(_relative(previous, target.resolve())).as_posix()
+            destination.write_text(with_previous_report(source.read_text(encoding="utf-8"), relative),
+                                   encoding="utf-8", newline="\n")
+        else:
+            destination.write_bytes(source.read_bytes())
+        written.append(destination)
+    if not (target / SETTINGS_FILE).exists():
+        relative = Path(_relative(previous, target.resolve())).as_posix()
+        (target / SETTINGS_FILE).write_text(with_previous_report("", relative), encoding="utf-8", newline="\n")
+        written.insert(0, target / SETTINGS_FILE)
+    instructions = target / str(year) / text("next_year.instructions_file")
+    instructions.write_text(text("next_year.instructions", year=year, previous=year - 1, folder=target.name,
+                                 earlier=year - 2) + "\n", encoding="utf-8", newline="\n")
+    written.append(instructions)
+    return written
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(path, start)
+
+
+def with_previous_report(settings_text: str, relative: str) -> str:
+    """settings.toml's text with `[rules] previous_report` set to `relative` (added or replaced)."""
+    line = f"previous_report = {json.dumps(relative, ensure_ascii=False)}"
+    lines = settings_text.splitlines()
+    in_rules = False
+    for index, current in enumerate(lines):
+        stripped = current.strip()
+        if stripped.startswith("["):
+            in_rules = stripped == "[rules]"
+        elif in_rules and stripped.split("=", 1)[0].strip() == "previous_report":
+            comment = current.split("#", 1)[1] if "#" in current.split("=", 1)[1] else ""
+            lines[index] = line + (f"  #{comment}" if comment else "")
+            return "\n".join(lines) + "\n"
+    for index, current in enumerate(lines):
+        if current.strip() == "[rules]":
+            lines.insert(index + 1, line)
+            return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "[rules]", line]) + "\n"

@@ -320,7 +320,7 @@ STOPS = {
                               "  services.xlsx, flik Tjänster, rad 3, kolumn code: "], ()),
     "settings_unknown_key": (2, ["fel: settings.toml: okänd(a) nyckel/nycklar i [rules]: grant_treatment; kända: "
                                  "allocation_key, allocation_key_by_year, date_format, direct_award_kind, eur_sek, "
-                                 "grants, ledger_sign"], ()),
+                                 "grants, ledger_sign, previous_report"], ()),
     "settings_wrong_type": (2, ["fel: settings.toml: [thresholds] teckal måste vara ett tal, inte 'åttio procent'"],
                             ()),
     "zip_bomb": (1, [f"fel: {L}: delen xl/worksheets/padding.xml packas upp till 1028 gånger sin packade storlek, "

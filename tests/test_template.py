@@ -167,8 +167,8 @@ def test_settings_toml_loads_to_the_defaults(templates: Path):
     assert 'grants = "include"  # include: bidrag räknas i nämnaren' in text
     assert "# [columns.ledger]" in text
     key_lines = [line for line in text.splitlines() if line and not line.startswith(("#", "["))]
-    # 3 organisation + 7 accounts + 6 thresholds + 7 rules + 11 journal keys, each with its comment.
-    assert len(key_lines) == 34
+    # 3 organisation + 7 accounts + 6 thresholds + 8 rules + 11 journal keys, each with its comment.
+    assert len(key_lines) == 35
     assert all("  # " in line and " / " in line.split("  # ", 1)[1] for line in key_lines)
 
 

@@ -23,7 +23,8 @@ COUNTS_AS_CONTROLLING = (CONTROLLING, MEMBER_CONTROLLED)
 
 @dataclass(frozen=True)
 class YearFigures:
-    """One year's two totals (öre) and where they came from ("ledger" or "history")."""
+    """One year's two totals (öre) and where they came from ("ledger", "history", or "report":
+    last year's report, named with its hash in `source_ref`)."""
 
     year: int
     controlling_ore: int
@@ -31,6 +32,7 @@ class YearFigures:
     source: str
     grants_ore: int = 0
     by_category_ore: dict[str, int] = field(default_factory=dict)
+    source_ref: str = ""
 
     @property
     def share(self) -> Fraction | None:
@@ -139,13 +141,19 @@ def year_from_ledger(lines: pd.DataFrame, year: int, settings: Settings, grants:
     )
 
 
-def year_from_history(history: pd.DataFrame, year: int) -> YearFigures | None:
+def year_from_history(history: pd.DataFrame, year: int, grants: str = "include") -> YearFigures | None:
+    """A year from the history register, or from last year's report (a row with `source_ref`;
+    its total includes the grants in `grants_ore`, taken out when grants are excluded)."""
     row = history[history["year"] == year]
     if row.empty:
         return None
     first = row.iloc[0]
-    return YearFigures(year=year, controlling_ore=int(first["controlling_ore"]), total_ore=int(first["total_ore"]),
-                       source="history")
+    ref = str(first.get("source_ref", "") or "") if "source_ref" in row.columns else ""
+    grants_ore = first.get("grants_ore") if "grants_ore" in row.columns else None
+    grants_ore = 0 if grants_ore is None or pd.isna(grants_ore) else int(grants_ore)
+    total = int(first["total_ore"]) - (grants_ore if grants == "exclude" else 0)
+    return YearFigures(year=year, controlling_ore=int(first["controlling_ore"]), total_ore=total,
+                       source="report" if ref else "history", grants_ore=grants_ore, source_ref=ref)
 
 
 def window_verdict(
@@ -157,7 +165,7 @@ def window_verdict(
     for y in vocabulary().window(year):
         if y in classified:
             years.append(year_from_ledger(classified[y], y, settings, grants))
-        elif (from_history := year_from_history(history, y)) is not None:
+        elif (from_history := year_from_history(history, y, grants or settings.rules.grants)) is not None:
             years.append(from_history)
         else:
             missing.append(y)

@@ -59,6 +59,7 @@ def teckal_figures(verdict: WindowVerdict, activity: dict[int, pd.DataFrame], in
                 source=y.source,
                 grants_sek=sek(y.grants_ore) if y.source == "ledger" else None,
                 by_category_sek={c: sek(v) for c, v in y.by_category_ore.items()} if y.by_category_ore else None,
+                source_ref=y.source_ref or None,
             )
             for y in verdict.years
         ),

@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 import pipeline.write.pdf.accounts_chapter as accounts
 import pipeline.write.pdf.audit_chapter as audit
 import pipeline.write.pdf.compliance_chapter as compliance
+import pipeline.write.pdf.continuity_chapter as continuity
 import pipeline.write.pdf.front as front
 import pipeline.write.pdf.teckal_chapter as teckal
 from pipeline.figures import Figures
@@ -70,6 +71,7 @@ def report_story(ctx: Context) -> list[Flowable]:
         *accounts.chapter(ctx),
         *compliance.suppliers(ctx),
         *compliance.flags(ctx),
+        *continuity.chapter(ctx),
         *audit.data_quality(ctx),
         *audit.method(ctx),
         *audit.appendix(ctx),
