@@ -36,11 +36,13 @@ def test_every_alias_and_every_start_of_one_maps_as_scanning_did(kind):
 
 
 def test_a_truncated_header_and_an_ambiguous_start():
-    # Hand-checked: "Motpart" is the ledger's counterparty; "Motpa" is long enough and starts
-    # only counterparty aliases; "Mot" is shorter than MIN_PREFIX (5) and matches nothing.
-    assert match_header("Motpart", "ledger") == "counterparty"
-    assert match_header("Motpa", "ledger") == "counterparty"
-    assert match_header("Mot", "ledger") is None
+    # Hand-checked: "Kostnadsställe" is the ledger's cost centre; "Kostnadsst" is long enough and
+    # starts only cost-centre aliases; "Kos" is shorter than MIN_PREFIX (5) and matches nothing.
+    # "Motpa" starts both counterparty ("Motpart") and counterparty name ("Motpartsnamn"): nothing.
+    assert match_header("Kostnadsställe", "ledger") == "cost_centre"
+    assert match_header("Kostnadsst", "ledger") == "cost_centre"
+    assert match_header("Kos", "ledger") is None
+    assert match_header("Motpa", "ledger") is None
     # A start shared by two fields' aliases decides nothing.
     tables = headers._lookup_tables("ledger")[1]
     shared = [start for start, fields in tables.items() if len(fields) > 1]

@@ -37,7 +37,7 @@ import pandas as pd
 from pipeline.messages import Text
 from pipeline.model import Inputs
 from pipeline.settings import AccountRanges, Settings
-from pipeline.validate.suites import CheckResult
+from pipeline.validate.checks import CheckResult
 
 MAGNITUDE = 10  # an order of magnitude
 EXAMPLES = 3  # vouchers named in a message

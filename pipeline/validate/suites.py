@@ -41,6 +41,7 @@ from pipeline.files import write_json
 from pipeline.messages import Text, messages
 from pipeline.model import Inputs
 from pipeline.settings import Settings
+from pipeline.validate.checks import CheckResult
 from pipeline.validate.journal import describe_test, unbalanced_vouchers
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -60,20 +61,6 @@ DATA_DOCS_SITE = "los_validation"
 # blocks and suites, and a cache-busting build time on the logo address.
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _LOGO_BUILD_TIME = re.compile(r"(\.png)\?d=\d{8}T\d{6}\.\d+Z")
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    suite: str  # "ledger", "members", ..., "journal"
-    check: str  # expectation type or journal test name
-    column: str
-    severity: str  # "critical" | "warning"
-    description: str  # one plain sentence in the run's language
-    success: bool
-    element_count: int
-    unexpected_count: int
-    unexpected_ids: tuple[str, ...]  # every failing row's source_id, sorted
-    batch: str = ""  # the input checked: "ledger-2025", "members", ...
 
 
 @dataclass(frozen=True)
@@ -161,7 +148,7 @@ def validation_report(inputs: Inputs, settings: Settings, batches: list[_Batch],
     for batch, raw in zip(batches, raw_results):
         results.extend(_check_results(batch, raw, text))
     results.extend(_journal_checks(inputs, text))
-    from pipeline.validate.ledger_checks import ledger_checks  # it imports CheckResult from here
+    from pipeline.validate.ledger_checks import ledger_checks
 
     results.extend(ledger_checks(inputs, settings, text))
     report = ValidationReport(tuple(results), language)

@@ -20,6 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+import pipeline.write.pdf.criteria as criteria
 from pipeline.model import (
     SHEET_FLAGS,
     SHEET_REVENUE_BY_COUNTERPARTY,
@@ -27,7 +28,6 @@ from pipeline.model import (
     SHEET_SUPPLIER_FLAGS,
     SHEET_TECKAL,
 )
-from pipeline.write.pdf import criteria
 from pipeline.write.pdf.board_box import board_box
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import (

@@ -63,7 +63,7 @@ def _number(ctx: Context, value: Any) -> str | None:
 
 
 def _value(ctx: Context, key: str, value: Any) -> str:
-    t, fmt = ctx.text, ctx.fmt
+    t = ctx.text
     if value is None or value == "" or value == [] or value == {}:
         return t("setting.none")
     if key in CODED:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+import pipeline.write.pdf.criteria as criteria
 from pipeline.figures import Teckal, TeckalYear
 from pipeline.model import CATEGORIES, SHEET_LINES, SHEET_REVENUE_BY_COUNTERPARTY, SHEET_SERVICES, SHEET_TECKAL
-from pipeline.write.pdf import criteria
 from pipeline.write.pdf.charts import teckal_chart
 from pipeline.write.pdf.common import Context
 from pipeline.write.pdf.layout import CONTENT_WIDTH, data_table
