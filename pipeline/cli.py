@@ -187,9 +187,15 @@ def _run_command(args: argparse.Namespace, say, text, worker) -> int:
         if journal is not None:
             print(text("run.journal_title", year=inputs.year, tests=len(journal),
                        found=int((journal["findings"] > 0).sum())))
+            from pipeline.messages import Text, load_catalogue
+            from pipeline.write.workbook_words import journal_sheet_name
+
+            labels = Text(text.language, load_catalogue())  # the report's names of the tests
             for test in journal.to_dict("records"):
                 detail = f"; {test['detail']}" if test["detail"] else ""
-                print(text("run.journal_line", test=test["test"], findings=test["findings"], detail=detail))
+                name = labels(f"journal.{test['test']}") if labels.has(f"journal.{test['test']}") else test["test"]
+                print(text("run.journal_line", test=name, findings=test["findings"], detail=detail,
+                           sheet=journal_sheet_name(test["test"])))
         return 1 if failed else 0
     if args.command == "template":
         from pipeline.template import write_templates

@@ -172,6 +172,5 @@ SHEET_GOVERNANCE_GAPS = "Styrning luckor"
 SHEET_REJECTED = "Avvisade rader"
 SHEET_TOTALS = "Kontrollsummor"
 SHEET_VALIDATION = "Validering"
-JOURNAL_SHEET_PREFIX = "J-"
 SHEET_CHANGES = "Förändringar"  # what changed since last year's report (issue 18)
 SHEET_LEDGER_CHANGES = "Ändrad huvudbok"  # a prior year's ledger, per account, then and now

@@ -571,12 +571,13 @@ def test_check_prints_each_test_and_the_report_names_the_tests_that_found_someth
     assert done.returncode == 0, done.stderr
     journal = [line for line in done.stdout.splitlines() if line.startswith("- ")]
     assert len(journal) == len(TEST_NAMES)
-    assert "- weekend_postings: 2 findings; 2 lines on 1 day(s)" in journal
-    assert "- holiday_postings: 2 findings; 2 lines on 1 day(s)" in journal
-    assert "- seldom_used_accounts: 4 findings; 4 accounts, 6 lines" in journal
-    assert "- unbalanced_vouchers: 0 findings" in journal
-    assert "- benford_revenue: 0 findings; too few lines to test (2 of at least 1,000); " \
-           "neither conforming nor nonconforming" in journal
+    # Each test by its name in the report's language, with the sheet that holds its rows.
+    assert "- Booked on a weekend: 2 findings; 2 lines on 1 day(s) (sheet 'Bokföring på helger')" in journal
+    assert "- Booked on a public holiday: 2 findings; 2 lines on 1 day(s) (sheet 'Bokföring på helgdagar')" in journal
+    assert "- Seldom-used accounts: 4 findings; 4 accounts, 6 lines (sheet 'Sällan använda konton')" in journal
+    assert "- Unbalanced vouchers: 0 findings (sheet 'Obalanserade verifikationer')" in journal
+    assert "- Benford's law, revenue (first digit): 0 findings; too few lines to test (2 of at least 1,000); " \
+           "neither conforming nor nonconforming (sheet 'Benford intäkter')" in journal
 
     done = run_cli("report", "--inputs", str(folder), "--year", "2025", "--lang", "en",
                    "--outputs", str(tmp_path / "out"), cwd=tmp_path)
