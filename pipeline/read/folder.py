@@ -881,15 +881,21 @@ def _services(table: _Table) -> pd.DataFrame:
     return _frame("services", columns, table.kept, table)
 
 
+def _dates(table: _Table, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Date columns of a register, each cell that is no date rejected with its reason."""
+    dates = {}
+    for name in names:
+        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
+        table.reject_errors(parsed, name)
+        dates[name] = parsed.values
+    return dates
+
+
 def _suppliers(table: _Table) -> pd.DataFrame:
     # A supplier row with a bad org. no. is left out but does not stop the run: the supplier
     # then shows up as "missing from the supplier list", which R6 flags anyway.
     orgnr = _register_orgnr(table, "orgnr", critical=False)
-    dates = {}
-    for name in ("contract_from", "contract_to"):
-        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
-        table.reject_errors(parsed, name)
-        dates[name] = parsed.values
+    dates = _dates(table, ("contract_from", "contract_to"))
     columns = {"orgnr": orgnr, "name": parse.parse_free_text(table.get("name")).values,
                "procurement_form": parse.parse_text(table.get("procurement_form")).values,
                "procurement_reference": parse.parse_text(table.get("procurement_reference")).values,
@@ -916,11 +922,7 @@ def _governance(table: _Table) -> pd.DataFrame:
     # An appointment with a bad org. no. or date would count days for the wrong member or period:
     # critical, like the member register's own rows.
     orgnr = _register_orgnr(table, "orgnr", critical=True)
-    dates = {}
-    for name in ("appointed_from", "appointed_to"):
-        parsed = parse.parse_dates(table.get(name), table.label(name), table.msg, table.date_format)
-        table.reject_errors(parsed, name)
-        dates[name] = parsed.values
+    dates = _dates(table, ("appointed_from", "appointed_to"))
     columns = {"orgnr": orgnr, "representative": parse.parse_free_text(table.get("representative")).values,
                "role": parse.parse_free_text(table.get("role")).values,
                "body": parse.parse_text(table.get("body")).values,
