@@ -126,3 +126,15 @@ def test_peak_memory_counts_every_process_of_the_run_together():
         child.wait()
     assert grown >= 300 * 1024
     assert bench.tree_rss_kib(2 ** 22 + 12345) == 0  # no such process: nothing, not an error
+
+
+def test_a_year_above_the_file_limit_is_cut_where_a_voucher_ends():
+    from types import SimpleNamespace
+
+    lines = [SimpleNamespace(voucher=v) for v in ["A1", "A1", "A2", "A2", "A2", "A3", "A4", "A4"]]
+    parts = bench.ledger_parts(lines, limit=4)
+    # 4 would cut A2 in two: the first file ends after A1; the rest is cut after A3.
+    assert [[line.voucher for line in part] for part in parts] == [["A1", "A1"], ["A2", "A2", "A2", "A3"], ["A4", "A4"]]
+    assert bench.ledger_parts(lines, limit=8) == [lines]
+    with pytest.raises(ValueError):
+        bench.ledger_parts([SimpleNamespace(voucher="A1")] * 3, limit=2)

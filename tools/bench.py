@@ -55,6 +55,8 @@ REGISTERS = ("settings.toml", "members.xlsx", "counterparties.xlsx", "services.x
 COMPLETE_MARKER = ".bench-complete"
 DEFAULT_SIZES = (100_000, 1_000_000)
 LONG_RUN_LINES = 500_000
+# Lines per generated ledger file: a year above this is written as several files (5M: five).
+MAX_LINES_PER_FILE = 1_000_000
 
 # The main process's stages as `run.report` names them, in run order.
 STAGES = ("read", "classify_compute", "validate", "write_workbook", "write_pdf", "wait_data_docs",
@@ -164,9 +166,30 @@ def ensure_input_folder(workdir: Path, lines: int, seed: int, say=print) -> Path
         # Same per-year seeding as the example generator: with its seed and sizes, the earlier
         # years are the example's own ledgers.
         rows = example_data.generate_ledger_year(random.Random(seed * 10_000 + year), organisation, year, year_lines)
-        example_data.write_ledger(folder / str(year) / f"ledger-{year}.xlsx", rows)
+        parts = ledger_parts(rows)
+        for number, part in enumerate(parts, start=1):
+            name = f"ledger-{year}.xlsx" if len(parts) == 1 else f"ledger-{year}-{number}.xlsx"
+            example_data.write_ledger(folder / str(year) / name, part)
     marker.write_text(json.dumps(stamp) + "\n", encoding="utf-8")
     return folder
+
+
+def ledger_parts(rows: list, limit: int = MAX_LINES_PER_FILE) -> list[list]:
+    """The year's lines in files of at most `limit` lines (a sheet holds 1 048 576 rows), each
+    cut where a voucher ends, so that no voucher is split over two files (the pipeline would
+    rightly report the two halves as one voucher in two files)."""
+    parts = []
+    start = 0
+    while len(rows) - start > limit:
+        cut = start + limit
+        while cut > start and rows[cut].voucher == rows[cut - 1].voucher:
+            cut -= 1
+        if cut == start:
+            raise ValueError(f"one voucher has more than {limit} lines")
+        parts.append(rows[start:cut])
+        start = cut
+    parts.append(rows[start:])
+    return parts
 
 
 def _source_fingerprint() -> str:
