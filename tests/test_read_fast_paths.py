@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from pipeline.messages import messages
 from pipeline.read import parse, safety
-from pipeline.read.folder import _object_grid, _Prefetch
+from pipeline.read.sheets import Prefetch
+from pipeline.read.table import object_grid
 
 ODD_TEXTS = ["", "plain", " padded ", "zero\u200bwidth", "bell\x07", "line\nbreak", "\u202eevil", "tab\tkept",
              "\ufeffbom", "end\x1f", "ÅÄÖ åäö", "\x7f", "a\u2066b\u2069", "x" * 300]
@@ -71,11 +72,11 @@ def test_parsed_amounts_accounts_and_texts_of_a_float_column_are_unchanged():
 def test_object_grid_keeps_the_cell_objects_and_pads_ragged_rows():
     date = pd.Timestamp("2025-01-02").date()
     body = [[date, "A 1", 1510.0], [None, parse.CellError("#N/A"), 2.0]]
-    grid = _object_grid(body, 3)
+    grid = object_grid(body, 3)
     assert grid.shape == (2, 3) and all(grid[r, c] is body[r][c] for r in range(2) for c in range(3))
-    ragged = _object_grid([["a", "b", "c"], ["d"]], 3)
+    ragged = object_grid([["a", "b", "c"], ["d"]], 3)
     assert ragged.tolist() == [["a", "b", "c"], ["d", "", ""]]
-    assert _object_grid([], 4).shape == (0, 4)
+    assert object_grid([], 4).shape == (0, 4)
 
 
 def test_prefetch_hands_results_back_in_order_and_errors_where_taken():
@@ -89,7 +90,7 @@ def test_prefetch_hands_results_back_in_order_and_errors_where_taken():
             raise ValueError(path.name)
         return path.name
 
-    with _Prefetch(paths, read) as prefetch:
+    with Prefetch(paths, read) as prefetch:
         for index, path in enumerate(paths[:3]):
             assert prefetch.take(path) == path.name
             assert len(started) <= index + 3  # never more than two files beyond the one in hand
@@ -105,9 +106,9 @@ def test_prefetch_of_an_untaken_file_never_reports_its_error():
             raise ValueError("bad")
         return path.name
 
-    with _Prefetch([Path("good"), Path("bad")], read) as prefetch:
+    with Prefetch([Path("good"), Path("bad")], read) as prefetch:
         assert prefetch.take(Path("good")) == "good"
-    with _Prefetch([Path("only")], read) as prefetch:  # one file: read in this thread
+    with Prefetch([Path("only")], read) as prefetch:  # one file: read in this thread
         assert prefetch.take(Path("only")) == "only"
 
 

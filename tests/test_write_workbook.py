@@ -20,11 +20,11 @@ from pipeline.write.workbook import (
     EXCEL_MAX_DATA_ROWS,
     SHEET_COLUMNS,
     SHEET_SUMMARY,
-    column_descriptions,
     plan_sheets,
-    visible_text,
     write_workbook,
 )
+from pipeline.write.workbook_summary import column_descriptions
+from pipeline.write.workbook_values import visible_text
 from pipeline.write.workbook_words import header_keys
 from tests.factories import figures_with
 
@@ -230,7 +230,7 @@ def test_column_sheet_explains_every_column_in_swedish(written):
 def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path, monkeypatch, block_rows):
     # 7 rows at 3 rows per sheet: "Huvudbok klassificerad" 1-3, "(2)" 4-6, "(3)" row 7; prepared
     # 2 rows at a time, the blocks cross the sheet boundaries and nothing may be lost or repeated.
-    monkeypatch.setattr("pipeline.write.workbook.BLOCK_ROWS", block_rows)
+    monkeypatch.setattr("pipeline.write.workbook_rows.BLOCK_ROWS", block_rows)
     lines = pd.DataFrame({"voucher": pd.Series([f"A {n}" for n in range(1, 8)], dtype="str"),
                           "amount_ore": pd.Series(range(100, 800, 100), dtype="int64")})
     path = tmp_path / "split.xlsx"
@@ -543,7 +543,7 @@ def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypa
     texts[3:11] = [" lead", "trail ", "a<b&c", "ctl\x01", None, "", "=SUM(A1)", "rad\nny"]
     table = pd.DataFrame({"source_id": pd.Series(texts, dtype="str"), "n": pd.Series(range(150), dtype="int64")})
     write_workbook(tmp_path / "row_by_row.xlsx", figures_with({"year": 2025}), {"Data": table})
-    monkeypatch.setattr("pipeline.write.workbook.MOSTLY_DISTINCT_SHARE", 2.0)  # never: once per distinct text
+    monkeypatch.setattr("pipeline.write.workbook_rows.MOSTLY_DISTINCT_SHARE", 2.0)  # never: once per distinct text
     write_workbook(tmp_path / "distinct.xlsx", figures_with({"year": 2025}), {"Data": table})
     assert (tmp_path / "row_by_row.xlsx").read_bytes() == (tmp_path / "distinct.xlsx").read_bytes()
     values = [row[0] for row in openpyxl.load_workbook(tmp_path / "row_by_row.xlsx")["Data"].iter_rows(

@@ -19,7 +19,8 @@ visible as [U+202E]; other marks stay, as a name in Arabic or Hebrew needs them.
 come from the message catalogue (`msg`, default English) and show at most `SHOWN_CHARS` of a
 cell, so a 100 000-character cell cannot flood a message.
 
-This module does not know about files, headers or rejection policy (see `pipeline.read.folder`).
+This module does not know about files, headers or rejection policy (see
+`pipeline.read.builders`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,183 @@
+"""One input file to raw sheets: the cells of each sheet as the file holds them.
+
+`read_sheets` recognises a workbook by its first bytes, not its name; an .xlsx/.xlsm passes
+`pipeline.read.safety.inspect_workbook` before calamine opens it, and an old .xls has its error
+cells named by xlrd. CSV and SIE files have their own readers (`csv_text`, `sie`). `Prefetch`
+reads the next files in threads while the caller builds tables from the one in hand.
+
+This module knows nothing of headers, fields or rejections (`pipeline.read.table`).
+"""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from python_calamine import CalamineWorkbook, PasswordError
+
+import pipeline.read.parse as parse
+from pipeline.errors import InputError
+from pipeline.messages import Text, messages
+from pipeline.model import INSTRUCTION_SHEETS, RawSheet
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+_ZIP_MAGIC = b"PK\x03\x04"
+# An encrypted .xlsx is an OLE container holding a stream of this name (UTF-16 in the directory).
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+class Prefetch:
+    """Reads files in a pool of `ahead` threads, at most `ahead` files beyond the one in hand,
+    and hands each result back through `take` in the order of `paths`.
+
+    calamine parses a sheet without holding the GIL (so do zlib and hashlib on large
+    buffers), so on two cores the next files are parsed while this thread builds tables.
+    An error of a file is raised by `take`, where a serial read would have raised it; a file
+    never taken is never reported. Leaving the `with` block cancels what has not started and
+    waits for what has, so no thread outlives the read.
+    """
+
+    def __init__(self, paths: list[Path], read: Callable[[Path], Any], ahead: int = 2):
+        self._paths = list(paths)
+        self._read = read
+        self._ahead = ahead
+        self._pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read") if len(self._paths) > 1 else None
+        self._futures: dict[Path, Future] = {}
+        self._next = 0
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self._pool is not None and self._next < len(self._paths) and len(self._futures) < self._ahead:
+            path = self._paths[self._next]
+            self._futures[path] = self._pool.submit(self._read, path)
+            self._next += 1
+
+    def take(self, path: Path) -> Any:
+        future = self._futures.pop(path, None)
+        if future is None:  # one file only, or not among the paths: read it here
+            return self._read(path)
+        self._top_up()
+        return future.result()
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+
+def has_cells(sheet: RawSheet) -> bool:
+    return any(not parse.is_blank(cell) for row in sheet.rows for cell in row)
+
+
+def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawSheet]:
+    """All sheets of a workbook (or the one table of a CSV or SIE file) as raw cells.
+
+    A workbook is recognised by its first bytes, not its name, and an .xlsx/.xlsm passes
+    `pipeline.read.safety.inspect_workbook` before calamine opens it; Excel error cells and formulas
+    without a saved result come back as `parse.CellError` markers, not as "".
+    """
+    msg = msg or messages("en")
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise InputError(msg("read.zero_bytes", file=relative))
+    if suffix == ".csv":
+        from pipeline.read.csv_text import read_csv_sheet
+
+        return [read_csv_sheet(path, relative, msg)]
+    if suffix in (".se", ".si"):
+        from pipeline.read.sie import read_sie_sheet
+
+        return [read_sie_sheet(path, relative, msg)]
+    with path.open("rb") as handle:
+        start = handle.read(8)
+        if start == _CFB_MAGIC and suffix in (".xlsx", ".xlsm"):
+            # The directory of a small OLE file is near its start; an encrypted package names
+            # its "EncryptedPackage" stream there.
+            encrypted = _ENCRYPTED_STREAM in start + handle.read(1 << 16)
+            raise InputError(msg("read.encrypted" if encrypted else "read.old_xls", file=relative))
+    if start.startswith(b"%PDF"):
+        raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.is_pdf")))
+    odd_cells: dict[str, dict[tuple[int, int], str]] = {}
+    if suffix in (".xlsx", ".xlsm"):
+        if not start.startswith(_ZIP_MAGIC):
+            raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.unknown_format")))
+        from pipeline.read.safety import inspect_workbook
+
+        odd_cells = inspect_workbook(path, relative, msg).odd_cells
+    elif suffix == ".xls":
+        odd_cells = _xls_error_cells(path, relative, msg)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in workbook.sheet_names:
+            if name in INSTRUCTION_SHEETS.values():
+                continue  # the templates' help sheet: text for people, not data
+            sheet = workbook.get_sheet_by_name(name)
+            # calamine starts at the first used cell: blank rows above it still count in
+            # Excel's row numbers, which are what an auditor looks up.
+            first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
+            rows = sheet.to_python()
+            # calamine's own copy of the cells (about 300 MB at a million lines) goes now, not
+            # after the last sheet: the tables are built without it.
+            del sheet
+            marked = _mark_odd_cells(rows, odd_cells.get(name, {}), first_row - 1, first_column)
+            sheets.append(RawSheet(relative, name, rows, first_row=first_row, first_column=first_column,
+                                   has_odd_cells=marked))
+        return sheets
+    except PasswordError:
+        raise InputError(msg("read.password", file=relative)) from None
+    except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
+        raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+
+
+def _xls_error_cells(path: Path, relative: str, msg: Text) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells (#REF!, #DIV/0!, ...) of an old .xls workbook, per sheet, by 0-based row and
+    column. calamine reads them as "" (as it reads a formula whose saved result is an error), so
+    xlrd, which keeps each cell's type, names them. Excel saves every formula's result in an .xls,
+    so, unlike .xlsx, there are no formulas without a value to look for."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # xlrd raises several kinds for a damaged file: all mean "unreadable"
+        raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for name in book.sheet_names():
+            sheet = book.sheet_by_name(name)
+            errors = {(row, column): xlrd.error_text_from_code.get(sheet.cell_value(row, column), "#ERROR")
+                      for row in range(sheet.nrows)
+                      for column, kind in enumerate(sheet.row_types(row)) if kind == xlrd.XL_CELL_ERROR}
+            if errors:
+                found[name] = errors
+            book.unload_sheet(name)
+    finally:
+        book.release_resources()
+    return found
+
+
+def _mark_odd_cells(rows: list[list[Any]], odd: dict[tuple[int, int], str], row0: int, column0: int) -> bool:
+    """Put CellError markers where calamine gave "" for an error cell or an unsaved formula."""
+    marked = False
+    for (row, column), code in odd.items():
+        r, c = row - row0, column - column0
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+            rows[r][c] = parse.CellError(code or parse.FORMULA_WITHOUT_VALUE)
+            marked = True
+    return marked
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel's letters: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
