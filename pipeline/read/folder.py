@@ -25,7 +25,10 @@ typing error rejected here) and it never classifies or computes figures.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -82,8 +85,28 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
               for ledger_year in vocabulary().window(year)}
     # The ledgers are opened and parsed in threads while this one reads the registers and
     # builds the tables of the ledgers before them; they are still taken in file order.
-    with Prefetch([path for paths in window.values() for path in paths], reader.read_raw) as prefetch:
+    with collector_paused(), Prefetch([path for paths in window.values() for path in paths],
+                                      reader.read_raw) as prefetch:
         return _read_inputs(folder, year, settings, reader, window, prefetch, stop_on_critical)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the files are read.
+
+    calamine hands over a sheet as one list per row: a million lines are a million new
+    container objects, and each time the collector runs it walks all that are alive, so
+    reading a 1 000 000-line ledger spent 1.8 s of its 9.9 s in the collector. The read makes
+    no reference cycles it needs collected (the rows are freed by reference counting when
+    their sheet has been read); the collector runs again as before once the read is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderReader,
