@@ -147,10 +147,11 @@ def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[s
     revenue_amounts = amounts(revenue_lines)
     cost_amounts = amounts(ledger)[costs]
     usual = journal.receivable_accounts + journal.bank_accounts + journal.clearing_accounts
+    vouchers = pd.factorize(ledger["voucher"])
     return {
-        "unbalanced_vouchers": unbalanced_vouchers(ledger, year),
+        "unbalanced_vouchers": unbalanced_vouchers(ledger, year, vouchers),
         "duplicate_lines": duplicate_lines(ledger),
-        "voucher_gaps": voucher_gaps(ledger),
+        "voucher_gaps": voucher_gaps(ledger, vouchers),
         "outside_fiscal_year": outside_fiscal_year(ledger, year),
         "revenue_without_counterparty": lines(revenue_lines[blank(revenue_lines, "counterparty")]),
         "revenue_without_service": lines(revenue_lines[blank(revenue_lines, "service")]),
@@ -159,7 +160,7 @@ def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[s
         "holiday_postings": holiday_postings(ledger, settings.organisation.language),
         "period_end_postings": period_end_postings(ledger, year, journal.period_end_days),
         "seldom_used_accounts": seldom_used_accounts(ledger, journal.seldom_used_max_lines),
-        "unusual_revenue_combinations": unusual_revenue_combinations(ledger, revenue, usual),
+        "unusual_revenue_combinations": unusual_revenue_combinations(ledger, revenue, usual, vouchers),
         "largest_entries": largest_entries(ledger, journal.largest_entries, ore(journal.materiality_sek)),
         "split_purchases": split_purchases(supplier_cost_lines(ledger, costs),
                                            ore(settings.thresholds.direct_award_limit_sek), journal.split_window_days),

@@ -3,11 +3,17 @@ blank cells, and the activity-revenue mask. No test lives here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from pipeline.model import in_ranges
 from pipeline.settings import Settings
+
+# pd.factorize of a column: (codes, distinct values). The voucher column's is made once and
+# handed to every test that groups by voucher (three of them: 0,3 s each at a million lines).
+Factorized = tuple[np.ndarray, Any]
 
 LINE_COLUMNS = ["source_id", "date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.validate.journal.common import amounts, lines
+from pipeline.validate.journal.common import Factorized, amounts, lines
 
 # The columns that make two lines "the same line" (the duplicate test).
 DUPLICATE_KEY = ["date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
 
 
-def unbalanced_vouchers(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Every line of each voucher whose lines do not sum to 0 öre, with the voucher's sum."""
-    codes, _ = pd.factorize(ledger["voucher"])
+def unbalanced_vouchers(ledger: pd.DataFrame, year: int, vouchers: Factorized | None = None) -> pd.DataFrame:
+    """Every line of each voucher whose lines do not sum to 0 öre, with the voucher's sum.
+    `vouchers` is `pd.factorize(ledger["voucher"])` when the caller has it already."""
+    codes, _ = vouchers if vouchers is not None else pd.factorize(ledger["voucher"])
     # Exact: int64 group sums, never floats. Lines without a voucher (code -1) are not a voucher.
     voucher_sum_ore = pd.Series(amounts(ledger)).groupby(codes).sum()
     off = voucher_sum_ore[(voucher_sum_ore != 0) & (voucher_sum_ore.index >= 0)]
@@ -41,14 +42,15 @@ def duplicate_lines(ledger: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("duplicate_group", kind="stable").reset_index(drop=True)
 
 
-def voucher_gaps(ledger: pd.DataFrame) -> pd.DataFrame:
+def voucher_gaps(ledger: pd.DataFrame, vouchers: Factorized | None = None) -> pd.DataFrame:
     """Per voucher series (the letters before the number): missing numbers and reused numbers.
 
     A "gap" row is one run of missing numbers, shown with the voucher just before it (its first
     line's source). A "reused" row is a line of a voucher number that occurs on more than one
     date ("B 4" and "B4" are the same number). Vouchers without a number are not in a series.
+    `vouchers` as for `unbalanced_vouchers`.
     """
-    codes, uniques = pd.factorize(ledger["voucher"])
+    codes, uniques = vouchers if vouchers is not None else pd.factorize(ledger["voucher"])
     series, number = _voucher_series_and_number(uniques)
     numbered = number >= 0
     # One id per (series, number), so differently spelled vouchers of one number count as one.
