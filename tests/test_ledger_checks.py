@@ -4,6 +4,7 @@ ledgers whose findings can be counted by hand."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from pipeline.messages import messages
 from pipeline.settings import Settings, settings_from_dict
@@ -38,11 +39,31 @@ def test_two_files_sharing_two_vouchers_give_one_finding_naming_both():
     april = ledger_frame(_sale("2025-04-01", "A 3", 10), file="2025/ledger-04.xlsx")
     [finding] = duplicate_vouchers(pd.concat([march, copy, april], ignore_index=True), 2025, SV)
     assert finding.severity == "critical" and not finding.success
-    # "2025/ledger-03 (1).xlsx" sorts before "2025/ledger-03.xlsx" (" " < "."): the latter repeats.
-    assert "2025/ledger-03.xlsx [Huvudbok] upprepar 2 verifikation(er) från 2025/ledger-03 (1).xlsx [Huvudbok]" \
+    # "(1)" names the copy, although it sorts before the original (" " < "."): the copy repeats.
+    assert "2025/ledger-03 (1).xlsx [Huvudbok] upprepar 2 verifikation(er) från 2025/ledger-03.xlsx [Huvudbok]" \
         in finding.description
     assert finding.unexpected_count == 2 and finding.element_count == 3  # A 1, A 2 of A 1..A 3
-    assert len(finding.unexpected_ids) == 4  # the repeating file's four lines
+    assert len(finding.unexpected_ids) == 4  # the copy's four lines
+    assert all(i.startswith("2025/ledger-03 (1).xlsx:") for i in finding.unexpected_ids)
+
+
+@pytest.mark.parametrize(("copy", "original"), [
+    ("2025/ledger-03 - Kopia.xlsx", "2025/ledger-03.xlsx"), ("2025/ledger-03 - Copy.xlsx", "2025/ledger-03.xlsx"),
+    ("2025/ledger-03 copy 2.xlsx", "2025/ledger-03.xlsx"), ("2025/ledger-03 (2).csv", "2025/ledger-03.csv"),
+    ("2025/ledger-03_kopia.xlsx", "2025/ledger-03.xlsx")])
+def test_the_copy_is_named_as_repeating_the_original_whatever_the_sort_order(copy, original):
+    lines = _sale("2025-03-01", "A 1", 100)
+    [finding] = duplicate_vouchers(pd.concat([ledger_frame(lines, file=original), ledger_frame(lines, file=copy)],
+                                             ignore_index=True), 2025, SV)
+    assert f"{copy} [Huvudbok] upprepar 1 verifikation(er) från {original} [Huvudbok]" in finding.description
+
+
+def test_two_files_neither_named_as_a_copy_are_named_in_sort_order():
+    lines = _sale("2025-03-01", "A 1", 100)
+    [finding] = duplicate_vouchers(pd.concat([ledger_frame(lines, file="2025/ledger-03.xlsx"),
+                                              ledger_frame(lines, file="2025/ledger-03.csv")], ignore_index=True), 2025, SV)
+    assert "2025/ledger-03.xlsx [Huvudbok] upprepar 1 verifikation(er) från 2025/ledger-03.csv [Huvudbok]" \
+        in finding.description
 
 
 def test_series_1_number_12_and_series_11_number_2_are_not_duplicates():

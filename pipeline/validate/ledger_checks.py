@@ -89,6 +89,17 @@ def _unit(frame: pd.DataFrame) -> pd.Series:
     return frame["source_file"].astype("str") + np.where(sheet != "", " [" + sheet + "]", "")
 
 
+# How a copy is named by Windows ("x - Kopia.xlsx", "x - Copy.xlsx"), macOS ("x kopia.xlsx",
+# "x copy 2.xlsx") and browsers ("x (1).xlsx").
+_COPY_NAME = re.compile(r"(?i)(?:[\s_-](?:kopia|copy)(?:\s*\d+|\s*\(\d+\))?|\s*\(\d+\))\.[a-z0-9]+(?:\s*\[|$)")
+
+
+def _original_first(unit: str) -> tuple[bool, str]:
+    """Sort key of the files (and sheets) sharing vouchers: a name that looks like a copy comes
+    after the one it was copied from, so the message says the copy repeats the original."""
+    return _COPY_NAME.search(unit) is not None, unit
+
+
 def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
     """One critical result per pair of files (or sheets) sharing vouchers; the failing rows are
     the later file's lines of those vouchers.
@@ -123,7 +134,7 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[Chec
     by_pair: dict[tuple[str, str], list[int]] = {}
     shown: dict[int, str] = {}
     for key, group in frame.drop_duplicates(["key", "unit"]).groupby("key", sort=True):
-        names = sorted(group["unit"])
+        names = sorted(group["unit"], key=_original_first)
         shown[key] = group["voucher"].iloc[0]
         for later in names[1:]:
             by_pair.setdefault((names[0], later), []).append(key)
