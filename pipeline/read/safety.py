@@ -124,10 +124,11 @@ _ODD_LITERALS = (b'"e"', b"'e'", b"<f", b":f")
 def _may_hold_odd_cells(carry: bytes, chunk: bytes) -> bool:
     """Whether `carry + chunk` holds a marker of an odd cell (an error type, a formula element
     with any prefix), in the chunk or across the seam, without joining the whole pieces."""
-    seam = carry[-64:] + chunk[:64]
-    if any(literal in seam for literal in _ODD_LITERALS) and _ODD_MARKER.search(seam) is not None:
-        return True
-    return any(literal in chunk for literal in _ODD_LITERALS) and _ODD_MARKER.search(chunk) is not None
+    return _holds_marker(carry[-64:] + chunk[:64]) or _holds_marker(chunk)
+
+
+def _holds_marker(piece: bytes) -> bool:
+    return any(literal in piece for literal in _ODD_LITERALS) and _ODD_MARKER.search(piece) is not None
 
 
 def _local(tag: str) -> str:

@@ -27,7 +27,16 @@ from pipeline.messages import messages
 from pipeline.model import in_ranges
 from pipeline.settings import Settings
 from pipeline.validate.journal.accounts import largest_entries, seldom_used_accounts, unusual_revenue_combinations
-from pipeline.validate.journal.common import LINE_COLUMNS, activity_revenue_mask, amounts, blank, lines, ore, stripped
+from pipeline.validate.journal.common import (
+    LINE_COLUMNS,
+    activity_revenue_mask,
+    amounts,
+    blank,
+    lines,
+    ore,
+    stripped,
+    voucher_codes,
+)
 from pipeline.validate.journal.dates import REGISTRATION_DATE, holiday_postings, period_end_postings, weekend_postings
 from pipeline.validate.journal.digits import (
     BENFORD_MIN_ORE,
@@ -147,7 +156,7 @@ def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[s
     revenue_amounts = amounts(revenue_lines)
     cost_amounts = amounts(ledger)[costs]
     usual = journal.receivable_accounts + journal.bank_accounts + journal.clearing_accounts
-    vouchers = pd.factorize(ledger["voucher"])
+    vouchers = voucher_codes(ledger)
     return {
         "unbalanced_vouchers": unbalanced_vouchers(ledger, year, vouchers),
         "duplicate_lines": duplicate_lines(ledger),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.model import in_ranges
 from pipeline.settings import AccountRanges
-from pipeline.validate.journal.common import Factorized, amounts, lines
+from pipeline.validate.journal.common import Factorized, amounts, lines, voucher_codes
 
 
 def seldom_used_accounts(ledger: pd.DataFrame, max_lines: int) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def unusual_revenue_combinations(ledger: pd.DataFrame, revenue: np.ndarray, usua
     shifts revenue between activities, which this report measures. `vouchers` is
     `pd.factorize(ledger["voucher"])` when the caller has it already.
     """
-    codes, _ = vouchers if vouchers is not None else pd.factorize(ledger["voucher"])
+    codes, _ = voucher_codes(ledger, vouchers)
     amount = amounts(ledger)
     numbered = codes >= 0
     credited = revenue & (amount < 0) & numbered

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.validate.journal.common import Factorized, amounts, lines
+from pipeline.validate.journal.common import Factorized, amounts, lines, voucher_codes
 
 # The columns that make two lines "the same line" (the duplicate test).
 DUPLICATE_KEY = ["date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
@@ -19,7 +19,7 @@ DUPLICATE_KEY = ["date", "voucher", "account", "amount_ore", "counterparty", "se
 def unbalanced_vouchers(ledger: pd.DataFrame, year: int, vouchers: Factorized | None = None) -> pd.DataFrame:
     """Every line of each voucher whose lines do not sum to 0 öre, with the voucher's sum.
     `vouchers` is `pd.factorize(ledger["voucher"])` when the caller has it already."""
-    codes, _ = vouchers if vouchers is not None else pd.factorize(ledger["voucher"])
+    codes, _ = voucher_codes(ledger, vouchers)
     # Exact: int64 group sums, never floats. Lines without a voucher (code -1) are not a voucher.
     voucher_sum_ore = pd.Series(amounts(ledger)).groupby(codes).sum()
     off = voucher_sum_ore[(voucher_sum_ore != 0) & (voucher_sum_ore.index >= 0)]
@@ -50,7 +50,7 @@ def voucher_gaps(ledger: pd.DataFrame, vouchers: Factorized | None = None) -> pd
     date ("B 4" and "B4" are the same number). Vouchers without a number are not in a series.
     `vouchers` as for `unbalanced_vouchers`.
     """
-    codes, uniques = vouchers if vouchers is not None else pd.factorize(ledger["voucher"])
+    codes, uniques = voucher_codes(ledger, vouchers)
     series, number = _voucher_series_and_number(uniques)
     numbered = number >= 0
     # One id per (series, number), so differently spelled vouchers of one number count as one.
