@@ -550,6 +550,13 @@ class Changes:
     flags_resolved: tuple[FlagRef, ...]
     settings_changed: tuple[SettingChange, ...]
 
+    def named_only(self) -> tuple[tuple[str, str], ...]:
+        """(kind, org. no. or service code) of the changes that are a name and nothing more:
+        members joined and left, services added and removed, in the order the report lists them."""
+        return (*(("member_joined", o) for o in self.members_joined), *(("member_left", o) for o in self.members_left),
+                *(("service_added", c) for c in self.services_added),
+                *(("service_removed", c) for c in self.services_removed))
+
 
 @dataclass(frozen=True)
 class Compared:

@@ -347,14 +347,8 @@ def changes_table(continuity: Continuity) -> pd.DataFrame:
         add("restated", f"{r.year} {r.figure}", r.reported, r.now, continuity.previous_ref or "")
     changes = continuity.changes
     if changes is not None:
-        for orgnr in changes.members_joined:
-            add("member_joined", orgnr)
-        for orgnr in changes.members_left:
-            add("member_left", orgnr)
-        for code in changes.services_added:
-            add("service_added", code)
-        for code in changes.services_removed:
-            add("service_removed", code)
+        for kind, subject in changes.named_only():
+            add(kind, subject)
         for s in changes.services_reclassified:
             add("service_reclassified", s.code, s.before, s.after, s.decision_reference)
         for kind, flags in (("flag_new", changes.flags_new), ("flag_still_open", changes.flags_still_open),

@@ -106,14 +106,8 @@ def _changes(ctx: Context, c: Continuity) -> list[Flowable]:
     def add(kind: str, subject: str, detail: str = "") -> None:
         rows.append([t(f"changes.kind.{kind}"), subject, detail])
 
-    for orgnr in changes.members_joined:
-        add("member_joined", orgnr)
-    for orgnr in changes.members_left:
-        add("member_left", orgnr)
-    for code in changes.services_added:
-        add("service_added", code)
-    for code in changes.services_removed:
-        add("service_removed", code)
+    for kind, subject in changes.named_only():
+        add(kind, subject)
     for s in changes.services_reclassified:
         detail = t("changes.reclassified", before=ctx.label("activity", s.before), after=ctx.label("activity", s.after),
                    reference=s.decision_reference or t("common.missing"))
