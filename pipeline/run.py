@@ -370,9 +370,12 @@ def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list
         ids = check_result.unexpected_ids
         if not ids:
             problems.append(Problem(check_result.suite, message=failed_check, language=language))
+        # The column by its name in the reader's language ("belopp"), not the field's code name.
+        field = f"field.{check_result.column}"
+        column = text(field) if check_result.column and text.has(field) else check_result.column
         for source_id in ids:
             file, sheet, row = _split_source_id(source_id)
-            problems.append(Problem(file, sheet, row, check_result.column, failed_check, language=language))
+            problems.append(Problem(file, sheet, row, column, failed_check, language=language))
     return problems
 
 

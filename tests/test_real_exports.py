@@ -49,6 +49,8 @@ def test_a_copy_of_a_ledger_file_stops_check_and_report_naming_both_files(tmp_pa
     code, said = _report(folder, tmp_path / "out")
     assert code == 1
     assert "ledger-2025 - Kopia.xlsx" in said and "Samma verifikation i två filer" in said
+    # The failing rows name their column in Swedish, not by the field's code name.
+    assert "kolumn verifikation:" in said and "kolumn voucher" not in said
     assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()
 
 
