@@ -370,9 +370,9 @@ def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list
         ids = check_result.unexpected_ids
         if not ids:
             problems.append(Problem(check_result.suite, message=failed_check, language=language))
-        # The column by its name in the reader's language ("belopp"), not the field's code name.
-        field = f"field.{check_result.column}"
-        column = text(field) if check_result.column and text.has(field) else check_result.column
+        # Columns by their names in the reader's language ("belopp"), not the fields' code names.
+        column = ", ".join(text(f"field.{name}") if text.has(f"field.{name}") else name
+                           for name in check_result.column.split(", ")) if check_result.column else ""
         for source_id in ids:
             file, sheet, row = _split_source_id(source_id)
             problems.append(Problem(file, sheet, row, column, failed_check, language=language))

@@ -313,11 +313,11 @@ STOPS = {
     "fifteen_digit_account": (1, [f"  {W}, rad 3, kolumn Konto: konto '123456789012345' är inget BAS-konto (15 "
                                   "siffror; ett BAS-konto har 4)"], ()),
     "long_amount_cell": (1, [f"  {W}, rad 5, kolumn Belopp: belopp '{'9' * 59}… (100000)' är för stort"], ()),
-    "duplicate_member": (1, ["  members.xlsx, flik Medlemmar, rad 2, kolumn orgnr: ",
-                             "  members.xlsx, flik Medlemmar, rad 3, kolumn orgnr: "], ()),
-    "member_to_before_from": (1, ["  members.xlsx, flik Medlemmar, rad 2, kolumn member_to, member_from: "], ()),
-    "service_both_ways": (1, ["  services.xlsx, flik Tjänster, rad 2, kolumn code: ",
-                              "  services.xlsx, flik Tjänster, rad 3, kolumn code: "], ()),
+    "duplicate_member": (1, ["  members.xlsx, flik Medlemmar, rad 2, kolumn org.nr: ",
+                             "  members.xlsx, flik Medlemmar, rad 3, kolumn org.nr: "], ()),
+    "member_to_before_from": (1, ["  members.xlsx, flik Medlemmar, rad 2, kolumn medlem till, medlem från: "], ()),
+    "service_both_ways": (1, ["  services.xlsx, flik Tjänster, rad 2, kolumn tjänstekod: ",
+                              "  services.xlsx, flik Tjänster, rad 3, kolumn tjänstekod: "], ()),
     "settings_unknown_key": (2, ["fel: settings.toml: okänd(a) nyckel/nycklar i [rules]: grant_treatment; kända: "
                                  "allocation_key, allocation_key_by_year, date_format, direct_award_kind, eur_sek, "
                                  "grants, ledger_sign, previous_report"], ()),
