@@ -26,6 +26,7 @@ from pipeline.model import (
     SALES,
     UNASSIGNED,
     UNKNOWN,
+    filled,
     in_ranges,
 )
 from pipeline.settings import Settings
@@ -43,7 +44,7 @@ BASIS_NONE = "no valid counterparty"
 def line_types(accounts: pd.Series, settings: Settings) -> pd.Series:
     """The role of each line's account in the activity measure (R2)."""
     chart = settings.accounts
-    kind = np.full(len(accounts), "other", dtype=object)
+    kind = filled(len(accounts), "other")
     words = vocabulary()
     kind[in_ranges(accounts, words.balance_accounts)] = "balance"
     kind[in_ranges(accounts, chart.vat)] = "vat"

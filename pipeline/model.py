@@ -58,6 +58,23 @@ UNASSIGNED_CAUSES = [NO_SERVICE_CODE, NOT_IN_CATALOGUE, UNDECIDED]
 ACCOUNT_RANGE = "account_range"
 
 
+def filled(count: int, value: object) -> np.ndarray:
+    """An object array of `count` references to one value. `np.full(count, "text", dtype=object)`
+    makes a new str per element (it goes through a fixed-width string array): a million copies
+    of a file name are 65 MB where one reference each is 8 MB."""
+    array = np.empty(count, dtype=object)
+    array.fill(value)
+    return array
+
+
+def choose(mask: np.ndarray, yes: object, no: object) -> np.ndarray:
+    """`np.where(mask, yes, no)` for two values, as an object array of references to them (no
+    fixed-width string array, no new str per row)."""
+    array = filled(len(mask), no)
+    array[np.asarray(mask, dtype=bool)] = yes
+    return array
+
+
 def in_ranges(accounts: pd.Series, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
     """Whether each account lies in one of the inclusive ranges (a chart-of-accounts class)."""
     values = accounts.to_numpy()

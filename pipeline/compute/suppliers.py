@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.classify import counterparty_categories
 from pipeline.compute.direct_awards import DirectAwardKinds, analyse_direct_awards
-from pipeline.model import CONTROLLING, MEMBER_CONTROLLED
+from pipeline.model import CONTROLLING, MEMBER_CONTROLLED, choose
 from pipeline.settings import Settings
 from pipeline.vocabulary import vocabulary
 
@@ -95,7 +95,7 @@ def analyse_suppliers(
     listed = supplier_list.drop_duplicates("orgnr").set_index("orgnr")
     year_end = pd.Series(pd.Timestamp(year=year, month=12, day=31), index=lines.index)
     category, _ = counterparty_categories(lines["orgnr"], year_end, members, counterparties)
-    lines["group"] = np.where(category.isin([CONTROLLING, MEMBER_CONTROLLED]), "member", "market")
+    lines["group"] = choose(category.isin([CONTROLLING, MEMBER_CONTROLLED]).to_numpy(), "member", "market")
 
     contract_from = lines["orgnr"].map(listed["contract_from"]) if len(listed) else pd.Series(pd.NaT, index=lines.index)
     contract_to = lines["orgnr"].map(listed["contract_to"]) if len(listed) else pd.Series(pd.NaT, index=lines.index)

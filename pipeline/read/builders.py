@@ -25,6 +25,8 @@ from pipeline.model import (
     SERVICE_FIELDS,
     SOURCE_COLUMNS,
     SUPPLIER_FIELDS,
+    choose,
+    filled,
 )
 from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER
 from pipeline.read.table import Table
@@ -99,8 +101,8 @@ def _source(table: Table, keep: np.ndarray) -> dict[str, Any]:
     rows = table.row_numbers[keep].astype(np.int64)
     prefix = f"{file}:{sheet}:"
     ids = np.array([prefix + str(row) for row in rows.tolist()] or [""], dtype=object)[:len(rows)]
-    return {"source_file": np.full(len(rows), file, dtype=object),
-            "source_sheet": np.full(len(rows), sheet, dtype=object),
+    return {"source_file": filled(len(rows), file),
+            "source_sheet": filled(len(rows), sheet),
             "source_row": rows, "source_id": ids}
 
 
@@ -174,8 +176,9 @@ def _counterparties_of_lines(table: Table, accounts: np.ndarray) -> tuple[np.nda
     customer = parse.parse_text(table.get("customer_number")).values
     supplier = parse.parse_text(table.get("supplier_number")).values
     raw = np.where(generic != "", generic, np.where(customer != "", customer, supplier)).astype(object)
-    kinds = np.where(generic != "", ANY, np.where(customer != "", CUSTOMER,
-                                                  np.where(supplier != "", SUPPLIER, ANY))).astype(object)
+    kinds = choose(supplier != "", SUPPLIER, ANY)
+    kinds[customer != ""] = CUSTOMER
+    kinds[generic != ""] = ANY
     if table.numbers is None:
         orgnr, note, _ = parse.parse_orgnrs(raw)
         return orgnr, note, raw
@@ -356,7 +359,7 @@ def _frame(kind: str, columns: dict[str, np.ndarray], keep: np.ndarray, table: T
         elif name in _OBJECT_FIELDS:
             data[name] = pd.Series(values[keep] if values is not None else [None] * n, dtype=object)
         else:
-            data[name] = pd.Series(values[keep] if values is not None else np.full(n, ""), dtype="str")
+            data[name] = pd.Series(values[keep] if values is not None else filled(n, ""), dtype="str")
     source = _source(table, keep) if table is not None else {
         "source_file": [], "source_sheet": [], "source_row": np.zeros(0, np.int64), "source_id": []}
     for name in SOURCE_COLUMNS:
