@@ -169,6 +169,9 @@ def test_template_ledger_reads_to_canonical_columns(tmp_path):
     assert (first["source_file"], first["source_sheet"], first["source_row"]) == ("2025/ledger-2025.xlsx", "Huvudbok", 2)
     assert first["source_id"] == "2025/ledger-2025.xlsx:Huvudbok:2"
     assert inputs.rejected == []
+    # One file and one sheet: every line refers to the same two texts, not a copy of each.
+    assert len({id(name) for name in ledger["source_file"].array}) == 1
+    assert len({id(name) for name in ledger["source_sheet"].array}) == 1
 
 
 @pytest.mark.parametrize("writer", [erp_ledger, csv_ledgers, sie_ledger], ids=["erp", "csv", "sie"])

@@ -164,3 +164,15 @@ def test_the_literal_prefilter_never_hides_a_marker_the_pattern_finds():
         found += expected
         assert safety._may_hold_odd_cells(b"", piece) == expected, piece
     assert 50 < found < len(pieces)  # both answers occur (65 markers with this seed)
+
+
+def test_filled_and_choose_refer_to_their_values_without_copies():
+    from pipeline.model import choose, filled
+
+    names = filled(4, "ledger-2025.xlsx")
+    assert names.dtype == object and names.tolist() == ["ledger-2025.xlsx"] * 4
+    assert len({id(name) for name in names}) == 1
+    assert filled(0, "x").tolist() == []
+    groups = choose(np.array([True, False, False, True]), "member", "market")
+    assert groups.tolist() == ["member", "market", "market", "member"]
+    assert len({id(group) for group in groups}) == 2
