@@ -22,7 +22,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator, Sequence
+from typing import Any, Callable, ContextManager, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -47,7 +47,7 @@ from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs
 from pipeline.read.previous import Earlier, history_with_report, read_earlier
 from pipeline.settings import Settings, load_settings, require_organisation
-from pipeline.validate.journal import journal_summary, journal_tests
+from pipeline.validate.journal import Vouchers, journal_summary, journal_tests, ledger_vouchers
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
 from pipeline.vocabulary import vocabulary
@@ -168,9 +168,11 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             worker.submit(inputs, data_docs_folder(staging))
             earlier = earlier or Earlier(None)
             inputs = _with_report_history(inputs, earlier)
-            ahead = _compute_ahead(inputs, settings, earlier)
+            # Each year's voucher column factorised once, for every check that groups by voucher.
+            vouchers = ledger_vouchers(inputs.ledgers)
+            ahead = _compute_ahead(inputs, settings, earlier, vouchers)
             lap("classify_compute")
-            validation = _validation(worker, inputs, settings, staging, say)
+            validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
             failed = final.parent / f"{year}.failed"
             problems = _critical_problems(inputs, validation, settings.organisation.language)
@@ -321,8 +323,8 @@ def signed_kronor(sek_text: str, language: str) -> str:
     return f"{sign}{grouped}{decimals} kr"
 
 
-def _compute_ahead(inputs: Inputs, settings: Settings,
-                   earlier: Earlier | None = None) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
+def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None = None,
+                   vouchers: Mapping[int, Vouchers] | None = None) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
     """Classification, figures and journal tests, computed while the validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
@@ -331,7 +333,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings,
     """
     try:
         classified = classify_window(inputs, settings)
-        journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings)
+        journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings, (vouchers or {}).get(inputs.year))
         results = compute_results(inputs, classified, settings)
         results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
         return results, journal
@@ -339,8 +341,9 @@ def _compute_ahead(inputs: Inputs, settings: Settings,
         return exc
 
 
-def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say):
-    validation = worker.report(inputs, settings, out_dir)
+def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say,
+                vouchers: Mapping[int, Vouchers] | None = None):
+    validation = worker.report(inputs, settings, out_dir, vouchers)
     say(messages(settings.organisation.language)(
         "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
         warnings=len(validation.warnings)))

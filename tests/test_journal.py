@@ -640,3 +640,41 @@ def test_a_registration_date_that_is_no_date_is_a_critical_rejection(tmp_path):
     inputs = read_inputs(folder, 2025, load_settings(folder))
     rejected = [r for r in inputs.rejected if r.file == "2025/ledger-2025.xlsx"]
     assert [(r.row, r.column, r.critical) for r in rejected] == [(2, "Registreringsdatum", True)]
+
+
+def test_the_voucher_index_is_used_only_for_the_column_it_was_made_from():
+    from pipeline.validate.journal import ledger_vouchers, voucher_codes
+
+    year = ledger([
+        ("2025-01-01", "A1", 1930, 100, None, None, ""),
+        ("2025-01-01", "A1", 3011, -100, None, None, ""),
+        ("2025-01-02", None, 6110, 50, None, None, ""),
+        ("2025-01-02", "A2", 6110, 50, None, None, ""),
+    ])
+    index = ledger_vouchers({2025: year})[2025]
+    assert index.codes.tolist() == [0, 0, -1, 1] and list(index.uniques) == ["A1", "A2"]
+    assert voucher_codes(year, index) is index
+    # A filtered frame has another voucher array: the index of the whole year is not used.
+    later = year.iloc[2:]
+    assert voucher_codes(later, index).codes.tolist() == [-1, 0]
+
+
+def test_duplicate_lines_with_the_voucher_index_are_the_same_as_without():
+    from pipeline.validate.journal import duplicate_lines, ledger_vouchers
+
+    # Two pairs of identical lines, one of them without a voucher (missing equals missing), and
+    # a line that differs from a pair only in its voucher.
+    year = ledger([
+        ("2025-01-01", "B2", 6110, 100, None, None, "Papper"),
+        ("2025-01-01", None, 6110, 70, None, None, "Kaffe"),
+        ("2025-01-01", "B1", 6110, 100, None, None, "Papper"),
+        ("2025-01-01", None, 6110, 70, None, None, "Kaffe"),
+        ("2025-01-01", "B3", 6110, 100, None, None, "Papper"),
+        ("2025-01-01", "B2", 6110, 100, None, None, "Papper"),
+    ])
+    without = duplicate_lines(year)
+    with_index = duplicate_lines(year, ledger_vouchers({2025: year})[2025])
+    pd.testing.assert_frame_equal(with_index, without)
+    # Groups in the order of their sorted key: missing voucher last, as groupby sorts NaN.
+    assert list(with_index["source_id"]) == [f"{FILE}:2", f"{FILE}:7", f"{FILE}:3", f"{FILE}:5"]
+    assert list(with_index["duplicate_group"]) == [1, 1, 2, 2]

@@ -47,6 +47,21 @@ def test_two_files_sharing_two_vouchers_give_one_finding_naming_both():
     assert all(i.startswith("2025/ledger-03 (1).xlsx:") for i in finding.unexpected_ids)
 
 
+def test_the_duplicate_voucher_finding_is_the_same_with_the_run_s_voucher_index():
+    from pipeline.validate.journal import ledger_vouchers
+
+    year = pd.concat([ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "a  2", 50),
+                                   file="2025/ledger-03.xlsx"),
+                      ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "A 2", 50),
+                                   file="2025/ledger-03 - Kopia.xlsx")], ignore_index=True)
+    [without] = duplicate_vouchers(year, 2025, SV)
+    [with_index] = duplicate_vouchers(year, 2025, SV, ledger_vouchers({2025: year})[2025])
+    assert with_index == without
+    assert with_index.unexpected_count == 2 and with_index.element_count == 2  # "a  2" is "A 2"
+    assert len(with_index.unexpected_ids) == 4  # the copy's four lines
+    assert all(i.startswith("2025/ledger-03 - Kopia.xlsx:") for i in with_index.unexpected_ids)
+
+
 @pytest.mark.parametrize(("copy", "original"), [
     ("2025/ledger-03 - Kopia.xlsx", "2025/ledger-03.xlsx"), ("2025/ledger-03 - Copy.xlsx", "2025/ledger-03.xlsx"),
     ("2025/ledger-03 copy 2.xlsx", "2025/ledger-03.xlsx"), ("2025/ledger-03 (2).csv", "2025/ledger-03.csv"),
@@ -119,3 +134,19 @@ def test_an_order_of_magnitude_against_history_warns_and_a_missing_year_warns():
 def test_money_in_messages_is_swedish_kronor():
     assert format_sek(-123456789) == "-1\u00a0234\u00a0567,89"
     assert format_sek(5) == "0,05"
+
+
+def test_the_unbalanced_voucher_check_counts_distinct_vouchers_with_or_without_the_index():
+    from pipeline.validate.journal import ledger_vouchers
+    from pipeline.validate.suites import _journal_checks
+
+    lines = _sale("2025-03-01", "A 1", 100) + _sale("2025-03-01", "A 1", 100) + [
+        ("2025-03-02", "A 2", 1510, 40, MEMBER, ""), ("2025-03-02", "", 3010, -40, MEMBER, "T01")]
+    year = ledger_frame(lines)
+    inputs = make_inputs(2025, {2025: year}, members_frame([]))
+    [without] = _journal_checks(inputs, SV, {})
+    [with_index] = _journal_checks(inputs, SV, ledger_vouchers(inputs.ledgers))
+    assert with_index == without
+    # "A 1" and "A 2" and the empty voucher text: three distinct, as nunique() counts them.
+    assert with_index.element_count == year["voucher"].nunique() == 3
+    assert with_index.unexpected_count == 2  # "A 2" (+40) and "" (-40) do not balance

@@ -24,12 +24,14 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
   revenue counts as `unknown` (non-controlling), and the workbook lists them on a sheet.
 
 It reads only the frames and the settings' account ranges; it classifies and computes nothing
-else, and it never looks at the journal tests (pipeline.validate.journal).
+else, and it never looks at the journal tests' findings (pipeline.validate.journal); it shares only
+their voucher index (`Vouchers`).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,7 @@ from pipeline.messages import Text
 from pipeline.model import Inputs
 from pipeline.settings import AccountRanges, Settings
 from pipeline.validate.checks import CheckResult
+from pipeline.validate.journal.common import Vouchers, voucher_codes
 
 MAGNITUDE = 10  # an order of magnitude
 EXAMPLES = 3  # vouchers named in a message
@@ -46,15 +49,17 @@ TERMINAL_WARNINGS = frozenset({"revenue_magnitude", "window_years", "unmapped_nu
                                "skipped_sheets", "statistical_accounts"})
 
 
-def ledger_checks(inputs: Inputs, settings: Settings, text: Text) -> list[CheckResult]:
-    """Every whole-file and whole-year check of the ledgers, in a fixed order."""
+def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
+                  vouchers: Mapping[int, Vouchers] | None = None) -> list[CheckResult]:
+    """Every whole-file and whole-year check of the ledgers, in a fixed order. `vouchers`: each
+    year's voucher index when the caller has made it (`journal.common.Vouchers`)."""
     out: list[CheckResult] = []
     needed = {"date", "voucher", "account", "amount_ore", "source_file", "source_id"}
     if any(not needed <= set(ledger.columns) for ledger in inputs.ledgers.values()):
         return read_notes(inputs, text)  # the ledger suite already fails critically on the missing column
     for year in sorted(inputs.ledgers):
         ledger = inputs.ledgers[year]
-        out += duplicate_vouchers(ledger, year, text)
+        out += duplicate_vouchers(ledger, year, text, (vouchers or {}).get(year))
         out += wrong_year_files(ledger, year, text)
         out += revenue_signs(ledger, year, settings, text)
     out += revenue_magnitude(inputs, settings, text)
@@ -100,7 +105,7 @@ def _original_first(unit: str) -> tuple[bool, str]:
     return _COPY_NAME.search(unit) is not None, unit
 
 
-def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
+def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text, vouchers: Vouchers | None = None) -> list[CheckResult]:
     """One critical result per pair of files (or sheets) sharing vouchers; the failing rows are
     the later file's lines of those vouchers.
 
@@ -108,10 +113,14 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[Chec
     voucher text is normalised once, and only the few shared vouchers are looked at by name."""
     if ledger.empty or "voucher" not in ledger:
         return []
-    voucher_codes, voucher_texts = pd.factorize(ledger["voucher"].astype("str"))
+    if ledger["voucher"].dtype == "str":  # as the read gives it: the index the caller made fits
+        index = voucher_codes(ledger, vouchers)
+        line_codes, voucher_texts = index.codes, index.uniques
+    else:
+        line_codes, voucher_texts = pd.factorize(ledger["voucher"].astype("str"))
     key_of_text = voucher_key(pd.Series(voucher_texts, dtype="str"))
     key_codes, keys = pd.factorize(key_of_text)
-    line_key = key_codes[voucher_codes].astype(np.int64)
+    line_key = key_codes[line_codes].astype(np.int64)
     # Files and sheets as codes; their "file [sheet]" names are built per distinct pair only.
     file_codes, file_names = pd.factorize(ledger["source_file"].astype("str"))
     sheets = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
@@ -121,14 +130,14 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text) -> list[Chec
     pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // width],
                                "source_sheet": np.asarray(sheet_names, dtype=object)[unit_pairs % width]})
     units = _unit(pair_frame).to_numpy(dtype=object)
-    pairs = np.unique(line_key * len(units) + unit_codes)
+    pairs = pd.unique(line_key * len(units) + unit_codes)  # a hash, not a sort: order does not matter
     units_per_key = np.bincount(pairs // len(units), minlength=len(keys))
     shared_keys = np.flatnonzero(units_per_key > 1)
     if not len(shared_keys):
         return [_passed("duplicate_vouchers", "voucher", text, year, len(keys))]
     shared = np.isin(line_key, shared_keys)
     frame = pd.DataFrame({"key": line_key[shared],
-                          "voucher": np.asarray(voucher_texts, dtype=object)[voucher_codes[shared]],
+                          "voucher": np.asarray(voucher_texts, dtype=object)[line_codes[shared]],
                           "unit": units[unit_codes[shared]],
                           "id": ledger["source_id"][shared].astype("str").to_numpy()})
     by_pair: dict[tuple[str, str], list[int]] = {}

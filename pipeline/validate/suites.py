@@ -32,7 +32,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from pipeline.messages import Text, messages
 from pipeline.model import Inputs
 from pipeline.settings import Settings
 from pipeline.validate.checks import CheckResult
-from pipeline.validate.journal import describe_test, unbalanced_vouchers
+from pipeline.validate.journal import Vouchers, describe_test, unbalanced_vouchers, voucher_codes
 from pipeline.validate.pages import DATA_DOCS_FOLDER, write_pages
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -137,19 +137,20 @@ def data_docs_folder(out_dir: Path | None) -> Path | None:
 
 
 def validation_report(inputs: Inputs, settings: Settings, batches: list[_Batch], raw_results: list[dict[str, Any]],
-                      out_dir: Path | None = None) -> ValidationReport:
+                      out_dir: Path | None = None, vouchers: Mapping[int, Vouchers] | None = None) -> ValidationReport:
     """The report from GX's results of `batches` and the journal check; with `out_dir`, its JSON
     and self-contained pages are written to `out_dir/validation/` (GX writes its Data Docs there
-    itself, from `GreatExpectations.build_data_docs`)."""
+    itself, from `GreatExpectations.build_data_docs`). `vouchers`: each year's voucher index
+    when the caller has made it (`journal.common.Vouchers`)."""
     language = settings.organisation.language if settings.organisation.language in DESCRIPTION_KEYS else "sv"
     text = messages(language)
     results: list[CheckResult] = []
     for batch, raw in zip(batches, raw_results):
         results.extend(_check_results(batch, raw, text))
-    results.extend(_journal_checks(inputs, text))
+    results.extend(_journal_checks(inputs, text, vouchers or {}))
     from pipeline.validate.ledger_checks import ledger_checks
 
-    results.extend(ledger_checks(inputs, settings, text))
+    results.extend(ledger_checks(inputs, settings, text, vouchers))
     report = ValidationReport(tuple(results), language)
     if out_dir is not None:
         write_pages(out_dir / "validation", batches, raw_results, report, text)
@@ -485,14 +486,15 @@ def _check_results(batch: _Batch, raw: dict[str, Any], text: Text) -> list[Check
     return out
 
 
-def _journal_checks(inputs: Inputs, text: Text) -> list[CheckResult]:
+def _journal_checks(inputs: Inputs, text: Text, vouchers: Mapping[int, Vouchers]) -> list[CheckResult]:
     """Unbalanced vouchers per ledger year: a critical check, since every figure sums vouchers."""
     out = []
     for year in sorted(inputs.ledgers):
         ledger = inputs.ledgers[year]
         if not {"voucher", "amount_ore", ID_COLUMN} <= set(ledger.columns):
             continue  # the ledger suite already fails critically on the missing column
-        lines = unbalanced_vouchers(ledger, year)
+        index = voucher_codes(ledger, vouchers.get(year))
+        lines = unbalanced_vouchers(ledger, year, index)
         out.append(CheckResult(
             suite="journal",
             check="unbalanced_vouchers",
@@ -500,7 +502,7 @@ def _journal_checks(inputs: Inputs, text: Text) -> list[CheckResult]:
             severity="critical",
             description=_of_year(describe_test("unbalanced_vouchers", text.language), "ledger", year, text),
             success=lines.empty,
-            element_count=int(ledger["voucher"].nunique()),
+            element_count=len(index.uniques),  # distinct vouchers, as nunique() counts them
             unexpected_count=int(lines["voucher"].nunique()),
             unexpected_ids=tuple(sorted(lines[ID_COLUMN].astype("str"))),
             batch=f"ledger-{year}",

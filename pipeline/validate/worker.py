@@ -29,11 +29,12 @@ import time
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:  # imported where used: starting a worker must not wait for pandas
     from pipeline.model import Inputs
     from pipeline.settings import Settings
+    from pipeline.validate.journal import Vouchers
     from pipeline.validate.suites import GreatExpectations, ValidationReport
 
 
@@ -81,9 +82,11 @@ class ValidationWorker:
         self._docs_dir = docs_dir
         self._send((self._batches, inputs.year, docs_dir))
 
-    def report(self, inputs: Inputs, settings: Settings, out_dir: Path | None = None) -> ValidationReport:
+    def report(self, inputs: Inputs, settings: Settings, out_dir: Path | None = None,
+               vouchers: Mapping[int, Vouchers] | None = None) -> ValidationReport:
         """The validation report of the submitted inputs, its files written to `out_dir` as
-        `validate.validate_inputs` writes them. Waits for the worker's results."""
+        `validate.validate_inputs` writes them. Waits for the worker's results. `vouchers`: each
+        year's voucher index when the caller has made it (`journal.common.Vouchers`)."""
         from pipeline.validate.suites import validation_report
 
         if self._batches is None:
@@ -92,7 +95,7 @@ class ValidationWorker:
         self.seconds.update(seconds)
         self._docs_pending = self._docs_dir is not None
         self._done = not self._docs_pending
-        return validation_report(inputs, settings, self._batches, raw_results, out_dir)
+        return validation_report(inputs, settings, self._batches, raw_results, out_dir, vouchers)
 
     def finish(self) -> None:
         """Wait until the worker has written the Data Docs (nothing to wait for without them)."""

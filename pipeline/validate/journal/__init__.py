@@ -29,9 +29,11 @@ from pipeline.settings import Settings
 from pipeline.validate.journal.accounts import largest_entries, seldom_used_accounts, unusual_revenue_combinations
 from pipeline.validate.journal.common import (
     LINE_COLUMNS,
+    Vouchers,
     activity_revenue_mask,
     amounts,
     blank,
+    ledger_vouchers,
     lines,
     ore,
     stripped,
@@ -70,6 +72,7 @@ __all__ = [
     "NIGRINI_FIRST_TWO_DIGITS_BOUNDS",
     "SEVERITY",
     "TEST_NAMES",
+    "Vouchers",
     "_first_digits",
     "_voucher_series_and_number",
     "amount_strata",
@@ -83,6 +86,7 @@ __all__ = [
     "journal_summary",
     "journal_tests",
     "largest_entries",
+    "ledger_vouchers",
     "outside_fiscal_year",
     "period_end_postings",
     "round_amounts",
@@ -91,6 +95,7 @@ __all__ = [
     "supplier_cost_lines",
     "unbalanced_vouchers",
     "unusual_revenue_combinations",
+    "voucher_codes",
     "voucher_gaps",
     "weekend_postings",
 ]
@@ -146,8 +151,10 @@ def describe_test(name: str, language: str = "sv") -> str:
     return messages(language)(f"journal.{name}")
 
 
-def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[str, pd.DataFrame]:
-    """All journal tests on the ledger lines of fiscal year `year`, by test name (TEST_NAMES)."""
+def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings,
+                  vouchers: Vouchers | None = None) -> dict[str, pd.DataFrame]:
+    """All journal tests on the ledger lines of fiscal year `year`, by test name (TEST_NAMES).
+    `vouchers`: the ledger's voucher index when the caller has made it (`common.Vouchers`)."""
     journal = settings.journal
     revenue = activity_revenue_mask(ledger, settings)
     costs = in_ranges(ledger["account"], settings.accounts.costs)
@@ -156,10 +163,10 @@ def journal_tests(ledger: pd.DataFrame, year: int, settings: Settings) -> dict[s
     revenue_amounts = amounts(revenue_lines)
     cost_amounts = amounts(ledger)[costs]
     usual = journal.receivable_accounts + journal.bank_accounts + journal.clearing_accounts
-    vouchers = voucher_codes(ledger)
+    vouchers = voucher_codes(ledger, vouchers)
     return {
         "unbalanced_vouchers": unbalanced_vouchers(ledger, year, vouchers),
-        "duplicate_lines": duplicate_lines(ledger),
+        "duplicate_lines": duplicate_lines(ledger, vouchers),
         "voucher_gaps": voucher_gaps(ledger, vouchers),
         "outside_fiscal_year": outside_fiscal_year(ledger, year),
         "revenue_without_counterparty": lines(revenue_lines[blank(revenue_lines, "counterparty")]),

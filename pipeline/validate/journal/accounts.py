@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.model import in_ranges
 from pipeline.settings import AccountRanges
-from pipeline.validate.journal.common import Factorized, amounts, lines, voucher_codes
+from pipeline.validate.journal.common import Vouchers, amounts, lines, voucher_codes
 
 
 def seldom_used_accounts(ledger: pd.DataFrame, max_lines: int) -> pd.DataFrame:
@@ -27,16 +27,16 @@ def seldom_used_accounts(ledger: pd.DataFrame, max_lines: int) -> pd.DataFrame:
 
 
 def unusual_revenue_combinations(ledger: pd.DataFrame, revenue: np.ndarray, usual: AccountRanges,
-                                 vouchers: Factorized | None = None) -> pd.DataFrame:
+                                 vouchers: Vouchers | None = None) -> pd.DataFrame:
     """Vouchers that credit revenue (a revenue line with a negative amount) and debit an account
     outside `usual` (receivables, bank and the configured clearing accounts): the revenue
     credits and the unusual debits of each such voucher, `role` "revenue" or "counter_account".
 
     A debit on another revenue account counts as unusual too: a move between revenue accounts
-    shifts revenue between activities, which this report measures. `vouchers` is
-    `pd.factorize(ledger["voucher"])` when the caller has it already.
+    shifts revenue between activities, which this report measures. `vouchers`: the
+    ledger's voucher index when the caller has it (`common.Vouchers`).
     """
-    codes, _ = voucher_codes(ledger, vouchers)
+    codes = voucher_codes(ledger, vouchers).codes
     amount = amounts(ledger)
     numbered = codes >= 0
     credited = revenue & (amount < 0) & numbered

@@ -3,7 +3,8 @@ blank cells, and the activity-revenue mask. No test lives here."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -11,9 +12,28 @@ import pandas as pd
 from pipeline.model import in_ranges
 from pipeline.settings import Settings
 
-# pd.factorize of a column: (codes, distinct values). The voucher column's is made once and
-# handed to every test that groups by voucher (three of them: 0.3 s each at a million lines).
-Factorized = tuple[np.ndarray, Any]
+
+@dataclass(frozen=True)
+class Vouchers:
+    """`pd.factorize` of one ledger frame's voucher column: `codes` per line (-1 where there is
+    no voucher) and the distinct vouchers in order of first appearance. The run makes it once
+    per year right after the read and hands it to every check that groups by voucher (the
+    journal tests, the unbalanced-voucher check, the duplicate-voucher check): at a million
+    lines each factorisation takes 0.25 s, at five million 2-4 s.
+
+    `source` is the column's array it was made from: `voucher_codes` uses it only for that
+    very column (a filtered or copied frame has another array) and factorises anew otherwise.
+    No stage changes a frame in place after the read, so the same array means the same values."""
+
+    source: Any
+    codes: np.ndarray
+    uniques: Any
+
+
+def ledger_vouchers(ledgers: Mapping[int, pd.DataFrame]) -> dict[int, Vouchers]:
+    """Each year's voucher index (`Vouchers`), for the ledgers that have a voucher column."""
+    return {year: voucher_codes(ledger) for year, ledger in ledgers.items() if "voucher" in ledger.columns}
+
 
 LINE_COLUMNS = ["source_id", "date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
 
@@ -29,9 +49,14 @@ def amounts(ledger: pd.DataFrame) -> np.ndarray:
     return ledger["amount_ore"].fillna(0).to_numpy(dtype=np.int64)
 
 
-def voucher_codes(ledger: pd.DataFrame, given: Factorized | None = None) -> Factorized:
-    """`pd.factorize(ledger["voucher"])`, or `given` when the caller has made it already."""
-    return given if given is not None else pd.factorize(ledger["voucher"])
+def voucher_codes(ledger: pd.DataFrame, given: Vouchers | None = None) -> Vouchers:
+    """The voucher index of `ledger`: `given` when it was made from this frame's voucher column,
+    else `pd.factorize(ledger["voucher"])` now."""
+    column = ledger["voucher"]
+    if given is not None and given.source is column.array:
+        return given
+    codes, uniques = pd.factorize(column)
+    return Vouchers(column.array, codes, uniques)
 
 
 def blank(ledger: pd.DataFrame, column: str) -> np.ndarray:

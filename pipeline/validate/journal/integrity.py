@@ -10,16 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.validate.journal.common import Factorized, amounts, lines, voucher_codes
+from pipeline.validate.journal.common import Vouchers, amounts, lines, voucher_codes
 
 # The columns that make two lines "the same line" (the duplicate test).
 DUPLICATE_KEY = ["date", "voucher", "account", "amount_ore", "counterparty", "service", "text"]
 
 
-def unbalanced_vouchers(ledger: pd.DataFrame, year: int, vouchers: Factorized | None = None) -> pd.DataFrame:
+def unbalanced_vouchers(ledger: pd.DataFrame, year: int, vouchers: Vouchers | None = None) -> pd.DataFrame:
     """Every line of each voucher whose lines do not sum to 0 öre, with the voucher's sum.
-    `vouchers` is `pd.factorize(ledger["voucher"])` when the caller has it already."""
-    codes, _ = voucher_codes(ledger, vouchers)
+    `vouchers`: the ledger's voucher index when the caller has it (`common.Vouchers`)."""
+    codes = voucher_codes(ledger, vouchers).codes
     # Exact: int64 group sums, never floats. Lines without a voucher (code -1) are not a voucher.
     voucher_sum_ore = pd.Series(amounts(ledger)).groupby(codes).sum()
     off = voucher_sum_ore[(voucher_sum_ore != 0) & (voucher_sum_ore.index >= 0)]
@@ -31,10 +31,16 @@ def unbalanced_vouchers(ledger: pd.DataFrame, year: int, vouchers: Factorized | 
     return table.sort_values("voucher", kind="stable").reset_index(drop=True)
 
 
-def duplicate_lines(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Lines identical in every key column to another line, numbered by duplicate group."""
+def duplicate_lines(ledger: pd.DataFrame, vouchers: Vouchers | None = None) -> pd.DataFrame:
+    """Lines identical in every key column to another line, numbered by duplicate group.
+    `vouchers` as for `unbalanced_vouchers`."""
     key = [c for c in DUPLICATE_KEY if c in ledger.columns]
-    repeated = ledger.duplicated(subset=key, keep=False).to_numpy()
+    keys = ledger[key]
+    if "voucher" in key:
+        # The voucher as its code: equal codes are equal vouchers (every missing one is -1, as
+        # `duplicated` counts missing values equal), and the texts are not hashed again.
+        keys = keys.assign(voucher=voucher_codes(ledger, vouchers).codes)
+    repeated = keys.duplicated(keep=False).to_numpy()
     table = lines(ledger[repeated])
     # Group number: lines of one group share it, so the auditor sees which lines pair up.
     group = ledger.loc[repeated, key].groupby(key, dropna=False, sort=True).ngroup().to_numpy()
@@ -42,7 +48,7 @@ def duplicate_lines(ledger: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("duplicate_group", kind="stable").reset_index(drop=True)
 
 
-def voucher_gaps(ledger: pd.DataFrame, vouchers: Factorized | None = None) -> pd.DataFrame:
+def voucher_gaps(ledger: pd.DataFrame, vouchers: Vouchers | None = None) -> pd.DataFrame:
     """Per voucher series (the letters before the number): missing numbers and reused numbers.
 
     A "gap" row is one run of missing numbers, shown with the voucher just before it (its first
@@ -50,7 +56,8 @@ def voucher_gaps(ledger: pd.DataFrame, vouchers: Factorized | None = None) -> pd
     date ("B 4" and "B4" are the same number). Vouchers without a number are not in a series.
     `vouchers` as for `unbalanced_vouchers`.
     """
-    codes, uniques = voucher_codes(ledger, vouchers)
+    index = voucher_codes(ledger, vouchers)
+    codes, uniques = index.codes, index.uniques
     series, number = _voucher_series_and_number(uniques)
     numbered = number >= 0
     # One id per (series, number), so differently spelled vouchers of one number count as one.
