@@ -1,0 +1,33 @@
+"""The read stage's frames of known folders are what they were (`tests/frame_digests.py`):
+values, dtypes, column order, rejections, read notes and file totals. A deliberate change is
+written anew with `python -m tests.frame_digests --write` and said in the commit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.frame_digests import DIGESTS, current, folders
+
+EXPECTED = json.loads(DIGESTS.read_text(encoding="utf-8"))["folders"]
+
+
+def test_every_folder_has_its_recorded_digests():
+    assert sorted(EXPECTED) == sorted(folders())
+
+
+@pytest.mark.parametrize("name", sorted(folders()))
+def test_the_read_frames_are_unchanged(name):
+    got = current([name]).get(name)
+    if got is None:
+        pytest.skip("the real data folder (../shared/data/real) is not present")
+    expected = EXPECTED[name]
+    assert list(got["frames"]) == list(expected["frames"]), f"{name}: other frames"
+    for frame, record in expected["frames"].items():
+        now = got["frames"][frame]
+        assert (now["rows"], now["columns"]) == (record["rows"], record["columns"]), f"{name}/{frame}: rows or dtypes"
+        changed = [c for c, digest in record["digests"].items() if now["digests"][c] != digest]
+        assert not changed, f"{name}/{frame}: the values of {changed} changed"
+    for part in ("rejected", "read_notes", "totals"):
+        assert got[part] == expected[part], f"{name}: {part} changed"
