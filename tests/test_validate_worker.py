@@ -152,3 +152,37 @@ def test_the_run_records_the_seconds_of_each_stage(tmp_path):
               "write_json_manifest", "worker_gx_setup", "worker_gx_validate", "worker_data_docs"]
     assert list(seconds) == stages
     assert all(value >= 0 for value in seconds.values())
+
+
+def _fresh_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "GX_ANALYTICS_ENABLED": "False"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_great_expectations_is_ready_without_loading_altair_or_scipy_stats():
+    # If a new Great Expectations loads either while it is imported, the stand-ins of
+    # pipeline.validate.deferred save nothing any more: this fails so that they are looked at.
+    out = _fresh_python(
+        "import sys\n"
+        "from pipeline.validate.suites import GreatExpectations\n"
+        "GreatExpectations()\n"
+        "from pipeline.validate.deferred import Deferred\n"
+        "print([type(sys.modules[n]).__name__ for n in ('altair', 'scipy.stats')])\n")
+    assert out == "['Deferred', 'Deferred']"
+
+
+def test_a_deferred_module_is_loaded_by_its_first_use_and_then_is_the_real_one():
+    out = _fresh_python(
+        "import sys\n"
+        "from pipeline.validate.deferred import Deferred, defer\n"
+        "defer(('colorsys', 'wsgiref.util', 'no_such_module_here'))\n"
+        "import colorsys\n"
+        "from wsgiref import util\n"
+        "print(type(colorsys).__name__, type(util).__name__, 'no_such_module_here' in sys.modules)\n"
+        "print(colorsys.rgb_to_hsv(1.0, 0.0, 0.0), util.guess_scheme({}))\n"
+        "print(type(sys.modules['colorsys']).__name__, type(sys.modules['wsgiref.util']).__name__)\n"
+        "import wsgiref.util, colorsys as again\n"
+        "print(type(wsgiref.util).__name__, type(again).__name__)\n")
+    assert out.splitlines() == ["Deferred Deferred False", "(0.0, 1.0, 1.0) http", "module module", "module module"]

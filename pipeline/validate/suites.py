@@ -346,13 +346,16 @@ def _run_great_expectations(batches: list[_Batch], year: int, docs_dir: Path | N
 class GreatExpectations:
     """One ephemeral GX context that validates batches with the suites of `expectations/`.
 
-    Making one imports Great Expectations, which takes about 3.5 s however small the data: the
+    Making one imports Great Expectations, which takes about 1 s however small the data: the
     run therefore makes it in a second process while the read runs (`pipeline.validate.worker`).
     `build_data_docs` writes GX's Data Docs site of the validated results.
     """
 
     def __init__(self) -> None:
         os.environ["GX_ANALYTICS_ENABLED"] = "False"
+        from pipeline.validate.deferred import defer
+
+        defer()  # altair and scipy.stats: imported by GX, used by no suite of ours (0.7 s)
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -1,6 +1,6 @@
 """Great Expectations in a second process, so that its cost overlaps the rest of the run.
 
-Importing Great Expectations and making its context takes about 3.5 s whatever the size of the
+Importing Great Expectations and making its context takes about 1 s whatever the size of the
 data, and validating takes seconds more. On a machine with two cores the command line therefore
 starts a `ValidationWorker` first of all (this module imports nothing heavy, so the worker starts
 at once): the worker imports GX while the main process imports the rest and reads the inputs, validates the batches it is sent while the main process classifies and computes, and
