@@ -324,7 +324,8 @@ def signed_kronor(sek_text: str, language: str) -> str:
 
 
 def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None = None,
-                   vouchers: Mapping[int, Vouchers] | None = None) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
+                   vouchers: Mapping[int, Vouchers] | None = None
+                   ) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
     """Classification, figures and journal tests, computed while the validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
