@@ -105,7 +105,8 @@ def _original_first(unit: str) -> tuple[bool, str]:
     return _COPY_NAME.search(unit) is not None, unit
 
 
-def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text, vouchers: Vouchers | None = None) -> list[CheckResult]:
+def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text,
+                       vouchers: Vouchers | None = None) -> list[CheckResult]:
     """One critical result per pair of files (or sheets) sharing vouchers; the failing rows are
     the later file's lines of those vouchers.
 
