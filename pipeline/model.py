@@ -107,7 +107,7 @@ class ReadNote:
     kind: str  # the input kind: "ledger", "members", ...
     file: str
     sheet: str
-    what: str  # "fuzzy_header" | "skipped_sheet"
+    what: str  # "fuzzy_header" | "skipped_sheet" | "unread_file" (a data file whose name the read skips)
     header: str = ""  # the header as written (fuzzy_header), the headers found (skipped_sheet)
     field: str = ""  # the field the header was read as (fuzzy_header)
 

@@ -44,7 +44,7 @@ from pipeline.files import sha256_of, write_json
 from pipeline.messages import messages
 from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
-from pipeline.read.folder import available_years, read_inputs
+from pipeline.read.folder import available_years, read_inputs, year_folders_without_ledger
 from pipeline.read.previous import Earlier, history_with_report, read_earlier
 from pipeline.settings import Settings, load_settings, require_organisation
 from pipeline.validate.journal import Vouchers, journal_summary, journal_tests, ledger_vouchers
@@ -72,6 +72,14 @@ def resolve_year(folder: Path, year: int | None, language: str = "sv") -> int:
         raise UsageError(text("run.no_folder", folder=folder))
     years = available_years(folder)
     if year is None:
+        # A later year folder whose data files are not named as a ledger (an ERP export named
+        # "huvudbok-2025.csv") would otherwise make the default year silently last year's.
+        unnamed = {y: files for y, files in year_folders_without_ledger(folder).items() if not years or y > years[-1]}
+        if unnamed:
+            later = max(unnamed)
+            latest = text("run.year_without_ledger_latest", year=years[-1]) if years else ""
+            raise UsageError(text("run.year_without_ledger", folder=folder.name, year=later,
+                                  files=", ".join(p.name for p in unnamed[later]), latest=latest))
         if not years:
             raise UsageError(text("run.no_years", folder=folder.name))
         return years[-1]

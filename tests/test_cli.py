@@ -169,3 +169,31 @@ def test_one_year_of_figures_is_provisional_everywhere_it_is_shown(tmp_path: Pat
     teckal = json.loads((tmp_path / "out" / "tiny" / "2025" / "results.json").read_text(encoding="utf-8"))["teckal"]
     assert teckal["provisional"] is True and teckal["exemption_holds"] is False
     assert teckal["criteria"]["activity"]["status"] == "provisional"
+
+
+def test_a_year_folder_whose_ledger_is_not_named_so_stops_instead_of_reporting_last_year(tmp_path: Path):
+    # The 2025 export saved as "huvudbok-export-2025.csv": without a ledger file in 2025 the
+    # default year would silently be 2024. The run stops and names the file and both ways on.
+    folder = write_folder(tmp_path / "org")
+    (folder / "2025" / "ledger-2025.xlsx").rename(folder / "2025" / "huvudbok-export-2025.xlsx")
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "org/2025: årsmappen har huvudbok-export-2025.xlsx men ingen huvudbok" in result.stderr
+    assert "ange --year 2024 (make report YEAR=2024)" in result.stderr
+    assert not (tmp_path / "out").exists()
+    # Asked for explicitly, last year is reported, and the unread file of its window is said.
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--year", "2024")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "org" / "2024" / "results.json").exists()
+
+
+def test_a_data_file_beside_the_ledger_that_is_not_read_is_said_in_the_terminal(tmp_path: Path):
+    folder = write_folder(tmp_path / "org")
+    write_sheet(folder / "2025" / "mars.xlsx", "Huvudbok", LEDGER_HEADER, small_ledger(2025))
+    (folder / "2025" / "~$ledger-2025.xlsx").write_bytes(b"lock")  # Excel's lock file: not data
+    (folder / "2025" / "LÄS-MIG.txt").write_text("text", encoding="utf-8")
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "inte lästs" in line]  # progress: stderr
+    assert len(warnings) == 1 and ": 2025/mars.xlsx. " in warnings[0]
+    assert "~$" not in warnings[0] and "LÄS-MIG" not in warnings[0]

@@ -71,6 +71,31 @@ def available_years(folder: Path) -> list[int]:
                   if p.is_dir() and re.fullmatch(r"\d{4}", p.name) and _inputs_named(p, "ledger", LEDGER_SUFFIXES))
 
 
+def unread_files(folder: Path, year: int) -> list[Path]:
+    """Files in the year folder that look like data (a workbook, CSV or SIE file) but that the
+    read never opens, since their names start with neither "ledger" nor "purchases": an ERP
+    export named "huvudbok-2025.csv", a month saved as "mars.xlsx"."""
+    directory = Path(folder) / str(year)
+    if not directory.is_dir():
+        return []
+    named = set(_inputs_named(directory, "ledger", LEDGER_SUFFIXES)) | set(_inputs_named(directory, "purchases",
+                                                                                          PURCHASE_SUFFIXES))
+    return sorted(p for p in directory.iterdir()
+                  if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and p not in named
+                  and not p.name.startswith("~$"))
+
+
+def year_folders_without_ledger(folder: Path) -> dict[int, list[Path]]:
+    """Year folders that hold data files (`unread_files`) but no ledger file, by year."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+    found = {year: unread_files(folder, year) for year in years
+             if not _inputs_named(folder / str(year), "ledger", LEDGER_SUFFIXES)}
+    return {year: files for year, files in found.items() if files}
+
+
 def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical: bool = False) -> Inputs:
     """Read every input of the folder for report year `year` (ledgers of year-2..year).
 
@@ -146,6 +171,10 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
     if purchase_paths:
         frames = [reader.read_file(path, "purchases", required=False) for path in purchase_paths]
         purchases = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    for window_year in window:
+        for path in unread_files(folder, window_year):
+            reader.notes.append(ReadNote("ledger", reader.relative(path), "", "unread_file"))
 
     settings_path = folder / SETTINGS_FILE
     if settings_path.exists():

@@ -14,8 +14,9 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
   a unit mistake (tkr, öre) or a missing file, never an ordinary year. A warning.
 - `window_years`: fewer than three years with figures. A warning.
-- `read_notes`: headers read only as a truncation or misspelling ("Belop" as amount) and sheets
-  skipped as no table of their kind (pivot, lookup): warnings naming file, sheet and header.
+- `read_notes`: headers read only as a truncation or misspelling ("Belop" as amount), sheets
+  skipped as no table of their kind (pivot, lookup), and data files in a year folder whose
+  names the read skips (not "ledger…" or "purchases…"): warnings naming file, sheet and header.
 - `statistical_accounts`: lines on class-0 statistical accounts, left out by the read. A warning.
 - `unbalanced_by_rejected_rows`: an unbalanced voucher whose other rows were rejected by the read
   names those rows and their reasons. Critical (the rows are critical rejections already).
@@ -46,7 +47,7 @@ MAGNITUDE = 10  # an order of magnitude
 EXAMPLES = 3  # vouchers named in a message
 # Warnings the run also prints in the terminal (pipeline.run), not only in the outputs.
 TERMINAL_WARNINGS = frozenset({"revenue_magnitude", "window_years", "unmapped_numbers", "fuzzy_headers",
-                               "skipped_sheets", "statistical_accounts"})
+                               "skipped_sheets", "unread_files", "statistical_accounts"})
 
 
 def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
@@ -449,6 +450,9 @@ def read_notes(inputs: Inputs, text: Text) -> list[CheckResult]:
                                    for n, w in zip(items, where))
                 description = text("ledgercheck.fuzzy_headers", listed=listed)
                 check = "fuzzy_headers"
+            elif what == "unread_file":
+                description = text("ledgercheck.unread_files", listed=", ".join(where))
+                check = "unread_files"
             else:
                 listed = "; ".join(text("ledgercheck.skipped_one", where=w, headers=n.header or "-")
                                    for n, w in zip(items, where))
