@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from tools import bench
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = ["lines", "runs", "read s", "classify+compute s", "validate (wait) s", "write workbook s", "write PDF s",
-           "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "peak RSS MiB",
+           "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "peak memory MiB (PSS)",
            "floor: calamine read s", "ratio total/floor", "openpyxl read s", "ratio total/openpyxl"]
 
 
@@ -25,7 +26,7 @@ def _stages(read: float, validate: float, compute: float) -> dict[str, float]:
 def test_row_is_medians_worst_memory_and_ratio_of_medians():
     measured = bench.Measured(lines=100_000)
     measured.totals = [10.0, 12.0, 11.0]  # median 11.0
-    measured.peak_rss_kib = [1024 * 300, 1024 * 500, 1024 * 400]  # worst run: 500 MiB
+    measured.peak_kib = [1024 * 300, 1024 * 500, 1024 * 400]  # worst run: 500 MiB
     measured.openpyxl = [20.0, 24.0, 22.0]  # median 22.0 -> ratio 11 / 22 = 0.50
     measured.floor = [5.0, 4.0, 4.4]  # median 4.4 -> ratio 11 / 4.4 = 2.50
     measured.stages = [_stages(2.0, 3.0, 1.0), _stages(4.0, 1.0, 1.5), _stages(3.0, 2.0, 9.0)]
@@ -38,7 +39,7 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
     # Sums per run: 7.75, 8.25, 15.75 -> median 8.25, shown with one decimal.
     assert row["stages_sum"] == "8.2"
     assert row["total"] == "11.0"
-    assert row["peak_rss_mib"] == "500"
+    assert row["peak_mib"] == "500"
     assert row["openpyxl_read"] == "22.0"
     assert row["ratio"] == "0.50"
     assert row["floor_read"] == "4.4"
@@ -114,18 +115,40 @@ def test_tiny_bench_prints_every_column_with_numbers(tmp_path):
 
 
 def test_peak_memory_counts_every_process_of_the_run_together():
-    # A child holding 300 MiB of touched memory: the tree's resident memory grows by at least that.
+    # A child holding 300 MiB of touched memory: the tree's memory grows by at least that.
     code = "import sys, time; block = bytearray(300 * 1024 * 1024); print('ready', flush=True); time.sleep(60)"
-    before = bench.tree_rss_kib(os.getpid())
+    before = bench.tree_memory_kib(os.getpid())
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "ready"
-        grown = bench.tree_rss_kib(os.getpid()) - before
+        grown = bench.tree_memory_kib(os.getpid()) - before
     finally:
         child.kill()
         child.wait()
-    assert grown >= 300 * 1024
-    assert bench.tree_rss_kib(2 ** 22 + 12345) == 0  # no such process: nothing, not an error
+    assert grown >= 290 * 1024
+    assert bench.tree_memory_kib(2 ** 22 + 12345) == 0  # no such process: nothing, not an error
+
+
+def test_pages_a_forked_process_shares_count_once():
+    # 300 MiB touched, then a fork that only sleeps: resident sizes would count them twice
+    # (600 MiB), proportional set sizes once, as the machine holds them.
+    code = ("import os, sys, time; block = bytearray(300 * 1024 * 1024)\n"
+            "if os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n"
+            "print('ready', flush=True); time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pids: list[str] = []
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.2)  # the fork's child is listed once it runs
+        pids = Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()
+        memory = bench.tree_memory_kib(child.pid)
+    finally:
+        for pid in pids:
+            os.kill(int(pid), 9)
+        child.kill()
+        child.wait()
+    assert len(pids) == 1
+    assert 290 * 1024 <= memory < 450 * 1024
 
 
 def test_a_year_above_the_file_limit_is_cut_where_a_voucher_ends():

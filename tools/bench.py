@@ -7,14 +7,20 @@ sizes), and the report year's ledger as one workbook of the requested size. Then
 N runs, each in a fresh subprocess:
 
 - the real CLI end to end (`python -m pipeline report ... --quiet --timings FILE`): total
-  seconds, the seconds of each stage as the run itself measured them (`run.report`), and peak
-  memory: the largest sum of the resident memory of the CLI and its validation process, sampled
-  every 20 ms, or the CLI's own `ru_maxrss` if that is larger;
+  seconds and the seconds of each stage as the run itself measured them (`run.report`);
 - the floor: the bare python-calamine read (`get_sheet_by_name(...).to_python()`, no parsing, no
   checks) of each report-year ledger file, each in a fresh subprocess (`tools.bench_floor`),
   summed over the files; the ratio total/floor is the issue 19 target (at most 2 at 1M lines);
 - with `--openpyxl`, `pandas.read_excel(engine="openpyxl")` on the report-year ledger
   (`tools.bench_openpyxl`), issue 7's reference, kept for history.
+
+After the timed runs, one more run of the CLI measures peak memory: the largest sum, over the
+CLI and every process it starts (validation, ledger sheet), of each one's proportional set size
+(PSS: a page shared by two processes counts half in each, so pages a forked process shares with
+the CLI count once), sampled every 50 ms, or the CLI's own `ru_maxrss` if that is larger. The
+resident sizes (RSS) would count a forked process's shared pages twice. Reading a large
+process's PSS takes the kernel about 20 ms, which would slow a timed run, so memory has a run of
+its own.
 
 The CLI and the floor run back to back in the same run of the benchmark, so the ratio compares
 them under the same load; the load average is printed with the table.
@@ -74,7 +80,7 @@ COLUMNS = (
     ("write json/manifest s", "write_json_manifest"),
     ("stages sum s", "stages_sum"),
     ("total s (CLI)", "total"),
-    ("peak RSS MiB", "peak_rss_mib"),
+    ("peak memory MiB (PSS)", "peak_mib"),
     ("floor: calamine read s", "floor_read"),
     ("ratio total/floor", "floor_ratio"),
     ("openpyxl read s", "openpyxl_read"),
@@ -90,7 +96,7 @@ DETAIL_HEADERS = {"worker_gx_setup": "GX import and context s", "worker_gx_valid
 class Measured:
     lines: int
     totals: list[float] = field(default_factory=list)
-    peak_rss_kib: list[int] = field(default_factory=list)
+    peak_kib: list[int] = field(default_factory=list)
     stages: list[dict[str, float]] = field(default_factory=list)
     openpyxl: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
@@ -107,7 +113,7 @@ class Measured:
         cells["stages_sum"] = median([sum(s[stage] for stage in STAGES) for s in complete])
         cells["total"] = median(self.totals)
         # Peak memory is the worst run, not the median: the limit must hold every time.
-        cells["peak_rss_mib"] = max(self.peak_rss_kib) / 1024 if self.peak_rss_kib else None
+        cells["peak_mib"] = max(self.peak_kib) / 1024 if self.peak_kib else None
         cells["floor_read"] = median(self.floor)
         cells["openpyxl_read"] = median(self.openpyxl)
         total, floor, baseline = cells["total"], cells["floor_read"], cells["openpyxl_read"]
@@ -123,7 +129,7 @@ def _cell(key: str, value: float | int | None) -> str:
         return f"{int(value):,}".replace(",", " ")
     if key in ("ratio", "floor_ratio"):
         return f"{value:.2f}"
-    if key == "peak_rss_mib":
+    if key == "peak_mib":
         return f"{value:.0f}"
     return f"{value:.1f}"
 
@@ -204,12 +210,13 @@ def _source_fingerprint() -> str:
 # Child processes
 
 
-def run_child(args: list[str], log: Path) -> tuple[int, float, int]:
-    """Run `python <args>` from the repository root; (exit code, wall seconds, peak RSS KiB).
+def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, float, int]:
+    """Run `python <args>` from the repository root; (exit code, wall seconds, peak KiB).
 
-    The peak is the larger of the child's own `ru_maxrss` and the largest sum of the resident
-    memory of the child and its descendants sampled at one moment (the CLI validates in a
-    second process; both hold data at once).
+    The peak is the child's own `ru_maxrss`; with `memory`, the larger of that and the largest
+    sum of the proportional set size of the child and its descendants sampled at one moment (the
+    CLI validates in a second process and may write the ledger sheet in a third; all hold data
+    at once).
     """
     environment = {**os.environ, "GX_ANALYTICS_ENABLED": "False", "PYTHONDONTWRITEBYTECODE": "1"}
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -219,38 +226,52 @@ def run_child(args: list[str], log: Path) -> tuple[int, float, int]:
                                  stdout=output, stderr=subprocess.STDOUT)
         tree_peak = [0]
         done = threading.Event()
-        sampler = threading.Thread(target=_sample_tree_rss, args=(child.pid, done, tree_peak), daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=_sample_tree_memory, args=(child.pid, done, tree_peak), daemon=True)
+        if memory:
+            sampler.start()
         # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the maximum over all children so far.
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
-        sampler.join()
+        if memory:
+            sampler.join()
     child.returncode = os.waitstatus_to_exitcode(status)
     return child.returncode, seconds, max(usage.ru_maxrss, tree_peak[0])
 
 
-def _sample_tree_rss(pid: int, done: threading.Event, peak: list[int], interval: float = 0.02) -> None:
-    """Keep in `peak[0]` the largest resident memory (KiB) of `pid` and its descendants together."""
+def _sample_tree_memory(pid: int, done: threading.Event, peak: list[int], interval: float = 0.05) -> None:
+    """Keep in `peak[0]` the largest memory (KiB) of `pid` and its descendants together."""
     while not done.wait(interval):
-        peak[0] = max(peak[0], tree_rss_kib(pid))
+        peak[0] = max(peak[0], tree_memory_kib(pid))
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (Linux /proc; 0 elsewhere)."""
+def tree_memory_kib(pid: int) -> int:
+    """Memory of a process and all its descendants, in KiB: the sum of their proportional set
+    sizes (Pss in /proc/<pid>/smaps_rollup), so that pages they share count once; a process
+    whose PSS cannot be read counts with its resident size (VmRSS). Linux /proc; 0 elsewhere."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text(encoding="ascii", errors="replace")
             children = Path(f"/proc/{current}/task/{current}/children").read_text(encoding="ascii").split()
+            total += _proc_field(current, "smaps_rollup", "Pss:")
         except OSError:  # ended meanwhile, or no /proc
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
         pending += [int(child) for child in children]
     return total
+
+
+def _proc_field(pid: int, name: str, field_name: str) -> int:
+    try:
+        text = Path(f"/proc/{pid}/{name}").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        if name == "smaps_rollup":
+            return _proc_field(pid, "status", "VmRSS:")
+        raise
+    for line in text.splitlines():
+        if line.startswith(field_name):
+            return int(line.split()[1])
+    return _proc_field(pid, "status", "VmRSS:") if name == "smaps_rollup" else 0
 
 
 def _tail(log: Path, lines: int = 5) -> str:
@@ -267,16 +288,15 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
         timings_path = workdir / "timings" / f"{folder.name}-stages-{run}.json"
         timings_path.parent.mkdir(parents=True, exist_ok=True)
         timings_path.unlink(missing_ok=True)
-        code, seconds, rss = run_child(
+        code, seconds, _ = run_child(
             ["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root), "--quiet",
              "--timings", str(timings_path)],
             logs / f"{folder.name}-cli-{run}.log")
         if code == 0:
             measured.totals.append(seconds)
-            measured.peak_rss_kib.append(rss)
             stages = json.loads(timings_path.read_text(encoding="utf-8"))
             measured.stages.append(stages)
-            say(f"{label}: CLI {seconds:.1f} s, peak {rss / 1024:.0f} MiB; "
+            say(f"{label}: CLI {seconds:.1f} s; "
                 + ", ".join(f"{s} {stages[s]:.1f}" for s in (*STAGES, *DETAIL) if s in stages))
         else:
             measured.errors.append(f"CLI exit {code}: {_tail(logs / f'{folder.name}-cli-{run}.log')}")
@@ -297,6 +317,15 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
                 measured.errors.append(f"openpyxl read exit {code}: {_tail(logs / f'{folder.name}-openpyxl-{run}.log')}")
         # Each run starts from the same state: no previous outputs to move aside.
         shutil.rmtree(out_root / folder.name, ignore_errors=True)
+    log = logs / f"{folder.name}-cli-memory.log"
+    code, _, peak = run_child(["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root),
+                               "--quiet"], log, memory=True)
+    shutil.rmtree(out_root / folder.name, ignore_errors=True)
+    if code == 0:
+        measured.peak_kib.append(peak)
+        say(f"{folder.name} memory run: peak {peak / 1024:.0f} MiB (PSS, all processes)")
+    else:
+        measured.errors.append(f"CLI (memory run) exit {code}: {_tail(log)}")
     return measured
 
 
@@ -352,7 +381,8 @@ def report_text(rows: list[dict[str, str]], errors: list[str], seed: int, starte
         "Medians of the runs. `total s (CLI)` is the real command end to end (interpreter start "
         "included); the stage columns are the same runs' own time line (`--timings`) in the main "
         "process, where `validate (wait)` and `Data Docs (wait)` are only the waits for the "
-        "validation process; peak RSS is the worst run, the CLI and its validation process together; "
+        "validation process; peak memory is one more run's, the CLI and every process it starts "
+        "together (proportional set sizes, so shared pages count once); "
         "`floor: calamine read s` is the bare python-calamine read (`to_python()`, no parsing) of "
         "each report-year ledger file in a fresh process, import excluded, summed over the files, "
         "measured right after each CLI run; `openpyxl read s` (only with `--openpyxl`) is "
