@@ -89,19 +89,3 @@ def test_a_run_with_the_sheet_made_ahead_writes_the_same_workbook(tmp_path, monk
             outputs[name] = {member: book.read(member) for member in book.namelist()}
     assert handed == [False, True]
     assert outputs["ahead"] == outputs["own"]
-
-
-def test_no_process_starts_without_the_memory_it_would_take(monkeypatch):
-    frame = lines(10)
-    monkeypatch.setattr(sheet_ahead, "available_memory", lambda: 2 * sheet_ahead.AHEAD_BYTES_PER_ROW * 10 - 1)
-    with SheetAhead("sv", min_rows=1) as ahead:
-        ahead.start(frame)
-        assert ahead._process is None and ahead.prepared(frame) is None
-    monkeypatch.setattr(sheet_ahead, "available_memory", lambda: 2 * sheet_ahead.AHEAD_BYTES_PER_ROW * 10)
-    with SheetAhead("sv", min_rows=1) as ahead:
-        ahead.start(frame)
-        assert ahead.prepared(frame) is not None
-
-
-def test_the_free_memory_is_read_from_the_system():
-    assert sheet_ahead.available_memory() > 0  # Linux: MemAvailable

@@ -11,14 +11,10 @@ they are. The workbook's content is the same either way; only the deflate stream
 sheet is cut in three pieces (`xlsx_stream`).
 
 Only tables of at least `AHEAD_MIN_ROWS` rows go ahead: below that a fork saves less than it
-costs, and the example's workbook keeps its bytes. A forked process shares this one's memory
-until either writes to a page, so the table is not copied to it; but Python writes to every
-object it reads (its reference count), so the pages holding the table's texts are copied after
-all: measured, about 320 MB per million rows beside the run's own 1.8 GB. The process is
-therefore started only on Linux, where the system says how much memory is free, and only when
-twice that estimate is free. Otherwise, or when the process fails or vanishes, the workbook
-builds the rows itself, as it always did; the run's outputs do not depend on which way they
-were made.
+costs, and the example's workbook keeps its bytes. Where the system cannot fork, or the process
+fails or vanishes, the workbook builds the rows itself, as it always did; the run's outputs do
+not depend on which way they were made. A forked process shares this one's memory until either
+writes to a page, so the table is not copied to it.
 """
 
 from __future__ import annotations
@@ -32,9 +28,6 @@ from typing import Any
 import pandas as pd
 
 AHEAD_MIN_ROWS = 200_000
-# Memory the process takes of its own per table row (copied pages and its XML), measured at a
-# million lines with some to spare; it starts only when twice this is free.
-AHEAD_BYTES_PER_ROW = 400
 
 
 class SheetAhead:
@@ -57,8 +50,8 @@ class SheetAhead:
 
     def start(self, frame: pd.DataFrame) -> None:
         """Fork the process that prepares `frame`'s rows, if the table is long enough."""
-        if self._process is not None or len(frame) < self.min_rows or not sys.platform.startswith("linux") \
-                or available_memory() < 2 * AHEAD_BYTES_PER_ROW * len(frame):
+        if self._process is not None or len(frame) < self.min_rows \
+                or "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
@@ -98,18 +91,6 @@ class SheetAhead:
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join()
-
-
-def available_memory() -> int:
-    """Bytes the system can give without swapping (Linux's MemAvailable); 0 where unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def _prepare(sending: Connection, receiving: Connection, frame: pd.DataFrame, language: str) -> None:
