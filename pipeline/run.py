@@ -28,7 +28,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.compute.continuity import with_continuity
-from pipeline.compute.results import Results, classify_window, compute_results, lines_table
+from pipeline.compute.results import Results, classify_window, compute_results
 from pipeline.errors import Problem, UsageError, ValidationFailed
 from pipeline.figures import (
     ControlTotal,
@@ -42,7 +42,7 @@ from pipeline.figures import (
 )
 from pipeline.files import sha256_of, write_json
 from pipeline.messages import messages
-from pipeline.model import SHEET_LINES, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
+from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs, year_folders_without_ledger
 from pipeline.read.previous import Earlier, history_with_report, read_earlier
@@ -51,7 +51,6 @@ from pipeline.validate.journal import Vouchers, journal_summary, journal_tests, 
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
 from pipeline.vocabulary import vocabulary
-from pipeline.write.sheet_ahead import SheetAhead
 
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
@@ -171,8 +170,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
     try:
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate/worker.py).
-        # A long ledger's sheet is made in a third one meanwhile (pipeline/write/sheet_ahead.py).
-        with _worker(worker) as worker, SheetAhead(settings.organisation.language) as sheet_ahead:
+        with _worker(worker) as worker:
             inputs = _read(folder, year, settings, say)
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
@@ -180,7 +178,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             inputs = _with_report_history(inputs, earlier)
             # Each year's voucher column factorised once, for every check that groups by voucher.
             vouchers = ledger_vouchers(inputs.ledgers)
-            ahead = _compute_ahead(inputs, settings, earlier, vouchers, sheet_ahead)
+            ahead = _compute_ahead(inputs, settings, earlier, vouchers)
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
@@ -198,8 +196,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                      flags=text.count("run.flags", len(results.figures.flags)),
                      verdict=text("run.met" if teckal.met else "run.not_met")))
             _say_continuity(results.figures, say, settings.organisation.language)
-            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages,
-                                     sheet_ahead)
+            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
         _replace(staging, final)
@@ -335,10 +332,9 @@ def signed_kronor(sek_text: str, language: str) -> str:
 
 
 def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None = None,
-                   vouchers: Mapping[int, Vouchers] | None = None, sheet_ahead: SheetAhead | None = None
+                   vouchers: Mapping[int, Vouchers] | None = None
                    ) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
-    """Classification, figures and journal tests, computed while the validation still runs; the
-    classified lines' sheet is started in `sheet_ahead` as soon as they are classified.
+    """Classification, figures and journal tests, computed while the validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
@@ -346,11 +342,8 @@ def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None =
     """
     try:
         classified = classify_window(inputs, settings)
-        lines = lines_table(classified)
-        if sheet_ahead is not None:
-            sheet_ahead.start(lines)
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings, (vouchers or {}).get(inputs.year))
-        results = compute_results(inputs, classified, settings, lines)
+        results = compute_results(inputs, classified, settings)
         results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
         return results, journal
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
@@ -496,7 +489,7 @@ def _plain(value: Any) -> Any:
 
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
                    worker: ValidationWorker, lap: Callable[[str], None],
-                   languages: Sequence[str] = (), sheet_ahead: SheetAhead | None = None) -> list[Path]:
+                   languages: Sequence[str] = ()) -> list[Path]:
     from pipeline.write.html import write_html
     from pipeline.write.pdf.document import write_pdf
     from pipeline.write.workbook import write_workbook
@@ -509,9 +502,7 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     report_languages = tuple(dict.fromkeys((language, *languages)))
 
     write_json(results_path, results_json(results.figures))
-    ready = sheet_ahead.prepared(results.tables[SHEET_LINES]) if sheet_ahead and SHEET_LINES in results.tables else None
-    write_workbook(workbook_path, results.figures, results.tables, language,
-                   prepared={SHEET_LINES: ready} if ready else None)
+    write_workbook(workbook_path, results.figures, results.tables, language)
     say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
              rows=sum(len(t) for t in results.tables.values())))
     lap("write_workbook")

@@ -21,7 +21,6 @@ from pipeline.write.workbook import (
     SHEET_COLUMNS,
     SHEET_SUMMARY,
     plan_sheets,
-    prepare_rows,
     write_workbook,
 )
 from pipeline.write.workbook_summary import column_descriptions
@@ -552,34 +551,3 @@ def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypa
     expected = texts.copy()
     expected[6], expected[8] = "ctl\u2401", None
     assert values == expected
-
-
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as book:
-        assert book.testzip() is None  # every entry's CRC checked against its data
-        return {name: book.read(name) for name in book.namelist()}
-
-
-def test_rows_prepared_beforehand_give_the_same_workbook(tmp_path):
-    # The sheet of every ledger line may be made in another process (`prepare_rows`); the
-    # workbook must hold exactly what it holds when it builds the rows itself, split sheets too.
-    lines = pd.DataFrame({"voucher": pd.Series([f"A {n}" for n in range(1, 8)], dtype="str"),
-                          "amount_ore": pd.Series(range(100, 800, 100), dtype="int64"),
-                          "date": pd.to_datetime([f"2025-01-0{n}" for n in range(1, 8)])})
-    tables = {**tiny_tables(), SHEET_LINES: lines}
-    figures = figures_with(tiny_figures())
-    own, prepared = tmp_path / "own.xlsx", tmp_path / "prepared.xlsx"
-    write_workbook(own, figures, tables, max_rows_per_sheet=3)
-    ready = prepare_rows(lines, "sv", 3)
-    assert sorted(ready) == [(0, 3), (3, 6), (6, 7)]
-    write_workbook(prepared, figures, tables, max_rows_per_sheet=3, prepared={SHEET_LINES: ready})
-    assert _members(prepared) == _members(own)
-    assert own.read_bytes() != prepared.read_bytes()  # the prepared rows were used: their deflate pieces differ
-
-
-def test_rows_prepared_for_other_columns_are_refused(tmp_path):
-    lines = pd.DataFrame({"voucher": pd.Series(["A 1", "A 2"], dtype="str")})
-    other = lines.assign(amount_ore=pd.Series([1, 2], dtype="int64"))
-    with pytest.raises(RuntimeError, match="other columns"):
-        write_workbook(tmp_path / "book.xlsx", figures_with({"year": 2025}), {SHEET_LINES: lines},
-                       prepared={SHEET_LINES: prepare_rows(other)})

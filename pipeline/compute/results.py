@@ -83,16 +83,7 @@ def classify_window(inputs: Inputs, settings: Settings, members: pd.DataFrame | 
     }
 
 
-def lines_table(classified: dict[int, pd.DataFrame]) -> pd.DataFrame:
-    """Every classified line of the window, year by year, with its year: the workbook's
-    "Huvudbok klassificerad"."""
-    return pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True)
-
-
-def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], settings: Settings,
-                    lines_of_window: pd.DataFrame | None = None) -> Results:
-    """The figures and tables of the report. `lines_of_window`: `lines_table(classified)` if
-    the caller has made it already (its rows may be on their way to the workbook)."""
+def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], settings: Settings) -> Results:
     year = inputs.year
     lines = classified[year]
     activity = activity_lines(classified)
@@ -158,7 +149,7 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
         SHEET_SUPPLIER_FLAGS: suppliers.flags,
         SHEET_SUPPLIER_LINES: suppliers.lines,
         SHEET_DIRECT_AWARDS: suppliers.direct_awards.rows,
-        SHEET_LINES: lines_table(classified) if lines_of_window is None else lines_of_window,
+        SHEET_LINES: pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True),
     }
     return Results(figures, tables)
 

@@ -25,27 +25,19 @@ import io
 import os
 import re
 from datetime import datetime, timezone
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
 
 from pipeline.figures import Figures
 from pipeline.model import SHEET_TECKAL
-from pipeline.write.workbook_rows import (
-    StreamedSheet,
-    TableColumn,
-    sheet_rows_xml,
-    streamed_part,
-    table_columns,
-    write_table_frame,
-)
+from pipeline.write.workbook_rows import StreamedSheet, streamed_part, table_columns, write_table_frame
 from pipeline.write.workbook_summary import summary_rows, write_column_sheet, write_summary
 from pipeline.write.workbook_values import Formats
 from pipeline.write.workbook_words import window_apart
-from pipeline.write.xlsx_stream import DeflatedRows, StreamedPart, assemble, deflate_rows, worksheet_part
+from pipeline.write.xlsx_stream import StreamedPart, assemble, worksheet_part
 
 SHEET_SUMMARY = "Sammanfattning"
 SHEET_COLUMNS = "Kolumner"
@@ -63,27 +55,14 @@ WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class PreparedRows:
-    """One sheet's rows of a table, deflated before the workbook is written (`prepare_rows`),
-    with the columns they were written for."""
-
-    columns: list[TableColumn]
-    styles: dict[str, int]
-    deflated: DeflatedRows
-
-
-# Per table name, its sheets' prepared rows by (first row, end row): what `prepare_rows` made.
-Prepared = Mapping[str, Mapping[tuple[int, int], PreparedRows]]
-
-
 def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame], language: str = "sv",
-                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, prepared: Prepared | None = None) -> None:
+                   max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> None:
     """Write the audit workbook to `path` (overwritten). `max_rows_per_sheet` is the number of
-    data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default.
-    `prepared`: rows of some tables made beforehand by `prepare_rows` from these very frames,
-    with this language and row limit; they are used as they are, not built again."""
-    _check_arguments(language, max_rows_per_sheet)
+    data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default."""
+    if language not in WORDS:
+        raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
+    if not 1 <= max_rows_per_sheet <= EXCEL_MAX_DATA_ROWS:
+        raise ValueError(f"max_rows_per_sheet must be 1..{EXCEL_MAX_DATA_ROWS}")
     words = WORDS[language]
     tables = _for_people(tables, language)
     layout = plan_sheets({name: len(frame) for name, frame in tables.items()}, max_rows_per_sheet)
@@ -106,7 +85,7 @@ def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame]
         "created": document_date(figures.year),
     })
     formats = Formats(workbook)
-    styles = formats.style_ids()  # fixed by the formats alone: `prepare_rows` gets the same ones
+    styles = formats.style_ids()
 
     summary = summary_rows(figures, first_sheet_of)
     write_summary(workbook.add_worksheet(SHEET_SUMMARY), summary, words, formats, language)
@@ -118,46 +97,9 @@ def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame]
             sheet = StreamedSheet(frame, start, stop, table_columns(frame, start, stop, words))
             write_table_frame(worksheet, sheet.columns, stop - start, formats)
             if sheet.columns and stop > start:  # else the header (if any) is the whole sheet
-                ready = (prepared or {}).get(name, {}).get((start, stop))
-                if ready is not None and (ready.columns, ready.styles) != (sheet.columns, styles):
-                    raise RuntimeError(f"the prepared rows of {sheet_name!r} were made for other columns or styles")
-                streamed[worksheet_part(workbook)] = streamed_part(sheet, words, styles,
-                                                                   ready.deflated if ready else None)
+                streamed[worksheet_part(workbook)] = streamed_part(sheet, words, styles)
     workbook.close()
     assemble(path, frames_only.getvalue(), streamed)
-
-
-def prepare_rows(frame: pd.DataFrame, language: str = "sv",
-                 max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> dict[tuple[int, int], PreparedRows]:
-    """A table's rows as `write_workbook` writes them, sheet by sheet, deflated: made beforehand
-    (in another process, `pipeline.write.sheet_ahead`) for the one table that holds every ledger
-    line. The same columns, styles and XML as the workbook's own; the workbook checks the columns."""
-    _check_arguments(language, max_rows_per_sheet)
-    words = WORDS[language]
-    scratch = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
-    styles = Formats(scratch).style_ids()
-    scratch.add_worksheet()
-    scratch.close()
-    prepared = {}
-    for start, stop in _sheet_bounds(len(frame), max_rows_per_sheet):
-        columns = table_columns(frame, start, stop, words)
-        if columns and stop > start:
-            rows = sheet_rows_xml(StreamedSheet(frame, start, stop, columns), words, styles)
-            prepared[(start, stop)] = PreparedRows(columns, styles, deflate_rows(rows))
-    return prepared
-
-
-def _check_arguments(language: str, max_rows_per_sheet: int) -> None:
-    if language not in WORDS:
-        raise ValueError(f"language must be one of {sorted(WORDS)}, not {language!r}")
-    if not 1 <= max_rows_per_sheet <= EXCEL_MAX_DATA_ROWS:
-        raise ValueError(f"max_rows_per_sheet must be 1..{EXCEL_MAX_DATA_ROWS}")
-
-
-def _sheet_bounds(rows: int, max_rows_per_sheet: int) -> list[tuple[int, int]]:
-    """(first row, end row) of each sheet of a table of `rows` rows; an empty table has one."""
-    starts = list(range(0, rows, max_rows_per_sheet)) or [0]
-    return [(start, min(start + max_rows_per_sheet, rows)) for start in starts]
 
 
 def document_date(year: Any) -> datetime:
@@ -178,11 +120,12 @@ def plan_sheets(row_counts: dict[str, int], max_rows_per_sheet: int = EXCEL_MAX_
     layout: dict[str, list[tuple[str, int, int]]] = {}
     for name, rows in row_counts.items():
         base = _clean_sheet_name(name)
+        starts = list(range(0, rows, max_rows_per_sheet)) or [0]
         parts = []
-        for part, (start, stop) in enumerate(_sheet_bounds(rows, max_rows_per_sheet), start=1):
+        for part, start in enumerate(starts, start=1):
             sheet = _unique_sheet_name(base, part, taken)
             taken.add(sheet.lower())
-            parts.append((sheet, start, stop))
+            parts.append((sheet, start, min(start + max_rows_per_sheet, rows)))
         layout[name] = parts
     return layout
 

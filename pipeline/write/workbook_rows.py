@@ -23,7 +23,7 @@ from pipeline.write.workbook_values import (
 )
 from pipeline.write.workbook_words import header as shown_header
 from pipeline.write.workbook_words import localise_values, value_names
-from pipeline.write.xlsx_stream import DeflatedRows, StreamedPart
+from pipeline.write.xlsx_stream import StreamedPart
 
 BLOCK_ROWS = 50_000  # rows turned into cell XML at a time: bounds memory on long tables
 # Written once, in source_id ("file:sheet:row"), not again in columns of their own: on a
@@ -221,13 +221,11 @@ def _mixed_cell(value: Any, style: int | None, words: dict[str, str], name: str,
     return number_cells(np.array([str(plain)], dtype=object), None)[0]
 
 
-def streamed_part(sheet: StreamedSheet, words: dict[str, str], styles: dict[str, int],
-                  deflated: DeflatedRows | None = None) -> StreamedPart:
-    """A table sheet's rows for the stream: its used range, header row included, and its rows
-    (`deflated`: the same rows made and compressed beforehand)."""
+def streamed_part(sheet: StreamedSheet, words: dict[str, str], styles: dict[str, int]) -> StreamedPart:
+    """A table sheet's rows for the stream: its used range, header row included, and its rows."""
     rows = sheet.stop - sheet.start
     used_range = f"A1:{xl_col_to_name(len(sheet.columns) - 1)}{rows + 1}" if sheet.columns and rows else ""
-    return StreamedPart(used_range, lambda: sheet_rows_xml(sheet, words, styles), deflated)
+    return StreamedPart(used_range, lambda: sheet_rows_xml(sheet, words, styles))
 
 
 def sheet_rows_xml(sheet: StreamedSheet, words: dict[str, str], styles: dict[str, int]):
