@@ -347,21 +347,27 @@ def _frame(kind: str, columns: dict[str, np.ndarray], keep: np.ndarray, table: T
     """The kept rows as a frame with the canonical columns and dtypes, then the source columns."""
     data = {}
     n = int(keep.sum())
+    every = n == len(keep)  # the usual case: no row rejected, so the parsed columns are taken as they are
+
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if every else values[keep]
+
     for name in FIELDS[kind]:
         values = columns.get(name)
         if name in _DATE_FIELDS:
-            data[name] = pd.Series(values[keep] if values is not None else np.full(n, np.datetime64("NaT", "ns")),
+            data[name] = pd.Series(kept(values) if values is not None else np.full(n, np.datetime64("NaT", "ns")),
                                    dtype="datetime64[ns]")
         elif name in _INT_FIELDS:
-            data[name] = pd.Series(values[keep] if values is not None else np.zeros(n), dtype="int64")
+            data[name] = pd.Series(kept(values) if values is not None else np.zeros(n), dtype="int64")
         elif name in _BOOL_FIELDS:
-            data[name] = pd.Series(values[keep] if values is not None else np.zeros(n), dtype="bool")
+            data[name] = pd.Series(kept(values) if values is not None else np.zeros(n), dtype="bool")
         elif name in _OBJECT_FIELDS:
-            data[name] = pd.Series(values[keep] if values is not None else [None] * n, dtype=object)
+            data[name] = pd.Series(kept(values) if values is not None else [None] * n, dtype=object)
         else:
-            data[name] = pd.Series(values[keep] if values is not None else filled(n, ""), dtype="str")
+            data[name] = pd.Series(kept(values) if values is not None else filled(n, ""), dtype="str")
     source = _source(table, keep) if table is not None else {
         "source_file": [], "source_sheet": [], "source_row": np.zeros(0, np.int64), "source_id": []}
     for name in SOURCE_COLUMNS:
         data[name] = pd.Series(source[name], dtype="int64" if name == "source_row" else "str")
-    return pd.DataFrame(data)
+    # The Series above are this frame's own (made here from arrays no one else holds): no copy.
+    return pd.DataFrame(data, copy=False)
