@@ -100,6 +100,23 @@ def test_prefetch_hands_results_back_in_order_and_errors_where_taken():
     assert not [t for t in threading.enumerate() if t.name.startswith("read")]
 
 
+def test_prefetch_reads_the_first_path_ahead_and_a_file_taken_before_its_turn_only_once():
+    # The folder reader puts the largest ledger first: it is parsed in the pool while the caller
+    # takes the smaller ones, which the caller reads itself; the pool must not read them again.
+    reads: list[tuple[str, str]] = []
+
+    def read(path: Path) -> str:
+        reads.append((path.name, threading.current_thread().name))
+        return path.name
+
+    big, small, other = Path("ledger-2025.xlsx"), Path("ledger-2023.xlsx"), Path("ledger-2024.xlsx")
+    with Prefetch([big, small, other], read) as prefetch:
+        assert [prefetch.take(p) for p in (small, other, big)] == [small.name, other.name, big.name]
+    assert sorted(name for name, _ in reads) == sorted([big.name, small.name, other.name])  # each once
+    threads = dict(reads)
+    assert threads[big.name].startswith("read") and threads[small.name] == threads[other.name] == "MainThread"
+
+
 def test_prefetch_of_an_untaken_file_never_reports_its_error():
     def read(path: Path) -> str:
         if path.name == "bad":

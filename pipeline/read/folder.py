@@ -108,10 +108,13 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     reader = _FolderReader(folder, settings)
     window = {ledger_year: _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
               for ledger_year in vocabulary().window(year)}
-    # The ledgers are opened and parsed in threads while this one reads the registers and
-    # builds the tables of the ledgers before them; they are still taken in file order.
-    with collector_paused(), Prefetch([path for paths in window.values() for path in paths],
-                                      reader.read_raw) as prefetch:
+    # The ledgers are opened and parsed in a thread while this one reads the registers and
+    # builds the tables of the ledgers before them; they are still taken in file order. The
+    # thread starts with the largest file (usually the report year's), so that its parse, the
+    # longest wait, runs while this thread reads the registers and the smaller ledgers itself.
+    ledger_paths = [path for paths in window.values() for path in paths]
+    largest_first = sorted(ledger_paths, key=lambda path: path.stat().st_size, reverse=True)
+    with collector_paused(), Prefetch(largest_first, reader.read_raw) as prefetch:
         return _read_inputs(folder, year, settings, reader, window, prefetch, stop_on_critical)
 
 

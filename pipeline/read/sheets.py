@@ -30,7 +30,8 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 class Prefetch:
     """Reads files in a pool of `ahead` threads, at most `ahead` files beyond the one in hand,
-    and hands each result back through `take` in the order of `paths`.
+    in the order of `paths`, and hands each result back through `take`, in any order. A file
+    taken before the pool has reached it is read by the caller, and the pool skips it.
 
     calamine parses a sheet without holding the GIL (so do zlib and hashlib on large
     buffers), so on two cores the next file is parsed while this thread builds tables. One
@@ -47,18 +48,21 @@ class Prefetch:
         self._ahead = ahead
         self._pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read") if len(self._paths) > 1 else None
         self._futures: dict[Path, Future] = {}
+        self._taken: set[Path] = set()
         self._next = 0
         self._top_up()
 
     def _top_up(self) -> None:
         while self._pool is not None and self._next < len(self._paths) and len(self._futures) < self._ahead:
             path = self._paths[self._next]
-            self._futures[path] = self._pool.submit(self._read, path)
             self._next += 1
+            if path not in self._taken:
+                self._futures[path] = self._pool.submit(self._read, path)
 
     def take(self, path: Path) -> Any:
+        self._taken.add(path)
         future = self._futures.pop(path, None)
-        if future is None:  # one file only, or not among the paths: read it here
+        if future is None:  # one file only, not among the paths, or not reached yet: read it here
             return self._read(path)
         self._top_up()
         return future.result()
