@@ -15,7 +15,7 @@ N runs, each in a fresh subprocess:
   (`tools.bench_openpyxl`), issue 7's reference, kept for history.
 
 After the timed runs, one more run of the CLI measures peak memory: the largest sum, over the
-CLI and every process it starts (validation, ledger sheet), of each one's proportional set size
+CLI and every process it starts (the validation process), of each one's proportional set size
 (PSS: a page shared by two processes counts half in each, so pages a forked process shares with
 the CLI count once), sampled every 50 ms, or the CLI's own `ru_maxrss` if that is larger. The
 resident sizes (RSS) would count a forked process's shared pages twice. Reading a large
@@ -112,7 +112,7 @@ class Measured:
         complete = [s for s in self.stages if all(stage in s for stage in STAGES)]
         cells["stages_sum"] = median([sum(s[stage] for stage in STAGES) for s in complete])
         cells["total"] = median(self.totals)
-        # Peak memory is the worst run, not the median: the limit must hold every time.
+        # Peak memory is the worst memory run (one per size), not a median: the limit must hold every time.
         cells["peak_mib"] = max(self.peak_kib) / 1024 if self.peak_kib else None
         cells["floor_read"] = median(self.floor)
         cells["openpyxl_read"] = median(self.openpyxl)
@@ -215,8 +215,7 @@ def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, fl
 
     The peak is the child's own `ru_maxrss`; with `memory`, the larger of that and the largest
     sum of the proportional set size of the child and its descendants sampled at one moment (the
-    CLI validates in a second process and may write the ledger sheet in a third; all hold data
-    at once).
+    CLI validates in a second process; both hold data at once).
     """
     environment = {**os.environ, "GX_ANALYTICS_ENABLED": "False", "PYTHONDONTWRITEBYTECODE": "1"}
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -226,14 +225,15 @@ def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, fl
                                  stdout=output, stderr=subprocess.STDOUT)
         tree_peak = [0]
         done = threading.Event()
-        sampler = threading.Thread(target=_sample_tree_memory, args=(child.pid, done, tree_peak), daemon=True)
-        if memory:
+        sampler = threading.Thread(target=_sample_tree_memory, args=(child.pid, done, tree_peak), daemon=True) \
+            if memory else None
+        if sampler is not None:
             sampler.start()
         # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the maximum over all children so far.
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
-        if memory:
+        if sampler is not None:
             sampler.join()
     child.returncode = os.waitstatus_to_exitcode(status)
     return child.returncode, seconds, max(usage.ru_maxrss, tree_peak[0])
@@ -254,24 +254,24 @@ def tree_memory_kib(pid: int) -> int:
         current = pending.pop()
         try:
             children = Path(f"/proc/{current}/task/{current}/children").read_text(encoding="ascii").split()
-            total += _proc_field(current, "smaps_rollup", "Pss:")
         except OSError:  # ended meanwhile, or no /proc
             continue
+        total += _process_kib(current)
         pending += [int(child) for child in children]
     return total
 
 
-def _proc_field(pid: int, name: str, field_name: str) -> int:
-    try:
-        text = Path(f"/proc/{pid}/{name}").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        if name == "smaps_rollup":
-            return _proc_field(pid, "status", "VmRSS:")
-        raise
-    for line in text.splitlines():
-        if line.startswith(field_name):
-            return int(line.split()[1])
-    return _proc_field(pid, "status", "VmRSS:") if name == "smaps_rollup" else 0
+def _process_kib(pid: int) -> int:
+    """One process's PSS, or its VmRSS where its smaps_rollup cannot be read; 0 once it ended."""
+    for name, field_name in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            text = Path(f"/proc/{pid}/{name}").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith(field_name):
+                return int(line.split()[1])
+    return 0
 
 
 def _tail(log: Path, lines: int = 5) -> str:
