@@ -54,6 +54,13 @@ def zero_bytes(tmp_path):
     return folder
 
 
+def dangling_link(tmp_path):
+    folder = corpus.valid_folder(tmp_path)
+    (folder / LEDGER).unlink()
+    (folder / LEDGER).symlink_to("../saknas/ledger-2025.xlsx")  # a link to a drive that is not there
+    return folder
+
+
 def renamed_pdf(tmp_path):
     folder = corpus.valid_folder(tmp_path)
     (folder / LEDGER).write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
@@ -280,6 +287,8 @@ W = f"{L}, flik Huvudbok"
 STOPS = {
     "empty_workbook": (1, [f"fel: {L}: filen innehåller inga data (flikar: Sheet)"], ()),
     "zero_bytes": (1, [f"fel: {L}: filen är tom (0 byte)"], ()),
+    "dangling_link": (1, [f"fel: {L}: är en länk till en fil som inte finns (../saknas/ledger-2025.xlsx); lägg filen "
+                          "själv i mappen eller gör länken hel igen"], ()),
     "renamed_pdf": (1, [f"fel: {L}: kan inte läsas som en arbetsbok (filen är ett PDF-dokument med fel filändelse). "
                         "Är det verkligen en Excel-fil?"], ()),
     "corrupt_zip": (1, [f"fel: {L}: kan inte läsas som en arbetsbok (zip-arkivet är skadat eller ofullständigt). "

@@ -396,6 +396,28 @@ def test_a_file_that_is_not_a_workbook_is_an_input_error(tmp_path, content, mess
         read_inputs(folder, 2025, ENGLISH)
 
 
+def test_a_ledger_that_cannot_be_opened_is_an_input_error_that_says_why(tmp_path, monkeypatch):
+    folder = organisation(tmp_path, template_ledger)
+    ledger = folder / "2025" / "ledger-2025.xlsx"
+    opened = Path.open
+
+    def refused(self, *args, **kwargs):
+        if self == ledger:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    with pytest.raises(InputError, match=r"^2025/ledger-2025\.xlsx: cannot be opened, since you are not allowed to read "
+                                         r"the file; give yourself read access or copy it into the folder$"):
+        read_inputs(folder, 2025, ENGLISH)
+    monkeypatch.setattr(Path, "open", opened)
+    ledger.unlink()
+    ledger.symlink_to("../elsewhere/ledger-2025.xlsx")  # a link whose file is not there: not "no ledger"
+    with pytest.raises(InputError, match=r"^2025/ledger-2025\.xlsx: is a link to a file that does not exist "
+                                         r"\(\.\./elsewhere/ledger-2025\.xlsx\); put the file itself in the folder"):
+        read_inputs(folder, 2025, ENGLISH)
+
+
 def test_a_zip_that_is_no_workbook_is_an_input_error(tmp_path):
     folder = organisation(tmp_path, template_ledger)
     with zipfile.ZipFile(folder / "members.xlsx", "w") as archive:

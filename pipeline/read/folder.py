@@ -113,7 +113,7 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     # thread starts with the largest file (usually the report year's), so that its parse, the
     # longest wait, runs while this thread reads the registers and the smaller ledgers itself.
     ledger_paths = [path for paths in window.values() for path in paths]
-    largest_first = sorted(ledger_paths, key=lambda path: path.stat().st_size, reverse=True)
+    largest_first = sorted(ledger_paths, key=_size_or_zero, reverse=True)
     with collector_paused(), Prefetch(largest_first, reader.read_raw) as prefetch:
         return _read_inputs(folder, year, settings, reader, window, prefetch, stop_on_critical)
 
@@ -205,11 +205,22 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
 # ---------------------------------------------------------------- finding files
 
 
+def _size_or_zero(path: Path) -> int:
+    """A file's size for ordering the reads; 0 for one that cannot be looked at (its read says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _inputs_named(directory: Path, stem: str, suffixes: tuple[str, ...]) -> list[Path]:
+    """The input files of a kind in a folder. A link to a file that is not there counts too: the
+    read then says so, rather than the run reporting the year as if the file were missing."""
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir()
-                  if p.is_file() and p.name.lower().startswith(stem) and p.suffix.lower() in suffixes
+                  if (p.is_file() or (p.is_symlink() and not p.exists()))
+                  and p.name.lower().startswith(stem) and p.suffix.lower() in suffixes
                   and not p.name.startswith("~$"))  # Excel's lock files while a workbook is open
 
 

@@ -10,7 +10,9 @@ This module knows nothing of headers, fields or rejections (`pipeline.read.table
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -89,7 +91,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     """
     msg = msg or messages("en")
     suffix = path.suffix.lower()
-    if path.stat().st_size == 0:
+    if _openable_size(path, relative, msg) == 0:
         raise InputError(msg("read.zero_bytes", file=relative))
     if suffix == ".csv":
         from pipeline.read.csv_text import read_csv_sheet
@@ -139,6 +141,22 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.password", file=relative)) from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
         raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+
+
+def _openable_size(path: Path, relative: str, msg: Text) -> int:
+    """The file's size in bytes, once it is known that it can be opened; else an InputError
+    that says why not: a link to a file that is not there, no right to read it, or what the
+    system said."""
+    try:
+        with path.open("rb"):
+            pass
+        return path.stat().st_size
+    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            raise InputError(msg("read.dangling_link", file=relative, target=os.readlink(path))) from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise InputError(msg("read.no_access", file=relative)) from None
+        raise InputError(msg("read.unreadable", file=relative, detail=exc.strerror or exc)) from None
 
 
 def _xls_error_cells(path: Path, relative: str, msg: Text) -> dict[str, dict[tuple[int, int], str]]:
