@@ -189,11 +189,26 @@ def test_a_year_folder_whose_ledger_is_not_named_so_stops_instead_of_reporting_l
 
 def test_a_data_file_beside_the_ledger_that_is_not_read_is_said_in_the_terminal(tmp_path: Path):
     folder = write_folder(tmp_path / "org")
-    write_sheet(folder / "2025" / "mars.xlsx", "Huvudbok", LEDGER_HEADER, small_ledger(2025))
+    write_sheet(folder / "2025" / "budget-2025.xlsx", "Budget", ["Konto", "Belopp"], [[3011, 1000.0]])
     (folder / "2025" / "~$ledger-2025.xlsx").write_bytes(b"lock")  # Excel's lock file: not data
     (folder / "2025" / "LÄS-MIG.txt").write_text("text", encoding="utf-8")
     result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "inte lästs" in line]  # progress: stderr
-    assert len(warnings) == 1 and ": 2025/mars.xlsx. " in warnings[0]
+    assert len(warnings) == 1 and ": 2025/budget-2025.xlsx. " in warnings[0]
     assert "~$" not in warnings[0] and "LÄS-MIG" not in warnings[0]
+
+
+def test_a_month_of_ledger_lines_saved_under_another_name_stops_the_run(tmp_path: Path):
+    # "mars.xlsx" beside the other months: without it the report would leave March out and
+    # still end with exit 0. Its sheet has a ledger's header, so the run stops and names it.
+    folder = write_folder(tmp_path / "org")
+    write_sheet(folder / "2024" / "mars.xlsx", "Huvudbok", LEDGER_HEADER, small_ledger(2024))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert ("fel: 2024/mars.xlsx, flik Huvudbok: har en huvudboks rubriker (Datum, Verifikation, Konto, Belopp, "
+            "Motpart, Tjänst, Kostnadsställe, Text) men läses inte, eftersom filnamnet inte börjar med ledger; utan den blir siffrorna "
+            "för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och kör igen; annars flytta "
+            "filen ur årsmappen") in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]  # no report of eleven months

@@ -153,6 +153,10 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
             registers[kind] = reader.read_file(path, kind, required=required)
             if kind in MUST_HAVE_ROWS and registers[kind].empty:
                 raise InputError(msg("read.no_rows", file=reader.relative(path)))
+    for window_year in window:
+        for path in unread_files(folder, window_year):
+            reader.stop_if_ledger(path, window_year)
+            reader.notes.append(ReadNote("ledger", reader.relative(path), "", "unread_file"))
     reader.numbers = NumberRegister.from_registers(registers["members"], registers["counterparties"],
                                                    registers["suppliers"], settings, msg)
 
@@ -174,10 +178,6 @@ def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderRea
     if purchase_paths:
         frames = [reader.read_file(path, "purchases", required=False) for path in purchase_paths]
         purchases = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-    for window_year in window:
-        for path in unread_files(folder, window_year):
-            reader.notes.append(ReadNote("ledger", reader.relative(path), "", "unread_file"))
 
     settings_path = folder / SETTINGS_FILE
     if settings_path.exists():
@@ -261,6 +261,23 @@ class _FolderReader:
         """A file's raw sheets and its SHA-256: the part of reading that may run in a thread
         (no state of the reader is touched)."""
         return read_sheets(path, self.relative(path), self.msg), sha256_of(path)
+
+    def stop_if_ledger(self, path: Path, year: int) -> None:
+        """An unread file of a year folder (`unread_files`) with a sheet under a ledger's header
+        (date, voucher, account, amount) holds ledger lines that the report would leave out, a
+        month saved as "huvudbok-mars.xlsx": an InputError naming it. Any other file (a budget,
+        a list, one that cannot be read) stays a warning that it was not read."""
+        try:
+            sheets = read_sheets(path, self.relative(path), self.msg)
+        except InputError:
+            return
+        column_map = self.settings.column_map("ledger")
+        for sheet in sheets:
+            header = find_header_row(sheet.rows, "ledger", column_map)
+            if header.columns and not header.missing:
+                where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
+                headers = ", ".join(header.headers[i] for i in sorted(header.columns.values()))
+                raise InputError(self.msg("read.unnamed_ledger", where=where, headers=headers, year=year))
 
     def read_file(self, path: Path, kind: str, *, required: bool = True, fiscal_year: int | None = None,
                   raw: tuple[list[RawSheet], str] | None = None) -> pd.DataFrame:
