@@ -61,14 +61,14 @@ def test_row_without_baseline_or_failed_stage_says_not_available():
 
 
 def test_floor_reads_every_row_of_the_first_sheet_and_each_report_year_file():
-    from tools import bench_floor
+    from tools import bench_read
 
     ledger = ROOT / "inputs" / "example" / "2025" / "ledger-2025-01.xlsx"
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(ledger))
     expected = len(book.get_sheet_by_name(book.sheet_names[0]).to_python())
-    timings = bench_floor.time_calamine_read(ledger)
+    timings = bench_read.time_calamine_read(ledger)
     assert timings["rows"] == expected > 1  # the header and every line, nothing skipped
     assert timings["floor_read"] > 0
     files = bench.report_year_files(ROOT / "inputs" / "example")  # 12 monthly files

@@ -43,16 +43,31 @@ def test_a_copy_of_a_ledger_file_stops_check_and_report_naming_both_files(tmp_pa
     code, said = _check(folder)
     assert code == 1
     # Vouchers A 1, A 2, B 1 (three) are repeated; the copy is named as repeating the original.
-    assert ("Samma verifikation i två filer: 2025/ledger-2025 - Kopia.xlsx [Huvudbok] upprepar 3 verifikation(er) "
-            "från 2025/ledger-2025.xlsx [Huvudbok]") in said
+    assert ("Samma verifikation i två filer eller flikar: 2025/ledger-2025 - Kopia.xlsx [Huvudbok] upprepar 3 "
+            "verifikation(er) från 2025/ledger-2025.xlsx [Huvudbok]") in said
     assert "inga kritiska" not in said
     code, said = _report(folder, tmp_path / "out")
     assert code == 1
-    assert "ledger-2025 - Kopia.xlsx" in said and "Samma verifikation i två filer" in said
+    assert "ledger-2025 - Kopia.xlsx" in said and "Samma verifikation i två filer eller flikar" in said
     # The failing rows name their column in Swedish, not by the field's code name.
     assert "kolumn verifikation:" in said and "kolumn voucher" not in said
     assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()
 
+
+
+def test_a_copy_of_the_ledger_sheet_in_the_same_workbook_stops_check_naming_both_sheets(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    folder = write_folder(tmp_path / "org")
+    path = folder / "2025" / "ledger-2025.xlsx"
+    workbook = load_workbook(path)
+    workbook.copy_worksheet(workbook["Huvudbok"]).title = "Huvudbok (2)"  # Excel's "Move or copy sheet"
+    workbook.save(path)
+    code, said = _check(folder)
+    assert code == 1
+    assert ("Samma verifikation i två filer eller flikar: 2025/ledger-2025.xlsx [Huvudbok (2)] upprepar 3 "
+            "verifikation(er) från 2025/ledger-2025.xlsx [Huvudbok]") in said
+    assert "ta bort kopian (filen eller fliken)" in said
 
 def test_the_same_month_as_xlsx_and_csv_is_a_critical_error(tmp_path: Path):
     folder = write_folder(tmp_path / "org")

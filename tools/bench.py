@@ -9,10 +9,10 @@ N runs, each in a fresh subprocess:
 - the real CLI end to end (`python -m pipeline report ... --quiet --timings FILE`): total
   seconds and the seconds of each stage as the run itself measured them (`run.report`);
 - the floor: the bare python-calamine read (`get_sheet_by_name(...).to_python()`, no parsing, no
-  checks) of each report-year ledger file, each in a fresh subprocess (`tools.bench_floor`),
+  checks) of each report-year ledger file, each in a fresh subprocess (`tools.bench_read floor`),
   summed over the files; the ratio total/floor is the issue 19 target (at most 2 at 1M lines);
 - with `--openpyxl`, `pandas.read_excel(engine="openpyxl")` on the report-year ledger
-  (`tools.bench_openpyxl`), issue 7's reference, kept for history.
+  (`tools.bench_read openpyxl`), issue 7's reference, kept for history.
 
 After the timed runs, one more run of the CLI measures peak memory: the largest sum, over the
 CLI and every process it starts (the validation process), of each one's proportional set size
@@ -307,8 +307,8 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
             say(f"{label}: floor (calamine read of {len(report_year_files(folder))} file(s)) {floor:.1f} s")
         if openpyxl:
             baseline_path = workdir / "timings" / f"{folder.name}-openpyxl-{run}.json"
-            code, _, _ = run_child(["-m", "tools.bench_openpyxl", str(report_ledger(folder)), str(baseline_path)],
-                                   logs / f"{folder.name}-openpyxl-{run}.log")
+            code, _, _ = run_child(["-m", "tools.bench_read", "openpyxl", str(report_ledger(folder)),
+                                    str(baseline_path)], logs / f"{folder.name}-openpyxl-{run}.log")
             if code == 0:
                 seconds = json.loads(baseline_path.read_text(encoding="utf-8"))["openpyxl_read"]
                 measured.openpyxl.append(seconds)
@@ -335,7 +335,7 @@ def _floor(folder: Path, run: int, workdir: Path, measured: Measured) -> float |
     for index, ledger in enumerate(report_year_files(folder)):
         timings = workdir / "timings" / f"{folder.name}-floor-{run}-{index}.json"
         log = workdir / "logs" / f"{folder.name}-floor-{run}-{index}.log"
-        code, _, _ = run_child(["-m", "tools.bench_floor", str(ledger), str(timings)], log)
+        code, _, _ = run_child(["-m", "tools.bench_read", "floor", str(ledger), str(timings)], log)
         if code != 0:
             measured.errors.append(f"calamine read exit {code}: {_tail(log)}")
             return None

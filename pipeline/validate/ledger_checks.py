@@ -96,8 +96,8 @@ def _unit(frame: pd.DataFrame) -> pd.Series:
 
 
 # How a copy is named by Windows ("x - Kopia.xlsx", "x - Copy.xlsx"), macOS ("x kopia.xlsx",
-# "x copy 2.xlsx") and browsers ("x (1).xlsx").
-_COPY_NAME = re.compile(r"(?i)(?:[\s_-](?:kopia|copy)(?:\s*\d+|\s*\(\d+\))?|\s*\(\d+\))\.[a-z0-9]+(?:\s*\[|$)")
+# "x copy 2.xlsx") and browsers ("x (1).xlsx"); a sheet copied in Excel is "Huvudbok (2)".
+_COPY_NAME = re.compile(r"(?i)(?:[\s_-](?:kopia|copy)(?:\s*\d+|\s*\(\d+\))?|\s*\(\d{1,2}\))(?:\.[a-z0-9]+(?:\s*\[|$)|\]$)")
 
 
 def _original_first(unit: str) -> tuple[bool, str]:
