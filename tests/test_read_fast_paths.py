@@ -193,3 +193,20 @@ def test_filled_and_choose_refer_to_their_values_without_copies():
     groups = choose(np.array([True, False, False, True]), "member", "market")
     assert groups.tolist() == ["member", "market", "market", "member"]
     assert len({id(group) for group in groups}) == 2
+
+
+@pytest.mark.parametrize("cells", [["a", "", " b "], ["a", None], ["a", np.nan], [], ["x"] * 3])
+def test_a_text_column_without_its_copy_is_the_column_the_plain_way_gives(cells):
+    from pipeline.read.builders import _str_series
+
+    values = np.array(cells, dtype=object)
+    plain = pd.Series(values.copy(), dtype="str")
+    taken: set[int] = set()
+    column = _str_series(values, taken)
+    pd.testing.assert_series_equal(column, plain)
+    only_str = len(cells) > 0 and all(isinstance(c, str) for c in cells)
+    assert np.shares_memory(column.array._ndarray, values) is only_str
+    # The same array as a second column of the frame is copied: two columns never share one array.
+    second = _str_series(values, taken)
+    pd.testing.assert_series_equal(second, plain)
+    assert not np.shares_memory(second.array._ndarray, values)
