@@ -143,19 +143,21 @@ def test_revenue_ten_times_last_year_is_a_warning_in_the_terminal(tmp_path: Path
             "än 2024 års 1\u00a0000,00 kr (huvudbok)" in said)
 
 
-def test_amounts_in_tkr_are_refused_even_when_mapped_in_settings(tmp_path: Path):
-    header = [h if h != "Belopp" else "Belopp (tkr)" for h in LEDGER_HEADER]
+@pytest.mark.parametrize("unit, header", [("tkr", "Belopp (tkr)"), ("öre", "Belopp (öre)"), ("öre", "Belopp i ÖRE")])
+def test_amounts_in_tkr_are_refused_even_when_mapped_in_settings(unit: str, header: str, tmp_path: Path):
+    mapped = header
+    header = [h if h != "Belopp" else mapped for h in LEDGER_HEADER]
     folder = write_folder(tmp_path / "org")
     from tests.workbooks import write_sheet
 
     write_sheet(folder / "2025" / "ledger-2025.xlsx", "Huvudbok", header, small_ledger(2025))
     (folder / "settings.toml").write_text(
-        '[organisation]\nname = "Testförbundet"\norgnr = "212000-1355"\n[columns.ledger]\n"Belopp (tkr)" = "amount"\n',
+        f'[organisation]\nname = "Testförbundet"\norgnr = "212000-1355"\n[columns.ledger]\n"{mapped}" = "amount"\n',
         encoding="utf-8")
     code, said = _check(folder)
     assert code == 1
-    assert ("2025/ledger-2025.xlsx, flik Huvudbok: kolumn D 'Belopp (tkr)' anger beloppen i 'tkr', inte i kronor"
-            in said)
+    assert (f"2025/ledger-2025.xlsx, flik Huvudbok: kolumn D '{mapped}' anger beloppen i '{unit}', inte i kronor. "
+            "Beloppen skulle bli fel med en faktor hundra (öre), tusen (tkr) eller mer") in said
 
 
 # ---------------------------------------------------------------- separators

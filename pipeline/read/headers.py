@@ -112,7 +112,7 @@ def header_match(header: Any, kind: str, overrides: dict[str, str] | None = None
 MONEY_FIELDS = ("amount", "debit", "credit", "controlling_sek", "total_sek")
 UNIT_WORDS = frozenset({"tkr", "tkronor", "tusental", "tusentals", "tusen", "ksek", "tsek", "kkr", "msek", "mkr",
                         "mnkr", "mdkr", "miljoner", "mn", "thousand", "thousands", "millions", "million", "oere",
-                        "ore", "ören", "oren", "cent"})
+                        "ore", "öre", "ören", "oren", "cent"})
 _UNIT_THOUSANDS = re.compile(r"(?:'|\b1\s?)000\b")  # "(1 000 kr)", "SEK '000"
 
 
@@ -132,7 +132,8 @@ def money_header_with_unit(row: Sequence[Any], kind: str, overrides: dict[str, s
                            ) -> tuple[int, str, str] | None:
     """(column index, header, unit word) of the first header in `row` that names a money field
     in another unit than kronor: the header itself, or the header without its unit word, means
-    amount/debit/credit (or a history total). Amounts in tkr would be read 1000 times too small."""
+    amount/debit/credit (or a history total). Amounts in tkr would be read 1000 times too small,
+    amounts in öre 100 times too large."""
     for index, cell in enumerate(row):
         unit = unit_word(cell)
         if unit is None:
