@@ -210,3 +210,14 @@ def test_a_text_column_without_its_copy_is_the_column_the_plain_way_gives(cells)
     second = _str_series(values, taken)
     pd.testing.assert_series_equal(second, plain)
     assert not np.shares_memory(second.array._ndarray, values)
+
+
+@pytest.mark.parametrize("errors", [["", "", ""], ["", "bad value", ""]])
+def test_cell_errors_read_as_the_distinct_values_errors_spread_by_code(errors):
+    per_value = np.array(errors + [""], dtype=object)  # the last slot: code -1, an empty cell
+    codes = np.array([0, 1, 2, -1, 1, 0])
+    spread = parse.spread_errors(per_value, codes)
+    assert spread.tolist() == per_value[codes].tolist()
+    assert (spread != "").tolist() == [e != "" for e in per_value[codes]]
+    # Without any error, one read-only "" serves every cell.
+    assert spread.flags.writeable is (any(errors))
