@@ -208,7 +208,7 @@ def test_a_month_of_ledger_lines_saved_under_another_name_stops_the_run(tmp_path
     assert result.returncode == 1, result.stderr
     assert ("fel: 2024/mars.xlsx, flik Huvudbok: har en huvudboks rubriker (Datum, Verifikation, Konto, Belopp, "
             "Motpart, Tjänst, Kostnadsställe, Text) men läses inte, eftersom filnamnet inte börjar med ledger; utan den blir siffrorna "
-            "för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och kör igen; annars flytta "
-            "filen ur årsmappen") in result.stderr.splitlines()
+            "för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och kör igen; är filen "
+            "leverantörsreskontran: byt namn till purchases-…; annars flytta den ur årsmappen") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]  # no report of eleven months
