@@ -212,3 +212,29 @@ def test_a_month_of_ledger_lines_saved_under_another_name_stops_the_run(tmp_path
             "leverantörsreskontran: byt namn till purchases-…; annars flytta den ur årsmappen") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]  # no report of eleven months
+
+
+def test_files_beside_the_ledger_without_ledger_lines_stay_a_warning(tmp_path: Path):
+    # A template without rows, an SIE file of balances only, a CSV the reader cannot decode: none
+    # holds a ledger line, so none stops the run; each is named as not read, none is an internal error.
+    folder = write_folder(tmp_path / "org")
+    write_sheet(folder / "2025" / "mall.xlsx", "Huvudbok", LEDGER_HEADER, [])
+    sie = "#FLAGGA 0\n#SIETYP 1\n#RAR 0 20250101 20251231\n#KONTO 1930 \"Bank\"\n#UB 0 1930 1000.00\n"
+    (folder / "2025" / "saldon-2025.se").write_bytes(sie.encode("cp437"))
+    (folder / "2025" / "bank-2025.csv").write_bytes(b"\xef\xbb\xbfDatum;Text\n2025-01-01;K\xf6p\n")
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "inte lästs" in line]
+    assert "2025/bank-2025.csv, 2025/mall.xlsx, 2025/saldon-2025.se." in warning
+
+
+def test_an_sie_file_of_ledger_lines_under_another_name_stops_the_run_in_words(tmp_path: Path):
+    folder = write_folder(tmp_path / "org")
+    sie = ("#FLAGGA 0\n#SIETYP 4\n#RAR 0 20250101 20251231\n#VER A 9 20250601 \"Faktura\"\n{\n"
+           "   #TRANS 3011 {} -100.00\n   #TRANS 1510 {} 100.00\n}\n")
+    (folder / "2025" / "export-juni.se").write_bytes(sie.encode("cp437"))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "export-juni.se" in line]
+    assert line.startswith("fel: 2025/export-juni.se: har en huvudboks rubriker (datum, verifikation, konto")
+    assert "account" not in line and "voucher" not in line  # the fields in words, not their code names

@@ -75,3 +75,15 @@ def test_missing_requirement_is_described():
     match = find_header_row([["Datum", "Konto", "Debet"]], "ledger")
     assert match.missing == ("voucher", "amount or debit+credit")
     assert match.row_index == 0
+
+
+@pytest.mark.parametrize("header, unit", [
+    ("Belopp (tkr)", "tkr"), ("Belopp (öre)", "öre"), ("Belopp i ÖRE", "öre"), ("Belopp (o\u0308re)", "öre"),
+    ("Belopp kr/öre", None), ("Belopp (kr, öre)", None), ("Öresavrundning", None), ("Belopp SEK", None),
+    ("Belopp (tkr, kr)", "tkr"),
+])
+def test_the_unit_of_a_money_header(header, unit):
+    from pipeline.read.headers import unit_word
+
+    # "öre" beside "kr" is kronor with öre; an "ö" typed as "o" and a combining mark is an "ö".
+    assert unit_word(header) == unit

@@ -150,3 +150,16 @@ def test_the_unbalanced_voucher_check_counts_distinct_vouchers_with_or_without_t
     # "A 1" and "A 2" and the empty voucher text: three distinct, as nunique() counts them.
     assert with_index.element_count == year["voucher"].nunique() == 3
     assert with_index.unexpected_count == 2  # "A 2" (+40) and "" (-40) do not balance
+
+
+@pytest.mark.parametrize("unit, copy", [
+    ("2025/ledger-2025 - Kopia.xlsx [Huvudbok]", True), ("2025/ledger-2025 (1).xlsx [Huvudbok]", True),
+    ("2025/ledger-2025 (123).xlsx [Huvudbok]", True), ("2025/ledger-2025 kopia.csv", True),
+    ("2025/ledger-2025.xlsx [Huvudbok (2)]", True), ("2025/ledger-2025.xlsx [Huvudbok - kopia]", True),
+    ("2025/ledger-2025.xlsx [Huvudbok]", False), ("2025/ledger-2025.xlsx [Mars (2025)]", False),
+    ("2025/ledger-2025.csv", False),
+])
+def test_a_copy_is_told_by_its_file_or_sheet_name(unit, copy):
+    from pipeline.validate.ledger_checks import _original_first
+
+    assert _original_first(unit)[0] is copy

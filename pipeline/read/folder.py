@@ -263,21 +263,28 @@ class _FolderReader:
         return read_sheets(path, self.relative(path), self.msg), sha256_of(path)
 
     def stop_if_ledger(self, path: Path, year: int) -> None:
-        """An unread file of a year folder (`unread_files`) with a sheet under a ledger's header
-        (date, voucher, account, amount) holds ledger lines that the report would leave out, a
-        month saved as "huvudbok-mars.xlsx": an InputError naming it. Any other file (a budget,
-        a list, one that cannot be read) stays a warning that it was not read."""
+        """An unread file of a year folder (`unread_files`) with a sheet of ledger lines (rows
+        under a ledger's header: date, voucher, account, amount) holds lines the report would
+        leave out, a month saved as "huvudbok-mars.xlsx": an InputError naming it. Any other
+        file stays a warning that it was not read: a budget, a template without rows, an SIE
+        file of balances only, or one that cannot be read (it was never meant to be read)."""
         try:
             sheets = read_sheets(path, self.relative(path), self.msg)
-        except InputError:
+        except Exception:  # noqa: BLE001 - a damaged .xls or an odd CSV beside the ledgers: still only a warning
             return
         column_map = self.settings.column_map("ledger")
         for sheet in sheets:
             header = find_header_row(sheet.rows, "ledger", column_map)
-            if header.columns and not header.missing:
-                where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
+            lines = any(not parse.is_blank(cell) for row in sheet.rows[header.row_index + 1:] for cell in row)
+            if not header.columns or header.missing or not lines:
+                continue
+            if sheet.file.lower().endswith((".se", ".si")):  # SIE has no headers of its own: its fields in words
+                headers = ", ".join(self.msg(f"field.{name}") for name in header.columns
+                                    if self.msg.has(f"field.{name}"))
+            else:
                 headers = ", ".join(header.headers[i] for i in sorted(header.columns.values()))
-                raise InputError(self.msg("read.unnamed_ledger", where=where, headers=headers, year=year))
+            where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
+            raise InputError(self.msg("read.unnamed_ledger", where=where, headers=headers, year=year))
 
     def read_file(self, path: Path, kind: str, *, required: bool = True, fiscal_year: int | None = None,
                   raw: tuple[list[RawSheet], str] | None = None) -> pd.DataFrame:

@@ -116,13 +116,19 @@ UNIT_WORDS = frozenset({"tkr", "tkronor", "tusental", "tusentals", "tusen", "kse
 _UNIT_THOUSANDS = re.compile(r"(?:'|\b1\s?)000\b")  # "(1 000 kr)", "SEK '000"
 
 
+_ORE_WORDS = frozenset({"öre", "ore", "oere", "ören", "oren"})
+_KRONOR_WORDS = frozenset({"kr", "kronor", "sek"})
+
+
 def unit_word(header: Any) -> str | None:
-    """The unit word in a header that is not plain kronor ("Belopp (tkr)" -> "tkr"), or None."""
+    """The unit word in a header that is not plain kronor ("Belopp (tkr)" -> "tkr"), or None.
+    "öre" beside "kr" ("Belopp kr/öre") means kronor with öre, not öre."""
     if header is None:
         return None
-    text = str(header).casefold()
-    for word in re.findall(r"[a-zåäö]+", text):
-        if word in UNIT_WORDS:
+    text = unicodedata.normalize("NFC", str(header)).casefold()  # "ö" typed as o and a combining mark
+    words = re.findall(r"[a-zåäö]+", text)
+    for word in words:
+        if word in UNIT_WORDS and not (word in _ORE_WORDS and _KRONOR_WORDS.intersection(words)):
             return word
     match = _UNIT_THOUSANDS.search(text)
     return match.group(0).strip() if match else None

@@ -96,8 +96,10 @@ def _unit(frame: pd.DataFrame) -> pd.Series:
 
 
 # How a copy is named by Windows ("x - Kopia.xlsx", "x - Copy.xlsx"), macOS ("x kopia.xlsx",
-# "x copy 2.xlsx") and browsers ("x (1).xlsx"); a sheet copied in Excel is "Huvudbok (2)".
-_COPY_NAME = re.compile(r"(?i)(?:[\s_-](?:kopia|copy)(?:\s*\d+|\s*\(\d+\))?|\s*\(\d{1,2}\))(?:\.[a-z0-9]+(?:\s*\[|$)|\]$)")
+# "x copy 2.xlsx") and browsers ("x (1).xlsx"); a sheet copied in Excel is "Huvudbok (2)", and
+# "Huvudbok - kopia" by hand ("Mars (2025)" is no copy: a year is no copy number).
+_COPY_NAME = re.compile(r"(?i)(?:[\s_-](?:kopia|copy)(?:\s*\d+|\s*\(\d+\))?|\s*\(\d+\))\.[a-z0-9]+(?:\s*\[|$)"
+                        r"|(?:[\s_-](?:kopia|copy)(?:\s*\d+)?|\s\(\d{1,2}\))\]$")
 
 
 def _original_first(unit: str) -> tuple[bool, str]:
