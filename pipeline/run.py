@@ -41,7 +41,7 @@ from pipeline.figures import (
     results_json,
 )
 from pipeline.files import sha256_of, write_json
-from pipeline.messages import messages
+from pipeline.messages import Text, messages
 from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs, year_folders_without_ledger
@@ -380,8 +380,8 @@ def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list
     for check_result in validation.critical_failures:
         failed_check = text("run.check_failed", description=check_result.description)
         ids = check_result.unexpected_ids
-        if not ids:
-            problems.append(Problem(check_result.suite, message=failed_check, language=language))
+        if not ids:  # a check of a whole input or year: named as the reader knows it ("huvudbok 2025")
+            problems.append(Problem(_input_name(check_result, text), message=failed_check, language=language))
         # Columns by their names in the reader's language ("belopp"), not the fields' code names.
         column = ", ".join(text(f"field.{name}") if text.has(f"field.{name}") else name
                            for name in check_result.column.split(", ")) if check_result.column else ""
@@ -389,6 +389,14 @@ def _critical_problems(inputs: Inputs, validation, language: str = "sv") -> list
             file, sheet, row = _split_source_id(source_id)
             problems.append(Problem(file, sheet, row, column, failed_check, language=language))
     return problems
+
+
+def _input_name(check_result: Any, text: Text) -> str:
+    """The input a check result is about, in the reader's language: "huvudbok 2025", "medlemmar"."""
+    key = f"validate.input.{check_result.suite}"
+    name = text(key) if text.has(key) else check_result.suite
+    year = (check_result.batch or "").rpartition("-")[2]
+    return f"{name} {year}" if year.isdigit() else name
 
 
 def _stop(problems: list[Problem], inputs: Inputs, keep: tuple[Path, Path] | None, language: str = "sv") -> None:

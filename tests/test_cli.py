@@ -207,9 +207,10 @@ def test_a_month_of_ledger_lines_saved_under_another_name_stops_the_run(tmp_path
     result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
     assert result.returncode == 1, result.stderr
     assert ("fel: 2024/mars.xlsx, flik Huvudbok: har en huvudboks rubriker (Datum, Verifikation, Konto, Belopp, "
-            "Motpart, Tjänst, Kostnadsställe, Text) men läses inte, eftersom filnamnet inte börjar med ledger; utan den blir siffrorna "
-            "för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och kör igen; är filen "
-            "leverantörsreskontran: byt namn till purchases-…; annars flytta den ur årsmappen") in result.stderr.splitlines()
+            "Motpart, Tjänst, Kostnadsställe, Text) men läses inte, eftersom filnamnet inte börjar med ledger; "
+            "utan den blir siffrorna för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och "
+            "kör igen; är filen leverantörsreskontran: byt namn till purchases-…; annars flytta den ur "
+            "årsmappen") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]  # no report of eleven months
 
@@ -238,3 +239,19 @@ def test_an_sie_file_of_ledger_lines_under_another_name_stops_the_run_in_words(t
     [line] = [line for line in result.stderr.splitlines() if "export-juni.se" in line]
     assert line.startswith("fel: 2025/export-juni.se: har en huvudboks rubriker (datum, verifikation, konto")
     assert "account" not in line and "voucher" not in line  # the fields in words, not their code names
+
+
+def test_a_month_missing_between_monthly_files_stops_the_run_naming_the_month(tmp_path: Path):
+    from tests.workbooks import invoice
+
+    folder = write_folder(tmp_path / "org")
+    (folder / "2025" / "ledger-2025.xlsx").unlink()
+    for month in (3, 4, 6):  # May's file was never exported
+        write_sheet(folder / "2025" / f"ledger-2025-{month:02d}.xlsx", "Huvudbok", LEDGER_HEADER,
+                    invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01"))
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert ("  huvudbok 2025: Huvudboken 2025 (3 filer) har inga rader alls i 2025-05, men rader både före och "
+            "efter: en månads fil saknas troligen i exporten eller i mappen. Lägg den i mappen 2025 och kör igen; "
+            "annars blir siffrorna för 2025 fel (kontrollen underkändes)") in result.stderr.splitlines()
+    assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()

@@ -12,6 +12,7 @@ from pipeline.validate.ledger_checks import (
     duplicate_vouchers,
     format_sek,
     ledger_checks,
+    missing_months,
     revenue_signs,
     voucher_key,
     wrong_year_files,
@@ -128,7 +129,52 @@ def test_an_order_of_magnitude_against_history_warns_and_a_missing_year_warns():
     # Nine times is no order of magnitude.
     inputs.history = history_frame([(2023, 1, 1), (2024, 900, 1_112)])
     found = {r.check for r in ledger_checks(inputs, Settings(), SV) if not r.success}
-    assert found == set()
+    assert found == {"missing_months"}  # lines in March only: the other months are a warning of their own
+
+
+def _months(year: int, months: list[int], files: int = 12) -> pd.DataFrame:
+    """Lines in the given months; with 12 files, each month in a file of its own."""
+    frames = []
+    for month in months:
+        frame = ledger_frame(_sale(f"{year}-{month:02d}-15", f"A {month}", 100))
+        frame["source_file"] = f"{year}/ledger-{year}-{month:02d}.xlsx" if files == 12 else f"{year}/ledger-{year}.xlsx"
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_a_month_without_lines_between_months_of_monthly_files_stops_the_run():
+    [result] = missing_months(_months(2025, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]), 2025, SV)
+    assert (result.success, result.severity) == (False, "critical")
+    assert (result.element_count, result.unexpected_count) == (12, 1)
+    assert result.description.startswith("Huvudboken 2025 (11 filer) har inga rader alls i 2025-03, men rader både "
+                                          "före och efter")
+    # Two gaps and a missing December: the gaps are what stops the run.
+    [result] = missing_months(_months(2025, [1, 3, 4, 6, 7, 8, 9, 10, 11]), 2025, SV)
+    assert result.severity == "critical" and "i 2025-02, 2025-05, men" in result.description
+
+
+def test_other_months_without_lines_are_a_warning():
+    # At the ends of the year: a body that began in March or closed in November.
+    [result] = missing_months(_months(2025, list(range(3, 13))), 2025, SV)
+    assert (result.success, result.severity, result.unexpected_count) == (False, "warning", 2)
+    assert result.description.startswith("Huvudboken 2025 har inga rader i 2025-01, 2025-02. Det stämmer om")
+    [result] = missing_months(_months(2025, list(range(1, 12))), 2025, SV)
+    assert result.severity == "warning" and "i 2025-12." in result.description
+    # A gap inside a year delivered as one file: a body that books seldom has them too.
+    [result] = missing_months(_months(2025, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12], files=1), 2025, SV)
+    assert (result.severity, result.unexpected_count) == ("warning", 1) and "i 2025-03." in result.description
+
+
+def test_a_year_with_lines_in_every_month_passes_and_lines_of_other_years_do_not_count():
+    ledger = pd.concat([_months(2025, list(range(1, 13))), _months(2024, [5])], ignore_index=True)
+    [result] = missing_months(ledger, 2025, SV)
+    assert result.success and result.description == "Varje månad av året har rader i huvudboken (huvudbok 2025)"
+    # Lines of 2024 and 2026 only, and a line without a date: nothing in 2025 to judge (wrong_year_files speaks).
+    other = pd.concat([_months(2024, [1, 12]), _months(2026, [1])], ignore_index=True)
+    assert missing_months(other, 2025, SV) == []
+    undated = _months(2025, list(range(1, 13)))
+    undated.loc[0, "date"] = pd.NaT
+    assert missing_months(undated, 2025, SV)[0].success
 
 
 def test_money_in_messages_is_swedish_kronor():

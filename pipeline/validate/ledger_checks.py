@@ -9,6 +9,9 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
   same month as .xlsx and .csv). Critical, naming both files: nothing may be counted twice.
 - `wrong_year_files`: a file most of whose lines are dated outside its year folder (last
   year's ledger in this year's folder). Critical; a few stray lines stay the suite's warning.
+- `missing_months`: in a year delivered as several files, a calendar month without a single
+  line between months with lines (a month's file left out): critical; any other month without
+  lines (a body that began or closed during the year, or books seldom): a warning.
 - `revenue_signs`: a year whose activity revenue is negative, or whose revenue lines are
   mostly debits, was read with the wrong sign convention. Critical, naming the setting.
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
@@ -47,7 +50,7 @@ MAGNITUDE = 10  # an order of magnitude
 EXAMPLES = 3  # vouchers named in a message
 # Warnings the run also prints in the terminal (pipeline.run), not only in the outputs.
 TERMINAL_WARNINGS = frozenset({"revenue_magnitude", "window_years", "unmapped_numbers", "fuzzy_headers",
-                               "skipped_sheets", "unread_files", "statistical_accounts"})
+                               "skipped_sheets", "unread_files", "statistical_accounts", "missing_months"})
 
 
 def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
@@ -62,6 +65,7 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
         ledger = inputs.ledgers[year]
         out += duplicate_vouchers(ledger, year, text, (vouchers or {}).get(year))
         out += wrong_year_files(ledger, year, text)
+        out += missing_months(ledger, year, text)
         out += revenue_signs(ledger, year, settings, text)
     out += revenue_magnitude(inputs, settings, text)
     out += unmapped_numbers(inputs, settings, text)
@@ -181,6 +185,34 @@ def wrong_year_files(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckR
                                 year=year, likely=likely),
                            len(rows), int(mask.sum()), rows.loc[mask[mask].index, "source_id"], year))
     return out or [_passed("wrong_year_file", "date", text, year, len(ledger))]
+
+
+def missing_months(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
+    """Calendar months of the year folder without a single line. In a year delivered as several
+    files, a month between two months with lines is a month's file left out of the export or the
+    folder: critical, since every figure of the year would be too small. Any other month without
+    lines is a warning: a body that began or closed during the year, or books seldom, has such
+    months too."""
+    if ledger.empty or "date" not in ledger:
+        return []
+    months = ledger["date"].to_numpy(dtype="datetime64[M]")
+    index = (months[~np.isnat(months)] - np.datetime64(f"{year}-01", "M")).astype(np.int64)
+    lines = np.bincount(index[(index >= 0) & (index < 12)], minlength=12)
+    with_lines = np.flatnonzero(lines)
+    if not len(with_lines):
+        return []  # no line in the year at all: wrong_year_files names the file
+    missing = [m for m in range(12) if not lines[m]]
+    if not missing:
+        return [_passed("missing_months", "date", text, year, 12)]
+    inside = [m for m in missing if with_lines[0] < m < with_lines[-1]]
+    files = ledger["source_file"].nunique() if "source_file" in ledger else 1
+    if inside and files > 1:
+        severity, key, months_of = "critical", "ledgercheck.missing_months", inside
+    else:
+        severity, key, months_of = "warning", "ledgercheck.months_without_lines", missing
+    listed = ", ".join(f"{year}-{m + 1:02d}" for m in months_of)
+    return [_result("missing_months", "date", severity, text(key, year=year, months=listed, files=files), 12,
+                    len(months_of), pd.Series([], dtype="str"), year)]
 
 
 def _in_ranges(accounts: np.ndarray, ranges: AccountRanges) -> np.ndarray:
