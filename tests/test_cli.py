@@ -246,12 +246,18 @@ def test_a_month_missing_between_monthly_files_stops_the_run_naming_the_month(tm
 
     folder = write_folder(tmp_path / "org")
     (folder / "2025" / "ledger-2025.xlsx").unlink()
-    for month in (3, 4, 6):  # May's file was never exported
+    for month in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12):  # May's file was never exported
         write_sheet(folder / "2025" / f"ledger-2025-{month:02d}.xlsx", "Huvudbok", LEDGER_HEADER,
                     invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01"))
     result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
     assert result.returncode == 1, result.stderr
-    assert ("  huvudbok 2025: Huvudboken 2025 (3 filer) har inga rader alls i 2025-05, men rader både före och "
-            "efter: en månads fil saknas troligen i exporten eller i mappen. Lägg den i mappen 2025 och kör igen; "
-            "annars blir siffrorna för 2025 fel (kontrollen underkändes)") in result.stderr.splitlines()
+    assert ("  huvudbok 2025: Inga rader alls i 2025-05, fast huvudboken 2025 kommer som månadsfiler och har rader "
+            "månaderna före och efter: filen för månaden saknas troligen i exporten eller i mappen 2025. Lägg den i "
+            "mappen och kör igen; annars blir siffrorna för 2025 fel. Bokfördes inget alls den månaden: lägg en fil "
+            "med bara rubrikraden i mappen, med månaden i namnet (ledger-2025-MM.xlsx) (kontrollen underkändes)"
+            ) in result.stderr.splitlines()
     assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()
+    # Nothing was booked in May: its file holds only the header row, and the report is written.
+    write_sheet(folder / "2025" / "ledger-2025-05.xlsx", "Huvudbok", LEDGER_HEADER, [])
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr

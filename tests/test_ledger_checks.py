@@ -132,25 +132,35 @@ def test_an_order_of_magnitude_against_history_warns_and_a_missing_year_warns():
     assert found == {"missing_months"}  # lines in March only: the other months are a warning of their own
 
 
-def _months(year: int, months: list[int], files: int = 12) -> pd.DataFrame:
-    """Lines in the given months; with 12 files, each month in a file of its own."""
+def _months(year: int, months: list[int], files: str = "monthly") -> pd.DataFrame:
+    """Lines on the 15th of the given months: a file per month, one file, or a file per quarter."""
     frames = []
     for month in months:
         frame = ledger_frame(_sale(f"{year}-{month:02d}-15", f"A {month}", 100))
-        frame["source_file"] = f"{year}/ledger-{year}-{month:02d}.xlsx" if files == 12 else f"{year}/ledger-{year}.xlsx"
+        frame["source_file"] = {"monthly": f"{year}/ledger-{year}-{month:02d}.xlsx",
+                                "one": f"{year}/ledger-{year}.xlsx",
+                                "quarterly": f"{year}/ledger-{year}-q{(month - 1) // 3 + 1}.xlsx"}[files]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def test_a_month_without_lines_between_months_of_monthly_files_stops_the_run():
+def test_a_month_without_lines_between_monthly_files_stops_the_run():
     [result] = missing_months(_months(2025, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]), 2025, SV)
     assert (result.success, result.severity) == (False, "critical")
     assert (result.element_count, result.unexpected_count) == (12, 1)
-    assert result.description.startswith("Huvudboken 2025 (11 filer) har inga rader alls i 2025-03, men rader både "
-                                          "före och efter")
+    assert result.description.startswith("Inga rader alls i 2025-03, fast huvudboken 2025 kommer som månadsfiler")
     # Two gaps and a missing December: the gaps are what stops the run.
     [result] = missing_months(_months(2025, [1, 3, 4, 6, 7, 8, 9, 10, 11]), 2025, SV)
-    assert result.severity == "critical" and "i 2025-02, 2025-05, men" in result.description
+    assert result.severity == "critical" and result.description.startswith("Inga rader alls i 2025-02, 2025-05, fast")
+
+
+def test_a_month_delivered_as_a_file_of_only_its_header_had_nothing_booked():
+    ledger = _months(2025, [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12])
+    [result] = missing_months(ledger, 2025, SV, empty_files=("2025/ledger-2025-07.xlsx",))
+    assert result.success
+    # A file without lines whose name holds no month of the year delivers nothing.
+    [result] = missing_months(ledger, 2025, SV, empty_files=("2025/ledger-2025-tom.xlsx", "2025/ledger-2024-07.xlsx"))
+    assert result.severity == "critical"
 
 
 def test_other_months_without_lines_are_a_warning():
@@ -160,9 +170,14 @@ def test_other_months_without_lines_are_a_warning():
     assert result.description.startswith("Huvudboken 2025 har inga rader i 2025-01, 2025-02. Det stämmer om")
     [result] = missing_months(_months(2025, list(range(1, 12))), 2025, SV)
     assert result.severity == "warning" and "i 2025-12." in result.description
-    # A gap inside a year delivered as one file: a body that books seldom has them too.
-    [result] = missing_months(_months(2025, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12], files=1), 2025, SV)
-    assert (result.severity, result.unexpected_count) == ("warning", 1) and "i 2025-03." in result.description
+    gap = [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    # A gap inside a year delivered as one file or by quarter: a body that books seldom has them too.
+    for files in ("one", "quarterly"):
+        [result] = missing_months(_months(2025, gap, files), 2025, SV)
+        assert (result.severity, result.unexpected_count) == ("warning", 1) and "i 2025-03." in result.description
+    # Monthly files of a body that books seldom (fewer than nine months with lines): a warning.
+    [result] = missing_months(_months(2025, [1, 3, 6, 9, 12]), 2025, SV)
+    assert (result.severity, result.unexpected_count) == ("warning", 7)
 
 
 def test_a_year_with_lines_in_every_month_passes_and_lines_of_other_years_do_not_count():

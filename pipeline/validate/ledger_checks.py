@@ -9,9 +9,10 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
   same month as .xlsx and .csv). Critical, naming both files: nothing may be counted twice.
 - `wrong_year_files`: a file most of whose lines are dated outside its year folder (last
   year's ledger in this year's folder). Critical; a few stray lines stay the suite's warning.
-- `missing_months`: in a year delivered as several files, a calendar month without a single
-  line between months with lines (a month's file left out): critical; any other month without
-  lines (a body that began or closed during the year, or books seldom): a warning.
+- `missing_months`: in a year delivered as monthly files or sheets, a calendar month without a
+  single line between months with lines (a month's file left out): critical, unless a file
+  named for the month holds only its header (nothing booked); any other month without lines (a
+  body that began or closed during the year, books seldom, or exports by quarter): a warning.
 - `revenue_signs`: a year whose activity revenue is negative, or whose revenue lines are
   mostly debits, was read with the wrong sign convention. Critical, naming the setting.
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
@@ -65,7 +66,9 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
         ledger = inputs.ledgers[year]
         out += duplicate_vouchers(ledger, year, text, (vouchers or {}).get(year))
         out += wrong_year_files(ledger, year, text)
-        out += missing_months(ledger, year, text)
+        empty_files = tuple(t.file for t in inputs.totals if t.kind == "ledger" and t.file.startswith(f"{year}/")
+                            and t.rows_used == 0)
+        out += missing_months(ledger, year, text, empty_files)
         out += revenue_signs(ledger, year, settings, text)
     out += revenue_magnitude(inputs, settings, text)
     out += unmapped_numbers(inputs, settings, text)
@@ -187,32 +190,56 @@ def wrong_year_files(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckR
     return out or [_passed("wrong_year_file", "date", text, year, len(ledger))]
 
 
-def missing_months(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
-    """Calendar months of the year folder without a single line. In a year delivered as several
-    files, a month between two months with lines is a month's file left out of the export or the
-    folder: critical, since every figure of the year would be too small. Any other month without
-    lines is a warning: a body that began or closed during the year, or books seldom, has such
-    months too."""
+# A month in a file's name: "ledger-2025-07.xlsx", "ledger_202507.csv".
+_MONTH_IN_NAME = r"(?<!\d){year}[-_ .]?(0[1-9]|1[0-2])(?!\d)"
+DENSE_MONTHS = 9  # months with lines in a year whose gap is taken for a missing month's file
+
+
+def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tuple[str, ...] = ()) -> list[CheckResult]:
+    """Calendar months of the year folder without a single line.
+
+    Critical only where a month's file is plainly missing: the year comes as monthly files or
+    sheets (each holding the lines of one calendar month, at least two of them), at least
+    DENSE_MONTHS months have lines, and the empty month lies between months with lines. A
+    month that truly had no bookings is delivered as a file named for it with only the header
+    row (`empty_files`: the year's ledger files without a line). Any other month without lines
+    is a warning: a body that began or closed during the year, books seldom, or exports by
+    quarter has such months too."""
     if ledger.empty or "date" not in ledger:
         return []
     months = ledger["date"].to_numpy(dtype="datetime64[M]")
-    index = (months[~np.isnat(months)] - np.datetime64(f"{year}-01", "M")).astype(np.int64)
-    lines = np.bincount(index[(index >= 0) & (index < 12)], minlength=12)
+    dated = ~np.isnat(months)
+    index = np.full(len(months), -1, dtype=np.int64)
+    index[dated] = (months[dated] - np.datetime64(f"{year}-01", "M")).astype(np.int64)
+    in_year = (index >= 0) & (index < 12)
+    lines = np.bincount(index[in_year], minlength=12)
     with_lines = np.flatnonzero(lines)
     if not len(with_lines):
         return []  # no line in the year at all: wrong_year_files names the file
-    missing = [m for m in range(12) if not lines[m]]
+    for name in empty_files:
+        found = re.search(_MONTH_IN_NAME.format(year=year), name.rpartition("/")[2])
+        if found:
+            lines[int(found.group(1)) - 1] = -1  # delivered, with nothing booked
+    missing = [m for m in range(12) if lines[m] == 0]
     if not missing:
         return [_passed("missing_months", "date", text, year, 12)]
     inside = [m for m in missing if with_lines[0] < m < with_lines[-1]]
-    files = ledger["source_file"].nunique() if "source_file" in ledger else 1
-    if inside and files > 1:
+    months_per_unit = pd.Series(index[in_year]).groupby(_units_of(ledger)[in_year]).nunique()
+    monthly = len(with_lines) >= DENSE_MONTHS and len(months_per_unit) >= 2 and bool((months_per_unit == 1).all())
+    if inside and monthly:
         severity, key, months_of = "critical", "ledgercheck.missing_months", inside
     else:
         severity, key, months_of = "warning", "ledgercheck.months_without_lines", missing
     listed = ", ".join(f"{year}-{m + 1:02d}" for m in months_of)
-    return [_result("missing_months", "date", severity, text(key, year=year, months=listed, files=files), 12,
-                    len(months_of), pd.Series([], dtype="str"), year)]
+    return [_result("missing_months", "date", severity, text(key, year=year, months=listed), 12, len(months_of),
+                    pd.Series([], dtype="str"), year)]
+
+
+def _units_of(ledger: pd.DataFrame) -> np.ndarray:
+    """Each line's file and sheet as one code (a year may come as one workbook with a sheet per month)."""
+    file = ledger["source_file"].astype("str") if "source_file" in ledger else pd.Series("", index=ledger.index)
+    sheet = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
+    return pd.factorize(file + "\x00" + sheet)[0]
 
 
 def _in_ranges(accounts: np.ndarray, ranges: AccountRanges) -> np.ndarray:
