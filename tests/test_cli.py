@@ -252,10 +252,10 @@ def test_a_month_missing_between_monthly_files_stops_the_run_naming_the_month(tm
     result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
     assert result.returncode == 1, result.stderr
     assert ("  huvudbok 2025: Inga rader alls i 2025-05, fast huvudboken 2025 kommer som månadsfiler och har rader "
-            "månaderna före och efter: filen för månaden saknas troligen i exporten eller i mappen 2025. Lägg den i "
-            "mappen och kör igen; annars blir siffrorna för 2025 fel. Bokfördes inget alls den månaden: lägg en fil "
-            "med bara rubrikraden i mappen, med månaden i namnet (ledger-2025-MM.xlsx) (kontrollen underkändes)"
-            ) in result.stderr.splitlines()
+            "både före och efter eller samma månad året före: filen för månaden saknas troligen i exporten eller i "
+            "mappen 2025. Lägg den i mappen och kör igen; annars blir siffrorna för 2025 fel. Bokfördes inget alls "
+            "den månaden: lägg en fil med bara rubrikraden i mappen, med månaden i namnet (ledger-2025-MM.xlsx) "
+            "(kontrollen underkändes)") in result.stderr.splitlines()
     assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()
     # Nothing was booked in May: its file holds only the header row, and the report is written.
     write_sheet(folder / "2025" / "ledger-2025-05.xlsx", "Huvudbok", LEDGER_HEADER, [])

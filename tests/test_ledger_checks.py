@@ -148,10 +148,29 @@ def test_a_month_without_lines_between_monthly_files_stops_the_run():
     [result] = missing_months(_months(2025, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]), 2025, SV)
     assert (result.success, result.severity) == (False, "critical")
     assert (result.element_count, result.unexpected_count) == (12, 1)
-    assert result.description.startswith("Inga rader alls i 2025-03, fast huvudboken 2025 kommer som månadsfiler")
+    assert result.description.startswith("Inga rader alls i 2025-03, fast huvudboken 2025 kommer som månadsfiler och "
+                                          "har rader både före och efter eller samma månad året före")
     # Two gaps and a missing December: the gaps are what stops the run.
     [result] = missing_months(_months(2025, [1, 3, 4, 6, 7, 8, 9, 10, 11]), 2025, SV)
     assert result.severity == "critical" and result.description.startswith("Inga rader alls i 2025-02, 2025-05, fast")
+
+
+def test_a_first_or_last_monthly_file_missing_stops_the_run_when_the_year_before_had_that_month():
+    december_missing = _months(2025, list(range(1, 12)))
+    # The year before booked in December: its file was left out (exported before the year was closed).
+    [result] = missing_months(december_missing, 2025, SV, year_before=_months(2024, list(range(1, 13))))
+    assert (result.severity, result.unexpected_count) == ("critical", 1)
+    assert result.description.startswith("Inga rader alls i 2025-12, fast")
+    # The year before had no December (or there is no ledger of it): a body that closed, a warning.
+    for before in (_months(2024, list(range(1, 12))), None):
+        [result] = missing_months(december_missing, 2025, SV, year_before=before)
+        assert result.severity == "warning"
+    # A body that began in March: no file for January or February, none the year before either.
+    [result] = missing_months(_months(2025, list(range(3, 13))), 2025, SV, year_before=_months(2024, [11, 12]))
+    assert result.severity == "warning"
+    # Closed in November, and said so with a header-only December file.
+    [result] = missing_months(december_missing, 2025, SV, ("2025/ledger-2025-12.xlsx",), _months(2024, [12]))
+    assert result.success
 
 
 def test_a_month_delivered_as_a_file_of_only_its_header_had_nothing_booked():

@@ -10,9 +10,10 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
 - `wrong_year_files`: a file most of whose lines are dated outside its year folder (last
   year's ledger in this year's folder). Critical; a few stray lines stay the suite's warning.
 - `missing_months`: in a year delivered as monthly files or sheets, a calendar month without a
-  single line between months with lines (a month's file left out): critical, unless a file
-  named for the month holds only its header (nothing booked); any other month without lines (a
-  body that began or closed during the year, books seldom, or exports by quarter): a warning.
+  single line between months with lines, or a first or last month that had lines the year
+  before (a month's file left out): critical, unless a file named for the month holds only its
+  header (nothing booked); any other month without lines (a body that began or closed during
+  the year, books seldom, or exports by quarter): a warning.
 - `revenue_signs`: a year whose activity revenue is negative, or whose revenue lines are
   mostly debits, was read with the wrong sign convention. Critical, naming the setting.
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
@@ -68,7 +69,7 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
         out += wrong_year_files(ledger, year, text)
         empty_files = tuple(t.file for t in inputs.totals if t.kind == "ledger" and t.file.startswith(f"{year}/")
                             and t.rows_used == 0)
-        out += missing_months(ledger, year, text, empty_files)
+        out += missing_months(ledger, year, text, empty_files, inputs.ledgers.get(year - 1))
         out += revenue_signs(ledger, year, settings, text)
     out += revenue_magnitude(inputs, settings, text)
     out += unmapped_numbers(inputs, settings, text)
@@ -195,22 +196,21 @@ _MONTH_IN_NAME = r"(?<!\d){year}[-_ .]?(0[1-9]|1[0-2])(?!\d)"
 DENSE_MONTHS = 9  # months with lines in a year whose gap is taken for a missing month's file
 
 
-def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tuple[str, ...] = ()) -> list[CheckResult]:
+def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tuple[str, ...] = (),
+                   year_before: pd.DataFrame | None = None) -> list[CheckResult]:
     """Calendar months of the year folder without a single line.
 
     Critical only where a month's file is plainly missing: the year comes as monthly files or
     sheets (each holding the lines of one calendar month, at least two of them), at least
-    DENSE_MONTHS months have lines, and the empty month lies between months with lines. A
+    DENSE_MONTHS months have lines, and the empty month lies between months with lines, or is
+    a first or last month whose counterpart in `year_before` (that year's ledger) has lines. A
     month that truly had no bookings is delivered as a file named for it with only the header
     row (`empty_files`: the year's ledger files without a line). Any other month without lines
     is a warning: a body that began or closed during the year, books seldom, or exports by
     quarter has such months too."""
     if ledger.empty or "date" not in ledger:
         return []
-    months = ledger["date"].to_numpy(dtype="datetime64[M]")
-    dated = ~np.isnat(months)
-    index = np.full(len(months), -1, dtype=np.int64)
-    index[dated] = (months[dated] - np.datetime64(f"{year}-01", "M")).astype(np.int64)
+    index = _month_index(ledger, year)
     in_year = (index >= 0) & (index < 12)
     lines = np.bincount(index[in_year], minlength=12)
     with_lines = np.flatnonzero(lines)
@@ -223,16 +223,29 @@ def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tup
     missing = [m for m in range(12) if lines[m] == 0]
     if not missing:
         return [_passed("missing_months", "date", text, year, 12)]
-    inside = [m for m in missing if with_lines[0] < m < with_lines[-1]]
+    before = np.zeros(12, dtype=np.int64)
+    if year_before is not None and not year_before.empty and "date" in year_before:
+        index_before = _month_index(year_before, year - 1)
+        before = np.bincount(index_before[(index_before >= 0) & (index_before < 12)], minlength=12)
+    expected = [m for m in missing if with_lines[0] < m < with_lines[-1] or before[m] > 0]
     months_per_unit = pd.Series(index[in_year]).groupby(_units_of(ledger)[in_year]).nunique()
     monthly = len(with_lines) >= DENSE_MONTHS and len(months_per_unit) >= 2 and bool((months_per_unit == 1).all())
-    if inside and monthly:
-        severity, key, months_of = "critical", "ledgercheck.missing_months", inside
+    if expected and monthly:
+        severity, key, months_of = "critical", "ledgercheck.missing_months", expected
     else:
         severity, key, months_of = "warning", "ledgercheck.months_without_lines", missing
     listed = ", ".join(f"{year}-{m + 1:02d}" for m in months_of)
     return [_result("missing_months", "date", severity, text(key, year=year, months=listed), 12, len(months_of),
                     pd.Series([], dtype="str"), year)]
+
+
+def _month_index(ledger: pd.DataFrame, year: int) -> np.ndarray:
+    """Each line's month counted from January of `year` (0-11 within it); -1 for a line without a date."""
+    months = ledger["date"].to_numpy(dtype="datetime64[M]")
+    dated = ~np.isnat(months)
+    index = np.full(len(months), -1, dtype=np.int64)
+    index[dated] = (months[dated] - np.datetime64(f"{year}-01", "M")).astype(np.int64)
+    return index
 
 
 def _units_of(ledger: pd.DataFrame) -> np.ndarray:
