@@ -173,6 +173,21 @@ def test_a_first_or_last_monthly_file_missing_stops_the_run_when_the_year_before
     assert result.success
 
 
+def test_an_export_of_one_file_cut_short_stops_the_run_when_the_year_before_had_that_month():
+    # One file for the year, exported before December was closed.
+    cut_short = _months(2025, list(range(1, 12)), "one")
+    [result] = missing_months(cut_short, 2025, SV, year_before=_months(2024, list(range(1, 13)), "one"))
+    assert (result.severity, result.unexpected_count) == ("critical", 1)
+    assert result.description.startswith("Inga rader alls i 2025-12, fast huvudboken 2025 har rader nästan alla "
+                                         "andra månader och samma månad året före hade rader")
+    # Only the months the year before booked in count; a sparse year (a body that books seldom) warns.
+    [result] = missing_months(cut_short, 2025, SV, year_before=_months(2024, list(range(1, 12)), "one"))
+    assert result.severity == "warning"
+    sparse = _months(2025, [3, 6, 9], "one")
+    [result] = missing_months(sparse, 2025, SV, year_before=_months(2024, list(range(1, 13)), "one"))
+    assert result.severity == "warning"
+
+
 def test_a_month_delivered_as_a_file_of_only_its_header_had_nothing_booked():
     ledger = _months(2025, [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12])
     [result] = missing_months(ledger, 2025, SV, empty_files=("2025/ledger-2025-07.xlsx",))

@@ -12,8 +12,10 @@ warning is listed in the terminal, `check`, the workbook's validation sheet and 
 - `missing_months`: in a year delivered as monthly files or sheets, a calendar month without a
   single line between months with lines, or a first or last month that had lines the year
   before (a month's file left out): critical, unless a file named for the month holds only its
-  header (nothing booked); any other month without lines (a body that began or closed during
-  the year, books seldom, or exports by quarter): a warning.
+  header (nothing booked); the same for a month without lines in any year of at least nine
+  months with lines, where the year before had lines that month (an export cut short); any
+  other month without lines (a body that began or closed during the year, books seldom, or
+  exports by quarter): a warning.
 - `revenue_signs`: a year whose activity revenue is negative, or whose revenue lines are
   mostly debits, was read with the wrong sign convention. Critical, naming the setting.
 - `revenue_magnitude`: a year's activity revenue ten times (or a tenth of) the year before:
@@ -200,10 +202,12 @@ def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tup
                    year_before: pd.DataFrame | None = None) -> list[CheckResult]:
     """Calendar months of the year folder without a single line.
 
-    Critical only where a month's file is plainly missing: the year comes as monthly files or
+    Critical only where a month is plainly missing. Either the year comes as monthly files or
     sheets (each holding the lines of one calendar month, at least two of them), at least
     DENSE_MONTHS months have lines, and the empty month lies between months with lines, or is
-    a first or last month whose counterpart in `year_before` (that year's ledger) has lines. A
+    a first or last month whose counterpart in `year_before` (that year's ledger) has lines.
+    Or, however the year comes, at least DENSE_MONTHS months have lines and the empty month's
+    counterpart in `year_before` has lines: an export cut short. A
     month that truly had no bookings is delivered as a file named for it with only the header
     row (`empty_files`: the year's ledger files without a line). Any other month without lines
     is a warning: a body that began or closed during the year, books seldom, or exports by
@@ -227,11 +231,15 @@ def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tup
     if year_before is not None and not year_before.empty and "date" in year_before:
         index_before = _month_index(year_before, year - 1)
         before = np.bincount(index_before[(index_before >= 0) & (index_before < 12)], minlength=12)
+    dense = len(with_lines) >= DENSE_MONTHS
+    booked_before = [m for m in missing if before[m] > 0]
     expected = [m for m in missing if with_lines[0] < m < with_lines[-1] or before[m] > 0]
     months_per_unit = pd.Series(index[in_year]).groupby(_units_of(ledger)[in_year]).nunique()
-    monthly = len(with_lines) >= DENSE_MONTHS and len(months_per_unit) >= 2 and bool((months_per_unit == 1).all())
+    monthly = dense and len(months_per_unit) >= 2 and bool((months_per_unit == 1).all())
     if expected and monthly:
         severity, key, months_of = "critical", "ledgercheck.missing_months", expected
+    elif dense and booked_before:  # an export cut short (made before the year was closed)
+        severity, key, months_of = "critical", "ledgercheck.missing_months_export", booked_before
     else:
         severity, key, months_of = "warning", "ledgercheck.months_without_lines", missing
     listed = ", ".join(f"{year}-{m + 1:02d}" for m in months_of)
