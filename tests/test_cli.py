@@ -199,18 +199,25 @@ def test_a_data_file_beside_the_ledger_that_is_not_read_is_said_in_the_terminal(
     assert "~$" not in warnings[0] and "LÄS-MIG" not in warnings[0]
 
 
+def report_stops_with(folder: Path, tmp_path: Path, line: str) -> subprocess.CompletedProcess:
+    """`report` on the folder ends with exit 1 and `line` among the lines it printed to stderr."""
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert line in result.stderr.splitlines(), result.stderr
+    return result
+
+
 def test_a_month_of_ledger_lines_saved_under_another_name_stops_the_run(tmp_path: Path):
     # "mars.xlsx" beside the other months: without it the report would leave March out and
     # still end with exit 0. Its sheet has a ledger's header, so the run stops and names it.
     folder = write_folder(tmp_path / "org")
     write_sheet(folder / "2024" / "mars.xlsx", "Huvudbok", LEDGER_HEADER, small_ledger(2024))
-    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
-    assert result.returncode == 1, result.stderr
-    assert ("fel: 2024/mars.xlsx, flik Huvudbok: har en huvudboks rubriker (Datum, Verifikation, Konto, Belopp, "
-            "Motpart, Tjänst, Kostnadsställe, Text) men läses inte, eftersom filnamnet inte börjar med ledger; "
-            "utan den blir siffrorna för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och "
-            "kör igen; är filen leverantörsreskontran: byt namn till purchases-…; annars flytta den ur "
-            "årsmappen") in result.stderr.splitlines()
+    result = report_stops_with(folder, tmp_path, (
+        "fel: 2024/mars.xlsx, flik Huvudbok: har en huvudboks rubriker (Datum, Verifikation, Konto, Belopp, "
+        "Motpart, Tjänst, Kostnadsställe, Text) men läses inte, eftersom filnamnet inte börjar med ledger; "
+        "utan den blir siffrorna för 2024 fel. Hör raderna till huvudboken: byt namn till ledger-2024-… och "
+        "kör igen; är filen leverantörsreskontran: byt namn till purchases-…; annars flytta den ur "
+        "årsmappen"))
     assert "Traceback" not in result.stderr
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]  # no report of eleven months
 
@@ -249,13 +256,12 @@ def test_a_month_missing_between_monthly_files_stops_the_run_naming_the_month(tm
     for month in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12):  # May's file was never exported
         write_sheet(folder / "2025" / f"ledger-2025-{month:02d}.xlsx", "Huvudbok", LEDGER_HEADER,
                     invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01"))
-    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
-    assert result.returncode == 1, result.stderr
-    assert ("  huvudbok 2025: Inga rader alls i 2025-05, fast huvudboken 2025 kommer som månadsfiler och har rader "
-            "både före och efter eller samma månad året före: filen för månaden saknas troligen i exporten eller i "
-            "mappen 2025. Lägg den i mappen och kör igen; annars blir siffrorna för 2025 fel. Bokfördes inget alls "
-            "den månaden: lägg en fil med bara rubrikraden i mappen, med månaden i namnet (ledger-2025-MM.xlsx) "
-            "(kontrollen underkändes)") in result.stderr.splitlines()
+    report_stops_with(folder, tmp_path, (
+        "  huvudbok 2025: Inga rader alls i 2025-05, fast huvudboken 2025 kommer som månadsfiler och har rader "
+        "både före och efter eller samma månad året före: filen för månaden saknas troligen i exporten eller i "
+        "mappen 2025. Lägg den i mappen och kör igen; annars blir siffrorna för 2025 fel. Bokfördes inget alls "
+        "den månaden: lägg en fil med bara rubrikraden i mappen, med månaden i namnet (ledger-2025-MM.xlsx) "
+        "(kontrollen underkändes)"))
     assert not (tmp_path / "out" / "org" / "2025" / "results.json").exists()
     # Nothing was booked in May: its file holds only the header row, and the report is written.
     write_sheet(folder / "2025" / "ledger-2025-05.xlsx", "Huvudbok", LEDGER_HEADER, [])

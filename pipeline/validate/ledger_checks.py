@@ -105,6 +105,19 @@ def _unit(frame: pd.DataFrame) -> pd.Series:
     return frame["source_file"].astype("str") + np.where(sheet != "", " [" + sheet + "]", "")
 
 
+def _unit_codes(ledger: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's file and sheet as one code, and the "file [sheet]" name of each code. Files
+    and sheets are coded apart and then paired, so the names are built per distinct pair only."""
+    file_codes, file_names = pd.factorize(ledger["source_file"].astype("str"))
+    sheets = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
+    sheet_codes, sheet_names = pd.factorize(sheets)
+    width = max(len(sheet_names), 1)
+    unit_codes, unit_pairs = pd.factorize(file_codes.astype(np.int64) * width + sheet_codes)
+    pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // width],
+                               "source_sheet": np.asarray(sheet_names, dtype=object)[unit_pairs % width]})
+    return unit_codes, _unit(pair_frame).to_numpy(dtype=object)
+
+
 # How a copy is named by Windows ("x - Kopia.xlsx", "x - Copy.xlsx"), macOS ("x kopia.xlsx",
 # "x copy 2.xlsx") and browsers ("x (1).xlsx"); a sheet copied in Excel is "Huvudbok (2)", and
 # "Huvudbok - kopia" by hand ("Mars (2025)" is no copy: a year is no copy number).
@@ -135,15 +148,7 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text,
     key_of_text = voucher_key(pd.Series(voucher_texts, dtype="str"))
     key_codes, keys = pd.factorize(key_of_text)
     line_key = key_codes[line_codes].astype(np.int64)
-    # Files and sheets as codes; their "file [sheet]" names are built per distinct pair only.
-    file_codes, file_names = pd.factorize(ledger["source_file"].astype("str"))
-    sheets = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
-    sheet_codes, sheet_names = pd.factorize(sheets)
-    width = max(len(sheet_names), 1)
-    unit_codes, unit_pairs = pd.factorize(file_codes.astype(np.int64) * width + sheet_codes)
-    pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // width],
-                               "source_sheet": np.asarray(sheet_names, dtype=object)[unit_pairs % width]})
-    units = _unit(pair_frame).to_numpy(dtype=object)
+    unit_codes, units = _unit_codes(ledger)
     pairs = pd.unique(line_key * len(units) + unit_codes)  # a hash, not a sort: order does not matter
     units_per_key = np.bincount(pairs // len(units), minlength=len(keys))
     shared_keys = np.flatnonzero(units_per_key > 1)
@@ -207,8 +212,9 @@ def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tup
     DENSE_MONTHS months have lines, and the empty month lies between months with lines, or is
     a first or last month whose counterpart in `year_before` (that year's ledger) has lines.
     Or, however the year comes, at least DENSE_MONTHS months have lines and the empty month's
-    counterpart in `year_before` has lines: an export cut short. A
-    month that truly had no bookings is delivered as a file named for it with only the header
+    counterpart in `year_before` has lines: an export cut short.
+
+    A month that truly had no bookings is delivered as a file named for it with only the header
     row (`empty_files`: the year's ledger files without a line). Any other month without lines
     is a warning: a body that began or closed during the year, books seldom, or exports by
     quarter has such months too."""
@@ -234,7 +240,8 @@ def missing_months(ledger: pd.DataFrame, year: int, text: Text, empty_files: tup
     dense = len(with_lines) >= DENSE_MONTHS
     booked_before = [m for m in missing if before[m] > 0]
     expected = [m for m in missing if with_lines[0] < m < with_lines[-1] or before[m] > 0]
-    months_per_unit = pd.Series(index[in_year]).groupby(_units_of(ledger)[in_year]).nunique()
+    # Each file and sheet (a year may come as one workbook with a sheet per month) and its months.
+    months_per_unit = pd.Series(index[in_year]).groupby(_unit_codes(ledger)[0][in_year]).nunique()
     monthly = dense and len(months_per_unit) >= 2 and bool((months_per_unit == 1).all())
     if expected and monthly:
         severity, key, months_of = "critical", "ledgercheck.missing_months", expected
@@ -254,13 +261,6 @@ def _month_index(ledger: pd.DataFrame, year: int) -> np.ndarray:
     index = np.full(len(months), -1, dtype=np.int64)
     index[dated] = (months[dated] - np.datetime64(f"{year}-01", "M")).astype(np.int64)
     return index
-
-
-def _units_of(ledger: pd.DataFrame) -> np.ndarray:
-    """Each line's file and sheet as one code (a year may come as one workbook with a sheet per month)."""
-    file = ledger["source_file"].astype("str") if "source_file" in ledger else pd.Series("", index=ledger.index)
-    sheet = ledger["source_sheet"].astype("str") if "source_sheet" in ledger else pd.Series("", index=ledger.index)
-    return pd.factorize(file + "\x00" + sheet)[0]
 
 
 def _in_ranges(accounts: np.ndarray, ranges: AccountRanges) -> np.ndarray:
