@@ -410,7 +410,15 @@ def _stop(problems: list[Problem], inputs: Inputs, keep: tuple[Path, Path] | Non
             shutil.copytree(staging / "validation", failed / "validation")
         _write_rejected_csv(failed / "rejected.csv", inputs.rejected)
         message = text("run.stopped_where", message=message, folder=f"{failed.parent.name}/{failed.name}")
-    raise ValidationFailed(message, sorted(problems, key=lambda p: (p.file, p.sheet, p.row or 0, p.column)))
+    raise ValidationFailed(message, sorted(problems, key=_problem_order))
+
+
+def _problem_order(problem: Problem) -> tuple[bool, str, str, int, str]:
+    """Findings about a whole input ("huvudbok 2025: no lines in May") first, then rows by file,
+    sheet, row and column: the terminal shows only the first ones, and a year-level finding must
+    not hide behind thousands of rows."""
+    whole_input = problem.row is None and not problem.sheet
+    return (not whole_input, problem.file, problem.sheet, problem.row or 0, problem.column)
 
 
 def _split_source_id(source_id: str) -> tuple[str, str, int | None]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workbooks import LEDGER_HEADER, MEMBER, small_ledger, write_folder, write_sheet
+from tests.workbooks import FIRM, LEDGER_HEADER, MEMBER, small_ledger, write_folder, write_sheet
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -246,6 +246,29 @@ def test_an_sie_file_of_ledger_lines_under_another_name_stops_the_run_in_words(t
     [line] = [line for line in result.stderr.splitlines() if "export-juni.se" in line]
     assert line.startswith("fel: 2025/export-juni.se: har en huvudboks rubriker (datum, verifikation, konto")
     assert "account" not in line and "voucher" not in line  # the fields in words, not their code names
+
+
+def test_a_finding_about_a_whole_year_is_shown_before_a_flood_of_rows(tmp_path: Path):
+    # May's file is missing and June's file has 60 lines whose amount is text: 61 critical
+    # findings, more than the terminal shows. The month, which concerns the whole year, comes first.
+    from pipeline.cli import MAX_PROBLEMS_SHOWN
+    from tests.workbooks import invoice
+
+    folder = write_folder(tmp_path / "org")
+    (folder / "2025" / "ledger-2025.xlsx").unlink()
+    for month in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12):
+        rows = invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01")
+        if month == 6:
+            rows += [[dt.date(2025, 6, 2), f"B {n}", 5410, "x", FIRM, "T01", "", "Konsult"] for n in range(60)]
+        write_sheet(folder / "2025" / f"ledger-2025-{month:02d}.xlsx", "Huvudbok", LEDGER_HEADER, rows)
+    result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    problems = lines[lines.index(next(line for line in lines if line.startswith("fel: "))) + 1:]
+    assert MAX_PROBLEMS_SHOWN < 61
+    assert problems[0].startswith("  huvudbok 2025: Inga rader alls i 2025-05"), problems[:3]
+    assert all("2025/ledger-2025-06.xlsx, flik Huvudbok, rad " in line for line in problems[1:MAX_PROBLEMS_SHOWN])
+    assert problems[MAX_PROBLEMS_SHOWN] == f"  ... och {61 - MAX_PROBLEMS_SHOWN} till"
 
 
 def test_a_month_missing_between_monthly_files_stops_the_run_naming_the_month(tmp_path: Path):
