@@ -22,6 +22,10 @@ def test_the_read_frames_are_unchanged(name):
     got = current([name]).get(name)
     if got is None:
         pytest.skip("the real data folder (../shared/data/real) is not present")
+    assert_as_recorded(name, got)
+
+
+def assert_as_recorded(name: str, got: dict) -> None:
     expected = EXPECTED[name]
     assert list(got["frames"]) == list(expected["frames"]), f"{name}: other frames"
     for frame, record in expected["frames"].items():
@@ -31,3 +35,21 @@ def test_the_read_frames_are_unchanged(name):
         assert not changed, f"{name}/{frame}: the values of {changed} changed"
     for part in ("rejected", "read_notes", "totals"):
         assert got[part] == expected[part], f"{name}: {part} changed"
+
+
+
+@pytest.mark.parametrize("name", ["example", "sie", "erp", "csv"])
+def test_compacting_the_ledgers_leaves_the_frames_as_they_were(name, monkeypatch):
+    # Only years of COMPACT_FROM_LINES lines or more are compacted, more than any folder here
+    # holds: with the bar at 0 the same folders must give the same digests.
+    import pipeline.read.folder as folder
+
+    monkeypatch.setattr(folder, "COMPACT_FROM_LINES", 0)
+    compacted = []
+    original = folder.compact
+    monkeypatch.setattr(folder, "compact", lambda ledgers: compacted.append(len(ledgers)) or original(ledgers))
+    got = current([name]).get(name)
+    if got is None:
+        pytest.skip("the real data folder (../shared/data/real) is not present")
+    assert compacted and compacted[0] > 0, "no ledger was compacted"
+    assert_as_recorded(name, got)
