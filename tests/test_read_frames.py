@@ -53,3 +53,14 @@ def test_compacting_the_ledgers_leaves_the_frames_as_they_were(name, monkeypatch
         pytest.skip("the real data folder (../shared/data/real) is not present")
     assert compacted and compacted[0] > 0, "no ledger was compacted"
     assert_as_recorded(name, got)
+
+
+def test_without_room_for_the_temporary_file_the_ledgers_stay_as_they_are(monkeypatch):
+    import pipeline.read.folder as folder
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(folder, "COMPACT_FROM_LINES", 0)
+    monkeypatch.setattr(folder.tempfile, "TemporaryFile", no_room)
+    assert_as_recorded("example", current(["example"])["example"])
