@@ -25,6 +25,7 @@ typing error rejected here) and it never classifies or computes figures.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import pickle
 import re
@@ -144,16 +145,19 @@ def compact(ledgers: dict[int, pd.DataFrame]) -> None:
     # ledgers twice over at the very moment the old ones are still there (the run's peak).
     packed = None
     try:
-        packed = tempfile.TemporaryFile(prefix="los-compact-")
-        pickle.dump(ledgers, packed, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:  # no temporary folder or no room in it: the ledgers stay as they are
-        if packed is not None:
-            packed.close()
-        return
-    with packed:
+        try:
+            packed = tempfile.TemporaryFile(prefix="los-compact-")
+            pickle.dump(ledgers, packed, protocol=pickle.HIGHEST_PROTOCOL)
+            packed.flush()  # every byte on disk before the ledgers go: only reading is left
+            packed.seek(0)
+        except OSError:  # no temporary folder, or no room in it: the ledgers stay as they are
+            return
         ledgers.clear()  # the only reference to the frames: their values are freed here
-        packed.seek(0)
         ledgers.update(pickle.load(packed))
+    finally:
+        if packed is not None:
+            with contextlib.suppress(OSError):  # after a failed write, closing tries it again
+                packed.close()
 
 
 @contextmanager
