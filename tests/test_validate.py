@@ -436,7 +436,7 @@ def test_prepared_trims_blanks_and_lowercases_each_text_as_before():
 
 
 def test_great_expectations_is_given_only_the_columns_its_suite_checks():
-    from pipeline.validate.suites import suite_columns, validation_batches
+    from pipeline.validate.suites import _prepared, suite_columns, validation_batches
 
     assert suite_columns("ledger") == {"source_id", "date", "voucher", "account", "amount_ore", "counterparty_note",
                                        "counterparty", "service"}
@@ -446,7 +446,11 @@ def test_great_expectations_is_given_only_the_columns_its_suite_checks():
     inputs.ledgers[2025] = ledger
     batch = validation_batches(inputs)[0]
     assert batch.label == "ledger-2025"
-    assert set(batch.frame.columns) == suite_columns("ledger")  # no free text, no raw cell
+    # Sent: the checked columns and the raw counterparty cell the preparation reads; no free text.
+    assert set(batch.frame.columns) == suite_columns("ledger") | {"counterparty_raw"}
+    # What GX sees once the validation process has prepared it: only the checked columns.
+    assert set(_prepared("ledger", batch.frame).columns) == suite_columns("ledger")
+    assert _prepared("ledger", batch.frame).equals(_prepared("ledger", ledger))
 
 
 def test_the_governance_suite_checks_member_org_nos_date_order_and_known_bodies(tmp_path):
