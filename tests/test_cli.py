@@ -248,19 +248,26 @@ def test_an_sie_file_of_ledger_lines_under_another_name_stops_the_run_in_words(t
     assert "account" not in line and "voucher" not in line  # the fields in words, not their code names
 
 
-def test_a_finding_about_a_whole_year_is_shown_before_a_flood_of_rows(tmp_path: Path):
-    # May's file is missing and June's file has 60 lines whose amount is text: 61 critical
-    # findings, more than the terminal shows. The month, which concerns the whole year, comes first.
-    from pipeline.cli import MAX_PROBLEMS_SHOWN
+def monthly_folder(tmp_path: Path, without_month: int, extra: dict[int, list] | None = None) -> Path:
+    """A valid folder whose 2025 ledger comes as monthly files (one invoice each, plus `extra`
+    rows by month), the file of `without_month` never exported."""
     from tests.workbooks import invoice
 
     folder = write_folder(tmp_path / "org")
     (folder / "2025" / "ledger-2025.xlsx").unlink()
-    for month in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12):
-        rows = invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01")
-        if month == 6:
-            rows += [[dt.date(2025, 6, 2), f"B {n}", 5410, "x", FIRM, "T01", "", "Konsult"] for n in range(60)]
+    for month in (m for m in range(1, 13) if m != without_month):
+        rows = invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01") + (extra or {}).get(month, [])
         write_sheet(folder / "2025" / f"ledger-2025-{month:02d}.xlsx", "Huvudbok", LEDGER_HEADER, rows)
+    return folder
+
+
+def test_a_finding_about_a_whole_year_is_shown_before_a_flood_of_rows(tmp_path: Path):
+    # May's file is missing and June's file has 60 lines whose amount is text: 61 critical
+    # findings, more than the terminal shows. The month, which concerns the whole year, comes first.
+    from pipeline.cli import MAX_PROBLEMS_SHOWN
+
+    bad_amounts = [[dt.date(2025, 6, 2), f"B {n}", 5410, "x", FIRM, "T01", "", "Konsult"] for n in range(60)]
+    folder = monthly_folder(tmp_path, without_month=5, extra={6: bad_amounts})
     result = run_cli("report", "--inputs", str(folder), "--outputs", str(tmp_path / "out"))
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
@@ -272,13 +279,7 @@ def test_a_finding_about_a_whole_year_is_shown_before_a_flood_of_rows(tmp_path: 
 
 
 def test_a_month_missing_between_monthly_files_stops_the_run_naming_the_month(tmp_path: Path):
-    from tests.workbooks import invoice
-
-    folder = write_folder(tmp_path / "org")
-    (folder / "2025" / "ledger-2025.xlsx").unlink()
-    for month in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12):  # May's file was never exported
-        write_sheet(folder / "2025" / f"ledger-2025-{month:02d}.xlsx", "Huvudbok", LEDGER_HEADER,
-                    invoice(f"2025-{month:02d}-01", f"A {month}", 3010, 300, MEMBER, "T01"))
+    folder = monthly_folder(tmp_path, without_month=5)  # May's file was never exported
     report_stops_with(folder, tmp_path, (
         "  huvudbok 2025: Inga rader alls i 2025-05, fast huvudboken 2025 kommer som månadsfiler och har rader "
         "både före och efter eller samma månad året före: filen för månaden saknas troligen i exporten eller i "

@@ -382,7 +382,8 @@ class GreatExpectations:
         self._order: dict[str, dict[str, int]] = {}
 
     def validate(self, batches: list[_Batch], year: int) -> list[dict[str, Any]]:
-        """The GX result of each batch, made deterministic, in batch order."""
+        """The GX result of each batch, made deterministic, in batch order; each batch's frame is
+        prepared (`_prepared`) just before it is validated, and let go after."""
         from great_expectations.core.run_identifier import RunIdentifier
 
         # Named after the data, not the clock: the run "time" is the end of the fiscal year, so the

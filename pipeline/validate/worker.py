@@ -3,7 +3,7 @@
 Importing Great Expectations and making its context takes about 1 s whatever the size of the
 data, and validating takes seconds more. On a machine with two cores the command line therefore
 starts a `ValidationWorker` first of all (this module imports nothing heavy, so the worker starts
-at once): the worker imports GX while the main process imports the rest and reads the inputs, validates the batches it is sent while the main process classifies and computes, and
+at once): the worker imports GX while the main process imports the rest and reads the inputs, prepares and validates the batches it is sent while the main process classifies and computes, and
 builds GX's Data Docs while the main process writes the workbook and the PDF.
 
 Nothing about the results changes: the worker runs `validate.GreatExpectations`, the same code
