@@ -8,12 +8,18 @@ it lands in the audit workbook. Money is integer öre (int64) in columns ending 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row", "source_id"]
+
+
+def source_ids(file: str, sheet: str, rows: Iterable[int]) -> list[str]:
+    """The `source_id` of rows of one sheet, "file:sheet:row": the one place it is written."""
+    prefix = f"{file}:{sheet}:"
+    return [prefix + str(row) for row in rows]
 
 # Canonical fields per input kind; the reader maps headers to these names.
 LEDGER_FIELDS = ["date", "voucher", "account", "account_name", "amount_ore", "counterparty",

@@ -4,7 +4,7 @@ One suite per input kind, kept as data (`expectations/<kind>.json`, GX 1.x suite
 expectation tagged `meta.severity` critical or warning, and described in plain English in
 `meta.description` and in plain Swedish in `meta.description_sv`). Each input frame is
 validated as ONE batch in an ephemeral GX context, with the failing rows named by their
-`source_id`. The journal check that stops a run (unbalanced
+`source_id` (the batch carries row positions, which `pipeline.validate.row_names` names). The journal check that stops a run (unbalanced
 vouchers) joins the same report as `suite="journal"`. With `out_dir`, the results are written
 to `out_dir/validation/`: GX result JSON per batch (deterministic), a self-contained HTML page
 per suite, `summary.json` (`pipeline.validate.pages`), and GX's own Data Docs site in `data_docs/`. The Data Docs pages load
@@ -44,13 +44,14 @@ from pipeline.settings import Settings
 from pipeline.validate.checks import CheckResult
 from pipeline.validate.journal import Vouchers, describe_test, unbalanced_vouchers, voucher_codes
 from pipeline.validate.pages import DATA_DOCS_FOLDER, write_pages
+from pipeline.validate.row_names import (ID_COLUMN, name_failing_rows, named_fingerprints, positions_and_sources,
+                                         rename_failing_rows)
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases", "governance")
 SEVERITIES = ("critical", "warning")
 # The suite file's description of an expectation in each language of the catalogue.
 DESCRIPTION_KEYS = {"en": "description", "sv": "description_sv"}
-ID_COLUMN = "source_id"
 # Text columns compared as finance writes them, whatever the case and surrounding blanks.
 LOWERCASED_WORDS = {"services": ["classification"], "suppliers": ["procurement_form"],
                     "counterparties": ["sector"], "governance": ["body"]}
@@ -102,8 +103,11 @@ class _Batch:
     kind: str
     label: str  # "ledger-2025", "members", ...
     year: int | None
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # the columns the suite checks; each row's position as its source id
     parameters: dict[str, Any]
+    # The file, sheet and row number of each row, from which the validation process names the
+    # rows a check fails (`pipeline.validate.row_names`); None where the frame keeps its ids.
+    sources: pd.DataFrame | None = None
 
 
 def load_suite(kind: str, folder: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
@@ -234,16 +238,20 @@ def validation_batches(inputs: Inputs) -> list[_Batch]:
     service_codes = _distinct(inputs.services, "code")
     batches = []
     for year in sorted(inputs.ledgers):
-        batches.append(_Batch("ledger", f"ledger-{year}", year, _needed("ledger", inputs.ledgers[year]),
+        batches.append(_batch("ledger", f"ledger-{year}", year, inputs.ledgers[year],
                               {**_fiscal_year(year), "known_orgnrs": known_orgnrs, "service_codes": service_codes}))
     for kind in ("members", "counterparties", "services", "suppliers", "history", "governance"):
         frame = getattr(inputs, kind)
         if frame is not None:
-            batches.append(_Batch(kind, kind, None, _needed(kind, frame), {"member_orgnrs": member_orgnrs}))
+            batches.append(_batch(kind, kind, None, frame, {"member_orgnrs": member_orgnrs}))
     if inputs.purchases is not None:
-        batches.append(_Batch("purchases", "purchases", inputs.year, _needed("purchases", inputs.purchases),
-                              _fiscal_year(inputs.year)))
+        batches.append(_batch("purchases", "purchases", inputs.year, inputs.purchases, _fiscal_year(inputs.year)))
     return batches
+
+
+def _batch(kind: str, label: str, year: int | None, frame: pd.DataFrame, parameters: dict[str, Any]) -> _Batch:
+    checked, sources = positions_and_sources(_needed(kind, frame), frame)
+    return _Batch(kind, label, year, checked, parameters, sources)
 
 
 # Columns `_prepared` reads besides those the suite checks.
@@ -380,6 +388,9 @@ class GreatExpectations:
         self._datasource = self._context.data_sources.add_pandas("inputs")
         self._suites: dict[str, Any] = {}
         self._order: dict[str, dict[str, int]] = {}
+        # Per label of a batch sent with row positions: the names of its failing rows, by
+        # position, for the stored results that Data Docs are built from.
+        self._named: dict[str, dict[int, str]] = {}
 
     def validate(self, batches: list[_Batch], year: int) -> list[dict[str, Any]]:
         """The GX result of each batch, made deterministic, in batch order; each batch's frame is
@@ -397,13 +408,17 @@ class GreatExpectations:
             definition = asset.add_batch_definition_whole_dataframe(batch.label)
             validation = self._context.validation_definitions.add(
                 self._gx.ValidationDefinition(name=batch.label, data=definition, suite=self._suite(batch.kind)))
-            result = validation.run(
-                run_id=run_id,
-                batch_parameters={"dataframe": frame},
-                expectation_parameters=batch.parameters,
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ID_COLUMN],
-                               "partial_unexpected_count": 0, "return_unexpected_index_query": False},
-            )
+            with named_fingerprints(batch.sources):
+                result = validation.run(
+                    run_id=run_id,
+                    batch_parameters={"dataframe": frame},
+                    expectation_parameters=batch.parameters,
+                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ID_COLUMN],
+                                   "partial_unexpected_count": 0, "return_unexpected_index_query": False},
+                )
+            del frame
+            if batch.sources is not None:
+                self._named[batch.label] = name_failing_rows((c.result for c in result.results), batch.sources)
             raw_results.append(_deterministic(result.to_json_dict(), self._order[batch.kind]))
         return raw_results
 
@@ -414,7 +429,7 @@ class GreatExpectations:
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
-        _build_data_docs(self._context, docs_dir)
+        _build_data_docs(self._context, docs_dir, self._named)
 
     def _suite(self, kind: str) -> Any:
         """The suite of one input kind, added to the context when first used: Data Docs show
@@ -432,13 +447,17 @@ class GreatExpectations:
         return self._suites[kind]
 
 
-def _build_data_docs(context: Any, docs_dir: Path) -> None:
-    """GX's Data Docs from the stored results, without load times, tracebacks or random ids."""
+def _build_data_docs(context: Any, docs_dir: Path, named: Mapping[str, dict[int, str]]) -> None:
+    """GX's Data Docs from the stored results, without load times, tracebacks or random ids, and
+    with the failing rows named by source id (`named`, per batch label) as in the results."""
     store = context.validation_results_store
     for key in store.list_keys():
         stored = store.get(key)
         markers = stored.meta.get("batch_markers") or {}
         markers.pop("ge_load_time", None)
+        names = named.get(stored.meta["active_batch_definition"]["data_asset_name"])
+        if names is not None:
+            rename_failing_rows((c.result for c in stored.results), names)
         for check in stored.results:
             # Tracebacks name files on the machine that ran; the message stays.
             if check.exception_info and "exception_traceback" in check.exception_info:
