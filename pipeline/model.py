@@ -171,7 +171,7 @@ class RawSheet:
 
     file: str
     sheet: str
-    rows: list[list[Any]]
+    rows: list[list[Any]] | np.ndarray  # a list per row, or a 2-D object array (a workbook's sheet)
     row_numbers: list[int] | None = None
     first_row: int = 1
     first_column: int = 0  # 0-based column of the first cell (calamine starts at the used range)

@@ -379,7 +379,7 @@ class _FolderReader:
                                  known=", ".join(known_fields(kind))))
         header = find_header_row(sheet.rows, kind, column_map)
         where = Problem(sheet.file, sheet.sheet, language=self.settings.organisation.language).where()
-        if sheet.rows and header.row_index < len(sheet.rows):
+        if header.row_index < len(sheet.rows):
             unit = money_header_with_unit(sheet.rows[header.row_index], kind, column_map)
             if unit is not None:
                 index, text, word = unit

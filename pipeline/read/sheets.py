@@ -10,13 +10,17 @@ This module knows nothing of headers, fields or rejections (`pipeline.read.table
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import io
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
 import pipeline.read.parse as parse
@@ -38,7 +42,7 @@ class Prefetch:
     calamine parses a sheet without holding the GIL (so do zlib and hashlib on large
     buffers), so on two cores the next file is parsed while this thread builds tables. One
     file ahead by default: a second one gains nothing on two cores, and a parsed million-line
-    file holds about 600 MB of cells until its tables are built.
+    file holds about 250 MB of cells until its tables are built.
     An error of a file is raised by `take`, where a serial read would have raised it; a file
     never taken is never reported. Leaving the `with` block cancels what has not started and
     waits for what has, so no thread outlives the read.
@@ -129,7 +133,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
             # calamine starts at the first used cell: blank rows above it still count in
             # Excel's row numbers, which are what an auditor looks up.
             first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
-            rows = sheet.to_python()
+            rows = _cells(sheet)
             # calamine's own copy of the cells (about 300 MB at a million lines) goes now, not
             # after the last sheet: the tables are built without it.
             del sheet
@@ -141,6 +145,77 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.password", file=relative)) from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
         raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+
+
+# Rows taken from calamine at a time: about 10 MB of new cell objects at a ledger's width.
+BLOCK_ROWS = 65_536
+
+
+def _cells(sheet: Any) -> np.ndarray:
+    """A calamine sheet's cells as a 2-D object array (rows x columns), the same values as
+    `to_python` gives, read a block of rows at a time with the repeated texts and dates of a
+    column made one object (`_Sharing`).
+
+    calamine makes a new object per cell: a million lines are 8 million objects, and a ledger's
+    dates, counterparties and codes repeat on most lines. Shared a block at a time, the repeats
+    are freed while the next block reuses their memory: the read holds a fraction of them."""
+    grid = np.empty((sheet.height, sheet.width), dtype=object)
+    sharing = _Sharing(sheet.width)
+    rows = sheet.iter_rows()
+    # Unlike `to_python`, `iter_rows` also gives the blank rows above the first used cell.
+    for row in islice(rows, sheet.start[0] if sheet.start else 0):
+        if any(cell != "" for cell in row):
+            raise ValueError("calamine's rows do not start where its used range says")
+    at = 0
+    while block := list(islice(rows, BLOCK_ROWS)):
+        if at + len(block) > len(grid) or any(len(row) != grid.shape[1] for row in (block[0], block[-1])):
+            raise ValueError("calamine gave more rows or other widths than the sheet's size")
+        part = grid[at:at + len(block)]
+        part[:] = block
+        del block
+        sharing.share(part)
+        at += len(part)
+    if at != len(grid):
+        raise ValueError("calamine gave fewer rows than the sheet's size")
+    return grid
+
+
+class _Sharing:
+    """Makes equal cells of a column one object, block after block, where that pays.
+
+    Only a block's column of only texts (or only dates) is shared: 1.0, 1 and True are equal in
+    Python but are not the same cell. The first block that shares a column decides whether it
+    pays: a value must repeat on at least three lines of four, so vouchers and free text, nearly
+    one value per line, are left as they are after it at no further cost. (A block of several
+    types, such as the first with the header's text above a column of dates, only waits.)"""
+
+    # Distinct values of a block kept for the next blocks up to this many: dates, account
+    # names, codes and counterparties.
+    ACROSS_BLOCKS = 4_096
+
+    def __init__(self, width: int):
+        self._seen: list[dict[Any, Any] | None] = [{} for _ in range(width)]
+        self._tried = [False] * width
+
+    def share(self, part: np.ndarray) -> None:
+        for index, seen in enumerate(self._seen):
+            if seen is None:
+                continue
+            column = part[:, index]
+            if type(column[0]) not in (str, dt.date) or pd.api.types.infer_dtype(column, skipna=False) not in (
+                    "string", "date"):
+                continue
+            codes, uniques = pd.factorize(column)
+            if not self._tried[index]:
+                if len(uniques) * 4 > len(column):
+                    self._seen[index] = None
+                    continue
+                self._tried[index] = True
+            uniques = np.asarray(uniques, dtype=object)
+            if len(uniques) <= self.ACROSS_BLOCKS:
+                uniques = np.fromiter((seen.setdefault(value, value) for value in uniques), dtype=object,
+                                      count=len(uniques))
+            part[:, index] = uniques.take(codes)
 
 
 def _openable_size(path: Path, relative: str, msg: Text) -> int:

@@ -102,9 +102,11 @@ class Table:
 
 
 
-def object_grid(body: list[list[Any]], header_width: int) -> np.ndarray:
+def object_grid(body: list[list[Any]] | np.ndarray, header_width: int) -> np.ndarray:
     """Rows of cells as a 2-D object array (rows x columns), cells kept as the same objects.
     Without rows, the header's width keeps every mapped column index valid."""
+    if isinstance(body, np.ndarray):  # a workbook's sheet is one already (`sheets.read_sheets`)
+        return body
     width = len(body[0]) if body else header_width
     grid = np.empty((len(body), width), dtype=object)
     if not body:
