@@ -41,6 +41,7 @@ from pipeline.figures import (
     results_json,
 )
 from pipeline.files import sha256_of, write_json
+from pipeline.memory import give_back_freed_memory
 from pipeline.messages import Text, messages
 from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
@@ -172,6 +173,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
         # validates while this process classifies and computes (pipeline/validate/worker.py).
         with _worker(worker) as worker:
             inputs = _read(folder, year, settings, say)
+            give_back_freed_memory()  # the read's cells, freed in its thread
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
             earlier = earlier or Earlier(None)
@@ -196,6 +198,11 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                      flags=text.count("run.flags", len(results.figures.flags)),
                      verdict=text("run.met" if teckal.met else "run.not_met")))
             _say_continuity(results.figures, say, settings.organisation.language)
+            # Every line is in the results' table of lines now, which is what the workbook
+            # writes; the ledger frames and their voucher codes go first (at a million lines
+            # about 130 MB less while the workbook, the run's last large part, is written).
+            inputs = replace(inputs, ledgers={})
+            del vouchers, ahead
             outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
