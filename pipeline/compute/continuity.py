@@ -131,9 +131,13 @@ def transparency_with_report(transparency: Transparency, previous: PreviousRepor
 def ledger_snapshot(lines: pd.DataFrame, year: int) -> LedgerSnapshot:
     """One classified ledger year: its lines, activity revenue, and lines and amount per account."""
     revenue = int(lines.loc[lines["line_type"].isin(ACTIVITY_REVENUE), "revenue_ore"].sum())
-    grouped = lines.assign(account=lines["account"].astype(str)).groupby("account", sort=True)["amount_ore"]
-    accounts = {str(a): AccountTotal(lines=int(n), amount_sek=sek(int(s)))
-                for a, n, s in zip(grouped.size().index, grouped.size().to_numpy(), grouped.sum().to_numpy())}
+    # Grouped on the account numbers themselves, then ordered as texts ("1510" < "193"): a text
+    # per line of a million would be made only to be grouped.
+    grouped = lines.groupby(lines["account"] if pd.api.types.is_integer_dtype(lines["account"])
+                            else lines["account"].astype(str), sort=True)["amount_ore"]
+    totals = {str(a): AccountTotal(lines=int(n), amount_sek=sek(int(s)))
+              for a, n, s in zip(grouped.size().index, grouped.size().to_numpy(), grouped.sum().to_numpy())}
+    accounts = dict(sorted(totals.items()))
     return LedgerSnapshot(year=year, lines=len(lines), revenue_sek=sek(revenue), accounts=accounts)
 
 
