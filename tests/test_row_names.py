@@ -51,11 +51,15 @@ def ledger_lines() -> pd.DataFrame:
 def test_names_are_the_source_ids_of_the_positions_across_files_and_sheets():
     lines = ledger_lines()
     sources = lines[row_names.SOURCE_PARTS]
-    assert row_names.names(sources, 0, len(lines)) == lines["source_id"].tolist()
-    assert row_names.names(sources, 6, 9) == ["2025/ledger-2025-01.xlsx:Huvudbok:8",
-                                              "2025/ledger-2025-02.xlsx:Huvudbok:2",
-                                              "2025/ledger-2025-02.xlsx:Huvudbok:3"]
-    assert row_names.names(sources, 15, 15) == []
+    assert row_names.names(sources, np.arange(len(lines))) == lines["source_id"].tolist()
+    assert row_names.names(sources, np.array([6, 7, 8])) == ["2025/ledger-2025-01.xlsx:Huvudbok:8",
+                                                             "2025/ledger-2025-02.xlsx:Huvudbok:2",
+                                                             "2025/ledger-2025-02.xlsx:Huvudbok:3"]
+    # Any positions, in any order: the ids are those of the rows named, not of a range.
+    assert row_names.names(sources, np.array([14, 0, 13])) == ["2025/ledger-2025-02.xlsx:Rättelser:4",
+                                                               "2025/ledger-2025-01.xlsx:Huvudbok:2",
+                                                               "2025/ledger-2025-02.xlsx:Rättelser:3"]
+    assert row_names.names(sources, np.array([], dtype=np.int64)) == []
 
 
 def test_the_batch_sent_carries_positions_and_the_parts_of_each_id():

@@ -131,7 +131,9 @@ def build_table(sheet: RawSheet, header: HeaderMatch, msg: Text | None = None, f
     # to one width), so the body fills one 2-D object array in a single C pass; only the
     # mapped columns are copied out of it.
     grid = object_grid(body, len(sheet.rows[header.row_index]))
-    mapped = {name: np.ascontiguousarray(grid[:, index]) for name, index in header.columns.items()}
+    # Copies, also of a sheet of one column or one row, whose column would otherwise be the
+    # sheet's own cells.
+    mapped = {name: grid[:, index].copy() for name, index in header.columns.items()}
     # A fully blank row (every cell, not just the mapped ones) is not a data row. Each column
     # is only looked at on rows still blank so far, so the cost is about one column's.
     blank = np.ones(len(body), dtype=bool)

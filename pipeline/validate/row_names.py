@@ -41,11 +41,12 @@ def positions_and_sources(checked: pd.DataFrame, frame: pd.DataFrame) -> tuple[p
     return checked.assign(**{ID_COLUMN: np.arange(len(checked), dtype=np.int64)}), frame[SOURCE_PARTS]
 
 
-def names(sources: pd.DataFrame, start: int, stop: int) -> list[str]:
-    """The source ids of rows `start` to `stop` (positions), one sheet's run of rows at a time."""
-    files = sources["source_file"].to_numpy()[start:stop]
-    sheets = sources["source_sheet"].to_numpy()[start:stop]
-    rows = sources["source_row"].to_numpy()[start:stop]
+def names(sources: pd.DataFrame, positions: np.ndarray) -> list[str]:
+    """The source ids of the rows at `positions`, a run of rows of one sheet at a time."""
+    positions = np.asarray(positions, dtype=np.int64)
+    files = sources["source_file"].to_numpy()[positions]
+    sheets = sources["source_sheet"].to_numpy()[positions]
+    rows = sources["source_row"].to_numpy()[positions]
     if not len(rows):
         return []
     changes = np.flatnonzero((files[1:] != files[:-1]) | (sheets[1:] != sheets[:-1])) + 1
@@ -59,12 +60,14 @@ def names(sources: pd.DataFrame, start: int, stop: int) -> list[str]:
 def fingerprint(frame: pd.DataFrame, sources: pd.DataFrame | None) -> str:
     """GX's fingerprint of `frame` (`hash_pandas_dataframe`) as if its source id column held the
     ids: pandas hashes each row on its own, so the MD5 of the blocks' row hashes in order is the
-    MD5 of the whole frame's."""
+    MD5 of the whole frame's. That holds for the columns a batch has (text, numbers, dates and
+    booleans, each column of one kind; tested); an object column mixing kinds could hash
+    differently in blocks, and no batch has one."""
     digest = hashlib.md5(usedforsecurity=False)
     for start in range(0, len(frame), FINGERPRINT_ROWS):
         part = frame.iloc[start:start + FINGERPRINT_ROWS]
         if sources is not None:
-            ids = pd.Series(names(sources, start, start + len(part)), index=part.index, dtype="str")
+            ids = pd.Series(names(sources, part[ID_COLUMN].to_numpy()), index=part.index, dtype="str")
             part = part.assign(**{ID_COLUMN: ids})
         digest.update(pd.util.hash_pandas_object(part, index=True).to_numpy())
     return digest.hexdigest()
@@ -83,7 +86,7 @@ def named_fingerprints(sources: pd.DataFrame | None) -> Iterator[None]:
         try:
             return fingerprint(frame, sources)
         except TypeError:
-            ids = names(sources, 0, len(frame)) if sources is not None else None
+            ids = names(sources, frame[ID_COLUMN].to_numpy()) if sources is not None else None
             return original(frame if ids is None else frame.assign(**{ID_COLUMN: pd.array(ids, dtype="str")}))
 
     engine.hash_pandas_dataframe = hashed
@@ -100,7 +103,7 @@ def name_failing_rows(results: Iterable[dict[str, Any]], sources: pd.DataFrame |
     if sources is None or not entries:
         return {}
     positions = sorted({int(entry[ID_COLUMN]) for entry in entries})
-    named = {p: names(sources, p, p + 1)[0] for p in positions}
+    named = dict(zip(positions, names(sources, np.array(positions, dtype=np.int64))))
     _rename(entries, named)
     return named
 
