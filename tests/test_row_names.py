@@ -108,7 +108,8 @@ def test_results_and_data_docs_are_those_of_the_batch_with_its_ids(tmp_path):
     raw, pages = runs["positions"]
     assert raw == runs["ids"][0]
     assert pages == runs["ids"][1]
-    failing = {check["expectation_config"]["type"]: [row["source_id"] for row in check["result"]["unexpected_index_list"]]
+    failing = {check["expectation_config"]["type"]:
+               [row["source_id"] for row in check["result"]["unexpected_index_list"]]
                for check in raw["results"] if check["result"].get("unexpected_index_list")}
     assert failing == {"expect_column_values_to_not_be_null": ["2025/ledger-2025-02.xlsx:Rättelser:3"],
                        "expect_column_values_to_be_between": ["2025/ledger-2025-02.xlsx:Huvudbok:5"],
@@ -118,8 +119,9 @@ def test_results_and_data_docs_are_those_of_the_batch_with_its_ids(tmp_path):
     # GX's pages do not list failing rows, but they are built from the stored results: those
     # name the rows as the results do, not by position.
     store = runs["stored"]
-    assert [row["source_id"] for c in store.results for row in c.result.get("unexpected_index_list") or []
-            if c.expectation_config.type == "expect_column_values_to_not_be_null"] == ["2025/ledger-2025-02.xlsx:Rättelser:3"]
+    stored_rows = [row["source_id"] for c in store.results for row in c.result.get("unexpected_index_list") or []
+                   if c.expectation_config.type == "expect_column_values_to_not_be_null"]
+    assert stored_rows == ["2025/ledger-2025-02.xlsx:Rättelser:3"]
     assert raw["meta"]["batch_markers"]["pandas_data_fingerprint"]
 
 
@@ -127,8 +129,7 @@ def test_gx_is_given_back_its_own_fingerprint_function_after_each_batch():
     from great_expectations.execution_engine import pandas_execution_engine as engine
 
     original = engine.hash_pandas_dataframe
-    with pytest.raises(RuntimeError):
-        with row_names.named_fingerprints(None):
-            assert engine.hash_pandas_dataframe is not original
-            raise RuntimeError
+    with pytest.raises(RuntimeError), row_names.named_fingerprints(None):
+        assert engine.hash_pandas_dataframe is not original
+        raise RuntimeError
     assert engine.hash_pandas_dataframe is original

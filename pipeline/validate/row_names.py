@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,7 @@ def names(sources: pd.DataFrame, positions: np.ndarray) -> list[str]:
     changes = np.flatnonzero((files[1:] != files[:-1]) | (sheets[1:] != sheets[:-1])) + 1
     bounds = [0, *changes.tolist(), len(rows)]
     named: list[str] = []
-    for first, end in zip(bounds, bounds[1:]):
+    for first, end in pairwise(bounds):
         named += source_ids(files[first], sheets[first], rows[first:end].tolist())
     return named
 

@@ -4,12 +4,13 @@ One suite per input kind, kept as data (`expectations/<kind>.json`, GX 1.x suite
 expectation tagged `meta.severity` critical or warning, and described in plain English in
 `meta.description` and in plain Swedish in `meta.description_sv`). Each input frame is
 validated as ONE batch in an ephemeral GX context, with the failing rows named by their
-`source_id` (the batch carries row positions, which `pipeline.validate.row_names` names). The journal check that stops a run (unbalanced
-vouchers) joins the same report as `suite="journal"`. With `out_dir`, the results are written
-to `out_dir/validation/`: GX result JSON per batch (deterministic), a self-contained HTML page
-per suite, `summary.json` (`pipeline.validate.pages`), and GX's own Data Docs site in `data_docs/`. The Data Docs pages load
-jQuery, Bootstrap and Vega from the web, so offline they show unstyled; the self-contained pages
-are the readable form and the index says so. Run names and times are fixed and the random ids
+`source_id` (the batch carries row positions, which `pipeline.validate.row_names` names). The
+journal check that stops a run (unbalanced vouchers) joins the same report as `suite="journal"`.
+With `out_dir`, the results are written to `out_dir/validation/`: GX result JSON per batch
+(deterministic), a self-contained HTML page per suite, `summary.json` (`pipeline.validate.pages`),
+and GX's own Data Docs site in `data_docs/`. The Data Docs pages load jQuery, Bootstrap and Vega
+from the web, so offline they show unstyled; the self-contained pages are the readable form and
+the index says so. Run names and times are fixed and the random ids
 GX puts into the pages are renumbered, so two runs write byte-identical files.
 
 Every text a person reads (check descriptions, the check command's verdicts and reasons, the
@@ -44,8 +45,13 @@ from pipeline.settings import Settings
 from pipeline.validate.checks import CheckResult
 from pipeline.validate.journal import Vouchers, describe_test, unbalanced_vouchers, voucher_codes
 from pipeline.validate.pages import DATA_DOCS_FOLDER, write_pages
-from pipeline.validate.row_names import (ID_COLUMN, name_failing_rows, named_fingerprints, positions_and_sources,
-                                         rename_failing_rows)
+from pipeline.validate.row_names import (
+    ID_COLUMN,
+    name_failing_rows,
+    named_fingerprints,
+    positions_and_sources,
+    rename_failing_rows,
+)
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SUITE_KINDS = ("ledger", "members", "counterparties", "services", "suppliers", "history", "purchases", "governance")
