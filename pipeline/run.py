@@ -54,8 +54,8 @@ from pipeline.validate.worker import ValidationWorker
 from pipeline.vocabulary import vocabulary
 
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
-VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "great-expectations", "reportlab",
-                      "xlsxwriter", "python-stdnum", "xlrd", "rl_accel", "holidays")
+VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "fastexcel", "pyarrow", "great-expectations",
+                      "reportlab", "xlsxwriter", "python-stdnum", "xlrd", "rl_accel", "holidays")
 
 Say = Callable[[str], None]
 

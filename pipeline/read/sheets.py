@@ -2,8 +2,10 @@
 
 `read_sheets` recognises a workbook by its first bytes, not its name; an .xlsx/.xlsm passes
 `pipeline.read.safety.inspect_workbook` before calamine opens it, and an old .xls has its error
-cells named by xlrd. CSV and SIE files have their own readers (`csv_text`, `sie`). `Prefetch`
-reads the next files in threads while the caller builds tables from the one in hand.
+cells named by xlrd. A large export's sheet is read into columns by fastexcel where it has an
+export's shape (`pipeline.read.fast_xlsx`), with the same cells as a result. CSV and SIE files
+have their own readers (`csv_text`, `sie`). `Prefetch` reads the next files in threads while the
+caller builds tables from the one in hand.
 
 This module knows nothing of headers, fields or rejections (`pipeline.read.table`).
 """
@@ -27,6 +29,7 @@ import pipeline.read.parse as parse
 from pipeline.errors import InputError
 from pipeline.messages import Text, messages
 from pipeline.model import INSTRUCTION_SHEETS, RawSheet
+from pipeline.read.fast_xlsx import FAST_FROM_BYTES, fast_cells
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -95,7 +98,8 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
     """
     msg = msg or messages("en")
     suffix = path.suffix.lower()
-    if _openable_size(path, relative, msg) == 0:
+    size = _openable_size(path, relative, msg)
+    if size == 0:
         raise InputError(msg("read.zero_bytes", file=relative))
     if suffix == ".csv":
         from pipeline.read.csv_text import read_csv_sheet
@@ -129,14 +133,19 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         for name in workbook.sheet_names:
             if name in INSTRUCTION_SHEETS.values():
                 continue  # the templates' help sheet: text for people, not data
-            sheet = workbook.get_sheet_by_name(name)
-            # calamine starts at the first used cell: blank rows above it still count in
-            # Excel's row numbers, which are what an auditor looks up.
-            first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
-            rows = _cells(sheet)
-            # calamine's own copy of the cells (about 300 MB at a million lines) goes now, not
-            # after the last sheet: the tables are built without it.
-            del sheet
+            fast = fast_cells(path, name) if suffix in (".xlsx", ".xlsm") and size >= FAST_FROM_BYTES \
+                and not odd_cells.get(name) else None
+            if fast is not None:
+                rows, first_row, first_column = fast
+            else:
+                sheet = workbook.get_sheet_by_name(name)
+                # calamine starts at the first used cell: blank rows above it still count in
+                # Excel's row numbers, which are what an auditor looks up.
+                first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
+                rows = _cells(sheet)
+                # calamine's own copy of the cells (about 300 MB at a million lines) goes now,
+                # not after the last sheet: the tables are built without it.
+                del sheet
             marked = _mark_odd_cells(rows, odd_cells.get(name, {}), first_row - 1, first_column)
             sheets.append(RawSheet(relative, name, rows, first_row=first_row, first_column=first_column,
                                    has_odd_cells=marked))

@@ -1,0 +1,284 @@
+"""A large workbook sheet's cells read into columns by fastexcel: the same cells as calamine's,
+without a Python object made per cell on the way.
+
+python-calamine hands a sheet over one cell at a time (`sheets._cells`): at a million lines its
+parse and hand-over took 5.9 s of the run's 17. fastexcel runs calamine's own parse into typed
+Arrow columns, and a column of texts or dates becomes Python objects once per distinct value.
+
+This is a fenced fast path (STYLE.md). It serves a sheet only in the shape of an export: one
+row of texts at the top (the headers), and under it columns of one kind each (numbers, texts,
+dates at midnight, true/false). For anything else it returns None before fastexcel parses, or
+once fastexcel says a column mixes kinds, and the caller reads the sheet with python-calamine as
+before. What it returns is what `sheets._cells` would give, cell for cell and type for type:
+- the header row comes from the sheet's XML, read only as far as its first two rows, with the
+  texts from the shared-strings table;
+- the cells under it come from fastexcel, whose columns start at the same used range (both
+  libraries are calamine 0.36.1 inside: `_WRITTEN_AGAINST`, tested).
+An empty cell is "" as calamine gives it; a date at midnight is a `datetime.date` as
+python-calamine gives it; a number is a float.
+
+The workbook has passed `safety.inspect_workbook` before this runs (no DOCTYPE or entity, no
+zip bomb), and a sheet with error cells or formulas without a value never comes here.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import ParseError, XMLPullParser
+
+import numpy as np
+
+from pipeline.errors import InputError
+from pipeline.read.safety import _NS_PKG_REL, _sheet_paths
+
+# The versions this module was written and tested against: both hold calamine 0.36.1, so the
+# header row this module finds and the columns fastexcel gives lie on the same used range.
+# `tests/test_fast_xlsx.py` fails when either changes.
+_WRITTEN_AGAINST = {"fastexcel": "0.21.0", "python-calamine": "0.9.0"}
+
+# Files from this size are read this way: about 30 000 ledger lines. A smaller file is read in
+# a moment either way, and the import of fastexcel and pyarrow (0.1 s) would not pay.
+FAST_FROM_BYTES = 1 << 20
+
+# What a damaged archive member raises while it is read and parsed.
+_DAMAGED = (ParseError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error)
+_CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_PEEK_CHUNK = 1 << 16
+_MS_PER_DAY = 86_400_000
+# python-calamine gives values before 1900-03-01 as times or by Excel's leap-year rule: never here.
+_FIRST_DAY = np.datetime64("1900-03-01", "ms")
+
+
+def fast_cells(path: Path, sheet_name: str) -> tuple[np.ndarray, int, int] | None:
+    """The sheet's cells as `sheets._cells` gives them (a 2-D object array from the first used
+    row and column), with that row's number (1-based) and that column's index (0-based); None when
+    the sheet is not in the shape this path serves, so that the caller reads it as before."""
+    head = _head_row(path, sheet_name)
+    if head is None:
+        return None
+    first_row, cells = head
+    import fastexcel  # only here: a run of small files never loads it or pyarrow
+
+    # Any failure (strict typing refuses a column of several kinds; anything else fastexcel or
+    # Arrow will not do) means only "not this way": the plain read then reads the sheet, or says
+    # what is wrong with it.
+    try:
+        sheet = fastexcel.read_excel(str(path)).load_sheet(
+            sheet_name, header_row=None, skip_rows=first_row + 1, schema_sample_rows=None,
+            dtype_coercion="strict")
+        table = sheet.to_arrow()
+    except Exception:  # noqa: BLE001 - see above
+        return None
+    columns = [info.absolute_index for info in sheet.available_columns()]
+    body_rows = sheet.total_height - first_row - 1
+    del sheet  # fastexcel's own copy of the cells
+    if not columns or columns != list(range(columns[0], columns[0] + len(columns))) \
+            or table.num_rows != body_rows \
+            or any(not columns[0] <= column < columns[0] + len(columns) for column in cells):
+        return None
+    grid = np.empty((body_rows + 1, len(columns)), dtype=object)
+    grid[0, :] = ""
+    for column, text in cells.items():
+        grid[0, column - columns[0]] = text
+    arrays = table.columns
+    del table
+    for index in range(len(arrays)):
+        # Each Arrow column is let go once its values are in the grid.
+        values = _python_values(arrays[index])
+        arrays[index] = None
+        if values is None:
+            return None
+        grid[1:, index] = values
+        del values
+    return grid, first_row + 1, columns[0]
+
+
+def _python_values(column: Any) -> np.ndarray | None:
+    """One Arrow column as python-calamine's values: float, str, date or bool; "" where a cell
+    is empty. None for a kind python-calamine would give otherwise (a time of day, a duration,
+    an integer)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    kind = column.type
+    if pa.types.is_null(kind):
+        return np.full(len(column), "", dtype=object)
+    if pa.types.is_timestamp(kind):
+        column = column.cast(pa.timestamp("ms"))
+        stamps = column.drop_null().to_numpy(zero_copy_only=False).astype("datetime64[ms]")
+        if (stamps.astype(np.int64) % _MS_PER_DAY).any() or (stamps < _FIRST_DAY).any():
+            return None  # a time of day, or a day python-calamine gives as a time
+        column = column.cast(pa.date32())
+    elif not (pa.types.is_floating(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind)
+              or pa.types.is_boolean(kind) or pa.types.is_date32(kind)):
+        return None
+    # One object per distinct value, as `sheets._Sharing` makes them, and for numbers too (an
+    # account's number repeats on most lines). Arrow tells values apart by their bits, so -0.0
+    # stays apart from 0.0, as calamine gives them.
+    encoded = pc.dictionary_encode(column)
+    uniques = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    uniques[:-1] = encoded.dictionary.to_pylist()
+    uniques[-1] = ""  # an empty cell
+    codes = encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
+    return uniques.take(codes)
+
+
+def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str]] | None:
+    """The 0-based number of the sheet's first row and its texts by 0-based column, read from
+    the XML: None unless that row holds only texts (shared or inline, without formatting runs or
+    escapes), nothing lies above it, and the next row holds a cell that is not a text (so the
+    columns under the headers have kinds fastexcel can check)."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            members = {name: member for member, name in _sheet_paths(archive, str(path), _no_text).items()}
+        except InputError:
+            return None
+        member = members.get(sheet_name)
+        if member is None:
+            return None
+        rows = _first_rows(archive, member)
+        if rows is None or len(rows) < 2:
+            return None
+        (first_row, first), (_, second) = rows
+        if not first or any(kind not in ("s", "inlineStr") for kind, _ in first.values()):
+            return None
+        if all(kind in ("s", "inlineStr") for kind, _ in second.values()):
+            return None  # a second row of texts: a title above the headers, or a sheet of texts
+        wanted = {int(value) for kind, value in first.values() if kind == "s" and value.isdigit()}
+        if len(wanted) != sum(kind == "s" for kind, _ in first.values()):
+            return None
+        shared = _shared_strings(archive, wanted) if wanted else {}
+        if shared is None:
+            return None
+        cells = {}
+        for column, (kind, value) in first.items():
+            text = shared.get(int(value)) if kind == "s" else value
+            if text is None or not text or "_x" in text:  # calamine unescapes "_x000D_": not here
+                return None
+            cells[column] = text
+        return first_row, cells
+
+
+def _no_text(key: str, **_: Any) -> str:
+    return key  # `_sheet_paths` names its faults with messages; here a fault only means "not this way"
+
+
+def _first_rows(archive: zipfile.ZipFile, member: str) -> list[tuple[int, dict[int, tuple[str, str]]]] | None:
+    """The first two rows of a worksheet that hold a cell, as (0-based row, {0-based column:
+    (cell type, value or inline text)}); None for anything this path does not read: a cell or
+    row without its reference, a formula, rich text, a row of only formatted empty cells above
+    the first (whether calamine's used range starts there is its own affair)."""
+    parser = XMLPullParser(events=("start", "end"))
+    rows: list[tuple[int, dict[int, tuple[str, str]]]] = []
+    current: dict[int, tuple[str, str]] | None = None
+    formatted_only = False
+    row_number = -1
+    try:
+        with archive.open(member) as stream:
+            while len(rows) < 2 and (chunk := stream.read(_PEEK_CHUNK)):
+                parser.feed(chunk)
+                for event, element in parser.read_events():
+                    name = element.tag.rpartition("}")[2]
+                    if event == "start" and name == "row":
+                        number = element.get("r", "")
+                        if not number.isdigit():
+                            return None
+                        row_number, current = int(number) - 1, {}
+                    elif event == "end" and name == "c" and current is not None:
+                        cell = _cell(element)
+                        if cell is None:
+                            return None
+                        column, kind, value = cell
+                        if kind:
+                            current[column] = (kind, value)
+                        elif not rows:
+                            formatted_only = True
+                    elif event == "end" and name == "row":
+                        if current:
+                            rows.append((row_number, current))
+                        elif formatted_only and not rows:
+                            return None  # formatted empty cells above the first: calamine's range is its own
+                        current, formatted_only = None, False
+                        element.clear()
+                        if len(rows) == 2:
+                            break
+    except _DAMAGED:  # the plain read says what is wrong
+        return None
+    return rows
+
+
+def _cell(element: Any) -> tuple[int, str, str] | None:
+    """(0-based column, type, value) of a <c> element; type "" for a cell without a value
+    (a formatted empty cell). None for a cell this path does not read."""
+    reference = _CELL_REFERENCE.match(element.get("r") or "")
+    if reference is None:
+        return None
+    column = 0
+    for letter in reference.group(1):
+        column = column * 26 + ord(letter) - ord("A") + 1
+    kind = element.get("t", "n")
+    value = None
+    for child in element:
+        name = child.tag.rpartition("}")[2]
+        if name == "f":
+            return None
+        if name == "v":
+            value = child.text or ""
+        elif name == "is":
+            parts = list(child)
+            if len(parts) != 1 or parts[0].tag.rpartition("}")[2] != "t":
+                return None  # rich text or phonetic runs
+            value = parts[0].text or ""
+    if value is None:
+        return column - 1, "", ""
+    return column - 1, kind, value
+
+
+def _shared_strings(archive: zipfile.ZipFile, wanted: set[int]) -> dict[int, str] | None:
+    """The shared strings at the indices `wanted`, read from the start of the table only as far
+    as the largest of them; None if one is rich text or the table is not there."""
+    member = _shared_strings_member(archive)
+    if member is None:
+        return None
+    found: dict[int, str] = {}
+    last = max(wanted)
+    index = -1
+    parser = XMLPullParser(events=("end",))
+    try:
+        with archive.open(member) as stream:
+            while index < last and (chunk := stream.read(_PEEK_CHUNK)):
+                parser.feed(chunk)
+                for _, element in parser.read_events():
+                    if element.tag.rpartition("}")[2] != "si":
+                        continue
+                    index += 1
+                    if index in wanted:
+                        parts = list(element)
+                        if len(parts) != 1 or parts[0].tag.rpartition("}")[2] != "t":
+                            return None  # rich text or phonetic runs: calamine's joining is its own
+                        found[index] = parts[0].text or ""
+                    element.clear()
+                    if index >= last:
+                        break
+    except _DAMAGED:
+        return None
+    return found if len(found) == len(wanted) else None
+
+
+def _shared_strings_member(archive: zipfile.ZipFile) -> str | None:
+    from defusedxml import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (*_DAMAGED, ValueError):  # defusedxml's refusals are ValueErrors
+        return None
+    for relation in rels.iter(f"{_NS_PKG_REL}Relationship"):
+        if relation.get("Type", "").endswith("/sharedStrings"):
+            target = relation.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return None

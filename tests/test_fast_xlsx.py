@@ -1,0 +1,185 @@
+"""The fast read of a large export's sheet (`pipeline.read.fast_xlsx`) gives exactly the cells
+of the plain read (`sheets._cells` on python-calamine), types included, or it gives None and
+the plain read runs. It must serve the shapes real exports have, or it would be untested code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from python_calamine import CalamineWorkbook
+
+from pipeline.read import fast_xlsx, sheets
+from tests.frame_digests import current
+from tests.test_read_frames import assert_as_recorded
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "data" / "real"
+
+
+def plain(path: Path, name: str) -> tuple[np.ndarray, int, int]:
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+    first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
+    return sheets._cells(sheet), first_row, first_column
+
+
+def assert_same_cells(fast, slow):
+    grid, first_row, first_column = fast
+    expected, expected_row, expected_column = slow
+    assert (first_row, first_column) == (expected_row, expected_column)
+    assert grid.shape == expected.shape
+    different = [(r, c, grid[r, c], expected[r, c]) for r in range(grid.shape[0]) for c in range(grid.shape[1])
+                 if type(grid[r, c]) is not type(expected[r, c]) or grid[r, c] != expected[r, c]
+                 or (isinstance(grid[r, c], float) and np.signbit(grid[r, c]) != np.signbit(expected[r, c]))]
+    assert not different, different[:5]
+
+
+def save(tmp_path, rows, first_row=1, first_column=1, name="ledger.xlsx", extra=None):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Huvudbok"
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.cell(row=first_row + r, column=first_column + c, value=value)
+    if extra:
+        extra(sheet)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+HEADER = ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst", "Betald", "Text"]
+
+
+def export(n=40):
+    rows = [HEADER]
+    for i in range(n):
+        rows.append([dt.date(2025, 1, 1 + i % 28), f"A {i // 2}", 3011 if i % 2 else 1510,
+                     [-489.5, 489.5, 0.0, -0.0, 1e-7, 12345678.25][i % 6],
+                     ["212000-0142", None, "556000-0001"][i % 3], None if i % 4 else "T01",
+                     [True, False, None][i % 3], f"rad {i} med å, ä och ö  "])
+    return rows
+
+
+def test_written_against_the_versions_it_names():
+    # fastexcel and python-calamine must hold the same calamine (0.36.1 in both): the header row
+    # this module finds and fastexcel's columns then lie on the same used range. A new version
+    # of either needs this module's tests read again before the pins move.
+    import fastexcel
+
+    assert fastexcel.__version__ == fast_xlsx._WRITTEN_AGAINST["fastexcel"]
+    assert metadata.version("python-calamine") == fast_xlsx._WRITTEN_AGAINST["python-calamine"]
+
+
+@pytest.mark.parametrize("first_row, first_column", [(1, 1), (4, 3)])
+def test_an_export_is_read_the_fast_way_with_the_same_cells(tmp_path, first_row, first_column):
+    path = save(tmp_path, export(), first_row, first_column)
+    fast = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert fast is not None, "an export's shape must be read the fast way"
+    assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+def test_blank_rows_and_a_note_left_of_the_table_keep_their_places(tmp_path):
+    rows = export(12)
+    rows[5] = [None] * len(HEADER)  # a blank line inside
+    rows += [[None] * len(HEADER), [None] * len(HEADER)]
+
+    def note(sheet):
+        sheet["A9"] = "anteckning"  # left of the table: the used range starts at column A
+        sheet["K20"] = 7.0  # right of it and below: the range ends there
+
+    path = save(tmp_path, rows, 2, 3, extra=note)
+    fast = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert fast is not None
+    assert fast[2] == 0
+    assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+def test_a_header_row_with_gaps_and_a_header_only_column(tmp_path):
+    rows = [["Datum", None, "Konto", "Belopp", None, "Kommentar"]]
+    rows += [[dt.date(2025, 3, 1), None, 3011, 10.0, None, None], [dt.date(2025, 3, 2), None, 3012, -10.0, None, None]]
+    path = save(tmp_path, rows)
+    fast = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert fast is not None
+    assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+def test_dates_written_as_datetimes_at_midnight_are_dates(tmp_path):
+    def formats(sheet):
+        for row in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
+            row[0].number_format = "yyyy-mm-dd hh:mm"
+
+    rows = [["Datum", "Belopp"]] + [[dt.datetime(2025, 5, 1 + i), 1.0 * i] for i in range(5)]
+    path = save(tmp_path, rows, extra=formats)
+    fast = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert fast is not None and type(fast[0][1, 0]) is dt.date
+    assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+def rich_header(sheet):
+    sheet["A1"] = CellRichText([TextBlock(InlineFont(b=True), "Dat"), "um"])
+
+
+@pytest.mark.parametrize("why, rows, first_row, extra", [
+    ("a title above the headers", [["Huvudbok 2025"], HEADER] + export(5)[1:], 1, None),
+    ("a time of day in a date column", [["Datum", "Belopp"], [dt.datetime(2025, 1, 1, 12, 30), 1.0]], 1, None),
+    ("a day before 1900-03-01", [["Datum", "Belopp"], [dt.date(1900, 1, 2), 1.0]], 1, None),
+    ("a text among the amounts", [["Konto", "Belopp"], [3011, 1.0], [3011, "1 000,00"]], 1, None),
+    ("a sheet of texts only", [["Konto", "Text"], ["3011", "a"], ["3012", "b"]], 1, None),
+    ("a number among the headers", [["Konto", 2025], [3011, 1.0]], 1, None),
+    ("a formula among the headers", [["Konto", "=\"Bel\"&\"opp\""], [3011, 1.0]], 1, None),
+    ("rich text among the headers", [[None, "Belopp"], [dt.date(2025, 1, 1), 1.0]], 1, rich_header),
+    ("an escape calamine undoes", [["Konto_x000D_", "Belopp"], [3011, 1.0]], 1, None),
+])
+def test_any_other_shape_is_left_to_the_plain_read(tmp_path, why, rows, first_row, extra):
+    path = save(tmp_path, rows, first_row, extra=extra)
+    assert fast_xlsx.fast_cells(path, "Huvudbok") is None, why
+
+
+def test_formatted_empty_cells_above_the_headers_are_left_to_the_plain_read(tmp_path):
+    def formatted(sheet):
+        sheet["A1"].number_format = "0.00"
+        sheet["A1"].font = openpyxl.styles.Font(bold=True)
+
+    path = save(tmp_path, export(5), 2, extra=formatted)
+    assert fast_xlsx.fast_cells(path, "Huvudbok") is None
+
+
+def workbooks() -> list[Path]:
+    found = sorted((ROOT / "inputs" / "example").rglob("*.xlsx"))
+    found += sorted(REAL.glob("*.xlsx")) if REAL.is_dir() else []
+    return found
+
+
+@pytest.mark.parametrize("path", workbooks(), ids=lambda p: p.name)
+def test_every_bundled_and_real_workbook_gives_the_same_cells_or_none(path):
+    served = 0
+    for name in CalamineWorkbook.from_path(str(path)).sheet_names:
+        fast = fast_xlsx.fast_cells(path, name)
+        if fast is not None:
+            served += 1
+            assert_same_cells(fast, plain(path, name))
+    if path.name.startswith("ledger-"):
+        assert served, f"{path.name}: a ledger export of the example must be read the fast way"
+
+
+@pytest.mark.parametrize("name", ["example", "template", "erp", "odd_cells", "real_payables"])
+def test_the_read_frames_are_the_same_when_every_workbook_is_read_the_fast_way(name, monkeypatch):
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", 0)
+    served = []
+    original = fast_xlsx.fast_cells
+    monkeypatch.setattr(sheets, "fast_cells", lambda path, sheet: served.append(
+        result := original(path, sheet)) or result)
+    got = current([name]).get(name)
+    if got is None:
+        pytest.skip("the real data folder (../shared/data/real) is not present")
+    assert_as_recorded(name, got)
+    if name in ("example", "erp", "real_payables"):
+        assert any(result is not None for result in served), "no sheet was read the fast way"
