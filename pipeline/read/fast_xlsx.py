@@ -62,6 +62,11 @@ def fast_cells(path: Path, sheet_name: str) -> tuple[np.ndarray, int, int] | Non
         return None
     first_row, cells = head
     import fastexcel  # only here: a run of small files never loads it or pyarrow
+    import pyarrow
+
+    # Arrow's own allocator (mimalloc) kept about 115 MiB of a million-line sheet's freed
+    # columns for the rest of the run; the C library's gives them back (`pipeline.memory`).
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
     # Any failure (strict typing refuses a column of several kinds; anything else fastexcel or
     # Arrow will not do) means only "not this way": the plain read then reads the sheet, or says
