@@ -175,11 +175,51 @@ def test_the_read_frames_are_the_same_when_every_workbook_is_read_the_fast_way(n
     monkeypatch.setattr(sheets, "FAST_FROM_BYTES", 0)
     served = []
     original = fast_xlsx.fast_cells
-    monkeypatch.setattr(sheets, "fast_cells", lambda path, sheet: served.append(
-        result := original(path, sheet)) or result)
+    monkeypatch.setattr(sheets, "fast_cells", lambda *args: served.append(result := original(*args)) or result)
     got = current([name]).get(name)
     if got is None:
         pytest.skip("the real data folder (../shared/data/real) is not present")
     assert_as_recorded(name, got)
     if name in ("example", "erp", "real_payables"):
         assert any(result is not None for result in served), "no sheet was read the fast way"
+
+
+def ending_of(path: Path) -> bytes:
+    from pipeline.messages import messages
+    from pipeline.read.safety import inspect_workbook
+
+    return inspect_workbook(path, path.name, messages("en")).sheet_ends["Huvudbok"]
+
+
+def test_a_totals_row_at_the_end_is_left_to_the_plain_read_before_fastexcel_parses(tmp_path, monkeypatch):
+    rows = export(30) + [["Summa", None, None, 1234.5, None, None, None, None]]
+    path = save(tmp_path, rows)
+    import fastexcel
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("fastexcel was asked to parse a sheet its strict typing would refuse")
+
+    monkeypatch.setattr(fastexcel, "read_excel", refuse)
+    assert fast_xlsx.fast_cells(path, "Huvudbok", ending_of(path)) is None
+
+
+def test_the_sheets_ending_is_what_the_safety_scan_saw_last(tmp_path):
+    path = save(tmp_path, export(30))
+    ending = ending_of(path)
+    assert ending.rstrip().endswith(b"</worksheet>") and b"rad 29" in ending
+    fast = fast_xlsx.fast_cells(path, "Huvudbok", ending)
+    assert fast is not None, "a sheet whose last rows agree with its first is read the fast way"
+    assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+@pytest.mark.parametrize("ending, agrees", [
+    (b'<row r="9"><c r="A9" t="s"><v>3</v></c><c r="D9"><v>1.5</v></c></row>', False),  # a text under dates
+    (b'<row r="9"><c r="A9" s="2"><v>45658</v></c><c r="D9" t="inlineStr"><is><t>x</t></is></c></row>', False),
+    (b'<row r="9"><c r="A9" s="2"><v>45658</v></c><c r="B9" s="1"/><c r="D9"><v>-2</v></c></row>', True),
+    (b'<x:row r="9"><x:c r="A9"><x:v>45658</x:v></x:c><x:c r="H9" t="s"><x:v>7</x:v></x:c></x:row>', True),
+    (b'="A9"><v>1</v></c><c r="D9"><v>2</v></c></row></sheetData>', True),  # cut in the middle of a cell
+])
+def test_the_ending_check_compares_each_cells_kind_with_the_first_data_row(ending, agrees):
+    first_data_row = {0: "number", 3: "number", 7: "text"}
+    assert fast_xlsx._ending_agrees(ending, first_data_row, 0) is agrees
+    assert fast_xlsx._ending_agrees(ending, first_data_row, 8), "the header row and above say nothing"

@@ -53,14 +53,19 @@ _MS_PER_DAY = 86_400_000
 _FIRST_DAY = np.datetime64("1900-03-01", "ms")
 
 
-def fast_cells(path: Path, sheet_name: str) -> tuple[np.ndarray, int, int] | None:
+def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.ndarray, int, int] | None:
     """The sheet's cells as `sheets._cells` gives them (a 2-D object array from the first used
     row and column), with that row's number (1-based) and that column's index (0-based); None when
-    the sheet is not in the shape this path serves, so that the caller reads it as before."""
+    the sheet is not in the shape this path serves, so that the caller reads it as before.
+    `ending` is the last bytes of the sheet's XML (`safety.WorkbookScan.sheet_ends`)."""
     head = _head_row(path, sheet_name)
     if head is None:
         return None
-    first_row, cells = head
+    first_row, cells, kinds = head
+    if not _ending_agrees(ending, kinds, first_row):
+        # A totals row ("Summa" under the dates): fastexcel's strict typing would refuse the
+        # column only after its whole parse, about 2 s a million lines for nothing.
+        return None
     import fastexcel  # only here: a run of small files never loads it or pyarrow
     import pyarrow
 
@@ -133,11 +138,12 @@ def _python_values(column: Any) -> np.ndarray | None:
     return uniques.take(codes)
 
 
-def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str]] | None:
-    """The 0-based number of the sheet's first row and its texts by 0-based column, read from
-    the XML: None unless that row holds only texts (shared or inline, without formatting runs or
-    escapes), nothing lies above it, and the next row holds a cell that is not a text (so the
-    columns under the headers have kinds fastexcel can check)."""
+def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """The 0-based number of the sheet's first row, its texts by 0-based column, and the kind of
+    each cell of the next row (`_KINDS`), read from the XML: None unless the first row holds
+    only texts (shared or inline, without formatting runs or escapes), nothing lies above it,
+    and the next row holds a cell that is not a text (so the columns under the headers have
+    kinds fastexcel can check)."""
     with zipfile.ZipFile(path) as archive:
         try:
             members = {name: member for member, name in _sheet_paths(archive, str(path), _no_text).items()}
@@ -166,7 +172,41 @@ def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str]] | None:
             if text is None or not text or "_x" in text:  # calamine unescapes "_x000D_": not here
                 return None
             cells[column] = text
-        return first_row, cells
+        kinds = {column: _KINDS.get(kind, kind) for column, (kind, _) in second.items()}
+        return first_row, cells, kinds
+
+
+# A cell's type attribute as the kind of value it holds: a date is a number in its format.
+_KINDS = {"n": "number", "s": "text", "inlineStr": "text", "str": "text", "b": "bool"}
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(/?)>")
+_ATTRIBUTE = re.compile(rb"""\b(r|t)\s*=\s*["']([^"']*)["']""")
+
+
+def _ending_agrees(ending: bytes, kinds: dict[int, str], header_row: int) -> bool:
+    """Whether the cells of the sheet's last rows below the header (0-based `header_row`) hold
+    the kinds the first data row holds in their columns (an empty cell, or a column empty in
+    that row, says nothing)."""
+    for attributes, closed in _CELL_TAG.findall(ending):
+        if closed:
+            continue  # an empty cell
+        found = dict(_ATTRIBUTE.findall(attributes))
+        reference = _CELL_REFERENCE.match(found.get(b"r", b"").decode("ascii", "replace"))
+        if reference is None:
+            continue
+        if int(reference.group(2)) - 1 <= header_row:
+            continue  # a small sheet's ending holds its header too
+        column = _column_index(reference.group(1))
+        kind = _KINDS.get(found.get(b"t", b"n").decode("ascii", "replace"), "other")
+        if column in kinds and kinds[column] != kind:
+            return False
+    return True
+
+
+def _column_index(letters: str) -> int:
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column - 1
 
 
 def _no_text(key: str, **_: Any) -> str:
@@ -223,9 +263,7 @@ def _cell(element: Any) -> tuple[int, str, str] | None:
     reference = _CELL_REFERENCE.match(element.get("r") or "")
     if reference is None:
         return None
-    column = 0
-    for letter in reference.group(1):
-        column = column * 26 + ord(letter) - ord("A") + 1
+    column = _column_index(reference.group(1))
     kind = element.get("t", "n")
     value = None
     for child in element:
@@ -240,8 +278,8 @@ def _cell(element: Any) -> tuple[int, str, str] | None:
                 return None  # rich text or phonetic runs
             value = parts[0].text or ""
     if value is None:
-        return column - 1, "", ""
-    return column - 1, kind, value
+        return column, "", ""
+    return column, kind, value
 
 
 def _shared_strings(archive: zipfile.ZipFile, wanted: set[int]) -> dict[int, str] | None:

@@ -37,6 +37,7 @@ MAX_UNPACKED_BYTES = 1 << 30
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 10 << 20  # small members may pack extremely well (empty sheets, styles)
 CHUNK = 1 << 20
+END_BYTES = 1 << 16  # a worksheet's last rows: a few hundred ledger lines
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -48,6 +49,9 @@ class WorkbookScan:
     """What the zip inspection found: per sheet name, {(row, column) 0-based: cell marker}."""
 
     odd_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    # The last bytes of each worksheet's XML, its last rows: `fast_xlsx` looks there for a totals
+    # row before it lets fastexcel parse the sheet.
+    sheet_ends: dict[str, bytes] = field(default_factory=dict)
 
 
 def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
@@ -75,19 +79,23 @@ def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
                 continue  # binary parts (vbaProject.bin, images) are never parsed
             sheet = sheet_paths.get(member.filename)
             cells: dict[tuple[int, int], str] = {}
-            unpacked = _stream_member(archive, member, relative, msg, unpacked, cells if sheet else None)
+            unpacked, ending = _stream_member(archive, member, relative, msg, unpacked, cells if sheet else None)
             if cells:
                 scan.odd_cells[sheet] = cells
+            if sheet:
+                scan.sheet_ends[sheet] = ending
     return scan
 
 
 def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: str, msg: Text,
-                   unpacked: int, cells: dict[tuple[int, int], str] | None) -> int:
+                   unpacked: int, cells: dict[tuple[int, int], str] | None) -> tuple[int, bytes]:
     """Read one member in chunks, counting real bytes; check its prologue. For a worksheet
     (`cells` given) that holds an error type or a formula anywhere, its cells are then parsed as
-    XML (`_odd_cells`); a sheet without either, the usual ERP export, is never parsed twice."""
+    XML (`_odd_cells`); a sheet without either, the usual ERP export, is never parsed twice.
+    Returns the bytes unpacked so far and the member's last `END_BYTES` bytes."""
     seen = 0
     tail = b""
+    ending = b""
     marked = False
     try:
         with archive.open(member) as stream:
@@ -100,13 +108,14 @@ def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: 
                 if cells is not None and not marked:
                     marked = _may_hold_odd_cells(tail, chunk)
                     tail = chunk[-64:]
+                ending = chunk[-END_BYTES:] if len(chunk) >= END_BYTES else (ending + chunk)[-END_BYTES:]
         if marked:
             _odd_cells(archive, member, cells)
     except InputError:
         raise
     except Exception:  # zlib.error, a bad CRC, EOF, an unsupported method, bad XML: a damaged archive
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
-    return unpacked + seen
+    return unpacked + seen, ending
 
 
 # An error type or a formula element, whatever namespace prefix the writer chose: "<f>",
