@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 from pipeline.read import fast_xlsx, sheets
 from tests.frame_digests import current
 from tests.test_read_frames import assert_as_recorded
+from tests.workbooks import save_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "data" / "real"
@@ -38,21 +39,6 @@ def assert_same_cells(fast, slow):
                  if type(grid[r, c]) is not type(expected[r, c]) or grid[r, c] != expected[r, c]
                  or (isinstance(grid[r, c], float) and np.signbit(grid[r, c]) != np.signbit(expected[r, c]))]
     assert not different, different[:5]
-
-
-def save(tmp_path, rows, first_row=1, first_column=1, name="ledger.xlsx", extra=None):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Huvudbok"
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.cell(row=first_row + r, column=first_column + c, value=value)
-    if extra:
-        extra(sheet)
-    path = tmp_path / name
-    book.save(path)
-    return path
 
 
 HEADER = ["Datum", "Verifikation", "Konto", "Belopp", "Motpart", "Tjänst", "Betald", "Text"]
@@ -80,7 +66,7 @@ def test_written_against_the_versions_it_names():
 
 @pytest.mark.parametrize("first_row, first_column", [(1, 1), (4, 3)])
 def test_an_export_is_read_the_fast_way_with_the_same_cells(tmp_path, first_row, first_column):
-    path = save(tmp_path, export(), first_row, first_column)
+    path = save_rows(tmp_path, export(), first_row, first_column)
     fast = fast_xlsx.fast_cells(path, "Huvudbok")
     assert fast is not None, "an export's shape must be read the fast way"
     assert_same_cells(fast, plain(path, "Huvudbok"))
@@ -95,7 +81,7 @@ def test_blank_rows_and_a_note_left_of_the_table_keep_their_places(tmp_path):
         sheet["A9"] = "anteckning"  # left of the table: the used range starts at column A
         sheet["K20"] = 7.0  # right of it and below: the range ends there
 
-    path = save(tmp_path, rows, 2, 3, extra=note)
+    path = save_rows(tmp_path, rows, 2, 3, extra=note)
     fast = fast_xlsx.fast_cells(path, "Huvudbok")
     assert fast is not None
     assert fast[2] == 0
@@ -105,7 +91,7 @@ def test_blank_rows_and_a_note_left_of_the_table_keep_their_places(tmp_path):
 def test_a_header_row_with_gaps_and_a_header_only_column(tmp_path):
     rows = [["Datum", None, "Konto", "Belopp", None, "Kommentar"]]
     rows += [[dt.date(2025, 3, 1), None, 3011, 10.0, None, None], [dt.date(2025, 3, 2), None, 3012, -10.0, None, None]]
-    path = save(tmp_path, rows)
+    path = save_rows(tmp_path, rows)
     fast = fast_xlsx.fast_cells(path, "Huvudbok")
     assert fast is not None
     assert_same_cells(fast, plain(path, "Huvudbok"))
@@ -117,7 +103,7 @@ def test_dates_written_as_datetimes_at_midnight_are_dates(tmp_path):
             row[0].number_format = "yyyy-mm-dd hh:mm"
 
     rows = [["Datum", "Belopp"]] + [[dt.datetime(2025, 5, 1 + i), 1.0 * i] for i in range(5)]
-    path = save(tmp_path, rows, extra=formats)
+    path = save_rows(tmp_path, rows, extra=formats)
     fast = fast_xlsx.fast_cells(path, "Huvudbok")
     assert fast is not None and type(fast[0][1, 0]) is dt.date
     assert_same_cells(fast, plain(path, "Huvudbok"))
@@ -139,7 +125,7 @@ def rich_header(sheet):
     ("an escape calamine undoes", [["Konto_x000D_", "Belopp"], [3011, 1.0]], 1, None),
 ])
 def test_any_other_shape_is_left_to_the_plain_read(tmp_path, why, rows, first_row, extra):
-    path = save(tmp_path, rows, first_row, extra=extra)
+    path = save_rows(tmp_path, rows, first_row, extra=extra)
     assert fast_xlsx.fast_cells(path, "Huvudbok") is None, why
 
 
@@ -148,7 +134,7 @@ def test_formatted_empty_cells_above_the_headers_are_left_to_the_plain_read(tmp_
         sheet["A1"].number_format = "0.00"
         sheet["A1"].font = openpyxl.styles.Font(bold=True)
 
-    path = save(tmp_path, export(5), 2, extra=formatted)
+    path = save_rows(tmp_path, export(5), 2, extra=formatted)
     assert fast_xlsx.fast_cells(path, "Huvudbok") is None
 
 
@@ -193,7 +179,7 @@ def ending_of(path: Path) -> bytes:
 
 def test_a_totals_row_at_the_end_is_left_to_the_plain_read_before_fastexcel_parses(tmp_path, monkeypatch):
     rows = export(30) + [["Summa", None, None, 1234.5, None, None, None, None]]
-    path = save(tmp_path, rows)
+    path = save_rows(tmp_path, rows)
     import fastexcel
 
     def refuse(*args, **kwargs):
@@ -204,7 +190,7 @@ def test_a_totals_row_at_the_end_is_left_to_the_plain_read_before_fastexcel_pars
 
 
 def test_the_sheets_ending_is_what_the_safety_scan_saw_last(tmp_path):
-    path = save(tmp_path, export(30))
+    path = save_rows(tmp_path, export(30))
     ending = ending_of(path)
     assert ending.rstrip().endswith(b"</worksheet>") and b"rad 29" in ending
     fast = fast_xlsx.fast_cells(path, "Huvudbok", ending)

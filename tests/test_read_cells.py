@@ -6,23 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 import pipeline.read.sheets as sheets
+from tests.workbooks import save_rows
 
 
 def workbook(tmp_path, rows, first_row=1, first_column=1):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Huvudbok"
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.cell(row=first_row + r, column=first_column + c, value=value)
-    path = tmp_path / "ledger.xlsx"
-    book.save(path)
+    path = save_rows(tmp_path, rows, first_row, first_column)
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Huvudbok")
 
 

@@ -72,3 +72,21 @@ def write_folder(folder: Path, years=(2023, 2024, 2025), ledgers: dict | None = 
         write_sheet(folder / str(year) / f"ledger-{year}.xlsx", "Huvudbok", LEDGER_HEADER,
                     ledgers.get(year, small_ledger(year)))
     return folder
+
+
+def save_rows(tmp_path: Path, rows: list[list], first_row: int = 1, first_column: int = 1,
+              name: str = "ledger.xlsx", extra=None) -> Path:
+    """A workbook of one sheet, "Huvudbok", with `rows` from (first_row, first_column), 1-based;
+    None is an empty cell. `extra(sheet)` may format cells before the file is saved."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Huvudbok"
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.cell(row=first_row + r, column=first_column + c, value=value)
+    if extra:
+        extra(sheet)
+    path = tmp_path / name
+    book.save(path)
+    return path
