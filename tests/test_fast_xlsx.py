@@ -209,3 +209,83 @@ def test_the_ending_check_compares_each_cells_kind_with_the_first_data_row(endin
     first_data_row = {0: "number", 3: "number", 7: "text"}
     assert fast_xlsx._ending_agrees(ending, first_data_row, 0) is agrees
     assert fast_xlsx._ending_agrees(ending, first_data_row, 8), "the header row and above say nothing"
+
+
+def xlsxwriter_ledger(path: Path, counterparty, counterparty_format: str | None) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Huvudbok")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    other = book.add_format({"num_format": counterparty_format}) if counterparty_format else day
+    sheet.write_row(0, 0, ["Datum", "Konto", "Belopp", "Motpart"])
+    for i in range(1, 6):
+        sheet.write_number(i, 0, 45658 + i, day)
+        sheet.write_number(i, 1, 3011)
+        sheet.write_number(i, 2, 100.0)
+        sheet.write_number(i, 3, counterparty, other)
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("number", [2120000142, 20250101], ids=["org-no-as-date", "yyyymmdd-as-date"])
+def test_a_number_in_a_date_format_that_is_no_day_python_holds_goes_the_plain_way(tmp_path, number):
+    # fastexcel gives the first as missing and the second as a day of a year past 9999: the
+    # plain read gives both as the number.
+    path = xlsxwriter_ledger(tmp_path / "ledger.xlsx", number, None)
+    assert plain(path, "Huvudbok")[0][1, 3] == float(number)
+    assert fast_xlsx.fast_cells(path, "Huvudbok") is None
+
+
+def test_a_sheet_with_iso_date_cells_is_never_read_the_fast_way(tmp_path, monkeypatch):
+    book = openpyxl.Workbook(iso_dates=True)
+    sheet = book.active
+    sheet.title = "Huvudbok"
+    sheet.append(["Datum", "Belopp"])
+    sheet.append([None, 1.0])
+    for day in range(1, 20):
+        sheet.append([dt.datetime(2025, 1, day), 2.0])
+    path = tmp_path / "ledger.xlsx"
+    book.save(path)
+    from pipeline.messages import messages
+    from pipeline.read.safety import inspect_workbook
+
+    assert inspect_workbook(path, path.name, messages("en")).iso_date_sheets == {"Huvudbok"}
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", 0)
+    monkeypatch.setattr(sheets, "fast_cells", lambda *args: pytest.fail("the fast path was tried"))
+    (read,) = sheets.read_sheets(path, path.name)
+    assert read.rows[3, 0] == dt.datetime(2025, 1, 2, 0, 0)
+
+
+def test_headers_with_spaces_at_their_ends_go_the_plain_way(tmp_path):
+    path = save_rows(tmp_path, [[" Datum", "Belopp"], [dt.date(2025, 1, 1), 1.0]])
+    assert fast_xlsx.fast_cells(path, "Huvudbok") is None
+
+
+@pytest.mark.parametrize("xml", [
+    '<c r="A1" t="inlineStr"><v>Datum</v></c>',
+    '<c r="A1" t="inlineStr"><is><t>Datum</t></is><v>Konto</v></c>',
+    '<c r="A1" t="s"><is><t>Datum</t></is></c>',
+])
+def test_a_value_calamine_does_not_read_for_the_cells_type_is_left_to_the_plain_read(xml):
+    from xml.etree import ElementTree
+
+    assert fast_xlsx._cell(ElementTree.fromstring(xml)) is None
+
+
+def test_fastexcel_says_nothing_on_the_terminal(tmp_path, capfd):
+    rows = [HEADER + ["Tom"]] + [row + [None] for row in export(10)[1:]]  # an empty column
+    path = save_rows(tmp_path, rows)
+    assert fast_xlsx.fast_cells(path, "Huvudbok") is not None
+    assert capfd.readouterr().err == ""
+
+
+def test_a_date_with_a_fraction_below_a_millisecond_is_the_same_day_to_the_parse():
+    # The one difference the fast read leaves (module docstring): a date where python-calamine
+    # gives a datetime at midnight. The parse reads both as the same day.
+    from pipeline.messages import messages
+    from pipeline.read import parse
+
+    cells = np.array([dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 0, 0)], dtype=object)
+    parsed = parse.parse_dates(cells, "Datum", messages("sv"))
+    assert parsed.values[0] == parsed.values[1] and not parsed.bad.any()

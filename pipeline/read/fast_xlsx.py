@@ -18,11 +18,18 @@ An empty cell is "" as calamine gives it; a date at midnight is a `datetime.date
 python-calamine gives it; a number is a float.
 
 The workbook has passed `safety.inspect_workbook` before this runs (no DOCTYPE or entity, no
-zip bomb), and a sheet with error cells or formulas without a value never comes here.
+zip bomb), and a sheet with error cells, formulas without a value or ISO date cells never
+comes here.
+
+Two differences are known and left, both outside what an export holds: a date serial with a
+fraction below a millisecond (a computed date) comes back as a date where python-calamine gives
+a datetime at midnight, which the parse reads as the same day (tested); and rows written out of
+order in the XML (the format asks for ascending rows) would lose those above the header.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 import zlib
@@ -51,6 +58,7 @@ _PEEK_CHUNK = 1 << 16
 _MS_PER_DAY = 86_400_000
 # python-calamine gives values before 1900-03-01 as times or by Excel's leap-year rule: never here.
 _FIRST_DAY = np.datetime64("1900-03-01", "ms")
+_PAST_LAST_DAY = np.datetime64("10000-01-01", "ms")  # Python's dates end with 9999
 
 
 def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.ndarray, int, int] | None:
@@ -69,6 +77,9 @@ def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.nda
     import fastexcel  # only here: a run of small files never loads it or pyarrow
     import pyarrow
 
+    # fastexcel logs, in English, each column it finds empty: not for the finance staff's terminal.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
     # Arrow's own allocator (mimalloc) kept about 115 MiB of a million-line sheet's freed
     # columns for the rest of the run; the C library's gives them back (`pipeline.memory`).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
@@ -80,8 +91,13 @@ def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.nda
         sheet = fastexcel.read_excel(str(path)).load_sheet(
             sheet_name, header_row=None, skip_rows=first_row + 1, schema_sample_rows=None,
             dtype_coercion="strict")
-        table = sheet.to_arrow()
+        # A cell it could not make a value of its column's kind is an error, not a gap: a number
+        # in a date format that is no day (an org. no. formatted as a date) would otherwise come
+        # back empty, where python-calamine gives the number.
+        table, errors = sheet.to_arrow_with_errors()
     except Exception:  # noqa: BLE001 - see above
+        return None
+    if errors is not None and errors.errors:
         return None
     columns = [info.absolute_index for info in sheet.available_columns()]
     body_rows = sheet.total_height - first_row - 1
@@ -98,7 +114,10 @@ def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.nda
     del table
     for index in range(len(arrays)):
         # Each Arrow column is let go once its values are in the grid.
-        values = _python_values(arrays[index])
+        try:
+            values = _python_values(arrays[index])
+        except Exception:  # noqa: BLE001 - a value Python cannot hold (a year past 9999): not this way
+            return None
         arrays[index] = None
         if values is None:
             return None
@@ -121,12 +140,13 @@ def _python_values(column: Any) -> np.ndarray | None:
     if pa.types.is_timestamp(kind):
         column = column.cast(pa.timestamp("ms"))
         stamps = column.drop_null().to_numpy(zero_copy_only=False).astype("datetime64[ms]")
-        if (stamps.astype(np.int64) % _MS_PER_DAY).any() or (stamps < _FIRST_DAY).any():
-            return None  # a time of day, or a day python-calamine gives as a time
+        if (stamps.astype(np.int64) % _MS_PER_DAY).any() or (stamps < _FIRST_DAY).any() \
+                or (stamps >= _PAST_LAST_DAY).any():
+            return None  # a time of day, or a day python-calamine gives otherwise
         column = column.cast(pa.date32())
     elif not (pa.types.is_floating(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind)
-              or pa.types.is_boolean(kind) or pa.types.is_date32(kind)):
-        return None
+              or pa.types.is_boolean(kind)):
+        return None  # a date column of ISO dates (date32), an integer, a duration
     # One object per distinct value, as `sheets._Sharing` makes them, and for numbers too (an
     # account's number repeats on most lines). Arrow tells values apart by their bits, so -0.0
     # stays apart from 0.0, as calamine gives them.
@@ -169,7 +189,8 @@ def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str], dict[in
         cells = {}
         for column, (kind, value) in first.items():
             text = shared.get(int(value)) if kind == "s" else value
-            if text is None or not text or "_x" in text:  # calamine unescapes "_x000D_": not here
+            # calamine unescapes "_x000D_", and trims a text the XML does not ask to keep: not here.
+            if text is None or not text or "_x" in text or text != text.strip():
                 return None
             cells[column] = text
         kinds = {column: _KINDS.get(kind, kind) for column, (kind, _) in second.items()}
@@ -268,8 +289,8 @@ def _cell(element: Any) -> tuple[int, str, str] | None:
     value = None
     for child in element:
         name = child.tag.rpartition("}")[2]
-        if name == "f":
-            return None
+        if name == "f" or (name == "v") == (kind == "inlineStr"):
+            return None  # a formula; a value calamine does not read for the cell's type
         if name == "v":
             value = child.text or ""
         elif name == "is":
