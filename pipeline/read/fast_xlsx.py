@@ -18,8 +18,9 @@ An empty cell is "" as calamine gives it; a date at midnight is a `datetime.date
 python-calamine gives it; a number is a float.
 
 The workbook has passed `safety.inspect_workbook` before this runs (no DOCTYPE or entity, no
-zip bomb), and a sheet with error cells, formulas without a value or ISO date cells never
-comes here.
+zip bomb), and a sheet with error cells or formulas without a value never comes here. ISO date
+cells (`t="d"`), which python-calamine gives its own way, are looked for in the first data row
+and the sheet's last rows: a writer that uses them uses them for its dates.
 
 Two differences are known and left, both outside what an export holds: a date serial with a
 fraction below a millisecond (a computed date) comes back as a date where python-calamine gives
@@ -180,6 +181,8 @@ def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str], dict[in
             return None
         if all(kind in ("s", "inlineStr") for kind, _ in second.values()):
             return None  # a second row of texts: a title above the headers, or a sheet of texts
+        if any(kind == "d" for kind, _ in second.values()):
+            return None  # ISO dates
         wanted = {int(value) for kind, value in first.values() if kind == "s" and value.isdigit()}
         if len(wanted) != sum(kind == "s" for kind, _ in first.values()):
             return None
@@ -206,7 +209,7 @@ _ATTRIBUTE = re.compile(rb"""\b(r|t)\s*=\s*["']([^"']*)["']""")
 def _ending_agrees(ending: bytes, kinds: dict[int, str], header_row: int) -> bool:
     """Whether the cells of the sheet's last rows below the header (0-based `header_row`) hold
     the kinds the first data row holds in their columns (an empty cell, or a column empty in
-    that row, says nothing)."""
+    that row, says nothing), and none is an ISO date or an error."""
     for attributes, closed in _CELL_TAG.findall(ending):
         if closed:
             continue  # an empty cell
@@ -218,8 +221,8 @@ def _ending_agrees(ending: bytes, kinds: dict[int, str], header_row: int) -> boo
             continue  # a small sheet's ending holds its header too
         column = _column_index(reference.group(1))
         kind = _KINDS.get(found.get(b"t", b"n").decode("ascii", "replace"), "other")
-        if column in kinds and kinds[column] != kind:
-            return False
+        if kind == "other" or (column in kinds and kinds[column] != kind):
+            return False  # an ISO date or an error anywhere, or a kind the first data row does not have
     return True
 
 

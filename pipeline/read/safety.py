@@ -52,9 +52,6 @@ class WorkbookScan:
     # The last bytes of each worksheet's XML, its last rows: `fast_xlsx` looks there for a totals
     # row before it lets fastexcel parse the sheet.
     sheet_ends: dict[str, bytes] = field(default_factory=dict)
-    # Sheets with a cell of an ISO date (`t="d"`), which python-calamine gives its own way: they
-    # are never read by `fast_xlsx`.
-    iso_date_sheets: set[str] = field(default_factory=set)
 
 
 def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
@@ -82,29 +79,24 @@ def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
                 continue  # binary parts (vbaProject.bin, images) are never parsed
             sheet = sheet_paths.get(member.filename)
             cells: dict[tuple[int, int], str] = {}
-            unpacked, ending, iso_dates = _stream_member(archive, member, relative, msg, unpacked,
-                                                         cells if sheet else None)
+            unpacked, ending = _stream_member(archive, member, relative, msg, unpacked, cells if sheet else None)
             if cells:
                 scan.odd_cells[sheet] = cells
             if sheet:
                 scan.sheet_ends[sheet] = ending
-                if iso_dates:
-                    scan.iso_date_sheets.add(sheet)
     return scan
 
 
 def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: str, msg: Text,
-                   unpacked: int, cells: dict[tuple[int, int], str] | None) -> tuple[int, bytes, bool]:
+                   unpacked: int, cells: dict[tuple[int, int], str] | None) -> tuple[int, bytes]:
     """Read one member in chunks, counting real bytes; check its prologue. For a worksheet
     (`cells` given) that holds an error type or a formula anywhere, its cells are then parsed as
     XML (`_odd_cells`); a sheet without either, the usual ERP export, is never parsed twice.
-    Returns the bytes unpacked so far, the member's last `END_BYTES` bytes and, for a worksheet,
-    whether it holds an ISO date cell."""
+    Returns the bytes unpacked so far and the member's last `END_BYTES` bytes."""
     seen = 0
     tail = b""
     ending = b""
     marked = False
-    iso_dates = False
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(CHUNK):
@@ -113,8 +105,6 @@ def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: 
                 seen += len(chunk)
                 if seen > member.file_size or unpacked + seen > MAX_UNPACKED_BYTES:
                     raise InputError(msg("safety.size_lie", file=relative, member=member.filename))
-                if cells is not None and not iso_dates:
-                    iso_dates = _holds_iso_date(ending[-64:] + chunk[:64]) or _holds_iso_date(chunk)
                 if cells is not None and not marked:
                     marked = _may_hold_odd_cells(tail, chunk)
                     tail = chunk[-64:]
@@ -125,7 +115,7 @@ def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: 
         raise
     except Exception:  # zlib.error, a bad CRC, EOF, an unsupported method, bad XML: a damaged archive
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
-    return unpacked + seen, ending, iso_dates
+    return unpacked + seen, ending
 
 
 # An error type or a formula element, whatever namespace prefix the writer chose: "<f>",
@@ -147,14 +137,6 @@ def _may_hold_odd_cells(carry: bytes, chunk: bytes) -> bool:
     """Whether `carry + chunk` holds a marker of an odd cell (an error type, a formula element
     with any prefix), in the chunk or across the seam, without joining the whole pieces."""
     return _holds_marker(carry[-64:] + chunk[:64]) or _holds_marker(chunk)
-
-
-_ISO_DATE_MARKER = re.compile(rb"""\bt\s*=\s*(?:"d"|'d')""")
-
-
-def _holds_iso_date(piece: bytes) -> bool:
-    """Whether `piece` holds a cell type "d" (an ISO date, as openpyxl can write it)."""
-    return (b'"d"' in piece or b"'d'" in piece) and _ISO_DATE_MARKER.search(piece) is not None
 
 
 def _holds_marker(piece: bytes) -> bool:

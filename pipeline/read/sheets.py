@@ -120,14 +120,13 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.is_pdf")))
     odd_cells: dict[str, dict[tuple[int, int], str]] = {}
     sheet_ends: dict[str, bytes] = {}
-    iso_dates: set[str] = set()
     if suffix in (".xlsx", ".xlsm"):
         if not start.startswith(_ZIP_MAGIC):
             raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.unknown_format")))
         from pipeline.read.safety import inspect_workbook
 
         scan = inspect_workbook(path, relative, msg)
-        odd_cells, sheet_ends, iso_dates = scan.odd_cells, scan.sheet_ends, scan.iso_date_sheets
+        odd_cells, sheet_ends = scan.odd_cells, scan.sheet_ends
     elif suffix == ".xls":
         odd_cells = _xls_error_cells(path, relative, msg)
     try:
@@ -137,7 +136,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
             if name in INSTRUCTION_SHEETS.values():
                 continue  # the templates' help sheet: text for people, not data
             fast = fast_cells(path, name, sheet_ends.get(name, b"")) if suffix in (".xlsx", ".xlsm") \
-                and size >= FAST_FROM_BYTES and not odd_cells.get(name) and name not in iso_dates else None
+                and size >= FAST_FROM_BYTES and not odd_cells.get(name) else None
             if fast is not None:
                 rows, first_row, first_column = fast
             else:
