@@ -22,10 +22,11 @@ zip bomb), and a sheet with error cells or formulas without a value never comes 
 cells (`t="d"`), which python-calamine gives its own way, are looked for in the first data row
 and the sheet's last rows: a writer that uses them uses them for its dates.
 
-Two differences are known and left, both outside what an export holds: a date serial with a
-fraction below a millisecond (a computed date) comes back as a date where python-calamine gives
-a datetime at midnight, which the parse reads as the same day (tested); and rows written out of
-order in the XML (the format asks for ascending rows) would lose those above the header.
+Three differences are known and left, all outside what an export holds: a date serial with a
+fraction below a millisecond (a computed date), and an ISO date cell only between the first
+data row and the last rows, come back as dates where python-calamine gives datetimes at
+midnight, which the parse reads as the same day (tested); and rows written out of order in the
+XML (the format asks for ascending rows) would lose those above the header.
 """
 
 from __future__ import annotations
