@@ -42,7 +42,8 @@ from xml.etree.ElementTree import ParseError, XMLPullParser
 import numpy as np
 
 from pipeline.errors import InputError
-from pipeline.read.safety import _NS_PKG_REL, _sheet_paths
+from pipeline.messages import messages
+from pipeline.read.safety import _NS_PKG_REL, _REFERENCE, _local, _sheet_paths, column_of
 
 # The versions this module was written and tested against: both hold calamine 0.36.1, so the
 # header row this module finds and the columns fastexcel gives lie on the same used range.
@@ -55,7 +56,6 @@ FAST_FROM_BYTES = 1 << 20
 
 # What a damaged archive member raises while it is read and parsed.
 _DAMAGED = (ParseError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error)
-_CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _PEEK_CHUNK = 1 << 16
 _MS_PER_DAY = 86_400_000
 # python-calamine gives values before 1900-03-01 as times or by Excel's leap-year rule: never here.
@@ -168,7 +168,7 @@ def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str], dict[in
     kinds fastexcel can check)."""
     with zipfile.ZipFile(path) as archive:
         try:
-            members = {name: member for member, name in _sheet_paths(archive, str(path), _no_text).items()}
+            members = {name: member for member, name in _sheet_paths(archive, str(path), messages("en")).items()}
         except InputError:
             return None
         member = members.get(sheet_name)
@@ -215,27 +215,16 @@ def _ending_agrees(ending: bytes, kinds: dict[int, str], header_row: int) -> boo
         if closed:
             continue  # an empty cell
         found = dict(_ATTRIBUTE.findall(attributes))
-        reference = _CELL_REFERENCE.match(found.get(b"r", b"").decode("ascii", "replace"))
+        reference = _REFERENCE.match(found.get(b"r", b"").decode("ascii", "replace"))
         if reference is None:
             continue
         if int(reference.group(2)) - 1 <= header_row:
             continue  # a small sheet's ending holds its header too
-        column = _column_index(reference.group(1))
+        column = column_of(reference.group(1))
         kind = _KINDS.get(found.get(b"t", b"n").decode("ascii", "replace"), "other")
         if kind == "other" or (column in kinds and kinds[column] != kind):
             return False  # an ISO date or an error anywhere, or a kind the first data row does not have
     return True
-
-
-def _column_index(letters: str) -> int:
-    column = 0
-    for letter in letters:
-        column = column * 26 + ord(letter) - ord("A") + 1
-    return column - 1
-
-
-def _no_text(key: str, **_: Any) -> str:
-    return key  # `_sheet_paths` names its faults with messages; here a fault only means "not this way"
 
 
 def _first_rows(archive: zipfile.ZipFile, member: str) -> list[tuple[int, dict[int, tuple[str, str]]]] | None:
@@ -253,7 +242,7 @@ def _first_rows(archive: zipfile.ZipFile, member: str) -> list[tuple[int, dict[i
             while len(rows) < 2 and (chunk := stream.read(_PEEK_CHUNK)):
                 parser.feed(chunk)
                 for event, element in parser.read_events():
-                    name = element.tag.rpartition("}")[2]
+                    name = _local(element.tag)
                     if event == "start" and name == "row":
                         number = element.get("r", "")
                         if not number.isdigit():
@@ -285,21 +274,21 @@ def _first_rows(archive: zipfile.ZipFile, member: str) -> list[tuple[int, dict[i
 def _cell(element: Any) -> tuple[int, str, str] | None:
     """(0-based column, type, value) of a <c> element; type "" for a cell without a value
     (a formatted empty cell). None for a cell this path does not read."""
-    reference = _CELL_REFERENCE.match(element.get("r") or "")
+    reference = _REFERENCE.match(element.get("r") or "")
     if reference is None:
         return None
-    column = _column_index(reference.group(1))
+    column = column_of(reference.group(1))
     kind = element.get("t", "n")
     value = None
     for child in element:
-        name = child.tag.rpartition("}")[2]
+        name = _local(child.tag)
         if name == "f" or (name == "v") == (kind == "inlineStr"):
             return None  # a formula; a value calamine does not read for the cell's type
         if name == "v":
             value = child.text or ""
         elif name == "is":
             parts = list(child)
-            if len(parts) != 1 or parts[0].tag.rpartition("}")[2] != "t":
+            if len(parts) != 1 or _local(parts[0].tag) != "t":
                 return None  # rich text or phonetic runs
             value = parts[0].text or ""
     if value is None:
@@ -322,12 +311,12 @@ def _shared_strings(archive: zipfile.ZipFile, wanted: set[int]) -> dict[int, str
             while index < last and (chunk := stream.read(_PEEK_CHUNK)):
                 parser.feed(chunk)
                 for _, element in parser.read_events():
-                    if element.tag.rpartition("}")[2] != "si":
+                    if _local(element.tag) != "si":
                         continue
                     index += 1
                     if index in wanted:
                         parts = list(element)
-                        if len(parts) != 1 or parts[0].tag.rpartition("}")[2] != "t":
+                        if len(parts) != 1 or _local(parts[0].tag) != "t":
                             return None  # rich text or phonetic runs: calamine's joining is its own
                         found[index] = parts[0].text or ""
                     element.clear()

@@ -144,6 +144,14 @@ def _holds_marker(piece: bytes) -> bool:
         and _ODD_MARKER.search(piece) is not None
 
 
+def column_of(letters: str) -> int:
+    """A cell reference's column letters as a 0-based index: "A" -> 0, "AB" -> 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
 def _local(tag: str) -> str:
     """An element's name without its namespace: "{...main}c" -> "c"."""
     return tag.rpartition("}")[2]
@@ -171,10 +179,7 @@ def _odd_cells(archive: zipfile.ZipFile, member: zipfile.ZipInfo, cells: dict[tu
                 continue
             reference = _REFERENCE.match(element.get("r") or "")
             if reference:
-                column_index = 0
-                for letter in reference.group(1):
-                    column_index = column_index * 26 + ord(letter) - ord("A") + 1
-                column_index -= 1
+                column_index = column_of(reference.group(1))
                 row = int(reference.group(2)) - 1
             else:
                 column_index += 1
