@@ -176,6 +176,9 @@ class RawSheet:
     first_row: int = 1
     first_column: int = 0  # 0-based column of the first cell (calamine starts at the used range)
     has_odd_cells: bool = False  # CellError markers are among the cells
+    # Read a column at a time (`pipeline.read.fast_xlsx`), not a cell at a time: its values lie
+    # together in memory, so the read's frames need no compaction (`pipeline.read.folder.compact`).
+    read_by_columns: bool = False
 
 
 # Audit-workbook sheet names (at most 31 characters); figures name the sheet of their rows.

@@ -291,3 +291,21 @@ def test_a_date_with_a_fraction_below_a_millisecond_is_the_same_day_to_the_parse
     cells = np.array([dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 0, 0)], dtype=object)
     parsed = parse.parse_dates(cells, "Datum", messages("sv"))
     assert parsed.values[0] == parsed.values[1] and not parsed.bad.any()
+
+
+@pytest.mark.parametrize("fast_from_bytes, compacted", [(0, False), (1 << 40, True)])
+def test_only_ledgers_read_a_cell_at_a_time_are_compacted(fast_from_bytes, compacted, monkeypatch):
+    """The example's ledgers read by columns make their values side by side: no compaction.
+    Read the plain way, cell by cell, they are compacted once enough lines were read so."""
+    from pipeline.read import folder
+    from pipeline.settings import load_settings
+
+    example = ROOT / "inputs" / "example"
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", fast_from_bytes)
+    monkeypatch.setattr(folder, "COMPACT_FROM_LINES", 1)
+    calls = []
+    monkeypatch.setattr(folder, "compact", calls.append)
+    inputs = folder.read_inputs(example, 2025, load_settings(example))
+    assert bool(calls) is compacted
+    if compacted:
+        assert calls == [inputs.ledgers]

@@ -150,7 +150,7 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
                 del sheet
             marked = _mark_odd_cells(rows, odd_cells.get(name, {}), first_row - 1, first_column)
             sheets.append(RawSheet(relative, name, rows, first_row=first_row, first_column=first_column,
-                                   has_odd_cells=marked))
+                                   has_odd_cells=marked, read_by_columns=fast is not None))
         return sheets
     except PasswordError:
         raise InputError(msg("read.password", file=relative)) from None
