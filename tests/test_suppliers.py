@@ -140,3 +140,29 @@ def test_a_kind_exactly_at_the_limit_is_a_lead():
     lines = classify_ledger(ledger_frame(rows), MEMBERS, counterparties_frame(), services_frame(), Settings())
     at = analyse_suppliers(2025, lines, None, supplier_list, MEMBERS, counterparties_frame(), Settings())
     assert bool(at.direct_awards.kinds.at[0, "over_limit"])
+
+
+def test_line_flags_name_each_lines_supplier_flags_and_outside_contract_only_where_paid_outside():
+    import pandas as pd
+
+    from pipeline.compute.suppliers import OUTSIDE_CONTRACT, line_flags
+
+    flags = pd.DataFrame({"supplier": ["A", "A", "B", "C"],
+                          "flag": ["direct_award_over_limit", "not_on_list", OUTSIDE_CONTRACT, OUTSIDE_CONTRACT]})
+    lines = pd.DataFrame({"supplier": ["A", "A", "B", "B", "C", "D"],
+                          "outside_contract": [False, True, True, False, True, True]})
+    got = line_flags(lines, flags)
+    # A's line paid outside a contract: A has no such flag, so only its own two.
+    assert got.tolist() == ["direct_award_over_limit, not_on_list", "direct_award_over_limit, not_on_list",
+                            OUTSIDE_CONTRACT, "", OUTSIDE_CONTRACT, ""]
+    assert str(got.dtype) == "str"
+
+
+def test_a_supplier_with_both_kinds_of_flags_has_both_on_a_line_paid_outside_its_contract():
+    import pandas as pd
+
+    from pipeline.compute.suppliers import OUTSIDE_CONTRACT, line_flags
+
+    flags = pd.DataFrame({"supplier": ["A", "A"], "flag": ["not_on_list", OUTSIDE_CONTRACT]})
+    lines = pd.DataFrame({"supplier": ["A", "A"], "outside_contract": [True, False]})
+    assert line_flags(lines, flags).tolist() == [f"not_on_list, {OUTSIDE_CONTRACT}", "not_on_list"]

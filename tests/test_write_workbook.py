@@ -551,3 +551,33 @@ def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypa
     expected = texts.copy()
     expected[6], expected[8] = "ctl\u2401", None
     assert values == expected
+
+
+def test_row_blocks_are_sized_by_their_xml_and_give_the_same_bytes(tmp_path, monkeypatch):
+    """A block's rows follow the size of the block before: short rows in many per block, long
+    ones in few; the sheet's XML, and the workbook, are the same whatever the blocks."""
+    from pipeline.write import workbook_rows
+    from pipeline.write.workbook import WORDS
+
+    texts = [f"kort {n}" for n in range(200)] + [f"lång text {n} " + "x" * 400 for n in range(100)]
+    lines = pd.DataFrame({"text": pd.Series(texts, dtype="str"),
+                          "amount_ore": pd.Series(range(300), dtype="int64")})
+    sheet = workbook_rows.StreamedSheet(lines, 0, len(lines),
+                                        workbook_rows.table_columns(lines, 0, len(lines), WORDS["sv"]))
+    whole = b"".join(workbook_rows.sheet_rows_xml(sheet, WORDS["sv"], {"money": 1}))
+    written = {}
+    for name, block_bytes, first in (("one", 1 << 30, 50_000), ("sized", 4_000, 5)):
+        monkeypatch.setattr(workbook_rows, "BLOCK_BYTES", block_bytes)
+        monkeypatch.setattr(workbook_rows, "FIRST_BLOCK_ROWS", first)
+        chunks = list(workbook_rows.sheet_rows_xml(sheet, WORDS["sv"], {"money": 1}))
+        assert b"".join(chunks) == whole
+        if name == "sized":
+            rows = [chunk.count(b"<row ") for chunk in chunks]
+            assert rows[0] == 5 and sum(rows) == 300
+            assert max(rows[:5]) > 20 and min(rows[-3:]) < 10  # many short rows a block, few long ones
+            # Each block is judged on the one before: only the block where the rows grow longer exceeds it.
+            assert sum(len(chunk) > 2 * 4_000 for chunk in chunks) <= 1
+        path = tmp_path / f"{name}.xlsx"
+        write_workbook(path, figures_with({"year": 2025}), {SHEET_LINES: lines})
+        written[name] = path.read_bytes()
+    assert written["one"] == written["sized"]

@@ -153,9 +153,10 @@ def line_flags(lines: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
     supplier_text = lines["supplier"].map(by_supplier).fillna("").astype("str").to_numpy()
     flagged_outside = lines["supplier"].isin(flags.loc[per_line, "supplier"]) & lines["outside_contract"]
     outside_text = np.where(flagged_outside.to_numpy(), OUTSIDE_CONTRACT, "")
-    both = (supplier_text != "") & (outside_text != "")
-    joined = np.where(both, np.char.add(np.char.add(supplier_text.astype("str"), ", "), outside_text.astype("str")),
-                      np.where(supplier_text != "", supplier_text, outside_text))
+    joined = np.where(supplier_text != "", supplier_text, outside_text).astype(object)
+    # Both only on the few lines of a flagged supplier paid outside its contract: joined one by one.
+    both = np.flatnonzero((supplier_text != "") & (outside_text != ""))
+    joined[both] = [f"{text}, {OUTSIDE_CONTRACT}" for text in supplier_text[both].tolist()]
     return pd.Series(joined, index=lines.index, dtype="str")
 
 
