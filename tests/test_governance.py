@@ -118,3 +118,22 @@ def test_the_exemption_holds_only_when_all_three_criteria_hold():
     provisional = teckal(full, history=history_frame())
     assert provisional["provisional"] and not provisional["exemption_holds"]
     assert provisional["criteria"]["activity"]["status"] == "provisional"
+
+
+def test_representatives_bodies_and_references_are_those_of_appointments_in_the_year():
+    # Ankeby: one appointment ended in 2024 (not in 2025), one through 2025 with a body, one
+    # from 2025-06-01 with none. Borby: only an appointment that ended in 2024.
+    members = members_frame([(ANKEBY, "Ankeby kommun", "2015-01-01", "", True),
+                             (BORBY, "Borby kommun", "2015-01-01", "", True)])
+    register = governance_frame([(ANKEBY, "F. Fors", "fullmäktige", "2020-01-01", "2024-12-31"),
+                                 (ANKEBY, "G. Gran", "stämma", "2024-06-01", "2025-05-31"),
+                                 (ANKEBY, "H. Hed", "", "2025-06-01", ""),
+                                 (BORBY, "I. Ilmar", "stämma", "2021-01-01", "2024-12-31")])
+    register.loc[2, "decision_reference"] = ""
+    analysis = analyse_governance(2025, members, register, counterparties_frame())
+    borby, ankeby = analysis.members
+    assert ankeby.representatives == ("G. Gran", "H. Hed")
+    assert ankeby.bodies == ("stämma",) and ankeby.decision_references == ("KF § 1",)
+    assert (ankeby.represented_days, ankeby.gaps) == (365, ())
+    assert borby.representatives == () and borby.bodies == () and borby.decision_references == ()
+    assert borby.represented_days == 0
