@@ -129,6 +129,7 @@ def test_representatives_bodies_and_references_are_those_of_appointments_in_the_
                                  (ANKEBY, "G. Gran", "stämma", "2024-06-01", "2025-05-31"),
                                  (ANKEBY, "H. Hed", "", "2025-06-01", ""),
                                  (BORBY, "I. Ilmar", "stämma", "2021-01-01", "2024-12-31")])
+    register.loc[0, "decision_reference"] = "KF § 9"  # the appointment that ended in 2024
     register.loc[2, "decision_reference"] = ""
     analysis = analyse_governance(2025, members, register, counterparties_frame())
     borby, ankeby = analysis.members

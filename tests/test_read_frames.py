@@ -42,8 +42,8 @@ def assert_as_recorded(name: str, got: dict) -> None:
 
 @pytest.mark.parametrize("name", ["example", "sie", "erp", "csv"])
 def test_compacting_the_ledgers_leaves_the_frames_as_they_were(name, monkeypatch):
-    # Only years of COMPACT_FROM_LINES lines or more are compacted, more than any folder here
-    # holds: with the bar at 0 the same folders must give the same digests.
+    # The ledgers are compacted only after COMPACT_FROM_LINES lines read a cell at a time, more
+    # than any folder here holds: with the bar at 0 the same folders must give the same digests.
     import pipeline.read.folder as folder
 
     monkeypatch.setattr(folder, "COMPACT_FROM_LINES", 0)
@@ -110,7 +110,7 @@ def test_without_room_for_the_temporary_file_the_ledgers_stay_as_they_are(failur
     assert_as_recorded("example", current(["example"])["example"])
 
 
-def test_compacted_ledgers_keep_their_index_attributes_and_flags(monkeypatch):
+def test_compacted_ledgers_keep_their_index_attributes_and_flags():
     # The digests compare values and dtypes; this compares whole frames, index and metadata too.
     import pipeline.read.folder as folder
     from pipeline.settings import load_settings
@@ -122,7 +122,6 @@ def test_compacted_ledgers_keep_their_index_attributes_and_flags(monkeypatch):
         frame.attrs["note"] = "kept"
         frame.flags.allows_duplicate_labels = False
     compacted = {year: frame.copy(deep=True) for year, frame in plain.items()}
-    monkeypatch.setattr(folder, "COMPACT_FROM_LINES", 0)
     folder.compact(compacted)
     assert list(compacted) == list(plain) == [2023, 2024, 2025]
     for year, frame in plain.items():

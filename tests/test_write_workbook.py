@@ -555,7 +555,8 @@ def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypa
 
 def test_row_blocks_are_sized_by_their_xml_and_give_the_same_bytes(tmp_path, monkeypatch):
     """A block's rows follow the size of the block before: short rows in many per block, long
-    ones in few; the sheet's XML, and the workbook, are the same whatever the blocks."""
+    ones in few; the sheet's XML, and the workbook, are the same whatever the blocks (for money
+    in whole öre; a column with fractions of an öre is written per block as it always was)."""
     from pipeline.write import workbook_rows
     from pipeline.write.workbook import WORDS
 
