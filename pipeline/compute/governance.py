@@ -89,11 +89,12 @@ def analyse_governance(year: int, members: pd.DataFrame, governance: pd.DataFram
     controlling = members[members["controlling"].astype(bool)]
     # Each appointment's period, whether it falls in the year and its texts, taken once for all
     # members (per member, pandas' indexing cost more than the work: 0.23 s for 160 members).
+    appointments_in_year = _in_year(appointments, first, last)
     appointed_of: dict[str, list[tuple[object, object]]] = {}
     in_year_of: dict[str, list[tuple[str, str, str]]] = {}
     for orgnr, start, end, in_year, person, body, reference in zip(
             appointments["orgnr"], appointments["appointed_from"], appointments["appointed_to"],
-            _in_year(appointments, first, last), appointments["representative"].astype("str"),
+            appointments_in_year, appointments["representative"].astype("str"),
             appointments["body"].astype("str"), appointments["decision_reference"].astype("str")):
         appointed_of.setdefault(orgnr, []).append((start, end))
         if in_year:
@@ -116,13 +117,13 @@ def analyse_governance(year: int, members: pd.DataFrame, governance: pd.DataFram
             decision_references=tuple(sorted({reference for _, _, reference in this_year} - {""})),
         ))
     return Governance(year, governance is not None, tuple(per_member),
-                      _shared_representatives(appointments, first, last),
+                      _shared_representatives(appointments[appointments_in_year]),
                       _private_members(members, counterparties, first, last))
 
 
-def _shared_representatives(appointments: pd.DataFrame, first: dt.date, last: dt.date) -> tuple:
-    """People appointed for more than one member in the report year (allowed; shown)."""
-    in_year = appointments[_in_year(appointments, first, last)]
+def _shared_representatives(in_year: pd.DataFrame) -> tuple:
+    """People appointed for more than one member in the report year (allowed; shown), from the
+    appointments that fall in it."""
     out = []
     for person, rows in in_year.groupby(in_year["representative"].astype("str").str.strip(), sort=True):
         orgnrs = tuple(sorted(set(rows["orgnr"].astype("str"))))
