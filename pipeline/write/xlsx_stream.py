@@ -45,7 +45,7 @@ class StreamedPart:
     "" to keep XlsxWriter's; `rows` gives the rows' XML in chunks, in order."""
 
     used_range: str
-    rows: Callable[[], Iterable[bytes]]
+    rows: Callable[[], Iterable[bytes | memoryview]]
 
 
 def style_index(cell_format) -> int:
@@ -110,7 +110,7 @@ def _head_and_tail(frame_xml: str, used_range: str) -> tuple[str, str]:
     return frame_xml[:split], frame_xml[split:]
 
 
-def _write_while_building(out, chunks: Iterable[bytes]) -> None:
+def _write_while_building(out, chunks: Iterable[bytes | memoryview]) -> None:
     """Write each chunk while the next one is built. Deflate and CRC run in C without the
     interpreter lock, so on a second core they overlap the Python work of the next block; the
     chunks still go out one by one, in order, so the bytes do not change."""
