@@ -296,6 +296,49 @@ def test_same_figures_give_identical_bytes_and_metadata(tmp_path):
     assert b"/Lang (en-GB)" in (tmp_path / "en.pdf").read_bytes()
 
 
+def _long_contents_story(styles) -> list:
+    """A contents list of two pages (as the example's), then chapters in KeepTogether groups too."""
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph
+
+    from pipeline.write.pdf.layout import table_of_contents
+
+    story = [Paragraph("Rapport", styles["body"]), table_of_contents(styles), PageBreak()]
+    for chapter in range(1, 31):
+        story += [Paragraph(f"Kapitel {chapter}", styles["h1"]),
+                  KeepTogether([Paragraph(f"Avsnitt {chapter}.1", styles["h2"]),
+                                Paragraph("Text om kapitlet. " * 30, styles["body"])]),
+                  Paragraph(f"Avsnitt {chapter}.2", styles["h2"]), Paragraph("Mer text. " * 50, styles["body"])]
+    return story
+
+
+@pytest.mark.parametrize("guess", ["right", "wrong"])
+def test_the_contents_known_before_the_first_pass_save_a_pass_and_change_no_byte(tmp_path, guess):
+    """A contents list that grows from empty to two pages moves every page after it: reportlab
+    lays the report out three times. With its entries given beforehand (`expect_contents`) two
+    layouts do, and the bytes are the same; a wrong guess (a contents page too many) only costs
+    the pass again, never a different report."""
+    from pipeline.write.pdf.layout import (ReportDocument, TableOfContents, canvas_maker, expect_contents,
+                                           make_styles, register_fonts)
+
+    register_fonts()
+    styles = make_styles()
+
+    def build(name: str, guessed: bool) -> int:
+        document = ReportDocument(str(tmp_path / name), header_text="Förbundet 2025",
+                                  page_label=lambda number, total: f"Sida {number} av {total}")
+        story = _long_contents_story(styles)
+        if guessed:
+            expect_contents(story)
+            if guess == "wrong":
+                contents = next(f for f in story if isinstance(f, TableOfContents))
+                contents._entries += [(0, f"Finns inte {n}", 0, f"h{n}") for n in range(100, 140)]
+        return document.multiBuild(story, canvasmaker=canvas_maker(2025))
+
+    assert build("reportlab.pdf", guessed=False) == 3
+    assert build("guessed.pdf", guessed=True) == (2 if guess == "right" else 3)
+    assert (tmp_path / "guessed.pdf").read_bytes() == (tmp_path / "reportlab.pdf").read_bytes()
+
+
 def test_reportlab_runs_its_c_accelerators():
     # rl_accel is a declared dependency: without it reportlab formats every number and measures
     # every string in Python, which is most of the time a long report takes.

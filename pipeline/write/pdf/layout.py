@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import TimeStamp
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "data" / "fonts"
@@ -304,8 +304,7 @@ class ReportDocument(BaseDocTemplate):
         return super()._allSatisfied() and stable
 
     def afterFlowable(self, flowable):
-        style = getattr(flowable, "style", None)
-        level = {"h1": 0, "h2": 1}.get(getattr(style, "name", ""))
+        level = heading_level(flowable)
         if level is None:
             return
         text = flowable.getPlainText()
@@ -319,6 +318,38 @@ class ReportDocument(BaseDocTemplate):
     def handle_documentBegin(self):
         self._heading_count = 0
         super().handle_documentBegin()
+
+
+def heading_level(flowable: Flowable) -> int | None:
+    """0 for an h1 paragraph, 1 for an h2: the headings the contents list; None for the rest."""
+    return {"h1": 0, "h2": 1}.get(getattr(getattr(flowable, "style", None), "name", ""))
+
+
+def expect_contents(story: Sequence[Flowable]) -> None:
+    """Give the story's table of contents its entries before the first pass, without page numbers.
+
+    Without them the first pass lays out an empty contents page, every page after it moves when
+    the second pass fills it, and a third pass is needed to see the pages stable: three layouts of
+    the whole report. With them the first pass already has the contents at their full length (a
+    page number does not change an entry's height: the room for it is kept on every line), so
+    its pages are final and the second pass is the last. This is only the first guess:
+    `multiBuild` still goes on until the entries and the page total are stable, so a heading
+    missed here costs a pass, never a different report."""
+    headings = [f for f in _drawn_flowables(story) if heading_level(f) is not None]
+    # As `ReportDocument.afterFlowable` makes them: level, text, page, key by story order.
+    entries = [(heading_level(f), f.getPlainText(), 0, f"h{n}") for n, f in enumerate(headings, 1)]
+    for contents in story:
+        if isinstance(contents, TableOfContents):
+            contents._entries = list(entries)
+
+
+def _drawn_flowables(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story's flowables in drawing order, the contents of KeepTogether groups in place of the group."""
+    out: list[Flowable] = []
+    for flowable in story:
+        content = getattr(flowable, "_content", None) if isinstance(flowable, KeepTogether) else None
+        out += _drawn_flowables(content) if content is not None else [flowable]
+    return out
 
 
 DOT_STEP = 4.5  # points between the contents' leader dots, the same on every line
