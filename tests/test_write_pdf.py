@@ -317,8 +317,14 @@ def test_the_contents_known_before_the_first_pass_save_a_pass_and_change_no_byte
     lays the report out three times. With its entries given beforehand (`expect_contents`) two
     layouts do, and the bytes are the same; a wrong guess (a contents page too many) only costs
     the pass again, never a different report."""
-    from pipeline.write.pdf.layout import (ReportDocument, TableOfContents, canvas_maker, expect_contents,
-                                           make_styles, register_fonts)
+    from pipeline.write.pdf.layout import (
+        ReportDocument,
+        TableOfContents,
+        canvas_maker,
+        expect_contents,
+        make_styles,
+        register_fonts,
+    )
 
     register_fonts()
     styles = make_styles()
