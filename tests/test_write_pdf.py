@@ -345,6 +345,34 @@ def test_the_contents_known_before_the_first_pass_save_a_pass_and_change_no_byte
     assert (tmp_path / "guessed.pdf").read_bytes() == (tmp_path / "reportlab.pdf").read_bytes()
 
 
+def test_the_report_gives_its_contents_their_entries_before_the_first_pass(tmp_path, monkeypatch):
+    """`write_pdf` uses `expect_contents`: the entries it gives are the ones the layout makes."""
+    from pipeline.write.pdf import document
+    from pipeline.write.pdf.layout import TableOfContents
+
+    guessed: list[list] = []
+
+    def spy(story):
+        document_guess(story)
+        guessed.append(next(f for f in story if isinstance(f, TableOfContents))._entries[:])
+
+    document_guess = document.expect_contents
+    monkeypatch.setattr(document, "expect_contents", spy)
+    contents: list[TableOfContents] = []
+    build = document.ReportDocument.multiBuild
+
+    def keeping_the_contents(self, story, **kwargs):
+        contents.extend(f for f in story if isinstance(f, TableOfContents))
+        return build(self, story, **kwargs)
+
+    monkeypatch.setattr(document.ReportDocument, "multiBuild", keeping_the_contents)
+    write_pdf(tmp_path / "rapport.pdf", figures_from_json(small_figures()))
+    (entries,) = guessed
+    final = contents[0]._lastEntries
+    assert len(entries) > 10
+    assert [(level, text, key) for level, text, _, key in entries] == [(level, text, key) for level, text, _, key in final]
+
+
 def test_reportlab_runs_its_c_accelerators():
     # rl_accel is a declared dependency: without it reportlab formats every number and measures
     # every string in Python, which is most of the time a long report takes.

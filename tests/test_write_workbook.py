@@ -597,3 +597,6 @@ def test_a_block_goes_out_as_its_rows_bytes_back_to_back_and_never_loses_a_row()
     assert bytes(_back_to_back(rows.slice(1, 1))) == b"<row>b</row>"
     with pytest.raises(ValueError):
         _back_to_back(pa.array(["<row>a</row>", None, "<row>c</row>"], type=pa.string()))
+    # 64-bit offsets read as 32-bit ones would give the first row only: refused.
+    with pytest.raises(TypeError):
+        _back_to_back(pa.array(["<row>a</row>", "<row>b</row>"], type=pa.large_string()))

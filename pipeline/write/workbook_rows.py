@@ -265,5 +265,7 @@ def _back_to_back(texts: pa.StringArray) -> memoryview:
     """The texts' UTF-8 bytes one after the other: Arrow keeps them so in its data buffer."""
     if texts.null_count:  # a missing part makes its whole row missing: it would be left out
         raise ValueError("a workbook row was built from a missing cell")
+    if texts.type != pa.string():  # 64-bit offsets (large_string) would be read here as 32-bit ones
+        raise TypeError(f"workbook rows must be Arrow strings, not {texts.type}")
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32, count=len(texts) + 1, offset=4 * texts.offset)
     return memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]]

@@ -344,7 +344,9 @@ def expect_contents(story: Sequence[Flowable]) -> None:
     page number does not change an entry's height: the room for it is kept on every line), so
     its pages are final and the second pass is the last. This is only the first guess:
     `multiBuild` still goes on until the entries and the page total are stable, so a heading
-    missed here costs a pass, never a different report."""
+    missed here costs a pass, never a different report. That holds because a page break follows
+    the contents (`front.cover`): what comes after them is laid out the same whatever they
+    hold, so the passes after the first all reach the same entries and page total."""
     headings = [f for f in _drawn_flowables(story) if heading_level(f) is not None]
     # As `ReportDocument.afterFlowable` makes them: level, text, page, key by story order.
     entries = [(heading_level(f), f.getPlainText(), 0, f"h{n}") for n, f in enumerate(headings, 1)]
