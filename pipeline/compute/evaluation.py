@@ -53,7 +53,7 @@ def evaluate_services(year: int, services: pd.DataFrame, lines: pd.DataFrame, st
     """One evaluation per service code, in code order."""
     catalogue = services.drop_duplicates("code").set_index("code")
     coded = lines["service"].fillna("").astype("str")
-    # The distinct codes first (hashed in C): iterating every line's code took 0.1 s at a million lines.
+    # The distinct codes first (hashed in C): iterating every line's code took 0.17 s at a million lines.
     carrying = set(coded[lines["line_type"].isin(["revenue", "grant", "cost"]) & (coded != "")].unique().tolist())
     rows = statements.service_rows.set_index("code")
     flags_of: dict[str, list[str]] = {}
