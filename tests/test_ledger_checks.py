@@ -33,6 +33,13 @@ def test_voucher_identity_keeps_series_and_number_apart():
     assert list(keys) == ["1 12", "11 2", "a 12", "a 12"]
 
 
+def test_voucher_identity_collapses_every_kind_of_blank_and_keeps_a_missing_voucher_missing():
+    # A tab, a no-break space and blanks at the ends are blanks too; a missing voucher is no key.
+    keys = voucher_key(pd.Series([" B\t7 ", "b\u00a0 7", "ß 1", None], dtype="str"))
+    assert list(keys[:3]) == ["b 7", "b 7", "ss 1"] and pd.isna(keys[3])
+    assert str(keys.dtype) == "str"
+
+
 def test_two_files_sharing_two_vouchers_give_one_finding_naming_both():
     march = ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "A 2", 50), file="2025/ledger-03.xlsx")
     copy = ledger_frame(_sale("2025-03-01", "A 1", 100) + _sale("2025-03-02", "A 2", 50),
@@ -98,6 +105,17 @@ def test_a_file_mostly_of_another_year_is_critical_and_a_stray_line_is_not():
                           + _sale("2025-01-02", "A 2", 1), file="2025/old.xlsx")
     [finding] = wrong_year_files(mostly, 2025, SV)
     assert "4 av 6 rader har datum utanför 2025; filen ser ut som huvudboken för 2024" in finding.description
+
+
+def test_only_the_file_of_another_year_is_named_with_its_own_lines():
+    # March is this year's; old.xlsx has 4 lines of 2024 and 2 of 2025: it alone is named, with its 4.
+    march = ledger_frame(_sale("2025-03-01", "A 1", 100), file="2025/ledger-03.xlsx")
+    old = ledger_frame(_sale("2024-03-01", "B 1", 100) + _sale("2024-04-01", "B 3", 5)
+                       + _sale("2025-01-02", "B 2", 1), file="2025/old.xlsx")
+    [finding] = wrong_year_files(pd.concat([march, old], ignore_index=True), 2025, SV)
+    assert "2025/old.xlsx" in finding.description and "ledger-03" not in finding.description
+    assert finding.element_count == 6 and finding.unexpected_count == 4
+    assert len(finding.unexpected_ids) == 4 and all(i.startswith("2025/old.xlsx:") for i in finding.unexpected_ids)
 
 
 def test_negative_revenue_or_mostly_debits_suggests_the_sign_setting():
