@@ -179,6 +179,9 @@ class RawSheet:
     # Read a column at a time (`pipeline.read.fast_xlsx`), not a cell at a time: its values lie
     # together in memory, so the read's frames need no compaction (`pipeline.read.folder.compact`).
     read_by_columns: bool = False
+    # Read by columns: column index -> (codes, distinct values) of its cells below the first row,
+    # each cell being `values[code]`, so that the parse need not find the distinct values again.
+    column_codes: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 # Audit-workbook sheet names (at most 31 characters); figures name the sheet of their rows.

@@ -56,6 +56,41 @@ def test_factorize_gives_the_codes_and_first_objects_of_the_object_hash(cells):
         assert got is first
 
 
+def test_known_codes_answer_for_their_array_only_and_go_with_it():
+    values = np.array(["A 1", "A 2", ""], dtype=object)
+    codes = np.array([1, 0, 1, 2], dtype=np.int32)
+    cells = values.take(codes)
+    parse.know_codes(cells, codes, values)
+    got_codes, got_values = parse.factorize(cells)
+    assert got_codes is codes and got_values is values
+    # Texts parsed from the known codes: "A 2", "A 1", "A 2", "" (empty).
+    parsed = parse.parse_text(cells)
+    assert parsed.values.tolist() == ["A 2", "A 1", "A 2", ""] and parsed.empty.tolist() == [False] * 3 + [True]
+    # An equal array of its own is hashed: codes in order of first appearance.
+    assert parse.factorize(cells.copy())[0].tolist() == [0, 1, 0, 2]
+    key = id(cells)
+    del cells
+    assert key not in parse._KNOWN_CODES
+
+
+def test_a_ledger_read_the_fast_way_is_parsed_from_fastexcel_s_codes(tmp_path, monkeypatch):
+    from pipeline.read import sheets
+    from pipeline.read.folder import read_inputs
+    from pipeline.settings import load_settings
+    from tests.workbooks import write_folder
+
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", 0)
+    answered = []
+    original = parse.factorize
+    monkeypatch.setattr(parse, "factorize", lambda cells: answered.append(id(cells) in parse._KNOWN_CODES)
+                        or original(cells))
+    folder = write_folder(tmp_path / "org")
+    inputs = read_inputs(folder, 2025, load_settings(folder))
+    assert len(inputs.ledgers[2025]) > 0
+    # Each of the ledger's columns, date, voucher, account, amount and the texts, came with its codes.
+    assert sum(answered) >= 5, answered
+
+
 def test_parsed_amounts_accounts_and_texts_of_a_float_column_are_unchanged():
     values = [1234.5, 0.1 + 0.2, 12.345, -0.0, 3011.0, 1e16, float("nan"), 99.99]
     cells = np.empty(len(values) * 3, dtype=object)

@@ -63,11 +63,13 @@ _FIRST_DAY = np.datetime64("1900-03-01", "ms")
 _PAST_LAST_DAY = np.datetime64("10000-01-01", "ms")  # Python's dates end with 9999
 
 
-def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.ndarray, int, int] | None:
+def fast_cells(path: Path, sheet_name: str, ending: bytes = b""
+               ) -> tuple[np.ndarray, int, int, dict[int, tuple[np.ndarray, np.ndarray]]] | None:
     """The sheet's cells as `sheets._cells` gives them (a 2-D object array from the first used
-    row and column), with that row's number (1-based) and that column's index (0-based); None when
-    the sheet is not in the shape this path serves, so that the caller reads it as before.
-    `ending` is the last bytes of the sheet's XML (`safety.WorkbookScan.sheet_ends`)."""
+    row and column), with that row's number (1-based), that column's index (0-based) and each
+    column's cells under the first row as codes into its distinct values (`RawSheet.column_codes`);
+    None when the sheet is not in the shape this path serves, so that the caller reads it as
+    before. `ending` is the last bytes of the sheet's XML (`safety.WorkbookScan.sheet_ends`)."""
     head = _head_row(path, sheet_name)
     if head is None:
         return None
@@ -114,31 +116,33 @@ def fast_cells(path: Path, sheet_name: str, ending: bytes = b"") -> tuple[np.nda
         grid[0, column - columns[0]] = text
     arrays = table.columns
     del table
+    coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for index in range(len(arrays)):
         # Each Arrow column is let go once its values are in the grid.
         try:
-            values = _python_values(arrays[index])
+            encoded = _python_values(arrays[index])
         except Exception:  # noqa: BLE001 - a value Python cannot hold (a year past 9999): not this way
             return None
         arrays[index] = None
-        if values is None:
+        if encoded is None:
             return None
-        grid[1:, index] = values
-        del values
-    return grid, first_row + 1, columns[0]
+        codes, uniques = encoded
+        grid[1:, index] = uniques.take(codes)
+        coded[index] = encoded
+    return grid, first_row + 1, columns[0], coded
 
 
-def _python_values(column: Any) -> np.ndarray | None:
-    """One Arrow column as python-calamine's values: float, str, date or bool; "" where a cell
-    is empty. None for a kind python-calamine would give otherwise (a time of day, a duration,
-    an integer)."""
+def _python_values(column: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """One Arrow column as python-calamine's values, float, str, date or bool, and "" where a
+    cell is empty: (codes, distinct values), each cell being `values[code]`. None for a kind
+    python-calamine would give otherwise (a time of day, a duration, an integer)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     kind = column.type
     if pa.types.is_null(kind):
-        return np.full(len(column), "", dtype=object)
+        return np.zeros(len(column), dtype=np.int32), np.array([""], dtype=object)
     if pa.types.is_timestamp(kind):
         column = column.cast(pa.timestamp("ms"))
         stamps = column.drop_null().to_numpy(zero_copy_only=False).astype("datetime64[ms]")
@@ -157,7 +161,7 @@ def _python_values(column: Any) -> np.ndarray | None:
     uniques[:-1] = encoded.dictionary.to_pylist()
     uniques[-1] = ""  # an empty cell
     codes = encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
-    return uniques.take(codes)
+    return codes, uniques
 
 
 def _head_row(path: Path, sheet_name: str) -> tuple[int, dict[int, str], dict[int, str]] | None:

@@ -409,6 +409,7 @@ class _FolderReader:
         # made, the read's peak). Nothing reads them after this.
         if isinstance(sheet.rows, np.ndarray):
             sheet.rows = sheet.rows[:header.row_index + 1].copy()
+        sheet.column_codes = {}  # the table's columns hold what they need of them
         table.date_format = self.settings.rules.date_format
         # SIE is debit positive by definition; the setting is about spreadsheet exports.
         table.credit_positive = (kind == "ledger" and self.settings.rules.ledger_sign == "credit_positive"

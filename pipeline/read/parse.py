@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
@@ -203,11 +204,29 @@ def _object_array(values: list[Any]) -> np.ndarray:
     return np.fromiter(values, dtype=object, count=len(values))
 
 
+# Columns whose codes the reader already has (`know_codes`): id -> (the column, codes, values).
+_KNOWN_CODES: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+
+
+def know_codes(cells: np.ndarray, codes: np.ndarray, values: np.ndarray) -> None:
+    """Let `factorize` answer for this very array of cells (`cells[i]` is `values[codes[i]]`)
+    without hashing them: a sheet read by columns comes with its codes (`RawSheet.column_codes`),
+    and a ledger's columns are each parsed once or twice, at a million lines 0.1 s each. The
+    answer goes with the array: another array at the same address is hashed as before."""
+    key = id(cells)
+    _KNOWN_CODES[key] = (weakref.ref(cells, lambda _: _KNOWN_CODES.pop(key, None)), codes, values)
+
+
 def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """pd.factorize of an object column: codes (-1 for None/NaN) and the distinct values, each
     the first cell object holding it. A column of only floats (calamine's numbers) is hashed
     as float64, about three times faster; its distinct values are then taken from the cells
-    at their first position, so they are the very objects the object hash would give."""
+    at their first position, so they are the very objects the object hash would give. A column
+    the reader gave codes for (`know_codes`) is not hashed: its values may then repeat a value
+    (a float -0.0 beside 0.0, an empty text beside the empty cell), each parsed on its own."""
+    known = _KNOWN_CODES.get(id(cells))
+    if known is not None and known[0]() is cells:
+        return known[1], known[2]
     # The first cell rules out most columns before a full scan by infer_dtype.
     if len(cells) > 1 and isinstance(cells[0], float) and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
         codes, _ = pd.factorize(cells.astype(np.float64), use_na_sentinel=True)

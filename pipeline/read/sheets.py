@@ -137,8 +137,9 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
                 continue  # the templates' help sheet: text for people, not data
             fast = fast_cells(path, name, sheet_ends.get(name, b"")) if suffix in (".xlsx", ".xlsm") \
                 and size >= FAST_FROM_BYTES and not odd_cells.get(name) else None
+            column_codes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             if fast is not None:
-                rows, first_row, first_column = fast
+                rows, first_row, first_column, column_codes = fast
             else:
                 sheet = workbook.get_sheet_by_name(name)
                 # calamine starts at the first used cell: blank rows above it still count in
@@ -150,7 +151,8 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
                 del sheet
             marked = _mark_odd_cells(rows, odd_cells.get(name, {}), first_row - 1, first_column)
             sheets.append(RawSheet(relative, name, rows, first_row=first_row, first_column=first_column,
-                                   has_odd_cells=marked, read_by_columns=fast is not None))
+                                   has_odd_cells=marked, read_by_columns=fast is not None,
+                                   column_codes=column_codes))
         return sheets
     except PasswordError:
         raise InputError(msg("read.password", file=relative)) from None

@@ -134,6 +134,10 @@ def build_table(sheet: RawSheet, header: HeaderMatch, msg: Text | None = None, f
     # Copies, also of a sheet of one column or one row, whose column would otherwise be the
     # sheet's own cells.
     mapped = {name: grid[:, index].copy() for name, index in header.columns.items()}
+    # A sheet read by columns has each column's codes under its first row: the body's, when the
+    # header is that row.
+    known = sheet.column_codes if header.row_index == 0 else {}
+    codes = {name: known[index] for name, index in header.columns.items() if index in known}
     # A fully blank row (every cell, not just the mapped ones) is not a data row. Each column
     # is only looked at on rows still blank so far, so the cost is about one column's.
     blank = np.ones(len(body), dtype=bool)
@@ -147,9 +151,12 @@ def build_table(sheet: RawSheet, header: HeaderMatch, msg: Text | None = None, f
         data_rows = np.flatnonzero(~blank)
         numbers = numbers[data_rows]
         cells = {name: column[data_rows] for name, column in mapped.items()}
+        codes = {name: (column_codes[data_rows], values) for name, (column_codes, values) in codes.items()}
     else:  # the usual case: no copy of every column
         data_rows = np.arange(len(body))
         cells = mapped
+    for name, (column_codes, values) in codes.items():
+        parse.know_codes(cells[name], column_codes, values)
 
     table = Table(sheet, header, cells, numbers, _row_text(body, grid, header, cells, data_rows),
                   msg or messages("en"), fiscal_year)
