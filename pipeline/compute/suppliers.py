@@ -65,7 +65,9 @@ def supplier_lines(
         })
         source = "purchases"
     else:
-        costs = year_lines[(year_lines["line_type"] == "cost") & (year_lines["counterparty_raw"].fillna("") != "")]
+        costs = year_lines.loc[(year_lines["line_type"] == "cost") & (year_lines["counterparty_raw"].fillna("") != ""),
+                               ["counterparty", "counterparty_raw", "counterparty_note", "date", "amount_ore", "account",
+                                "source_id"]]
         frame = pd.DataFrame({
             "orgnr": costs["counterparty"].astype("str"),
             "orgnr_raw": costs["counterparty_raw"].astype("str"),
