@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -536,12 +537,14 @@ def test_a_table_without_columns_gets_an_empty_sheet(tmp_path):
     assert [list(book[name].iter_rows(values_only=True)) for name in ("Inget", "Tom")] == [[], []]
 
 
-def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypatch):
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])  # the read's columns, and pandas' default
+def test_a_column_of_distinct_texts_is_written_like_any_other(tmp_path, monkeypatch, storage):
     # 150 distinct ids: built row by row instead of once per distinct text; the cells must be
     # the same, blanks at the edges, escapes, pictures, missing and empty texts included.
     texts = [f"id {n}" for n in range(150)]
     texts[3:11] = [" lead", "trail ", "a<b&c", "ctl\x01", None, "", "=SUM(A1)", "rad\nny"]
-    table = pd.DataFrame({"source_id": pd.Series(texts, dtype="str"), "n": pd.Series(range(150), dtype="int64")})
+    table = pd.DataFrame({"source_id": pd.Series(texts, dtype=pd.StringDtype(storage, na_value=np.nan)),
+                          "n": pd.Series(range(150), dtype="int64")})
     write_workbook(tmp_path / "row_by_row.xlsx", figures_with({"year": 2025}), {"Data": table})
     monkeypatch.setattr("pipeline.write.workbook_rows.MOSTLY_DISTINCT_SHARE", 2.0)  # never: once per distinct text
     write_workbook(tmp_path / "distinct.xlsx", figures_with({"year": 2025}), {"Data": table})
