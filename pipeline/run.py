@@ -181,6 +181,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # Each year's voucher column factorised once, for every check that groups by voucher.
             vouchers = ledger_vouchers(inputs.ledgers)
             ahead = _compute_ahead(inputs, settings, earlier, vouchers)
+            give_back_freed_memory()  # the classified years, now in the results' table of lines
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
