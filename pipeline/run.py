@@ -28,7 +28,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.compute.continuity import with_continuity
-from pipeline.compute.results import Results, classify_window, compute_results
+from pipeline.compute.results import Results, classify_window, compute_results, with_lines_table
 from pipeline.errors import Problem, UsageError, ValidationFailed
 from pipeline.figures import (
     ControlTotal,
@@ -53,6 +53,9 @@ from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
 from pipeline.vocabulary import vocabulary
 
+# From this many classified lines the table of lines waits for the validation process to end
+# (pipeline.run._report); below it both processes are small, and waiting would only cost time.
+LARGE_TABLE_LINES = 250_000
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "fastexcel", "pyarrow", "great-expectations",
                       "reportlab", "xlsxwriter", "python-stdnum", "xlrd", "rl_accel", "holidays")
@@ -181,7 +184,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # Each year's voucher column factorised once, for every check that groups by voucher.
             vouchers = ledger_vouchers(inputs.ledgers)
             ahead = _compute_ahead(inputs, settings, earlier, vouchers)
-            give_back_freed_memory()  # the classified years, now in the results' table of lines
+            give_back_freed_memory()  # what the figures' steps made and let go
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
@@ -192,7 +195,15 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                 _stop(problems, inputs, (staging, failed), settings.organisation.language)
             if isinstance(ahead, Exception):
                 raise ahead
-            results, journal = ahead
+            results, journal, classified = ahead
+            if sum(len(lines) for lines in classified.values()) >= LARGE_TABLE_LINES:
+                # The table of lines copies every line: made only once the validation process,
+                # at its largest while this one computed, has written the Data Docs and ended,
+                # so that the two never hold theirs at once (at a million lines about 1 GiB).
+                worker.finish()
+                lap("wait_data_docs")
+            results = with_lines_table(results, classified)
+            del classified
             results = _with_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures.teckal
             say(text("run.compute", share=shown_share(teckal.window_share, settings.organisation.language),
@@ -341,19 +352,25 @@ def signed_kronor(sek_text: str, language: str) -> str:
 
 def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None = None,
                    vouchers: Mapping[int, Vouchers] | None = None
-                   ) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
-    """Classification, figures and journal tests, computed while the validation still runs.
+                   ) -> tuple[Results, dict[str, pd.DataFrame], dict[int, pd.DataFrame]] | Exception:
+    """Classification, figures and journal tests, computed while the validation still runs;
+    the classified years are returned too, for the table of lines (`with_lines_table`).
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
     the error is returned for the caller to raise only once the validation has passed.
     """
     try:
+        # The validation process is at its largest meanwhile (Great Expectations on the report
+        # year's lines): each step's freed memory is handed back, about 100 MiB each at a million
+        # lines, so that the two processes stay under 1 GiB together.
         classified = classify_window(inputs, settings)
+        give_back_freed_memory()
         journal = journal_tests(inputs.ledgers[inputs.year], inputs.year, settings, (vouchers or {}).get(inputs.year))
+        give_back_freed_memory()
         results = compute_results(inputs, classified, settings)
         results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
-        return results, journal
+        return results, journal, classified
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc
 

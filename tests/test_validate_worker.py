@@ -154,6 +154,27 @@ def test_the_run_records_the_seconds_of_each_stage(tmp_path):
     assert all(value >= 0 for value in seconds.values())
 
 
+@pytest.mark.slow
+def test_a_large_table_of_lines_is_made_once_the_validation_process_has_ended(tmp_path, monkeypatch):
+    # Below LARGE_TABLE_LINES the table is made at once; from it, only once the validation
+    # process has written the Data Docs and ended. The outputs are the same either way.
+    folder = corpus.valid_folder(tmp_path)
+    run.report(folder, None, None, tmp_path / "small", lambda message: None)
+    monkeypatch.setattr(run, "LARGE_TABLE_LINES", 0)
+    alive_then: list[bool] = []
+    make_table = run.with_lines_table
+    with ValidationWorker() as worker:
+        monkeypatch.setattr(run, "with_lines_table", lambda results, classified: alive_then.append(
+            worker._process.is_alive()) or make_table(results, classified))
+        seconds: dict[str, float] = {}
+        run.report(folder, None, None, tmp_path / "large", lambda message: None, seconds, worker)
+    assert alive_then == [False]
+    assert list(seconds).index("wait_data_docs") < list(seconds).index("write_workbook")
+    small, large = files_of(tmp_path / "small" / folder.name), files_of(tmp_path / "large" / folder.name)
+    assert small.keys() == large.keys() and len(small) > 10
+    assert [name for name in small if small[name] != large[name]] == []
+
+
 def _fresh_python(code: str) -> str:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "GX_ANALYTICS_ENABLED": "False"})

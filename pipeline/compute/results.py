@@ -149,9 +149,26 @@ def compute_results(inputs: Inputs, classified: dict[int, pd.DataFrame], setting
         SHEET_SUPPLIER_FLAGS: suppliers.flags,
         SHEET_SUPPLIER_LINES: suppliers.lines,
         SHEET_DIRECT_AWARDS: suppliers.direct_awards.rows,
-        SHEET_LINES: pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True),
+        # SHEET_LINES follows here, made by `with_lines_table`.
     }
     return Results(figures, tables)
+
+
+def with_lines_table(results: Results, classified: dict[int, pd.DataFrame]) -> Results:
+    """The results with the table of every classified line of the window (`SHEET_LINES`, with
+    its year), right after the tables `compute_results` makes and before any added since.
+
+    Made apart because it is the run's largest table, a copy of every line (about 200 MiB at a
+    million lines): the run makes it once the validation process has ended (pipeline.run)."""
+    lines = pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True)
+    tables: dict[str, pd.DataFrame] = {}
+    for name, table in results.tables.items():
+        tables[name] = table
+        if name == SHEET_DIRECT_AWARDS:
+            tables[SHEET_LINES] = lines
+    if SHEET_LINES not in tables:
+        raise ValueError(f"with_lines_table: the results lack the computed tables (no {SHEET_DIRECT_AWARDS!r})")
+    return Results(results.figures, tables)
 
 
 def activity_lines(classified: dict[int, pd.DataFrame]) -> dict[int, pd.DataFrame]:

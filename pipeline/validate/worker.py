@@ -98,12 +98,13 @@ class ValidationWorker:
         return validation_report(inputs, settings, self._batches, raw_results, out_dir, vouchers)
 
     def finish(self) -> None:
-        """Wait until the worker has written the Data Docs (nothing to wait for without them)."""
+        """Wait until the worker has written the Data Docs and ended (nothing to wait for without them)."""
         if self._docs_pending:
             (seconds,) = self._receive("docs")
             self.seconds.update(seconds)
             self._docs_pending = False
             self._done = True
+            self._process.join(timeout=5)  # it ends by itself now: its memory goes with it
 
     def close(self) -> None:
         """End the worker. One that has answered everything is ending by itself; one still busy
