@@ -328,7 +328,7 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
     """Read -> validate -> classify -> compute on a small real input folder, then the workbook:
     its totals must be the figures of results.json, and every column it writes is explained."""
     from pipeline import run
-    from pipeline.compute.results import classify_window, compute_results
+    from pipeline.compute.results import classify_window, compute_results, with_lines_table
     from pipeline.read.folder import read_inputs
     from pipeline.settings import load_settings
     from pipeline.validate.journal import journal_tests
@@ -339,7 +339,7 @@ def test_workbook_of_a_real_run_matches_results_json(tmp_path):
     settings = load_settings(folder, None)
     inputs = read_inputs(folder, 2025, settings)
     classified = classify_window(inputs, settings)
-    results = compute_results(inputs, classified, settings)
+    results = with_lines_table(compute_results(inputs, classified, settings), classified)
     results = run._with_data_quality(results, inputs, validate_inputs(inputs, settings, None),
                                      journal_tests(inputs.ledgers[2025], 2025, settings), settings)
     path = tmp_path / "LOS-underlag-2025.xlsx"
@@ -498,7 +498,7 @@ def test_teckal_sheet_holds_each_years_controlling_revenue_as_in_figures(tmp_pat
     """Read -> classify -> compute on a tiny folder: per year, the member buys 900 kr and an
     outsider 100 kr (tests/workbooks.py), so controlling revenue is 900.00 kr in each ledger year,
     and the window row holds their sum."""
-    from pipeline.compute.results import classify_window, compute_results
+    from pipeline.compute.results import classify_window, compute_results, with_lines_table
     from pipeline.read.folder import read_inputs
     from pipeline.settings import load_settings
     from tests.workbooks import write_folder
