@@ -54,7 +54,7 @@ from pipeline.validate.worker import ValidationWorker
 from pipeline.vocabulary import vocabulary
 
 # From this many classified lines the table of lines waits for the validation process to end
-# (pipeline.run._report); below it both processes are small, and waiting would only cost time.
+# (`_report`); below it both processes are small, and waiting would only cost time.
 LARGE_TABLE_LINES = 250_000
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "fastexcel", "pyarrow", "great-expectations",
@@ -184,7 +184,6 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # Each year's voucher column factorised once, for every check that groups by voucher.
             vouchers = ledger_vouchers(inputs.ledgers)
             ahead = _compute_ahead(inputs, settings, earlier, vouchers)
-            give_back_freed_memory()  # what the figures' steps made and let go
             lap("classify_compute")
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
@@ -370,6 +369,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None =
         give_back_freed_memory()
         results = compute_results(inputs, classified, settings)
         results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
+        give_back_freed_memory()
         return results, journal, classified
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc

@@ -3,8 +3,9 @@
 `compute_results` is the entry point. It returns `Results`: `figures`, the typed records
 of `pipeline.figures` that become results.json and that the writers read, and `tables`, the rows
 behind every figure, keyed by the audit-workbook sheet that holds them; `with_lines_table` adds
-the table of every classified line, the run's largest, when the run has room for it. Writers only read these;
-they never recompute a figure. Money in figures is SEK text with two decimals, shares decimal text.
+the table of every classified line, the run's largest, when the run has room for it. Writers
+only read these; they never recompute a figure. Money in figures is SEK text with two decimals,
+shares decimal text.
 """
 
 from __future__ import annotations

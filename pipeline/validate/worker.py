@@ -98,7 +98,8 @@ class ValidationWorker:
         return validation_report(inputs, settings, self._batches, raw_results, out_dir, vouchers)
 
     def finish(self) -> None:
-        """Wait until the worker has written the Data Docs and ended (nothing to wait for without them)."""
+        """Wait until the worker has written the Data Docs and ended (nothing to wait for
+        without them)."""
         if self._docs_pending:
             (seconds,) = self._receive("docs")
             self.seconds.update(seconds)
