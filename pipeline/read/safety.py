@@ -131,8 +131,8 @@ _REFERENCE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 # and for "<f" against 0.18 and 0.25 s for `in` (a sheet of inline strings holds '"' and "<" in
 # every cell, where `in` stops the most). A literal with a rare first byte is looked for only
 # where that byte occurs (a one-byte `in` is memchr, faster still).
-_ODD_LITERALS = tuple((re.compile(re.escape(literal)), rare)
-                      for literal, rare in ((b'"e"', b""), (b"'e'", b"'"), (b"<f", b""), (b":f", b":")))
+_ODD_LITERALS = ((re.compile(rb'"e"'), b""), (re.compile(rb"'e'"), b"'"), (re.compile(rb"<f"), b""),
+                 (re.compile(rb":f"), b":"))
 
 
 def _may_hold_odd_cells(carry: bytes, chunk: bytes) -> bool:
