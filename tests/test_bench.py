@@ -14,7 +14,8 @@ from tools import bench
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = ["lines", "runs", "read s", "classify+compute s", "validate (wait) s", "write workbook s", "write PDF s",
-           "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "peak memory MiB (PSS)",
+           "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "CPU s (all processes)",
+           "peak memory MiB (PSS)",
            "floor: calamine read s", "ratio total/floor", "openpyxl read s", "ratio total/openpyxl"]
 
 
@@ -26,6 +27,7 @@ def _stages(read: float, validate: float, compute: float) -> dict[str, float]:
 def test_row_is_medians_worst_memory_and_ratio_of_medians():
     measured = bench.Measured(lines=100_000)
     measured.totals = [10.0, 12.0, 11.0]  # median 11.0
+    measured.cpu = [15.0, 13.0, 19.0]  # median 15.0
     measured.peak_kib = [1024 * 300, 1024 * 500, 1024 * 400]  # worst run: 500 MiB
     measured.openpyxl = [20.0, 24.0, 22.0]  # median 22.0 -> ratio 11 / 22 = 0.50
     measured.floor = [5.0, 4.0, 4.4]  # median 4.4 -> ratio 11 / 4.4 = 2.50
@@ -39,6 +41,7 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
     # Sums per run: 7.75, 8.25, 15.75 -> median 8.25, shown with one decimal.
     assert row["stages_sum"] == "8.2"
     assert row["total"] == "11.0"
+    assert row["cpu"] == "15.0"
     assert row["peak_mib"] == "500"
     assert row["openpyxl_read"] == "22.0"
     assert row["ratio"] == "0.50"
@@ -56,6 +59,7 @@ def test_row_without_baseline_or_failed_stage_says_not_available():
     assert row["stages_sum"] == "n/a"
     assert row["openpyxl_read"] == "n/a"
     assert row["ratio"] == "n/a"
+    assert row["cpu"] == "n/a"  # CPU time not taken: not available, never 0
     assert row["floor_read"] == "n/a"  # no floor measured: no ratio either, never a division by zero
     assert row["floor_ratio"] == "n/a"
 
@@ -161,3 +165,16 @@ def test_a_year_above_the_file_limit_is_cut_where_a_voucher_ends():
     assert bench.ledger_parts(lines, limit=8) == [lines]
     with pytest.raises(ValueError):
         bench.ledger_parts([SimpleNamespace(voucher="A1")] * 3, limit=2)
+
+
+def test_cpu_time_of_a_run_counts_the_process_it_starts_and_waits_for(tmp_path):
+    # The CLI validates in a second process: its CPU time must count. Here a child starts a
+    # grandchild that spins 0.6 s of CPU while the child itself only waits for it.
+    spin = ("import time; end = time.process_time() + 0.6\n"
+            "while time.process_time() < end: pass")
+    script = ("import subprocess, sys\n"
+              f"subprocess.run([sys.executable, '-c', {spin!r}], check=True)")
+    code, seconds, _, cpu = bench.run_child(["-c", script], tmp_path / "spin.log")
+    assert code == 0
+    assert cpu >= 0.6  # the grandchild's 0.6 s, and both interpreters' start on top
+    assert cpu <= 2 * seconds + 0.5  # no more than two cores could give in the wall time

@@ -80,6 +80,7 @@ COLUMNS = (
     ("write json/manifest s", "write_json_manifest"),
     ("stages sum s", "stages_sum"),
     ("total s (CLI)", "total"),
+    ("CPU s (all processes)", "cpu"),
     ("peak memory MiB (PSS)", "peak_mib"),
     ("floor: calamine read s", "floor_read"),
     ("ratio total/floor", "floor_ratio"),
@@ -96,6 +97,7 @@ DETAIL_HEADERS = {"worker_gx_setup": "GX import and context s", "worker_gx_valid
 class Measured:
     lines: int
     totals: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the CLI and its processes
     peak_kib: list[int] = field(default_factory=list)
     stages: list[dict[str, float]] = field(default_factory=list)
     openpyxl: list[float] = field(default_factory=list)
@@ -112,6 +114,7 @@ class Measured:
         complete = [s for s in self.stages if all(stage in s for stage in STAGES)]
         cells["stages_sum"] = median([sum(s[stage] for stage in STAGES) for s in complete])
         cells["total"] = median(self.totals)
+        cells["cpu"] = median(self.cpu)
         # Peak memory is the worst memory run (one per size), not a median: the limit must hold every time.
         cells["peak_mib"] = max(self.peak_kib) / 1024 if self.peak_kib else None
         cells["floor_read"] = median(self.floor)
@@ -210,8 +213,10 @@ def _source_fingerprint() -> str:
 # Child processes
 
 
-def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, float, int]:
-    """Run `python <args>` from the repository root; (exit code, wall seconds, peak KiB).
+def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, float, int, float]:
+    """Run `python <args>` from the repository root; (exit code, wall seconds, peak KiB, CPU
+    seconds). The CPU seconds are user and system time of the child and of every process it
+    started and waited for (the CLI's validation process), as Linux's wait4 reports them.
 
     The peak is the child's own `ru_maxrss`; with `memory`, the larger of that and the largest
     sum of the proportional set size of the child and its descendants sampled at one moment (the
@@ -236,7 +241,7 @@ def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, fl
         if sampler is not None:
             sampler.join()
     child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, seconds, max(usage.ru_maxrss, tree_peak[0])
+    return child.returncode, seconds, max(usage.ru_maxrss, tree_peak[0]), usage.ru_utime + usage.ru_stime
 
 
 def _sample_tree_memory(pid: int, done: threading.Event, peak: list[int], interval: float = 0.05) -> None:
@@ -288,15 +293,16 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
         timings_path = workdir / "timings" / f"{folder.name}-stages-{run}.json"
         timings_path.parent.mkdir(parents=True, exist_ok=True)
         timings_path.unlink(missing_ok=True)
-        code, seconds, _ = run_child(
+        code, seconds, _, cpu = run_child(
             ["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root), "--quiet",
              "--timings", str(timings_path)],
             logs / f"{folder.name}-cli-{run}.log")
         if code == 0:
             measured.totals.append(seconds)
+            measured.cpu.append(cpu)
             stages = json.loads(timings_path.read_text(encoding="utf-8"))
             measured.stages.append(stages)
-            say(f"{label}: CLI {seconds:.1f} s; "
+            say(f"{label}: CLI {seconds:.1f} s (CPU {cpu:.1f} s); "
                 + ", ".join(f"{s} {stages[s]:.1f}" for s in (*STAGES, *DETAIL) if s in stages))
         else:
             measured.errors.append(f"CLI exit {code}: {_tail(logs / f'{folder.name}-cli-{run}.log')}")
@@ -307,7 +313,7 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
             say(f"{label}: floor (calamine read of {len(report_year_files(folder))} file(s)) {floor:.1f} s")
         if openpyxl:
             baseline_path = workdir / "timings" / f"{folder.name}-openpyxl-{run}.json"
-            code, _, _ = run_child(["-m", "tools.bench_read", "openpyxl", str(report_ledger(folder)),
+            code, _, _, _ = run_child(["-m", "tools.bench_read", "openpyxl", str(report_ledger(folder)),
                                     str(baseline_path)], logs / f"{folder.name}-openpyxl-{run}.log")
             if code == 0:
                 seconds = json.loads(baseline_path.read_text(encoding="utf-8"))["openpyxl_read"]
@@ -318,7 +324,7 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
         # Each run starts from the same state: no previous outputs to move aside.
         shutil.rmtree(out_root / folder.name, ignore_errors=True)
     log = logs / f"{folder.name}-cli-memory.log"
-    code, _, peak = run_child(["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root),
+    code, _, peak, _ = run_child(["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root),
                                "--quiet"], log, memory=True)
     shutil.rmtree(out_root / folder.name, ignore_errors=True)
     if code == 0:
@@ -335,7 +341,7 @@ def _floor(folder: Path, run: int, workdir: Path, measured: Measured) -> float |
     for index, ledger in enumerate(report_year_files(folder)):
         timings = workdir / "timings" / f"{folder.name}-floor-{run}-{index}.json"
         log = workdir / "logs" / f"{folder.name}-floor-{run}-{index}.log"
-        code, _, _ = run_child(["-m", "tools.bench_read", "floor", str(ledger), str(timings)], log)
+        code, _, _, _ = run_child(["-m", "tools.bench_read", "floor", str(ledger), str(timings)], log)
         if code != 0:
             measured.errors.append(f"calamine read exit {code}: {_tail(log)}")
             return None
@@ -379,7 +385,10 @@ def report_text(rows: list[dict[str, str]], errors: list[str], seed: int, starte
         "",
         f"Started {started}; seed {seed}; {machine()}.",
         "Medians of the runs. `total s (CLI)` is the real command end to end (interpreter start "
-        "included); the stage columns are the same runs' own time line (`--timings`) in the main "
+        "included); `CPU s (all processes)` is the user and system time of the same runs, the CLI "
+        "and its validation process together: on a machine of n cores no arrangement of the same "
+        "work can take less than that divided by n; the stage columns are the same runs' own "
+        "time line (`--timings`) in the main "
         "process, where `validate (wait)` and `Data Docs (wait)` are only the waits for the "
         "validation process; peak memory is one more run's, the CLI and every process it starts "
         "together (proportional set sizes, so shared pages count once); "
