@@ -177,4 +177,4 @@ def test_cpu_time_of_a_run_counts_the_process_it_starts_and_waits_for(tmp_path):
     code, seconds, _, cpu = bench.run_child(["-c", script], tmp_path / "spin.log")
     assert code == 0
     assert cpu >= 0.6  # the grandchild's 0.6 s, and both interpreters' start on top
-    assert cpu <= 2 * seconds + 0.5  # no more than two cores could give in the wall time
+    assert cpu <= seconds + 0.5  # the two run one after the other: no more than the wall time
