@@ -13,6 +13,7 @@ passed: a critical finding stops the run exactly as if the steps had run one aft
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 import shutil
@@ -175,7 +176,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
         # Great Expectations runs in a second process: it gets ready while the read runs and
         # validates while this process classifies and computes (pipeline/validate/worker.py).
         with _worker(worker) as worker:
-            inputs = _read(folder, year, settings, say)
+            inputs = _read(folder, year, settings, say, while_waiting=_prepare_later_stages)
             give_back_freed_memory()  # the read's cells, freed in its thread
             lap("read")
             worker.submit(inputs, data_docs_folder(staging))
@@ -292,14 +293,33 @@ def shown_limit(threshold: str, language: str) -> str:
     return Formats(language).limit(threshold).replace("\u00a0", " ")
 
 
-def _read(folder: Path, year: int, settings: Settings, say: Say) -> Inputs:
-    inputs = read_inputs(folder, year, settings)
+def _read(folder: Path, year: int, settings: Settings, say: Say,
+          while_waiting: Callable[[], None] | None = None) -> Inputs:
+    inputs = read_inputs(folder, year, settings, while_waiting=while_waiting)
     ledger_rows = sum(len(f) for f in inputs.ledgers.values())
     say(messages(settings.organisation.language)(
         "run.read", files=len(inputs.files), ledger_lines=ledger_rows, years=len(inputs.ledgers),
         members=len(inputs.members), services=len(inputs.services), suppliers=len(inputs.suppliers),
         rejected=messages(settings.organisation.language).count("run.rejected", len(inputs.rejected))))
     return inputs
+
+
+def _prepare_later_stages() -> None:
+    """What the later stages load on first use, loaded while the read waits for a ledger's
+    parse, when this thread would be idle: the writers' modules (reportlab and XlsxWriter with
+    them), the report's fonts, and the holiday calendars the journal tests look up: 0.3-0.5 s
+    of this thread's time whatever the size of the ledger, which a million-line ledger's parse
+    hides whole. Nothing here decides anything: what fails now fails again, and is reported,
+    where it is used."""
+    try:
+        # holidays.countries: every country's calendar, which the package imports on the first lookup.
+        for module in ("holidays.countries", "pipeline.write.html", "pipeline.write.workbook"):
+            importlib.import_module(module)
+        from pipeline.write.pdf.document import register_fonts
+
+        register_fonts()
+    except Exception:  # noqa: BLE001 - see above
+        return
 
 
 def _with_report_history(inputs: Inputs, earlier: Earlier) -> Inputs:

@@ -164,6 +164,41 @@ def test_prefetch_of_an_untaken_file_never_reports_its_error():
         assert prefetch.take(Path("only")) == "only"
 
 
+def test_prefetch_does_the_callers_work_once_while_it_would_wait_for_a_parse():
+    # The run prepares its later stages while the read waits for the report year's ledger. Here
+    # the parse of "big" waits until that work is done: the work must run while `take` would
+    # wait, in the caller's thread, and only once.
+    release = threading.Event()
+    calls: list[str] = []
+
+    def read(path: Path) -> str:
+        if path.name == "big":
+            assert release.wait(10), "the caller's work never ran while the parse was pending"
+        return path.name
+
+    def waiting() -> None:
+        calls.append(threading.current_thread().name)
+        release.set()
+
+    with Prefetch([Path("big"), Path("next")], read, while_waiting=waiting) as prefetch:
+        assert prefetch.take(Path("big")) == "big"
+        assert prefetch.take(Path("next")) == "next"  # pending or not: never a second time
+    assert calls == ["MainThread"]
+
+
+def test_prefetch_does_not_do_the_callers_work_when_nothing_is_waited_for():
+    calls: list[str] = []
+    with Prefetch([Path("big"), Path("next")], lambda path: path.name,
+                  while_waiting=lambda: calls.append("work")) as prefetch:
+        deadline = time.monotonic() + 10
+        while not all(f.done() for f in prefetch._futures.values()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert prefetch.take(Path("big")) == "big"  # parsed already
+    with Prefetch([Path("only")], lambda path: path.name, while_waiting=lambda: calls.append("work")) as prefetch:
+        assert prefetch.take(Path("only")) == "only"  # one file: read in this thread, no wait
+    assert calls == []
+
+
 def _odd_workbook(path: Path) -> Path:
     workbook = Workbook()
     sheet = workbook.active
@@ -256,3 +291,41 @@ def test_cell_errors_read_as_the_distinct_values_errors_spread_by_code(errors):
     assert (spread != "").tolist() == [e != "" for e in per_value[codes]]
     # Without any error, one read-only "" serves every cell.
     assert spread.flags.writeable is (any(errors))
+
+
+def test_the_read_does_the_runs_work_once_while_it_waits_for_the_report_ledgers_parse(tmp_path, monkeypatch):
+    from pipeline.read import folder as folder_module
+    from pipeline.settings import load_settings
+    from tests.workbooks import write_folder
+
+    inputs_folder = write_folder(tmp_path / "in")
+    report_ledger = next((inputs_folder / "2025").glob("ledger*"))
+    parsed = threading.Event()
+    plain_read_raw = folder_module._FolderReader.read_raw
+
+    def slow_read_raw(self, path):  # the report year's parse lasts until the run's work is done
+        if path == report_ledger:
+            assert parsed.wait(10), "the run's work never ran while the read waited"
+        return plain_read_raw(self, path)
+
+    calls: list[str] = []
+
+    def work() -> None:
+        calls.append(threading.current_thread().name)
+        parsed.set()
+
+    monkeypatch.setattr(folder_module._FolderReader, "read_raw", slow_read_raw)
+    inputs = folder_module.read_inputs(inputs_folder, 2025, load_settings(inputs_folder), while_waiting=work)
+    assert calls == ["MainThread"]
+    # small_ledger: two invoices of two lines each and a cost voucher of two lines.
+    assert sorted(inputs.ledgers) == [2023, 2024, 2025] and len(inputs.ledgers[2025]) == 6
+
+
+def test_the_runs_preparation_never_raises_what_the_writer_would_report(monkeypatch):
+    from pipeline import run
+
+    def no_fonts() -> None:
+        raise OSError("font file missing")
+
+    monkeypatch.setattr("pipeline.write.pdf.document.register_fonts", no_fonts)
+    assert run._prepare_later_stages() is None  # the PDF writer meets the missing font and says so

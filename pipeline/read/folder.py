@@ -30,7 +30,7 @@ import gc
 import pickle
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,13 +99,16 @@ def year_folders_without_ledger(folder: Path) -> dict[int, list[Path]]:
     return {year: files for year, files in found.items() if files}
 
 
-def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical: bool = False) -> Inputs:
+def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical: bool = False,
+                while_waiting: Callable[[], None] | None = None) -> Inputs:
     """Read every input of the folder for report year `year` (ledgers of year-2..year).
 
     Raises InputError for a missing required file, a missing report-year ledger, a file that
     is not a workbook or a missing required column. Critical row rejections are returned in
     `inputs.rejected` so the run can stop after validation with everything listed at once;
     with `stop_on_critical` they raise InputError here instead, all of them as `problems`.
+    `while_waiting`: the caller's work to do once this thread would wait for a ledger's parse
+    (`Prefetch`); it must not raise.
     """
     folder = Path(folder)
     reader = _FolderReader(folder, settings)
@@ -117,7 +120,7 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     # longest wait, runs while this thread reads the registers and the smaller ledgers itself.
     ledger_paths = [path for paths in window.values() for path in paths]
     largest_first = sorted(ledger_paths, key=_size_or_zero, reverse=True)
-    with collector_paused(), Prefetch(largest_first, reader.read_raw) as prefetch:
+    with collector_paused(), Prefetch(largest_first, reader.read_raw, while_waiting=while_waiting) as prefetch:
         inputs = _read_inputs(folder, year, settings, reader, window, prefetch, stop_on_critical)
     if reader.lines_read_by_cells >= COMPACT_FROM_LINES:
         compact(inputs.ledgers)

@@ -49,12 +49,17 @@ class Prefetch:
     An error of a file is raised by `take`, where a serial read would have raised it; a file
     never taken is never reported. Leaving the `with` block cancels what has not started and
     waits for what has, so no thread outlives the read.
+
+    `while_waiting`, if given, is called once, by the caller's thread, the first time `take`
+    would wait for the pool: work of the caller's own that can be done then instead of later.
     """
 
-    def __init__(self, paths: list[Path], read: Callable[[Path], Any], ahead: int = 1):
+    def __init__(self, paths: list[Path], read: Callable[[Path], Any], ahead: int = 1,
+                 while_waiting: Callable[[], None] | None = None):
         self._paths = list(paths)
         self._read = read
         self._ahead = ahead
+        self._while_waiting = while_waiting
         self._pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read") if len(self._paths) > 1 else None
         self._futures: dict[Path, Future] = {}
         self._taken: set[Path] = set()
@@ -74,6 +79,9 @@ class Prefetch:
         if future is None:  # one file only, not among the paths, or not reached yet: read it here
             return self._read(path)
         self._top_up()
+        if self._while_waiting is not None and not future.done():
+            waiting, self._while_waiting = self._while_waiting, None
+            waiting()
         return future.result()
 
     def __enter__(self) -> Prefetch:
