@@ -13,6 +13,7 @@ passed: a critical finding stops the run exactly as if the steps had run one aft
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import platform
@@ -304,13 +305,14 @@ def _read(folder: Path, year: int, settings: Settings, say: Say,
     return inputs
 
 
+@functools.cache
 def _prepare_later_stages() -> None:
-    """What the later stages load on first use, loaded while the read waits for a ledger's
-    parse, when this thread would be idle: the writers' modules (reportlab and XlsxWriter with
-    them), the report's fonts, and the holiday calendars the journal tests look up: 0.3-0.5 s
-    of this thread's time whatever the size of the ledger, which a million-line ledger's parse
-    hides whole. Nothing here decides anything: what fails now fails again, and is reported,
-    where it is used."""
+    """What the later stages load on first use, loaded where this thread would otherwise wait:
+    the writers' modules (reportlab and XlsxWriter with them), the report's fonts, and the
+    holiday calendars the journal tests look up. 0.3-0.5 s of this thread's time whatever the
+    size of the ledger; a million-line ledger's parse hides it whole, and at 100 000 lines the
+    wait for the validation process does. Done once per process. Nothing here decides
+    anything: what fails now fails again, and is reported, where it is used."""
     try:
         # holidays.countries: every country's calendar, which the package imports on the first lookup.
         for module in ("holidays.countries", "pipeline.write.html", "pipeline.write.workbook"):
@@ -397,6 +399,9 @@ def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None =
 
 def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say,
                 vouchers: Mapping[int, Vouchers] | None = None):
+    # At the latest here, where this thread may wait for the validation process (at 100 000
+    # lines about a second; the read's wait comes first at a million).
+    _prepare_later_stages()
     validation = worker.report(inputs, settings, out_dir, vouchers)
     say(messages(settings.organisation.language)(
         "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
