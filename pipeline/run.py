@@ -187,6 +187,9 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             vouchers = ledger_vouchers(inputs.ledgers)
             ahead = _compute_ahead(inputs, settings, earlier, vouchers)
             lap("classify_compute")
+            # At the latest here, where this thread may wait for the validation process (at
+            # 100 000 lines about a second; at a million the read's wait came first).
+            _prepare_later_stages()
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
             failed = final.parent / f"{year}.failed"
@@ -399,9 +402,6 @@ def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None =
 
 def _validation(worker: ValidationWorker, inputs: Inputs, settings: Settings, out_dir: Path | None, say: Say,
                 vouchers: Mapping[int, Vouchers] | None = None):
-    # At the latest here, where this thread may wait for the validation process (at 100 000
-    # lines about a second; the read's wait comes first at a million).
-    _prepare_later_stages()
     validation = worker.report(inputs, settings, out_dir, vouchers)
     say(messages(settings.organisation.language)(
         "run.validate", checks=len(validation.results), critical=len(validation.critical_failures),
