@@ -317,8 +317,10 @@ def _prepare_later_stages() -> None:
     wait for the validation process does. Done once per process. Nothing here decides
     anything: what fails now fails again, and is reported, where it is used."""
     try:
-        # holidays.countries: every country's calendar, which the package imports on the first lookup.
-        for module in ("holidays.countries", "pipeline.write.html", "pipeline.write.workbook"):
+        from pipeline.validate.journal.dates import load_calendars
+
+        load_calendars()
+        for module in ("pipeline.write.html", "pipeline.write.workbook"):
             importlib.import_module(module)
         from pipeline.write.pdf.document import register_fonts
 

@@ -8,6 +8,8 @@ are compared as whole days, vectorised; the calendar is built once per year pres
 
 from __future__ import annotations
 
+import importlib
+
 import holidays
 import numpy as np
 import pandas as pd
@@ -62,6 +64,12 @@ def period_end_postings(ledger: pd.DataFrame, year: int, days: int) -> pd.DataFr
     table["in_last_days"] = in_last_days[hit]
     table["registered_after_year_end"] = registered_after[hit]
     return table
+
+
+def load_calendars() -> None:
+    """Import the holiday calendars now rather than at the first lookup: the package imports
+    every country's calendar then (about 0.1 s), which the run does while it would wait."""
+    importlib.import_module("holidays.countries")
 
 
 def _holidays(days: np.ndarray, language: str) -> pd.Series:
