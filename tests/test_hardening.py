@@ -253,6 +253,12 @@ def zip_bomb(tmp_path):
     return folder
 
 
+def size_lie(tmp_path):
+    folder = corpus.valid_folder(tmp_path)
+    corpus.size_lie_workbook(folder / LEDGER)
+    return folder
+
+
 def xml_entities(tmp_path):
     folder = corpus.valid_folder(tmp_path)
     corpus.doctype_workbook(folder / LEDGER)
@@ -334,6 +340,8 @@ STOPS = {
                             ()),
     "zip_bomb": (1, [f"fel: {L}: delen xl/worksheets/padding.xml packas upp till 1028 gånger sin packade storlek, "
                      "över gränsen 200; den öppnas inte (en zip-bomb?)"], ()),
+    "size_lie": (1, [f"fel: {L}: delen xl/worksheets/sheet1.xml blir större uppackad än arkivet anger; arkivet är "
+                     "skadat eller manipulerat"], ()),
     "xml_entities": (1, [f"fel: {L}: delen xl/worksheets/sheet1.xml innehåller en XML-dokumenttypdeklaration "
                          "(DOCTYPE/ENTITY), som Excel aldrig skriver; den öppnas inte"], ()),
     "missing_year": (2, ["fel: org/2026: ingen huvudbok för 2026 (årsmappar med huvudbok: 2023, 2024, 2025)"],

@@ -229,6 +229,78 @@ def test_odd_cells_are_found_whatever_the_piece_size(tmp_path, monkeypatch, chun
     assert safety.inspect_workbook(path, "ledger.xlsx", msg).odd_cells == expected
 
 
+def test_a_large_workbook_s_odd_cells_are_found_while_it_is_parsed_and_its_sheets_read_the_plain_way(
+        tmp_path, monkeypatch):
+    # Read as a large file (by columns): the safety checks first, the odd cells looked for beside
+    # fastexcel's parse; a sheet with odd cells is then read the plain way, its cells marked as
+    # a small file's are.
+    from pipeline.read import sheets
+
+    path = _odd_workbook(tmp_path / "ledger.xlsx")
+    msg = messages("en")
+    small = sheets.read_sheets(path, "ledger.xlsx", msg)
+    assert safety.find_odd_cells(path, "ledger.xlsx", msg) == safety.inspect_workbook(path, "ledger.xlsx", msg).odd_cells
+    assert safety.inspect_workbook(path, "ledger.xlsx", msg, odd_cells=False).odd_cells == {}
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", 0)
+    threads = []
+    original = sheets.fast_cells
+    monkeypatch.setattr(sheets, "fast_cells", lambda *args: threads.append(threading.active_count()) or original(*args))
+    large = sheets.read_sheets(path, "ledger.xlsx", msg)
+    assert threads and all(count >= 2 for count in threads)  # the search ran beside the parse
+    assert [s.sheet for s in large] == ["Huvudbok", "Bilaga"]
+    for plain, by_columns in zip(small, large):
+        assert not by_columns.read_by_columns and by_columns.has_odd_cells
+        assert np.array_equal(plain.rows, by_columns.rows)
+    markers = [cell for cell in large[0].rows.ravel() if isinstance(cell, parse.CellError)]
+    assert len(markers) == 8  # 4 errors and 4 formulas without a value, as counted in the first test
+
+
+@pytest.mark.parametrize("chunk", [7, 1000, 1 << 20])
+def test_unpacked_chunks_are_the_members_bytes_and_a_bad_checksum_is_refused(tmp_path, monkeypatch, chunk):
+    import zipfile
+
+    path = tmp_path / "parts.zip"
+    text = b"".join(b'<row r="%d"><c><v>%d</v></c></row>' % (i, i * i) for i in range(5000))
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("deflated.xml", text, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("stored.xml", text[:999], compress_type=zipfile.ZIP_STORED)
+        archive.writestr("empty.xml", b"", compress_type=zipfile.ZIP_DEFLATED)
+    monkeypatch.setattr(safety, "CHUNK", chunk)
+    with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+        for member in archive.infolist():
+            pieces = list(safety.unpacked_chunks(archive, raw, member))
+            assert b"".join(pieces) == archive.read(member)
+            assert all(0 < len(piece) <= chunk for piece in pieces)
+        member = archive.getinfo("deflated.xml")
+        member.CRC ^= 1
+        with pytest.raises(zipfile.BadZipFile):
+            list(safety.unpacked_chunks(archive, raw, member))
+        member.CRC ^= 1
+        member.compress_size -= 10  # the data ends inside the deflate stream
+        with pytest.raises(EOFError):
+            list(safety.unpacked_chunks(archive, raw, member))
+
+
+@pytest.mark.parametrize("fast_from_bytes", [0, 1 << 40])
+def test_a_member_that_unpacks_larger_than_stated_is_refused_before_any_parser_opens_the_file(
+        tmp_path, monkeypatch, fast_from_bytes):
+    from pipeline.errors import InputError
+    from pipeline.read import sheets
+    from tests import corpus
+
+    path = tmp_path / "ledger-2025.xlsx"
+    corpus.size_lie_workbook(path)
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", fast_from_bytes)
+
+    def no_parser(*args, **kwargs):
+        raise AssertionError("a parser saw the file")
+
+    monkeypatch.setattr(sheets, "fast_cells", no_parser)
+    monkeypatch.setattr(sheets, "CalamineWorkbook", type("NoCalamine", (), {"from_path": staticmethod(no_parser)}))
+    with pytest.raises(InputError, match="unpacks larger than the archive states"):
+        sheets.read_sheets(path, path.name, messages("en"))
+
+
 def test_the_odd_cell_markers_are_found_across_the_seam():
     for carry, chunk in [(b'<c r="A1" t=', b'"e"><v>#N/A</v></c>'), (b"<c r=\"A1\"><", b"f>A2</f></c>"),
                          (b'x t="e"', b"y"), (b"", b"<f>"), (b"<x:", b"f>A2</x:f>")]:

@@ -8,11 +8,19 @@ refuses it before any spreadsheet parser sees it when:
 - an XML member declares a DOCTYPE or ENTITY (entity-expansion and external-entity attacks;
   Excel never writes a DOCTYPE into a workbook).
 Every member is streamed through with a running byte count, so the size check does not trust
-the archive's own figures. On the way it collects the cells calamine reports as "" although
-they are not empty: Excel error values (`t="e"`: #REF!, #N/A, #DIV/0!) and formulas without a
-saved result. The reader puts `parse.CellError` markers in their place. The cells are found by
-parsing the sheet's XML (namespace-aware: `<x:c>` as the .NET Open XML SDK writes it is a cell
-like `<c>`), and only for a sheet that holds an error type or a formula at all.
+the archive's own figures (calamine does not: it unpacks what the data holds, tested).
+
+`find_odd_cells` collects the cells calamine reports as "" although they are not empty: Excel
+error values (`t="e"`: #REF!, #N/A, #DIV/0!) and formulas without a saved result. The reader
+puts `parse.CellError` markers in their place. The cells are found by parsing the sheet's XML
+(namespace-aware: `<x:c>` as the .NET Open XML SDK writes it is a cell like `<c>`), and only for
+a sheet that holds an error type or a formula at all. This is no safety check: for a large file
+the reader looks for them while calamine parses (`sheets.read_sheets`), once the file has passed
+`inspect_workbook`; for a small one `inspect_workbook` does both in one pass.
+
+Members are unpacked with zlib-ng (`unpacked_chunks`), which does it in about half the time of
+the standard library's zlib (0.27-0.35 s against 0.54-0.63 s for the 321 MB sheet of a
+million-line ledger), and each member's checksum is checked as `zipfile` checks it.
 
 Macros: a .xlsm's `vbaProject.bin` is never read by calamine or by this module, and nothing
 here evaluates a formula; the cached value Excel saved is what is read. This module does not
@@ -22,11 +30,14 @@ parse cell values and does not check .xls (BIFF) files, whose format holds no XM
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Iterator
 
 from defusedxml import ElementTree
+from zlib_ng import zlib_ng
 
 from pipeline.errors import InputError
 from pipeline.messages import Text
@@ -54,14 +65,15 @@ class WorkbookScan:
     sheet_ends: dict[str, bytes] = field(default_factory=dict)
 
 
-def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
-    """Refuse zip bombs and XML with DOCTYPE/ENTITY; find error cells and formulas without a
-    saved result. Raises InputError naming the file (and the archive member)."""
+def inspect_workbook(path: Path, relative: str, msg: Text, *, odd_cells: bool = True) -> WorkbookScan:
+    """Refuse zip bombs and XML with DOCTYPE/ENTITY; with `odd_cells`, also find error cells and
+    formulas without a saved result (else `find_odd_cells` does that later, and `odd_cells` of
+    the scan stays empty). Raises InputError naming the file (and the archive member)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
-    with archive:
+    with archive, path.open("rb") as raw:
         members = archive.infolist()
         stated = sum(m.file_size for m in members)
         if stated > MAX_UNPACKED_BYTES:
@@ -78,8 +90,8 @@ def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
             if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue  # binary parts (vbaProject.bin, images) are never parsed
             sheet = sheet_paths.get(member.filename)
-            cells: dict[tuple[int, int], str] = {}
-            unpacked, ending = _stream_member(archive, member, relative, msg, unpacked, cells if sheet else None)
+            cells: dict[tuple[int, int], str] | None = {} if sheet and odd_cells else None
+            unpacked, ending = _stream_member(archive, raw, member, relative, msg, unpacked, cells)
             if cells:
                 scan.odd_cells[sheet] = cells
             if sheet:
@@ -87,7 +99,28 @@ def inspect_workbook(path: Path, relative: str, msg: Text) -> WorkbookScan:
     return scan
 
 
-def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: str, msg: Text,
+def find_odd_cells(path: Path, relative: str, msg: Text) -> dict[str, dict[tuple[int, int], str]]:
+    """`WorkbookScan.odd_cells` of a workbook that has passed `inspect_workbook(odd_cells=False)`:
+    its worksheets unpacked once more and searched. Raises InputError for a damaged archive."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with archive, path.open("rb") as raw:
+        for member_path, sheet in _sheet_paths(archive, relative, msg).items():
+            try:
+                member = archive.getinfo(member_path)
+            except KeyError:
+                continue  # calamine says what is wrong with a sheet that is not there
+            cells: dict[tuple[int, int], str] = {}
+            _stream_member(archive, raw, member, relative, msg, 0, cells)
+            if cells:
+                found[sheet] = cells
+    return found
+
+
+def _stream_member(archive: zipfile.ZipFile, raw: BinaryIO, member: zipfile.ZipInfo, relative: str, msg: Text,
                    unpacked: int, cells: dict[tuple[int, int], str] | None) -> tuple[int, bytes]:
     """Read one member in chunks, counting real bytes; check its prologue. For a worksheet
     (`cells` given) that holds an error type or a formula anywhere, its cells are then parsed as
@@ -98,17 +131,16 @@ def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: 
     ending = b""
     marked = False
     try:
-        with archive.open(member) as stream:
-            while chunk := stream.read(CHUNK):
-                if seen == 0 and _DOCTYPE.search(chunk[:4096]):
-                    raise InputError(msg("safety.doctype", file=relative, member=member.filename))
-                seen += len(chunk)
-                if seen > member.file_size or unpacked + seen > MAX_UNPACKED_BYTES:
-                    raise InputError(msg("safety.size_lie", file=relative, member=member.filename))
-                if cells is not None and not marked:
-                    marked = _may_hold_odd_cells(tail, chunk)
-                    tail = chunk[-64:]
-                ending = chunk[-END_BYTES:] if len(chunk) >= END_BYTES else (ending + chunk)[-END_BYTES:]
+        for chunk in unpacked_chunks(archive, raw, member):
+            if seen == 0 and _DOCTYPE.search(chunk[:4096]):
+                raise InputError(msg("safety.doctype", file=relative, member=member.filename))
+            seen += len(chunk)
+            if seen > member.file_size or unpacked + seen > MAX_UNPACKED_BYTES:
+                raise InputError(msg("safety.size_lie", file=relative, member=member.filename))
+            if cells is not None and not marked:
+                marked = _may_hold_odd_cells(tail, chunk)
+                tail = chunk[-64:]
+            ending = chunk[-END_BYTES:] if len(chunk) >= END_BYTES else (ending + chunk)[-END_BYTES:]
         if marked:
             _odd_cells(archive, member, cells)
     except InputError:
@@ -116,6 +148,46 @@ def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, relative: 
     except Exception:  # zlib.error, a bad CRC, EOF, an unsupported method, bad XML: a damaged archive
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
     return unpacked + seen, ending
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: the last two are the name's and extra's lengths
+
+
+def unpacked_chunks(archive: zipfile.ZipFile, raw: BinaryIO, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes, unpacked `CHUNK` at a time at most, as `archive.open(member)` gives them,
+    with its CRC-32 checked at the end (a mismatch raises `zipfile.BadZipFile`). `raw` is the
+    archive's file opened for reading. A deflated member is unpacked by zlib-ng, read from where
+    its local header says its data starts, for `compress_size` bytes (the central directory's
+    figure, as `zipfile` reads it); any other method is left to `zipfile`."""
+    if member.compress_type != zipfile.ZIP_DEFLATED or member.flag_bits & 0x1:  # stored, other, encrypted
+        with archive.open(member) as stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+        return
+    raw.seek(member.header_offset)
+    header = raw.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of {member.filename}")
+    *_, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    raw.seek(member.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    inflater = zlib_ng.decompressobj(-15)
+    left = member.compress_size
+    crc = 0
+    while not inflater.eof:
+        packed = inflater.unconsumed_tail
+        if not packed and left > 0:
+            packed = raw.read(min(CHUNK, left))
+            if not packed:
+                raise EOFError(f"{member.filename} ends before its data")
+            left -= len(packed)
+        chunk = inflater.decompress(packed, CHUNK)  # b"" in: what the inflater still holds out
+        if chunk:
+            crc = zlib_ng.crc32(chunk, crc)
+            yield chunk
+        elif not packed:
+            raise EOFError(f"{member.filename}: its data ends inside the deflate stream")
+    if crc != member.CRC:
+        raise zipfile.BadZipFile(f"bad CRC-32 for {member.filename}")
 
 
 # An error type or a formula element, whatever namespace prefix the writer chose: "<f>",

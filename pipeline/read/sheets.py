@@ -3,7 +3,8 @@
 `read_sheets` recognises a workbook by its first bytes, not its name; an .xlsx/.xlsm passes
 `pipeline.read.safety.inspect_workbook` before calamine opens it, and an old .xls has its error
 cells named by xlrd. A large export's sheet is read into columns by fastexcel where it has an
-export's shape (`pipeline.read.fast_xlsx`), with the same cells as a result. CSV and SIE files
+export's shape (`pipeline.read.fast_xlsx`), with the same cells as a result; its error cells
+and formulas without a value are looked for in a second thread meanwhile. CSV and SIE files
 have their own readers (`csv_text`, `sie`). `Prefetch` reads the next files in threads while the
 caller builds tables from the one in hand.
 
@@ -128,26 +129,45 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.is_pdf")))
     odd_cells: dict[str, dict[tuple[int, int], str]] = {}
     sheet_ends: dict[str, bytes] = {}
+    # A large workbook's error cells and formulas without a value are looked for while calamine
+    # parses its sheets (below): they are no safety matter, and its parse does not hold the GIL.
+    by_columns = suffix in (".xlsx", ".xlsm") and size >= FAST_FROM_BYTES
     if suffix in (".xlsx", ".xlsm"):
         if not start.startswith(_ZIP_MAGIC):
             raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.unknown_format")))
         from pipeline.read.safety import inspect_workbook
 
-        scan = inspect_workbook(path, relative, msg)
+        scan = inspect_workbook(path, relative, msg, odd_cells=not by_columns)
         odd_cells, sheet_ends = scan.odd_cells, scan.sheet_ends
     elif suffix == ".xls":
         odd_cells = _xls_error_cells(path, relative, msg)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="odd-cells") as pool:
+        if by_columns:
+            from pipeline.read.safety import find_odd_cells
+
+            looking = pool.submit(find_odd_cells, path, relative, msg)
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            names = [name for name in workbook.sheet_names if name not in INSTRUCTION_SHEETS.values()]
+            # The templates' help sheet is text for people, not data. A sheet with odd cells is
+            # read the plain way, which marks them: fastexcel's parse of it is let go.
+            fast = {name: fast_cells(path, name, sheet_ends.get(name, b"")) for name in names} if by_columns else {}
+        except PasswordError:
+            raise InputError(msg("read.password", file=relative)) from None
+        except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
+            raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+        if by_columns:
+            odd_cells = looking.result()
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
-        for name in workbook.sheet_names:
-            if name in INSTRUCTION_SHEETS.values():
-                continue  # the templates' help sheet: text for people, not data
-            fast = fast_cells(path, name, sheet_ends.get(name, b"")) if suffix in (".xlsx", ".xlsm") \
-                and size >= FAST_FROM_BYTES and not odd_cells.get(name) else None
+        for name in names:
+            cells = fast.pop(name, None)
+            if odd_cells.get(name):
+                cells = None
             column_codes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-            if fast is not None:
-                rows, first_row, first_column, column_codes = fast
+            read_by_columns = cells is not None
+            if cells is not None:
+                rows, first_row, first_column, column_codes = cells
             else:
                 sheet = workbook.get_sheet_by_name(name)
                 # calamine starts at the first used cell: blank rows above it still count in
@@ -157,9 +177,10 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
                 # calamine's own copy of the cells (about 300 MB at a million lines) goes now,
                 # not after the last sheet: the tables are built without it.
                 del sheet
+            del cells
             marked = _mark_odd_cells(rows, odd_cells.get(name, {}), first_row - 1, first_column)
             sheets.append(RawSheet(relative, name, rows, first_row=first_row, first_column=first_column,
-                                   has_odd_cells=marked, read_by_columns=fast is not None,
+                                   has_odd_cells=marked, read_by_columns=read_by_columns,
                                    column_codes=column_codes))
         return sheets
     except PasswordError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -119,6 +120,26 @@ def zip_bomb(path: Path, unpacked_mb: int = 300) -> None:
             block = b"\x00" * (1 << 20)
             for _ in range(unpacked_mb):
                 member.write(block)
+
+
+def size_lie_workbook(path: Path) -> None:
+    """A workbook whose worksheet part states a tenth of the bytes it unpacks to, in its local
+    header and in the central directory (a zip bomb that lies about its size; calamine itself
+    unpacks what the data holds). The checksum is the true one."""
+    write_sheet(path, "Huvudbok", LEDGER_HEADER, small_ledger(YEAR))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    stated = member.file_size // 10
+    assert data[member.header_offset:member.header_offset + 4] == b"PK\x03\x04"
+    struct.pack_into("<I", data, member.header_offset + 22, stated)
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        name_length = struct.unpack_from("<H", data, entry + 28)[0]
+        if bytes(data[entry + 46:entry + 46 + name_length]) == member.filename.encode():
+            struct.pack_into("<I", data, entry + 24, stated)
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    path.write_bytes(bytes(data))
 
 
 def doctype_workbook(path: Path) -> None:
