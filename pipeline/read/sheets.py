@@ -129,8 +129,8 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.is_pdf")))
     odd_cells: dict[str, dict[tuple[int, int], str]] = {}
     sheet_ends: dict[str, bytes] = {}
-    # A large workbook's error cells and formulas without a value are looked for while calamine
-    # parses its sheets (below): they are no safety matter, and its parse does not hold the GIL.
+    # A large workbook's sheets are read into columns, its odd cells looked for meanwhile
+    # (`_read_by_columns`); a small one's are found by `inspect_workbook` in its one pass.
     by_columns = suffix in (".xlsx", ".xlsm") and size >= FAST_FROM_BYTES
     if suffix in (".xlsx", ".xlsm"):
         if not start.startswith(_ZIP_MAGIC):
@@ -141,29 +141,25 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         odd_cells, sheet_ends = scan.odd_cells, scan.sheet_ends
     elif suffix == ".xls":
         odd_cells = _xls_error_cells(path, relative, msg)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="odd-cells") as pool:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        # The templates' help sheet is text for people, not data.
+        names = [name for name in workbook.sheet_names if name not in INSTRUCTION_SHEETS.values()]
+        fast: dict[str, Any] = {}
         if by_columns:
-            from pipeline.read.safety import find_odd_cells
-
-            looking = pool.submit(find_odd_cells, path, relative, msg)
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            names = [name for name in workbook.sheet_names if name not in INSTRUCTION_SHEETS.values()]
-            # The templates' help sheet is text for people, not data. A sheet with odd cells is
-            # read the plain way, which marks them: fastexcel's parse of it is let go.
-            fast = {name: fast_cells(path, name, sheet_ends.get(name, b"")) for name in names} if by_columns else {}
-        except PasswordError:
-            raise InputError(msg("read.password", file=relative)) from None
-        except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
-            raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
-        if by_columns:
-            odd_cells = looking.result()
+            fast, odd_cells = _read_by_columns(path, relative, msg, names, sheet_ends)
+    except InputError:
+        raise
+    except PasswordError:
+        raise InputError(msg("read.password", file=relative)) from None
+    except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
+        raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
     try:
         sheets = []
         for name in names:
             cells = fast.pop(name, None)
             if odd_cells.get(name):
-                cells = None
+                cells = None  # read the plain way, which marks them: fastexcel's parse is let go
             column_codes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             read_by_columns = cells is not None
             if cells is not None:
@@ -187,6 +183,20 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.password", file=relative)) from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
         raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
+
+
+def _read_by_columns(path: Path, relative: str, msg: Text, names: list[str], sheet_ends: dict[str, bytes]
+                     ) -> tuple[dict[str, Any], dict[str, dict[tuple[int, int], str]]]:
+    """Each sheet's `fast_cells` (None where that path does not serve it), and the workbook's
+    odd cells (`safety.find_odd_cells`), looked for in a second thread meanwhile: calamine's
+    parse does not hold the GIL, and the odd cells are no safety matter (the file has passed
+    `inspect_workbook`). No thread outlives the call."""
+    from pipeline.read.safety import find_odd_cells
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="odd-cells") as pool:
+        looking = pool.submit(find_odd_cells, path, relative, msg)
+        fast = {name: fast_cells(path, name, sheet_ends.get(name, b"")) for name in names}
+        return fast, looking.result()
 
 
 # Rows taken from calamine at a time: about 10 MB of new cell objects at a ledger's width.
