@@ -255,6 +255,29 @@ def test_a_large_workbook_s_odd_cells_are_found_while_it_is_parsed_and_its_sheet
     assert len(markers) == 8  # 4 errors and 4 formulas without a value, as counted in the first test
 
 
+@pytest.mark.parametrize("fast_from_bytes", [0, 1 << 40])
+def test_a_sheet_whose_xml_breaks_after_an_odd_cell_is_a_damaged_workbook_either_way(tmp_path, monkeypatch,
+                                                                                      fast_from_bytes):
+    # The odd cells' XML parse meets the break: read as a large file, that search runs beside
+    # fastexcel and its error is the one reported, as it is for a small file.
+    import zipfile
+
+    from pipeline.errors import InputError
+    from pipeline.read import sheets
+
+    path = _odd_workbook(tmp_path / "source.xlsx")
+    broken = tmp_path / "ledger.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row><c r=\"A999\"><v>1</v></sheetData>")
+            target.writestr(item, data)
+    monkeypatch.setattr(sheets, "FAST_FROM_BYTES", fast_from_bytes)
+    with pytest.raises(InputError, match="the zip archive is damaged or incomplete"):
+        sheets.read_sheets(broken, "ledger.xlsx", messages("en"))
+
+
 @pytest.mark.parametrize("chunk", [7, 1000, 1 << 20])
 def test_unpacked_chunks_are_the_members_bytes_and_a_bad_checksum_is_refused(tmp_path, monkeypatch, chunk):
     import zipfile
