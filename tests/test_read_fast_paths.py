@@ -242,11 +242,13 @@ def test_a_large_workbook_s_odd_cells_are_found_while_it_is_parsed_and_its_sheet
     assert safety.find_odd_cells(path, "ledger.xlsx", msg) == safety.inspect_workbook(path, "ledger.xlsx", msg).odd_cells
     assert safety.inspect_workbook(path, "ledger.xlsx", msg, odd_cells=False).odd_cells == {}
     monkeypatch.setattr(sheets, "FAST_FROM_BYTES", 0)
-    threads = []
+    beside = []
     original = sheets.fast_cells
-    monkeypatch.setattr(sheets, "fast_cells", lambda *args: threads.append(threading.active_count()) or original(*args))
+    monkeypatch.setattr(sheets, "fast_cells", lambda *args: beside.append(
+        any(t.name.startswith("odd-cells") for t in threading.enumerate())) or original(*args))
     large = sheets.read_sheets(path, "ledger.xlsx", msg)
-    assert threads and all(count >= 2 for count in threads)  # the search ran beside the parse
+    assert beside == [True, True]  # each sheet's parse ran with the search's thread beside it
+    assert not any(t.name.startswith("odd-cells") for t in threading.enumerate())  # and none outlives the read
     assert [s.sheet for s in large] == ["Huvudbok", "Bilaga"]
     for plain, by_columns in zip(small, large):
         assert not by_columns.read_by_columns and by_columns.has_odd_cells
