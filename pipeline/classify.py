@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.columns import equal
 from pipeline.model import (
     ACTIVITY_REVENUE,
     CONTROLLING,
@@ -181,10 +182,10 @@ def classify_ledger(
 
     activity_of = service_activities(services)
     service = out["service"].fillna("").astype("str")
-    out["service_known"] = service.isin(activity_of.index) | (service == "")
+    no_code = equal(service, "")
+    out["service_known"] = service.isin(activity_of.index) | no_code
     activity = service.map(activity_of).astype(object).fillna(UNASSIGNED).astype("str").to_numpy(dtype=object)
     # Revenue without a code takes an activity from its account where the settings say so (R5).
-    no_code = (service == "").to_numpy()
     chart = settings.accounts
     activity[no_code & in_ranges(out["account"], chart.cost_sharing_without_code)] = COST_SHARING
     activity[no_code & in_ranges(out["account"], chart.sales_without_code)] = SALES

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.columns import equal
 from pipeline.figures import (
     AccountTotal,
     ChangedInput,
@@ -90,7 +91,7 @@ def surplus_with_report(results: Any, previous: PreviousReport | None, year: int
                 or sek_ore(service.result_sek) <= 0 or sek_ore(before["result_sek"]) <= 0):
             continue
         lines = classified[year]
-        behind = lines.loc[lines["service"] == service.code, _ROW_COLUMNS]
+        behind = lines.loc[equal(lines["service"], service.code), _ROW_COLUMNS]
         added.append(Flag(id="cost_sharing_surplus", subject=service.code,
                           amount_sek=sek(sek_ore(service.result_sek) + sek_ore(before["result_sek"])),
                           rows=len(behind), severity="warning", sheet=SHEET_FLAG_ROWS))

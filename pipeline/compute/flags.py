@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.columns import equal, unequal
 from pipeline.compute.evaluation import (
     NO_SEPARATE_ACCOUNTS,
 )
@@ -48,9 +49,9 @@ def flags_with_rows(classified: dict[int, pd.DataFrame], statements: dict[int, S
     for row in current[current["activity"] == SALES].itertuples():
         if row.full_cost_ore > 0 and row.revenue_ore < row.full_cost_ore:
             add("sales_below_full_cost", row.code, int(row.full_cost_ore - row.revenue_ore),
-                lines[lines["service"] == row.code], severity="critical")
+                lines[equal(lines["service"], row.code)], severity="critical")
     for row in current[(current["activity"] == COST_SHARING) & (current["non_controlling_revenue_ore"] != 0)].itertuples():
-        behind = revenue[(revenue["service"] == row.code) & ~revenue["category"].isin(COUNTS_AS_CONTROLLING)]
+        behind = revenue[equal(revenue["service"], row.code) & ~revenue["category"].isin(COUNTS_AS_CONTROLLING)]
         add("cost_sharing_non_controlling_revenue", row.code, int(row.non_controlling_revenue_ore), behind)
     window_years = [y for y in vocabulary().window(year) if y in statements]
     surplus_years: dict[str, list[int]] = {}
@@ -61,18 +62,19 @@ def flags_with_rows(classified: dict[int, pd.DataFrame], statements: dict[int, S
     for code, years in sorted(surplus_years.items()):
         if len(years) >= 2:
             surplus = sum(int(statements[y].service_rows.set_index("code").at[code, "result_ore"]) for y in years)
-            behind = pd.concat([classified[y].loc[classified[y]["service"] == code, FLAG_ROW_COLUMNS] for y in years])
+            behind = pd.concat([classified[y].loc[equal(classified[y]["service"], code), FLAG_ROW_COLUMNS]
+                                for y in years])
             add("cost_sharing_surplus", code, surplus, behind)
-    no_service = revenue[revenue["service"].fillna("") == ""]
+    no_service = revenue[equal(revenue["service"].fillna(""), "")]
     if len(no_service):
         add("revenue_without_service", "", int(no_service["revenue_ore"].sum()), no_service)
-    unknown_codes = lines[(lines["service"].fillna("") != "") & ~lines["service_known"]]
+    unknown_codes = lines[unequal(lines["service"].fillna(""), "") & ~lines["service_known"]]
     for code, behind in unknown_codes.groupby("service", sort=True):
         add("service_not_in_catalogue", code, int(behind["revenue_ore"].sum()), behind)
     undecided = inputs.services[inputs.services["classification"].fillna("").str.strip() == ""]
     for code in sorted(undecided["code"]):
-        add("service_without_classification", code, 0, lines[lines["service"] == code])
-    unknown = revenue[revenue["category"] == UNKNOWN]
+        add("service_without_classification", code, 0, lines[equal(lines["service"], code)])
+    unknown = revenue[equal(revenue["category"], UNKNOWN)]
     if len(unknown):
         add("revenue_unknown_counterparty", "", int(unknown["revenue_ore"].sum()), unknown)
     frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["flag", "subject", *FLAG_ROW_COLUMNS])

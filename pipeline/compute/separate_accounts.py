@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.classify import service_activities
+from pipeline.columns import equal, unequal
 from pipeline.compute.teckal import COUNTS_AS_CONTROLLING
 from pipeline.model import (
     ACCOUNT_RANGE,
@@ -92,8 +93,8 @@ def service_statements(lines: pd.DataFrame, services: pd.DataFrame, year: int, k
     """Separate income statement per service for one classified ledger year."""
     service = lines["service"].fillna("").astype("str")
     is_revenue = lines["line_type"].isin(ACTIVITY_REVENUE)
-    is_cost = lines["line_type"] == "cost"
-    coded = service != ""
+    is_cost = equal(lines["line_type"], "cost")
+    coded = unequal(service, "")
 
     # Only the summed column is taken out for each group: at a million lines, copying every
     # column of the lines taken would cost more than the sums.
@@ -125,7 +126,7 @@ def service_statements(lines: pd.DataFrame, services: pd.DataFrame, year: int, k
     table["full_cost_ore"] = table["direct_cost_ore"] + table["allocated_cost_ore"]
     table["result_ore"] = table["revenue_ore"] - table["full_cost_ore"]
     unallocated = shared_cost - sum(allocated)
-    unassigned_revenue = int(lines.loc[is_revenue & ~coded & (lines["activity"] == UNASSIGNED), "revenue_ore"].sum())
+    unassigned_revenue = int(lines.loc[is_revenue & ~coded & equal(lines["activity"], UNASSIGNED), "revenue_ore"].sum())
     return Statements(year, key, table[STATEMENT_COLUMNS], shared_cost, unallocated, unassigned_revenue)
 
 
@@ -175,7 +176,7 @@ def _fraction(value: object) -> Fraction:
 def open_market_share(lines: pd.DataFrame) -> tuple[int, int, Fraction | None]:
     """Revenue from private counterparties / all activity revenue (art. 12(4)(c))."""
     activity = lines[lines["line_type"].isin(ACTIVITY_REVENUE)]
-    private = int(activity.loc[activity["category"] == PRIVATE, "revenue_ore"].sum())
+    private = int(activity.loc[equal(activity["category"], PRIVATE), "revenue_ore"].sum())
     total = int(activity["revenue_ore"].sum())
     return private, total, ratio(private, total)
 
@@ -185,7 +186,7 @@ def cost_based_share(lines: pd.DataFrame, statements: Statements) -> tuple[Fract
     in proportion to its revenue. Returns (controlling cost, attributed cost, share); services
     without revenue cannot be attributed and are left out of both."""
     service = lines["service"].fillna("").astype("str")
-    counted = lines.loc[lines["line_type"] == "revenue", ["category", "activity", "revenue_ore"]]
+    counted = lines.loc[equal(lines["line_type"], "revenue"), ["category", "activity", "revenue_ore"]]
     controlling = counted[counted["category"].isin(COUNTS_AS_CONTROLLING)]
     controlling_by_service = controlling.groupby(service[controlling.index])["revenue_ore"].sum()
     # Revenue without a code is its own row per activity (see _no_code_rows).

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from pipeline.columns import equal
 from pipeline.compute.suppliers import SupplierAnalysis
 from pipeline.figures import (
     DirectAwardKind,
@@ -104,7 +105,7 @@ def transparency_screen(classified, inputs: Inputs, settings: Settings) -> Trans
         if y not in classified:
             continue
         lines = classified[y]
-        turnover_ore = int(lines.loc[lines["line_type"] == "revenue", "revenue_ore"].sum())
+        turnover_ore = int(lines.loc[equal(lines["line_type"], "revenue"), "revenue_ore"].sum())
         eur = (Decimal(turnover_ore) / 100 / rate).quantize(Decimal("0.01"))
         # Compared exactly: the rounded euro amount could land on the threshold from above.
         exact_eur = Fraction(turnover_ore, 100) / Fraction(rate)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.classify import counterparty_categories
+from pipeline.columns import equal
 from pipeline.compute.direct_awards import DirectAwardKinds, analyse_direct_awards
 from pipeline.model import CONTROLLING, MEMBER_CONTROLLED, choose
 from pipeline.settings import Settings
@@ -65,7 +66,8 @@ def supplier_lines(
         })
         source = "purchases"
     else:
-        costs = year_lines.loc[(year_lines["line_type"] == "cost") & (year_lines["counterparty_raw"].fillna("") != ""),
+        with_counterparty = year_lines["counterparty_raw"].fillna("") != ""
+        costs = year_lines.loc[equal(year_lines["line_type"], "cost") & with_counterparty,
                                ["counterparty", "counterparty_raw", "counterparty_note", "date", "amount_ore", "account",
                                 "source_id"]]
         frame = pd.DataFrame({

@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from pipeline.columns import equal
 from pipeline.model import ACTIVITY_REVENUE, CATEGORIES, CONTROLLING, MEMBER_CONTROLLED, UNKNOWN
 from pipeline.money import floor_ore, ratio
 from pipeline.settings import Settings
@@ -126,7 +127,7 @@ def year_from_ledger(lines: pd.DataFrame, year: int, settings: Settings, grants:
     # many sensitivity cases cheap on a million lines.
     needed = lines[["line_type", "category", "revenue_ore"]]
     activity = needed[needed["line_type"].isin(ACTIVITY_REVENUE)]
-    is_grant = activity["line_type"] == "grant"
+    is_grant = equal(activity["line_type"], "grant")
     counted = activity if grants == "include" else activity[~is_grant]
     by_category = counted.groupby("category")["revenue_ore"].sum()
     by_category_ore = {c: int(by_category.get(c, 0)) for c in CATEGORIES}
@@ -181,6 +182,6 @@ def with_unknown_as(lines: pd.DataFrame, category: str) -> pd.DataFrame:
     """Sensitivity: the same lines with unknown counterparties counted as `category`."""
     # A shallow copy is enough: pandas copies on write, so `lines` is left as it was.
     out = lines.copy(deep=False)
-    unknown = (out["category"] == UNKNOWN).to_numpy()
+    unknown = equal(out["category"], UNKNOWN)
     out["category"] = pd.Series(np.where(unknown, category, out["category"].to_numpy()), index=out.index, dtype="str")
     return out
