@@ -69,10 +69,7 @@ def inspect_workbook(path: Path, relative: str, msg: Text, *, odd_cells: bool = 
     """Refuse zip bombs and XML with DOCTYPE/ENTITY; with `odd_cells`, also find error cells and
     formulas without a saved result (else `find_odd_cells` does that later, and `odd_cells` of
     the scan stays empty). Raises InputError naming the file (and the archive member)."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
+    archive = _open_archive(path, relative, msg)
     with archive, path.open("rb") as raw:
         members = archive.infolist()
         stated = sum(m.file_size for m in members)
@@ -102,10 +99,7 @@ def inspect_workbook(path: Path, relative: str, msg: Text, *, odd_cells: bool = 
 def find_odd_cells(path: Path, relative: str, msg: Text) -> dict[str, dict[tuple[int, int], str]]:
     """`WorkbookScan.odd_cells` of a workbook that has passed `inspect_workbook(odd_cells=False)`:
     its worksheets unpacked once more and searched. Raises InputError for a damaged archive."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
+    archive = _open_archive(path, relative, msg)
     found: dict[str, dict[tuple[int, int], str]] = {}
     with archive, path.open("rb") as raw:
         for member_path, sheet in _sheet_paths(archive, relative, msg).items():
@@ -118,6 +112,13 @@ def find_odd_cells(path: Path, relative: str, msg: Text) -> dict[str, dict[tuple
             if cells:
                 found[sheet] = cells
     return found
+
+
+def _open_archive(path: Path, relative: str, msg: Text) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(msg("read.not_workbook", file=relative, detail=msg("read.damaged_zip"))) from None
 
 
 def _stream_member(archive: zipfile.ZipFile, raw: BinaryIO, member: zipfile.ZipInfo, relative: str, msg: Text,

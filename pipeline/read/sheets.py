@@ -148,13 +148,6 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         fast: dict[str, Any] = {}
         if by_columns:
             fast, odd_cells = _read_by_columns(path, relative, msg, names, sheet_ends)
-    except InputError:
-        raise
-    except PasswordError:
-        raise InputError(msg("read.password", file=relative)) from None
-    except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
-        raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
-    try:
         sheets = []
         for name in names:
             cells = fast.pop(name, None)
@@ -179,6 +172,8 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
                                    has_odd_cells=marked, read_by_columns=read_by_columns,
                                    column_codes=column_codes))
         return sheets
+    except InputError:  # the odd-cell search's own message (a damaged archive)
+        raise
     except PasswordError:
         raise InputError(msg("read.password", file=relative)) from None
     except Exception as exc:  # calamine raises several kinds (zip, xml, format): all mean "unreadable"
