@@ -558,7 +558,13 @@ def _plain(value: Any) -> Any:
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
                    worker: ValidationWorker, lap: Callable[[str], None],
                    languages: Sequence[str] = ()) -> list[Path]:
-    from pipeline.write.html import write_html
+    """results.json, the workbook, then the PDF and HTML reports (which list the first two's
+    hashes) and the manifest. Two side tasks (`pipeline.forked`) take work that does not wait
+    for the hashes to the second core: the reports' layout beside the workbook, which lets each
+    PDF be laid out once instead of twice (`report_pages`), and the HTML twins beside the PDFs.
+    At 100 000 lines the workbook and the reports took 2.49 s instead of 2.88 (medians of six
+    runs each, interleaved). Without the side tasks the same bytes are written."""
+    from pipeline.forked import SideTask
     from pipeline.write.pdf.document import write_pdf
     from pipeline.write.workbook import write_workbook
 
@@ -570,28 +576,49 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     report_languages = tuple(dict.fromkeys((language, *languages)))
 
     write_json(results_path, results_json(results.figures))
-    write_workbook(workbook_path, results.figures, results.tables, language)
-    say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
-             rows=sum(len(t) for t in results.tables.values())))
-    lap("write_workbook")
+    with SideTask(_report_pages, results.figures, report_languages, (results_path.name, workbook_path.name)) as layout:
+        write_workbook(workbook_path, results.figures, results.tables, language)
+        say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
+                 rows=sum(len(t) for t in results.tables.values())))
+        lap("write_workbook")
+        pages = layout.result() or {}
     hashes = tuple((p.name, sha256_of(p)) for p in (results_path, workbook_path))
-    reports: list[Path] = []
+    pdfs = {lang: staging / report_file_name(year, lang, "pdf") for lang in report_languages}
+    htmls = {lang: staging / report_file_name(year, lang, "html") for lang in report_languages}
+    # The accessible twin of the same story, beside each PDF.
+    with SideTask(_write_html_reports, htmls, pdfs, results.figures, hashes) as twins:
+        for report_language, pdf_path in pdfs.items():
+            write_pdf(pdf_path, results.figures, report_language, output_hashes=hashes,
+                      pages=pages.get(report_language))
+        if twins.result() is None:
+            _write_html_reports(htmls, pdfs, results.figures, hashes)
     for report_language in report_languages:
-        pdf_path = staging / report_file_name(year, report_language, "pdf")
-        html_path = staging / report_file_name(year, report_language, "html")
-        write_pdf(pdf_path, results.figures, report_language, output_hashes=hashes)
-        say(text("run.wrote", path=pdf_path.name))
-        # The accessible twin of the same story, beside the PDF.
-        write_html(html_path, results.figures, report_language, pdf_name=pdf_path.name, output_hashes=hashes)
-        say(text("run.wrote", path=html_path.name))
-        reports += [pdf_path, html_path]
+        say(text("run.wrote", path=pdfs[report_language].name))
+        say(text("run.wrote", path=htmls[report_language].name))
     lap("write_pdf")
     worker.finish()  # the manifest lists GX's Data Docs, which the validation process writes
     lap("wait_data_docs")
     manifest_path = staging / "manifest.json"
     write_json(manifest_path, _manifest(staging, inputs, settings, folder, report_languages))
     lap("write_json_manifest")
+    reports = [path for lang in report_languages for path in (pdfs[lang], htmls[lang])]
     return [*reports, workbook_path, results_path, manifest_path]
+
+
+def _report_pages(figures: Figures, languages: Sequence[str], output_names: tuple[str, ...]) -> dict[str, Any]:
+    """Each report language's layout (`write.pdf.report_pages`)."""
+    from pipeline.write.pdf.document import report_pages
+
+    return {language: report_pages(figures, language, output_names) for language in languages}
+
+
+def _write_html_reports(htmls: Mapping[str, Path], pdfs: Mapping[str, Path], figures: Figures,
+                        hashes: tuple[tuple[str, str], ...]) -> bool:
+    from pipeline.write.html import write_html
+
+    for language, html_path in htmls.items():
+        write_html(html_path, figures, language, pdf_name=pdfs[language].name, output_hashes=hashes)
+    return True
 
 
 # The report's file name per language: the Swedish name is the one boards and archives know; an

@@ -423,3 +423,41 @@ def test_changed_allocation_key_is_shown_side_by_side_and_pages_are_counted(tmp_
                                                     check=True).stdout.decode("utf-8")))
     assert f"Sida {pages} av {pages}" in text
     assert f"Sida 2 av {pages}" in text
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_pages_found_beforehand_make_one_layout_of_the_same_bytes(tmp_path, language):
+    """`report_pages` lays the report out with a stand-in for each output's hash (the run does
+    it beside the workbook); `write_pdf` started from its pages lays the report out once,
+    against twice without, and writes the same bytes."""
+    from pipeline.write.pdf.document import report_pages
+
+    figures = figures_from_json(small_figures())
+    hashes = (("results.json", "9f" * 32), ("LOS-underlag-2025.xlsx", "e3" * 32))
+    pages = report_pages(figures, language, tuple(name for name, _ in hashes))
+    assert write_pdf(tmp_path / "plain.pdf", figures, language, output_hashes=hashes) == 2
+    assert write_pdf(tmp_path / "paged.pdf", figures, language, output_hashes=hashes, pages=pages) == 1
+    plain = (tmp_path / "plain.pdf").read_bytes()
+    assert (tmp_path / "paged.pdf").read_bytes() == plain
+    assert pages.total == _page_count(plain) > 5
+    assert len(pages.contents) > 10
+    assert [key for _, _, _, key in pages.contents] == [f"h{n}" for n in range(1, len(pages.contents) + 1)]
+
+
+def test_pages_that_do_not_hold_cost_a_layout_never_a_byte(tmp_path):
+    """Pages from another layout (every heading a page later, one page more): `multiBuild` sees
+    that they do not hold and lays out again, to the same bytes as from the start."""
+    from pipeline.write.pdf.document import Pages, report_pages
+
+    figures = figures_from_json(small_figures())
+    hashes = (("results.json", "0a" * 32),)
+    right = report_pages(figures, "sv", ("results.json",))
+    wrong = Pages(contents=tuple((level, text, page + 1, key) for level, text, page, key in right.contents),
+                  total=right.total + 1)
+    assert write_pdf(tmp_path / "plain.pdf", figures, "sv", output_hashes=hashes) == 2
+    assert write_pdf(tmp_path / "wrong.pdf", figures, "sv", output_hashes=hashes, pages=wrong) == 2
+    assert (tmp_path / "wrong.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()

@@ -12,7 +12,7 @@ import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -278,12 +278,18 @@ def canvas_maker(year: int) -> type[Canvas]:
     return ReportCanvas
 
 
+# A table-of-contents entry as `ReportDocument.afterFlowable` makes it: level, text, page, key.
+ContentsEntry = tuple[int, str, int, str]
+
+
 class ReportDocument(BaseDocTemplate):
     """A4 portrait; the cover template has no header. Every h1 and h2 paragraph becomes a
     table-of-contents entry and a PDF bookmark. Build it with `multiBuild`: the page total for
-    "Sida n av N" is taken from the previous pass, and the passes go on until it is stable."""
+    "Sida n av N" is taken from the previous pass, and the passes go on until it is stable.
+    `layout_only`: one pass and no more, only to see where the pages fall (`report_pages`)."""
 
-    def __init__(self, filename: str, header_text: str, page_label: Callable[[int, int], str], **kwargs):
+    def __init__(self, filename: Any, header_text: str, page_label: Callable[[int, int], str],
+                 layout_only: bool = False, **kwargs):
         super().__init__(filename, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                          topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1,
                          initialFontName=FONT, initialFontSize=9.5, initialLeading=12, **kwargs)
@@ -294,6 +300,7 @@ class ReportDocument(BaseDocTemplate):
         self.header_text = header_text
         self.page_label = page_label
         self.page_total = 0
+        self.layout_only = layout_only
         self._heading_count = 0
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -311,7 +318,7 @@ class ReportDocument(BaseDocTemplate):
     def _allSatisfied(self):
         stable = self.page_total == self.page
         self.page_total = self.page
-        return super()._allSatisfied() and stable
+        return self.layout_only or (super()._allSatisfied() and stable)
 
     def afterFlowable(self, flowable):
         level = heading_level(flowable)
