@@ -7,7 +7,7 @@ core, while the main process goes on. A `SideTask` is that copy: forked, so that
 once with the figures already in memory, nothing pickled but its answer.
 
 A side task only ever saves time. `result()` is its function's value, or None when there is
-none: the system cannot fork (Windows), or the child failed or died. On None the caller does
+none: the system cannot fork (Windows) or could not now, or the child failed or died. On None the caller does
 the work itself, in the main process, where any error is raised and reported as usual. So the
 outputs are the same bytes whether a side task ran or not.
 
@@ -39,10 +39,17 @@ class SideTask:
         # A forked child would write out whatever this process has not printed yet a second time.
         sys.stdout.flush()
         sys.stderr.flush()
-        self._process = context.Process(target=_run, args=(sender, function, args), name="los-side-task",
-                                        daemon=True)
-        self._process.start()
-        sender.close()
+        process = context.Process(target=_run, args=(sender, function, args), name="los-side-task", daemon=True)
+        try:
+            process.start()
+        except (OSError, AssertionError) as error:  # no memory to fork; a daemonic process may have no child
+            self._receiver.close()
+            self._receiver = None
+            self.failure = f"no side process could start: {error}"
+        else:
+            self._process = process
+        finally:
+            sender.close()
 
     def __enter__(self) -> "SideTask":
         return self

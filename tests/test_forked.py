@@ -73,6 +73,19 @@ def test_without_fork_nothing_runs_and_the_caller_does_the_work(tmp_path, monkey
     assert not marker.exists()
 
 
+@needs_fork
+def test_a_fork_that_fails_gives_none_and_the_caller_does_the_work(tmp_path, monkeypatch):
+    def no_memory(process):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(forked.multiprocessing.get_context("fork").Process, "start", no_memory)
+    marker = tmp_path / "ran.txt"
+    with SideTask(_touch, marker) as task:
+        assert task.result() is None
+    assert not marker.exists()
+    assert "Cannot allocate memory" in task.failure
+
+
 @pytest.mark.slow
 @needs_fork
 def test_a_run_without_side_tasks_writes_the_same_bytes(tmp_path, monkeypatch):
