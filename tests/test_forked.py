@@ -43,6 +43,13 @@ def test_the_value_comes_from_another_process():
 
 
 @needs_fork
+def test_the_child_runs_at_the_lowest_priority():
+    with SideTask(os.nice, 0) as task:
+        niceness = task.result()
+    assert niceness == min(19, os.nice(0) + forked.SIDE_TASK_NICENESS) == 19
+
+
+@needs_fork
 def test_a_failing_task_gives_none_and_says_why():
     with SideTask(_fail) as task:
         assert task.result() is None
