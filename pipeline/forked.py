@@ -35,11 +35,12 @@ class SideTask:
     """`function(*args)` in a forked child, from now on; `result()` waits for its value. Use in
     a `with` block: leaving it ends a child that is still working (the run stopped)."""
 
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, function: Callable[..., Any], *args: Any, when: bool = True) -> None:
+        """`when` False: no child is started (the caller does the work; `result()` is None)."""
         self._process = None
         self._receiver: Connection | None = None
         self.failure: str | None = None  # why a child gave no value (its traceback's end)
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not when or "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)

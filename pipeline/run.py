@@ -560,10 +560,11 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
                    languages: Sequence[str] = ()) -> list[Path]:
     """results.json, the workbook, then the PDF and HTML reports (which list the first two's
     hashes) and the manifest. Two side tasks (`pipeline.forked`) take work that does not wait
-    for the hashes to the second core: the reports' layout beside the workbook, which lets each
-    PDF be laid out once instead of twice (`report_pages`), and the HTML twins beside the PDFs.
-    At 100 000 lines the workbook and the reports took 2.49 s instead of 2.88 (medians of six
-    runs each, interleaved). Without the side tasks the same bytes are written."""
+    for the hashes to the second core: the reports' layout beside the workbook (below
+    LARGE_TABLE_LINES rows), which lets each PDF be laid out once instead of twice
+    (`report_pages`), and the HTML twins beside the PDFs. At 100 000 lines the workbook and the
+    reports took 2.49 s instead of 2.88 (medians of six runs each, interleaved). Without the
+    side tasks the same bytes are written."""
     from pipeline.forked import SideTask
     from pipeline.write.pdf.document import write_pdf
     from pipeline.write.workbook import write_workbook
@@ -576,10 +577,16 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     report_languages = tuple(dict.fromkeys((language, *languages)))
 
     write_json(results_path, results_json(results.figures))
-    with SideTask(_report_pages, results.figures, report_languages, (results_path.name, workbook_path.name)) as layout:
+    rows = sum(len(t) for t in results.tables.values())
+    # A forked process holds a copy of every page its parent writes while both live. The
+    # workbook writes over the whole table of lines (reference counts, freed blocks reused):
+    # at a million lines, with the layout's side task beside it, the run's peak was 969 MiB in
+    # one run and 1 088 in another (961-1 009 without it). From LARGE_TABLE_LINES rows the
+    # reports are laid out here.
+    with SideTask(_report_pages, results.figures, report_languages, (results_path.name, workbook_path.name),
+                  when=rows < LARGE_TABLE_LINES) as layout:
         write_workbook(workbook_path, results.figures, results.tables, language)
-        say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables),
-                 rows=sum(len(t) for t in results.tables.values())))
+        say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables), rows=rows))
         lap("write_workbook")
         pages = layout.result() or {}
     hashes = tuple((p.name, sha256_of(p)) for p in (results_path, workbook_path))

@@ -72,6 +72,13 @@ def test_leaving_the_block_ends_a_child_still_working():
     assert time.perf_counter() - started < 10
 
 
+def test_a_task_not_wanted_is_not_started(tmp_path):
+    marker = tmp_path / "ran.txt"
+    with SideTask(_touch, marker, when=False) as task:
+        assert task.result() is None
+    assert not marker.exists()
+
+
 def test_without_fork_nothing_runs_and_the_caller_does_the_work(tmp_path, monkeypatch):
     monkeypatch.setattr(forked.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     marker = tmp_path / "ran.txt"
@@ -96,26 +103,30 @@ def test_a_fork_that_fails_gives_none_and_the_caller_does_the_work(tmp_path, mon
 @pytest.mark.slow
 @needs_fork
 def test_a_run_without_side_tasks_writes_the_same_bytes(tmp_path, monkeypatch):
-    """The reports' layout beside the workbook and the HTML twins beside the PDFs (`run`), or
-    everything in the main process: the same files, byte for byte, in both languages."""
-    from pipeline.run import report
+    """The reports' layout beside the workbook and the HTML twins beside the PDFs (`run`), the
+    twins only (a table of lines too large for a forked copy beside the workbook), or everything
+    in the main process: the same files, byte for byte, in both languages."""
+    from pipeline import run
 
     folder = write_folder(tmp_path / "tiny")
     answers: list[object] = []
     result = SideTask.result
     monkeypatch.setattr(SideTask, "result", lambda task: answers.append(result(task)) or answers[-1])
     files: dict[str, dict[str, bytes]] = {}
-    for name in ("forked", "alone"):
+    for name in ("forked", "large", "alone"):
+        if name == "large":
+            monkeypatch.setattr(run, "LARGE_TABLE_LINES", 1)
         if name == "alone":
             monkeypatch.setattr(forked.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-        outcome = report(folder, 2025, "sv", tmp_path / name, say=lambda line: None, languages=("en",))
+        outcome = run.report(folder, 2025, "sv", tmp_path / name, say=lambda line: None, languages=("en",))
         files[name] = {p.relative_to(outcome.folder).as_posix(): p.read_bytes()
                        for p in sorted(outcome.folder.rglob("*")) if p.is_file()}
     assert {"LOS-utvardering-2025.pdf", "LOS-evaluation-2025.pdf", "LOS-utvardering-2025.html",
             "LOS-evaluation-2025.html", "LOS-underlag-2025.xlsx"} <= set(files["forked"])
-    assert files["forked"] == files["alone"]
-    # Forked: the layouts of both languages, then the HTML twins written; alone: nothing.
-    layouts, twins, *alone = answers
+    assert files["forked"] == files["large"] == files["alone"]
+    # Forked: the layouts of both languages, then the HTML twins written; large: the twins
+    # only; alone: nothing.
+    layouts, twins, *rest = answers
     assert sorted(layouts) == ["en", "sv"] and layouts["sv"].total > 5
     assert twins is True
-    assert alone == [None, None]
+    assert rest == [None, True, None, None]
