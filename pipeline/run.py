@@ -621,6 +621,7 @@ def _report_pages(figures: Figures, languages: Sequence[str], output_names: tupl
 
 def _write_html_reports(htmls: Mapping[str, Path], pdfs: Mapping[str, Path], figures: Figures,
                         hashes: tuple[tuple[str, str], ...]) -> bool:
+    """Each report language's HTML twin, naming its PDF; True once all are written."""
     from pipeline.write.html import write_html
 
     for language, html_path in htmls.items():

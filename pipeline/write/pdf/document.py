@@ -4,7 +4,8 @@
 `data_quality`, `inputs`, `outputs` and `settings` when present) as a reportlab document:
 cover, contents, summary with the verdict box, the Teckal chapter, separate accounts, service
 inventory, open-market share, transparency-act screen, suppliers, flags, data quality, method
-and the SHA-256 appendix. It never recomputes a figure and never reads the inputs; every
+and the SHA-256 appendix. `report_pages` lays it out ahead, with stand-ins for the hashes, so
+that `write_pdf` lays it out once. It never recomputes a figure and never reads the inputs; every
 user-visible string comes from `pipeline/data/report_text.toml`. The same figures give
 byte-identical PDFs (fixed document id and dates).
 """
