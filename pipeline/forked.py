@@ -7,9 +7,9 @@ core, while the main process goes on. A `SideTask` is that copy: forked, so that
 once with the figures already in memory, nothing pickled but its answer.
 
 A side task only ever saves time. `result()` is its function's value, or None when there is
-none: the system cannot fork (Windows) or could not now, or the child failed or died. On None the caller does
-the work itself, in the main process, where any error is raised and reported as usual. So the
-outputs are the same bytes whether a side task ran or not.
+none: the system cannot fork (Windows) or could not now, or the child failed or died. On None
+the caller does the work itself, in the main process, where any error is raised and reported
+as usual. So the outputs are the same bytes whether a side task ran or not.
 
 Only for work that needs no thread of the main process: a forked child has the main thread
 alone.
@@ -37,7 +37,7 @@ class SideTask:
 
     def __init__(self, function: Callable[..., Any], *args: Any, when: bool = True) -> None:
         """`when` False: no child is started (the caller does the work; `result()` is None)."""
-        self._process = None
+        self._process: multiprocessing.process.BaseProcess | None = None
         self._receiver: Connection | None = None
         self.failure: str | None = None  # why a child gave no value (its traceback's end)
         if not when or "fork" not in multiprocessing.get_all_start_methods():
