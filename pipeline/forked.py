@@ -18,17 +18,10 @@ alone.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any, Callable
-
-
-# A side task runs at the lowest priority: on two cores the workbook's rows, their deflate thread
-# and the validation process's Data Docs may keep both busy, and the side task must only take
-# what they leave idle, never slow the main process down (which then, at worst, waits for it).
-SIDE_TASK_NICENESS = 19
 
 
 class SideTask:
@@ -93,10 +86,6 @@ class SideTask:
 
 
 def _run(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    try:
-        os.nice(SIDE_TASK_NICENESS)
-    except OSError:
-        pass  # it then runs at the main process's priority: only sooner
     try:
         answer: tuple[str, Any] = ("value", function(*args))
     except BaseException:  # noqa: BLE001 - the main process does the work itself and reports

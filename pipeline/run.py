@@ -24,7 +24,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -54,6 +54,9 @@ from pipeline.validate.journal import Vouchers, journal_summary, journal_tests, 
 from pipeline.validate.suites import data_docs_folder
 from pipeline.validate.worker import ValidationWorker
 from pipeline.vocabulary import vocabulary
+
+if TYPE_CHECKING:  # the writers are imported where first used (`_prepare_later_stages`)
+    from pipeline.write.workbook import RowsAhead
 
 # From this many classified lines the table of lines waits for the validation process to end
 # (`_report`); below it both processes are small, and waiting would only cost time.
@@ -190,6 +193,20 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # At the latest here, where this thread may wait for the validation process (at
             # 100 000 lines about a second; at a million the read's wait came first).
             _prepare_later_stages()
+            # Below LARGE_TABLE_LINES lines, the table of lines and the workbook's rows of every
+            # table made so far are built here too (the workbook's stage in the timings).
+            lines_made = not isinstance(ahead, Exception) and _line_count(ahead[2]) < LARGE_TABLE_LINES
+            workbook_rows = None
+            if lines_made:
+                from pipeline.write.workbook import rows_ahead
+
+                results, journal, classified = ahead
+                try:
+                    ahead = with_lines_table(results, classified), journal, classified
+                    workbook_rows = rows_ahead(ahead[0].tables, settings.organisation.language)
+                except Exception as exc:  # noqa: BLE001 - raised after the validation's verdict, as above
+                    ahead = exc
+                lap("write_workbook")
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
             lap("validate")
             failed = final.parent / f"{year}.failed"
@@ -200,13 +217,13 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             if isinstance(ahead, Exception):
                 raise ahead
             results, journal, classified = ahead
-            if sum(len(lines) for lines in classified.values()) >= LARGE_TABLE_LINES:
+            if not lines_made:
                 # The table of lines copies every line: made only once the validation process,
                 # at its largest while this one computed, has written the Data Docs and ended,
                 # so that the two never hold theirs at once (at a million lines about 1 GiB).
                 worker.finish()
                 lap("wait_data_docs")
-            results = with_lines_table(results, classified)
+                results = with_lines_table(results, classified)
             del classified
             results = _with_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures.teckal
@@ -219,7 +236,8 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # about 130 MB less while the workbook, the run's last large part, is written).
             inputs = replace(inputs, ledgers={})
             del vouchers, ahead
-            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages)
+            outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages,
+                                     workbook_rows)
         if seconds is not None:
             seconds.update({f"worker_{part}": value for part, value in worker.seconds.items()})
         _replace(staging, final)
@@ -228,6 +246,10 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RunOutcome(final, results.figures, tuple(final / p.relative_to(staging) for p in outputs))
+
+
+def _line_count(classified: Mapping[int, pd.DataFrame]) -> int:
+    return sum(len(lines) for lines in classified.values())
 
 
 @contextmanager
@@ -557,7 +579,7 @@ def _plain(value: Any) -> Any:
 
 def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Settings, folder: Path, say: Say,
                    worker: ValidationWorker, lap: Callable[[str], None],
-                   languages: Sequence[str] = ()) -> list[Path]:
+                   languages: Sequence[str] = (), workbook_rows: RowsAhead | None = None) -> list[Path]:
     """results.json, the workbook, then the PDF and HTML reports (which list the first two's
     hashes) and the manifest. Two side tasks (`pipeline.forked`) take work that does not wait
     for the hashes to the second core: the reports' layout beside the workbook (below
@@ -585,7 +607,7 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     # reports are laid out here.
     with SideTask(_report_pages, results.figures, report_languages, (results_path.name, workbook_path.name),
                   when=rows < LARGE_TABLE_LINES) as layout:
-        write_workbook(workbook_path, results.figures, results.tables, language)
+        write_workbook(workbook_path, results.figures, results.tables, language, ahead=workbook_rows)
         say(text("run.wrote_workbook", name=workbook_path.name, sheets=len(results.tables), rows=rows))
         lap("write_workbook")
         pages = layout.result() or {}

@@ -43,10 +43,12 @@ def test_the_value_comes_from_another_process():
 
 
 @needs_fork
-def test_the_child_runs_at_the_lowest_priority():
+def test_the_child_runs_at_the_main_process_priority():
+    # Since the workbook's rows are built ahead, the layout beside the workbook is what the main
+    # process waits for at 100 000 lines: it must not yield the cores to the deflate thread.
     with SideTask(os.nice, 0) as task:
         niceness = task.result()
-    assert niceness == min(19, os.nice(0) + forked.SIDE_TASK_NICENESS) == 19
+    assert niceness == os.nice(0)
 
 
 @needs_fork

@@ -22,6 +22,7 @@ from pipeline.write.workbook import (
     SHEET_COLUMNS,
     SHEET_SUMMARY,
     plan_sheets,
+    rows_ahead,
     write_workbook,
 )
 from pipeline.write.workbook_summary import column_descriptions
@@ -246,6 +247,46 @@ def test_long_table_is_split_with_the_header_on_every_sheet(tmp_path, monkeypatc
         assert len(rows) == expected_rows
         seen.extend(rows)
     assert seen == [(f"A {n}", float(n)) for n in range(1, 8)]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_rows_built_ahead_give_the_same_bytes_and_are_each_taken_once(tmp_path, language):
+    # The run builds the rows of the tables it has while it waits for the validation, and adds
+    # tables after (rejected rows, validation): those are built as the workbook is written.
+    tables = tiny_tables()
+    long_lines = pd.concat([tables[SHEET_LINES]] * 3, ignore_index=True)  # 9 rows: 3 sheets of 3
+    tables = {**tables, SHEET_LINES: long_lines}
+    ahead = rows_ahead(tables, language, max_rows_per_sheet=3)
+    # The Teckal table is written as shown (its window row apart), made anew when written.
+    assert sorted(ahead.parts) == [(SHEET_LINES, 0, 3), (SHEET_LINES, 3, 6), (SHEET_LINES, 6, 9),
+                                   (SHEET_SERVICES, 0, 1)]
+    later = {**tables, "Avvisade rader": pd.DataFrame({"reason": pd.Series(["tomt belopp"], dtype="str")})}
+    plain, built = tmp_path / "plain.xlsx", tmp_path / "ahead.xlsx"
+    write_workbook(plain, figures_with(tiny_figures()), later, language, max_rows_per_sheet=3)
+    write_workbook(built, figures_with(tiny_figures()), later, language, max_rows_per_sheet=3, ahead=ahead)
+    assert built.read_bytes() == plain.read_bytes()
+    assert ahead.parts == {}
+
+
+def test_rows_built_ahead_are_not_taken_where_they_no_longer_hold(tmp_path):
+    tables = tiny_tables()
+    plain = tmp_path / "plain.xlsx"
+    write_workbook(plain, figures_with(tiny_figures()), tables, "sv")
+    # The same table's rows built from another frame (a changed amount), in another language,
+    # or with sheets of another length: each is left, and the rows are built from the tables.
+    changed = tables[SHEET_LINES].assign(revenue_ore=tables[SHEET_LINES]["revenue_ore"] + 1)
+    for ahead in (rows_ahead({**tables, SHEET_LINES: changed}, "sv"), rows_ahead(tables, "en"),
+                  rows_ahead(tables, "sv", max_rows_per_sheet=2)):
+        path = tmp_path / "written.xlsx"
+        write_workbook(path, figures_with(tiny_figures()), tables, "sv", ahead=ahead)
+        assert path.read_bytes() == plain.read_bytes()
+    # And rows that hold are what is written (a stand-in row shows it).
+    ahead = rows_ahead(tables, "sv")
+    frame, part = ahead.parts[(SHEET_SERVICES, 0, 1)]
+    ahead.parts[(SHEET_SERVICES, 0, 1)] = (frame, type(part)(part.used_range, lambda: iter([b'<row r="2"/>'])))
+    path = tmp_path / "stand-in.xlsx"
+    write_workbook(path, figures_with(tiny_figures()), tables, "sv", ahead=ahead)
+    assert header_and_rows(openpyxl.load_workbook(path), SHEET_SERVICES)[1] == []
 
 
 def test_sheet_names_are_valid_unique_and_short():
