@@ -183,7 +183,9 @@ def _parsed_in_halves(path: Path, sheet_name: str, first_row: int) -> _Parsed | 
     one kind in each half is of that kind in the whole (a half without any cell in it gives
     nulls of that kind), and a column of different kinds in the two is refused by the whole too.
     The row numbers stay the sheet's, so fastexcel skips the same rows as in the whole."""
-    with tempfile.TemporaryDirectory(prefix="los-sheet-") as folder:
+    # Where a system keeps an open file from being removed (Windows), a half left behind is left
+    # for the system to clear, not reported as the read failing.
+    with tempfile.TemporaryDirectory(prefix="los-sheet-", ignore_cleanup_errors=True) as folder:
         halves = _write_halves(path, sheet_name, Path(folder))
         if halves is None:
             return None
