@@ -194,7 +194,9 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # 100 000 lines about a second; at a million the read's wait came first).
             _prepare_later_stages()
             # Below LARGE_TABLE_LINES lines, the table of lines and the workbook's rows of every
-            # table made so far are built here too (the workbook's stage in the timings).
+            # table made so far are built here too, where this thread would otherwise wait for
+            # the validation process (at 100 000 lines about 1 s of the wait; they count in the
+            # workbook's stage of the timings). From it, the table waits for that process to end.
             lines_made = not isinstance(ahead, Exception) and _line_count(ahead[2]) < LARGE_TABLE_LINES
             workbook_rows = None
             if lines_made:

@@ -7,10 +7,12 @@ XlsxWriter writes the workbook itself (styles, summary, column sheet, each table
 frozen header and filter); the table rows are then streamed into the sheets' XML, a block of rows
 at a time, each cell's XML built once per distinct value of its column, texts inline in their
 cells, each block compressed while the next is built (pipeline/write/xlsx_stream.py, the one
-place that knows XlsxWriter's internals). The rows are built in `workbook_rows`, the summary and
-the column key in `workbook_summary`, and both take their formats and cell values from
-`workbook_values`. A million-line ledger is written in seconds, not
-minutes. Two writes of the same input give the same bytes: the document dates come from the report year (or
+place that knows XlsxWriter's internals). The rows of the tables at hand can be built before the
+workbook is written (`rows_ahead`: the run does it while it waits for the validation), and
+`write_workbook` takes them where they still hold. The rows are built in `workbook_rows`, the
+summary and the column key in `workbook_summary`, and both take their formats and cell values
+from `workbook_values`. A million-line ledger is written in seconds, not minutes. Two writes of
+the same input give the same bytes: the document dates come from the report year (or
 SOURCE_DATE_EPOCH) and every zip entry has a fixed timestamp. source_file, source_sheet and
 source_row are not written where source_id holds them.
 
