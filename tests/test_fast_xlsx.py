@@ -24,6 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "data" / "real"
 
 
+@pytest.fixture(autouse=True, params=["whole", "in halves"])
+def parse(request, monkeypatch):
+    """Every test here runs twice: each sheet parsed whole, and each parsed in two halves at once
+    (`fast_xlsx._parsed_in_halves`, which serves sheets from SPLIT_FROM_BYTES, here every one)."""
+    if request.param == "in halves":
+        monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(fast_xlsx, "_cores", lambda: 2)  # as on a machine of two cores or more
+    return request.param
+
+
 def plain(path: Path, name: str) -> tuple[np.ndarray, int, int]:
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
     first_row, first_column = (sheet.start[0] + 1, sheet.start[1]) if sheet.start else (1, 0)
@@ -113,6 +123,128 @@ def test_dates_written_as_datetimes_at_midnight_are_dates(tmp_path):
     fast = fast_xlsx.fast_cells(path, "Huvudbok")
     assert fast is not None and type(fast[0][1, 0]) is dt.date
     assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+def halves_served(monkeypatch) -> list:
+    """What each `_parsed_in_halves` call gave, collected as the calls are made, with the number
+    of chunks of each of its columns then (the caller lets each column go once it is read)."""
+    served: list = []
+    original = fast_xlsx._parsed_in_halves
+
+    def spy(*args):
+        result = original(*args)
+        served.append(result)
+        if result is not None:
+            served.append([len(array.chunks) for array in result.arrays])
+        return result
+
+    monkeypatch.setattr(fast_xlsx, "_parsed_in_halves", spy)
+    return served
+
+
+@pytest.mark.parametrize("first_row, first_column", [(1, 1), (4, 3)])
+def test_an_export_parsed_in_halves_gives_the_same_cells_and_the_same_codes(tmp_path, monkeypatch, first_row,
+                                                                           first_column, parse):
+    path = save_rows(tmp_path, export(400), first_row, first_column)
+    served = halves_served(monkeypatch)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    halves = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert served and served[0] is not None, "the sheet must have been parsed in halves"
+    assert served[0].rows == 400 and served[0].height == first_row + 400
+    assert served[1] == [2] * len(HEADER)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 1 << 62)
+    whole = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert_same_cells(halves, plain(path, "Huvudbok"))
+    for column, (codes, values) in whole[3].items():
+        assert np.array_equal(halves[3][column][0], codes)
+        assert list(halves[3][column][1]) == list(values)
+
+
+def test_a_column_empty_in_one_half_takes_the_kind_of_the_other(tmp_path, monkeypatch, parse):
+    # 200 rows: the paid-date column is filled in the first 50 only, the note column in the
+    # last 50 only; each half then has a column of nulls, the whole a column of one kind.
+    rows = [["Datum", "Belopp", "Betald", "Not"]]
+    for i in range(200):
+        rows.append([dt.date(2025, 1, 1 + i % 28), float(i), dt.date(2025, 2, 1) if i < 50 else None,
+                     f"not {i}" if i >= 150 else None])
+    path = save_rows(tmp_path, rows, 1)
+    served = halves_served(monkeypatch)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    fast = fast_xlsx.fast_cells(path, "Huvudbok")
+    assert served[0] is not None
+    assert_same_cells(fast, plain(path, "Huvudbok"))
+
+
+@pytest.mark.parametrize("machine", ["one core", "no fork"])
+def test_on_one_core_or_without_fork_a_sheet_is_parsed_whole(tmp_path, monkeypatch, parse, machine):
+    path = save_rows(tmp_path, export(400), 1)
+    served = halves_served(monkeypatch)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    if machine == "one core":
+        monkeypatch.setattr(fast_xlsx, "_cores", lambda: 1)
+    else:
+        monkeypatch.setattr(fast_xlsx.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
+    assert served == [None]
+
+
+def test_the_second_half_comes_from_a_forked_process_or_is_parsed_here(tmp_path, monkeypatch, parse):
+    # The second half is parsed by a forked child and handed back as an Arrow stream; a child
+    # that fails (here: the stream cannot be made) leaves the half to this process.
+    path = save_rows(tmp_path, export(400), 1)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    shipped = []
+    original = fast_xlsx._unshipped
+    monkeypatch.setattr(fast_xlsx, "_unshipped", lambda stream: shipped.append(stream) or original(stream))
+    assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
+    assert len(shipped) == 1 and isinstance(shipped[0][0], bytes)
+
+    def broken(*args):
+        raise OSError("no room left on the pipe")
+
+    monkeypatch.setattr(fast_xlsx, "_parsed_shipped", broken)
+    served = halves_served(monkeypatch)
+    assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
+    assert served[0] is not None and len(shipped) == 1
+
+
+def test_a_column_of_two_kinds_across_the_halves_is_refused_as_the_whole_is(tmp_path, monkeypatch, parse):
+    rows = [["Konto", "Belopp"]] + [[3011, 1.0]] * 100 + [[3011, "1 000,00"]] * 100
+    path = save_rows(tmp_path, rows, 1)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    assert fast_xlsx.fast_cells(path, "Huvudbok") is None
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, chunk) -> None:
+        self.data += chunk
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 1 << 20])
+def test_the_sheet_xml_is_cut_at_the_first_row_from_its_middle(chunk_size, parse):
+    head = b'<?xml version="1.0"?><x:worksheet xmlns:x="s"><x:dimension ref="A1:B5"/><x:sheetData>'
+    rows = b"".join(b'<x:row r="%d"><x:c r="A%d"><x:v>%d</x:v></x:c></x:row>' % (n, n, n) for n in range(1, 6))
+    tail = b'</x:sheetData><x:autoFilter ref="A1:B5"/></x:worksheet>'
+    xml = head + rows + tail
+    chunks = [xml[i:i + chunk_size] for i in range(0, len(xml), chunk_size)]
+    above, below = _Sink(), _Sink()
+    cut = fast_xlsx._cut(iter(chunks), len(xml) // 2, above, below)
+    at = xml.index(b'<x:row r="%d"' % (cut + 1))
+    assert at >= len(xml) // 2 > xml.rindex(b"<x:row", 0, at)
+    assert bytes(above.data) == xml[:at] + tail
+    assert bytes(below.data) == head + xml[at:]
+
+
+@pytest.mark.parametrize("xml", [
+    b"<worksheet><sheetData><row><c><v>1</v></c></row><row><c><v>2</v></c></row></sheetData></worksheet>",
+    b"<worksheet><sheetData/></worksheet>",
+    b"<worksheet><sheetData><row r=\"1\"><c><v>1</v></c></row></sheetData>" + b" " * 100 + b"</worksheet>",
+], ids=["rows without numbers", "no rows", "no row after the middle"])
+def test_a_sheet_xml_without_a_numbered_row_after_its_middle_is_not_cut(xml, parse):
+    assert fast_xlsx._cut(iter([xml]), len(xml) // 2, _Sink(), _Sink()) is None
 
 
 def rich_header(sheet):
