@@ -4,15 +4,16 @@ The run's last stage writes the workbook, then the reports, which list the workb
 Part of that work does not need the hash (the reports' layout: `write.pdf.report_pages`), and
 the HTML twin does not need the PDF: each can be done by a copy of the process, on the second
 core, while the main process goes on. A `SideTask` is that copy: forked, so that it starts at
-once with the figures already in memory, nothing pickled but its answer.
+once with the figures already in memory, nothing pickled but its answer. The read uses one too:
+a large sheet's second half is parsed by a side task (`read.fast_xlsx._parsed_in_halves`).
 
 A side task only ever saves time. `result()` is its function's value, or None when there is
 none: the system cannot fork (Windows) or could not now, or the child failed or died. On None
 the caller does the work itself, in the main process, where any error is raised and reported
 as usual. So the outputs are the same bytes whether a side task ran or not.
 
-Only for work that needs no thread of the main process: a forked child has the main thread
-alone.
+Only for work that needs no other thread of the process: a forked child has only the thread
+that started it.
 """
 
 from __future__ import annotations
