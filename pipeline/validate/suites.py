@@ -19,8 +19,9 @@ message catalogue (`validate.*`, `journal.*`); machine keys in the JSON files st
 
 This is the only module that imports great_expectations, and only when a `GreatExpectations`
 context is made, so importing the package stays fast. `validate_inputs` does everything in one
-process; the run splits the same steps over two (`pipeline.validate.worker`): `validation_batches`
-and `validation_report` in the main process, `GreatExpectations` (which prepares each batch's
+process; the run splits the same steps over two (`pipeline.validate.worker`): `validation_batches`,
+`own_checks` (made while GX validates) and `validation_report` in the main process,
+`GreatExpectations` (which prepares each batch's
 frame as GX should see it, then validates it) in the second. It does not stop
 the run: the caller decides what to do with `ValidationReport.critical_failures`. It never
 touches the network.
@@ -148,20 +149,19 @@ def data_docs_folder(out_dir: Path | None) -> Path | None:
 
 
 def validation_report(inputs: Inputs, settings: Settings, batches: list[_Batch], raw_results: list[dict[str, Any]],
-                      out_dir: Path | None = None, vouchers: Mapping[int, Vouchers] | None = None) -> ValidationReport:
-    """The report from GX's results of `batches` and the journal check; with `out_dir`, its JSON
-    and self-contained pages are written to `out_dir/validation/` (GX writes its Data Docs there
+                      out_dir: Path | None = None, vouchers: Mapping[int, Vouchers] | None = None,
+                      own: list[CheckResult] | None = None) -> ValidationReport:
+    """The report from GX's results of `batches` and the checks this process makes itself
+    (`own_checks`, made here unless given as `own`); with `out_dir`, its JSON and
+    self-contained pages are written to `out_dir/validation/` (GX writes its Data Docs there
     itself, from `GreatExpectations.build_data_docs`). `vouchers`: each year's voucher index
     when the caller has made it (`journal.common.Vouchers`)."""
-    language = settings.organisation.language if settings.organisation.language in DESCRIPTION_KEYS else "sv"
+    language = _language(settings)
     text = messages(language)
     results: list[CheckResult] = []
     for batch, raw in zip(batches, raw_results):
         results.extend(_check_results(batch, raw, text))
-    results.extend(_journal_checks(inputs, text, vouchers or {}))
-    from pipeline.validate.ledger_checks import ledger_checks
-
-    results.extend(ledger_checks(inputs, settings, text, vouchers))
+    results.extend(own if own is not None else own_checks(inputs, settings, vouchers))
     report = ValidationReport(tuple(results), language)
     if out_dir is not None:
         write_pages(out_dir / "validation", batches, raw_results, report, text)
@@ -502,6 +502,20 @@ def _deterministic(result: dict[str, Any], order: dict[str, int]) -> dict[str, A
             info = {"raised_exception": info.get("raised_exception"), "exception_message": info.get("exception_message")}
         checks.append({**check, "expectation_config": config, "exception_info": info})
     return {**result, "meta": meta, "results": checks, "id": None}
+
+
+def own_checks(inputs: Inputs, settings: Settings, vouchers: Mapping[int, Vouchers] | None = None) -> list[CheckResult]:
+    """The checks made without Great Expectations, in report order: the unbalanced vouchers of
+    each year (critical), then the whole-file checks (`ledger_checks`). They need no GX result,
+    so the run makes them while the validation process still validates (`worker.report`)."""
+    from pipeline.validate.ledger_checks import ledger_checks
+
+    text = messages(_language(settings))
+    return _journal_checks(inputs, text, vouchers or {}) + ledger_checks(inputs, settings, text, vouchers)
+
+
+def _language(settings: Settings) -> str:
+    return settings.organisation.language if settings.organisation.language in DESCRIPTION_KEYS else "sv"
 
 
 def _check_results(batch: _Batch, raw: dict[str, Any], text: Text) -> list[CheckResult]:
