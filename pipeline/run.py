@@ -58,8 +58,9 @@ from pipeline.vocabulary import vocabulary
 if TYPE_CHECKING:  # the writers are imported where first used (`_prepare_later_stages`)
     from pipeline.write.workbook import RowsAhead
 
-# From this many classified lines the table of lines waits for the validation process to end
-# (`_report`); below it both processes are small, and waiting would only cost time.
+# Below this many classified lines the workbook's rows are built while the run waits for the
+# validation process (`_report`), and held as uncompressed XML until written: about 90 MiB at
+# 100 000 lines, 700 MiB at a million.
 LARGE_TABLE_LINES = 250_000
 STAGING_PREFIX = "."  # a run writes into ".<year>.<random>/" beside the year's folder, then renames it
 VERSIONED_PACKAGES = ("pandas", "numpy", "openpyxl", "python-calamine", "fastexcel", "pyarrow", "great-expectations",
@@ -193,18 +194,16 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # At the latest here, where this thread may wait for the validation process (at
             # 100 000 lines about a second; at a million the read's wait came first).
             _prepare_later_stages()
-            # Below LARGE_TABLE_LINES lines, the table of lines and the workbook's rows of every
-            # table made so far are built here too, where this thread would otherwise wait for
-            # the validation process (at 100 000 lines about 1 s of the wait; they count in the
-            # workbook's stage of the timings). From it, the table waits for that process to end.
-            lines_made = not isinstance(ahead, Exception) and _line_count(ahead[2]) < LARGE_TABLE_LINES
+            # Below LARGE_TABLE_LINES lines, the workbook's rows of every table made so far are
+            # built here too, where this thread would otherwise wait for the validation process
+            # (at 100 000 lines about 1 s of the wait; they count in the workbook's stage of the
+            # timings). From it they are not: they are held as uncompressed XML until written.
+            small = not isinstance(ahead, Exception) and _line_count(ahead[2]) < LARGE_TABLE_LINES
             workbook_rows = None
-            if lines_made:
+            if small:
                 from pipeline.write.workbook import rows_ahead
 
-                results, journal, classified = ahead
                 try:
-                    ahead = with_lines_table(results, classified), journal, classified
                     workbook_rows = rows_ahead(ahead[0].tables, settings.organisation.language)
                 except Exception as exc:  # noqa: BLE001 - raised after the validation's verdict, as above
                     ahead = exc
@@ -219,13 +218,6 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             if isinstance(ahead, Exception):
                 raise ahead
             results, journal, classified = ahead
-            if not lines_made:
-                # The table of lines copies every line: made only once the validation process,
-                # at its largest while this one computed, has written the Data Docs and ended,
-                # so that the two never hold theirs at once (at a million lines about 1 GiB).
-                worker.finish()
-                lap("wait_data_docs")
-                results = with_lines_table(results, classified)
             del classified
             results = _with_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures.teckal
@@ -403,8 +395,8 @@ def signed_kronor(sek_text: str, language: str) -> str:
 def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None = None,
                    vouchers: Mapping[int, Vouchers] | None = None
                    ) -> tuple[Results, dict[str, pd.DataFrame], dict[int, pd.DataFrame]] | Exception:
-    """Classification, figures and journal tests, computed while the validation still runs;
-    the classified years are returned too, for the table of lines (`with_lines_table`).
+    """Classification, figures (with the table of lines) and journal tests, computed while the
+    validation still runs; the classified years are returned too.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
@@ -421,7 +413,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None =
         results = compute_results(inputs, classified, settings)
         results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
         give_back_freed_memory()
-        return results, journal, classified
+        return with_lines_table(results, classified), journal, classified
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc
 

@@ -292,3 +292,27 @@ def test_a_key_table_with_decimal_weights_gives_exact_shares_and_a_written_repor
     assert path.stat().st_size > 0
     text = pdf_text(path)
     assert "T01 E-arkiv 1,5000 75,00 % 300,00 kr" in text and "T02 Konferens 0,5000 25,00 % 100,00 kr" in text
+
+
+def test_the_table_of_lines_stacks_the_years_and_concatenates_years_of_other_dtypes():
+    from pipeline.compute.results import Results, with_lines_table
+    from pipeline.model import SHEET_DIRECT_AWARDS, SHEET_LINES, StackedFrames
+
+    def lines(vouchers: list[str], amounts: list[int]) -> pd.DataFrame:
+        return pd.DataFrame({"voucher": pd.Series(vouchers, dtype="str"), "amount_ore": pd.Series(amounts, dtype="int64")})
+
+    computed = Results(None, {"Teckal per år": pd.DataFrame(), SHEET_DIRECT_AWARDS: pd.DataFrame(), "Senare": pd.DataFrame()})
+    classified = {2025: lines(["C 1"], [5]), 2023: lines(["A 1", "A 2"], [1, 2]), 2024: lines([], [])}
+    tables = with_lines_table(computed, classified).tables
+    # Right after the direct awards, the years in order, each line with its year: no copy made.
+    assert list(tables) == ["Teckal per år", SHEET_DIRECT_AWARDS, SHEET_LINES, "Senare"]
+    table = tables[SHEET_LINES]
+    assert isinstance(table, StackedFrames)
+    assert table.concat().to_dict("list") == {"voucher": ["A 1", "A 2", "C 1"], "amount_ore": [1, 2, 5],
+                                              "year": [2023, 2023, 2025]}
+    assert [len(frame) for frame in table.frames] == [2, 0, 1]
+    # A year whose amounts are floats: pandas' concatenation decides the common dtype, as before.
+    classified[2024] = pd.DataFrame({"voucher": pd.Series(["B 1"], dtype="str"), "amount_ore": [3.0]})
+    table = with_lines_table(computed, classified).tables[SHEET_LINES]
+    assert isinstance(table, pd.DataFrame)
+    assert table["amount_ore"].tolist() == [1.0, 2.0, 3.0, 5.0] and table["year"].tolist() == [2023, 2023, 2024, 2025]

@@ -16,6 +16,7 @@ import pytest
 
 from pipeline import run
 from pipeline.errors import ValidationFailed
+from pipeline.model import SHEET_LINES, StackedFrames
 from pipeline.settings import Settings
 from pipeline.validate.suites import validate_inputs
 from pipeline.validate.worker import ValidationWorker, ValidationWorkerError
@@ -179,12 +180,13 @@ def test_an_error_of_the_steps_computed_ahead_is_raised_when_the_validation_pass
 def test_the_run_records_the_seconds_of_each_stage(tmp_path, monkeypatch, large):
     # In run order. Below LARGE_TABLE_LINES the workbook's rows are built before the wait for
     # the validation process, so the workbook's seconds start there and add up with the rest of
-    # its writing; from it, the table of lines waits for the Data Docs.
+    # its writing; from it, the workbook is written after the wait. The Data Docs are waited
+    # for only before the manifest, which lists them.
     if large:
         monkeypatch.setattr(run, "LARGE_TABLE_LINES", 1)
     seconds: dict[str, float] = {}
     run.report(corpus.valid_folder(tmp_path), None, None, tmp_path / "out", lambda message: None, seconds)
-    main = ["read", "classify_compute", "validate", "wait_data_docs", "write_workbook", "write_pdf"] if large \
+    main = ["read", "classify_compute", "validate", "write_workbook", "write_pdf", "wait_data_docs"] if large \
         else ["read", "classify_compute", "write_workbook", "validate", "write_pdf", "wait_data_docs"]
     stages = [*main, "write_json_manifest", "worker_gx_setup", "worker_gx_validate", "worker_data_docs"]
     assert list(seconds) == stages
@@ -192,21 +194,27 @@ def test_the_run_records_the_seconds_of_each_stage(tmp_path, monkeypatch, large)
 
 
 @pytest.mark.slow
-def test_a_large_table_of_lines_is_made_once_the_validation_process_has_ended(tmp_path, monkeypatch):
-    # Below LARGE_TABLE_LINES the table is made at once; from it, only once the validation
-    # process has written the Data Docs and ended. The outputs are the same either way.
+def test_from_large_table_lines_the_workbook_rows_are_built_as_it_is_written(tmp_path, monkeypatch):
+    # Below LARGE_TABLE_LINES the rows are built ahead, during the wait for the validation
+    # process; from it, as the workbook is written (they would be held as uncompressed XML).
+    # The table of lines is the years' frames stacked, not copied, either way; the outputs are
+    # the same.
     folder = corpus.valid_folder(tmp_path)
     run.report(folder, None, None, tmp_path / "small", lambda message: None)
     monkeypatch.setattr(run, "LARGE_TABLE_LINES", 0)
-    alive_then: list[bool] = []
-    make_table = run.with_lines_table
-    with ValidationWorker() as worker:
-        monkeypatch.setattr(run, "with_lines_table", lambda results, classified: alive_then.append(
-            worker._process.is_alive()) or make_table(results, classified))
-        seconds: dict[str, float] = {}
-        run.report(folder, None, None, tmp_path / "large", lambda message: None, seconds, worker)
-    assert alive_then == [False]
-    assert list(seconds).index("wait_data_docs") < list(seconds).index("write_workbook")
+    from pipeline.write import workbook
+
+    built_ahead: list[object] = []
+    tables_written: list[dict] = []
+    write_workbook = workbook.write_workbook
+    monkeypatch.setattr(workbook, "rows_ahead", lambda *args, **kwargs: built_ahead.append(args))
+    monkeypatch.setattr(workbook, "write_workbook", lambda path, figures, tables, *args, **kwargs: (
+        tables_written.append(tables), write_workbook(path, figures, tables, *args, **kwargs))[1])
+    run.report(folder, None, None, tmp_path / "large", lambda message: None)
+    assert built_ahead == []
+    lines = tables_written[0][SHEET_LINES]
+    assert isinstance(lines, StackedFrames)
+    assert [len(frame) for frame in lines.frames] == [6, 6, 6] and len(lines) == 18  # three years of six lines
     small, large = files_of(tmp_path / "small" / folder.name), files_of(tmp_path / "large" / folder.name)
     assert small.keys() == large.keys() and len(small) > 10
     assert [name for name in small if small[name] != large[name]] == []

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline.figures import results_json
-from pipeline.model import SHEET_LINES, SHEET_SERVICES, SHEET_TECKAL
+from pipeline.model import SHEET_LINES, SHEET_SERVICES, SHEET_TECKAL, StackedFrames
 from pipeline.write.workbook import (
     EXCEL_MAX_DATA_ROWS,
     SHEET_COLUMNS,
@@ -266,6 +266,28 @@ def test_rows_built_ahead_give_the_same_bytes_and_are_each_taken_once(tmp_path, 
     write_workbook(built, figures_with(tiny_figures()), later, language, max_rows_per_sheet=3, ahead=ahead)
     assert built.read_bytes() == plain.read_bytes()
     assert ahead.parts == {}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_table_of_stacked_frames_is_written_as_the_frames_concatenated(tmp_path, monkeypatch, language):
+    # The run's table of lines is the years' frames stacked, not copied (model.StackedFrames).
+    # Years of 2, 4 and 3 rows, 4 rows a sheet, 3 rows a block: sheets and blocks cross years.
+    monkeypatch.setattr("pipeline.write.workbook_rows.BLOCK_ROWS", 3)
+    lines = tiny_tables()[SHEET_LINES]
+    years = [lines.iloc[:2], pd.concat([lines, lines.iloc[:1]]), lines]
+    years = [frame.reset_index(drop=True) for frame in years]
+    stacked, whole = StackedFrames(years), pd.concat(years, ignore_index=True)
+    written = {}
+    for name, table in (("whole", whole), ("stacked", stacked)):
+        tables = {**tiny_tables(), SHEET_LINES: table}
+        for ahead in (None, rows_ahead(tables, language, max_rows_per_sheet=4)):
+            path = tmp_path / f"{name}-{ahead is not None}.xlsx"
+            write_workbook(path, figures_with(tiny_figures()), tables, language, max_rows_per_sheet=4, ahead=ahead)
+            written[path.name] = path.read_bytes()
+    assert len(set(written.values())) == 1
+    book = openpyxl.load_workbook(tmp_path / "stacked-True.xlsx")
+    assert [len(header_and_rows(book, name)[1]) for name in (SHEET_LINES, f"{SHEET_LINES} (2)",
+                                                             f"{SHEET_LINES} (3)")] == [4, 4, 1]
 
 
 def test_rows_built_ahead_are_not_taken_where_they_no_longer_hold(tmp_path):

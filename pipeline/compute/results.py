@@ -66,6 +66,7 @@ from pipeline.model import (
     SHEET_SUPPLIERS,
     SHEET_TECKAL,
     Inputs,
+    StackedFrames,
 )
 from pipeline.money import sek, share_text
 from pipeline.settings import Settings
@@ -74,7 +75,7 @@ from pipeline.settings import Settings
 @dataclass
 class Results:
     figures: Figures
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame | StackedFrames] = field(default_factory=dict)
 
 
 def classify_window(inputs: Inputs, settings: Settings, members: pd.DataFrame | None = None) -> dict[int, pd.DataFrame]:
@@ -160,10 +161,15 @@ def with_lines_table(results: Results, classified: dict[int, pd.DataFrame]) -> R
     """The results with the table of every classified line of the window (`SHEET_LINES`, with
     its year), right after the tables `compute_results` makes and before any added since.
 
-    Made apart because it is the run's largest table, a copy of every line (about 200 MiB at a
-    million lines): the run makes it once the validation process has ended (pipeline.run)."""
-    lines = pd.concat([classified[y].assign(year=y) for y in sorted(classified)], ignore_index=True)
-    tables: dict[str, pd.DataFrame] = {}
+    The run's largest table: the years' frames are stacked, not copied (`StackedFrames`; about
+    190 MB and 0.4 s less at a million lines). Years whose columns or dtypes differ are
+    concatenated, as `pd.concat` gives them common dtypes."""
+    years = [classified[y].assign(year=y) for y in sorted(classified)]
+    try:
+        lines: pd.DataFrame | StackedFrames = StackedFrames(years)
+    except ValueError:
+        lines = pd.concat(years, ignore_index=True)
+    tables: dict[str, pd.DataFrame | StackedFrames] = {}
     for name, table in results.tables.items():
         tables[name] = table
         if name == SHEET_DIRECT_AWARDS:

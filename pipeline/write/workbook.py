@@ -31,11 +31,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import xlsxwriter
 
 from pipeline.figures import Figures
-from pipeline.model import SHEET_TECKAL
+from pipeline.model import SHEET_TECKAL, Table
 from pipeline.write.workbook_rows import StreamedSheet, streamed_part, table_columns, write_table_frame
 from pipeline.write.workbook_summary import summary_rows, write_column_sheet, write_summary
 from pipeline.write.workbook_values import Formats
@@ -68,14 +67,14 @@ class RowsAhead:
     language: str
     styles: dict[str, int]
     max_rows_per_sheet: int
-    parts: dict[tuple[str, int, int], tuple[pd.DataFrame, StreamedPart]] = field(default_factory=dict)
+    parts: dict[tuple[str, int, int], tuple[Table, StreamedPart]] = field(default_factory=dict)
 
-    def take(self, name: str, start: int, stop: int, frame: pd.DataFrame) -> StreamedPart | None:
+    def take(self, name: str, start: int, stop: int, frame: Table) -> StreamedPart | None:
         built = self.parts.pop((name, start, stop), None)
         return built[1] if built is not None and built[0] is frame else None
 
 
-def rows_ahead(tables: dict[str, pd.DataFrame], language: str = "sv",
+def rows_ahead(tables: dict[str, Table], language: str = "sv",
                max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> RowsAhead:
     """The data rows of each table's sheets as `write_workbook` streams them, built now. The run
     builds those of the tables it has while it waits for the validation (pipeline.run); the
@@ -101,7 +100,7 @@ def _style_ids() -> dict[str, int]:
     return Formats(xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})).style_ids()
 
 
-def write_workbook(path: Path, figures: Figures, tables: dict[str, pd.DataFrame], language: str = "sv",
+def write_workbook(path: Path, figures: Figures, tables: dict[str, Table], language: str = "sv",
                    max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, ahead: RowsAhead | None = None) -> None:
     """Write the audit workbook to `path` (overwritten). `max_rows_per_sheet` is the number of
     data rows a sheet takes before a table continues on "<name> (2)"; Excel's limit by default.
@@ -202,7 +201,7 @@ def _unique_sheet_name(base: str, part: int, taken: set[str]) -> str:
         suffix_number += 1
 
 
-def _for_people(tables: dict[str, pd.DataFrame], language: str) -> dict[str, pd.DataFrame]:
+def _for_people(tables: dict[str, Table], language: str) -> dict[str, Table]:
     """The tables as the workbook shows them: the Teckal table's window row apart from its years.
     Other tables are passed on as they are."""
     if SHEET_TECKAL not in tables:

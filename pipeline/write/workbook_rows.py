@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
+from pipeline.model import Table
 from pipeline.write.workbook_values import (
     EXCEL_EPOCH_US,
     MAX_COLUMN_WIDTH,
@@ -66,13 +67,13 @@ class TableColumn:
 
 @dataclass(frozen=True)
 class StreamedSheet:
-    frame: pd.DataFrame
+    frame: Table  # a frame, or frames stacked (the table of lines)
     start: int
     stop: int
     columns: list[TableColumn]
 
 
-def written_columns(frame: pd.DataFrame) -> list[str]:
+def written_columns(frame: Table) -> list[str]:
     """The table's columns as written: source file, sheet and row only where no source_id holds them."""
     names = [str(name) for name in frame.columns]
     if "source_id" in names:
@@ -80,7 +81,7 @@ def written_columns(frame: pd.DataFrame) -> list[str]:
     return names
 
 
-def table_columns(frame: pd.DataFrame, start: int, stop: int, words: dict[str, str]) -> list[TableColumn]:
+def table_columns(frame: Table, start: int, stop: int, words: dict[str, str]) -> list[TableColumn]:
     """Header, kind and width of each written column, judged on the part's first rows."""
     sample = frame.iloc[start:min(stop, start + WIDTH_SAMPLE_ROWS)]
     columns = []

@@ -9,8 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from pipeline.figures import Figures
 from pipeline.model import (
     SHEET_FLAGS,
@@ -20,6 +18,7 @@ from pipeline.model import (
     SHEET_SUPPLIER_FLAGS,
     SHEET_SUPPLIERS,
     SHEET_TECKAL,
+    Table,
 )
 from pipeline.write.workbook_rows import written_columns
 from pipeline.write.workbook_values import Formats, column_header, visible_text, write_text
@@ -214,7 +213,7 @@ def describe_column(header: str, descriptions: dict[str, dict[str, str]]) -> dic
     return {"sv": "", "en": ""}
 
 
-def write_column_sheet(worksheet, tables: dict[str, pd.DataFrame], sheet_of: dict[str, str],
+def write_column_sheet(worksheet, tables: dict[str, Table], sheet_of: dict[str, str],
                         words: dict[str, str], formats: Formats, language: str) -> None:
     descriptions = column_descriptions()
     sheets_of_column: dict[str, list[str]] = {}
