@@ -226,8 +226,9 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                      verdict=text("run.met" if teckal.met else "run.not_met")))
             _say_continuity(results.figures, say, settings.organisation.language)
             # Every line is in the results' table of lines now, which is what the workbook
-            # writes; the ledger frames and their voucher codes go first (at a million lines
-            # about 130 MB less while the workbook, the run's last large part, is written).
+            # writes; the ledger frames and their voucher codes go first, with what only they
+            # hold (the table of lines stacks the classified years, which share the ledgers'
+            # columns: at a million lines about 10 MB).
             inputs = replace(inputs, ledgers={})
             del vouchers, ahead
             outputs = _write_outputs(staging, results, inputs, settings, folder, say, worker, lap, languages,
