@@ -67,6 +67,7 @@ from pipeline.model import (
     SHEET_TECKAL,
     Inputs,
     StackedFrames,
+    Table,
 )
 from pipeline.money import sek, share_text
 from pipeline.settings import Settings
@@ -75,7 +76,7 @@ from pipeline.settings import Settings
 @dataclass
 class Results:
     figures: Figures
-    tables: dict[str, pd.DataFrame | StackedFrames] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
 
 
 def classify_window(inputs: Inputs, settings: Settings, members: pd.DataFrame | None = None) -> dict[int, pd.DataFrame]:
@@ -166,10 +167,10 @@ def with_lines_table(results: Results, classified: dict[int, pd.DataFrame]) -> R
     concatenated, as `pd.concat` gives them common dtypes."""
     years = [classified[y].assign(year=y) for y in sorted(classified)]
     try:
-        lines: pd.DataFrame | StackedFrames = StackedFrames(years)
+        lines: Table = StackedFrames(years)
     except ValueError:
         lines = pd.concat(years, ignore_index=True)
-    tables: dict[str, pd.DataFrame | StackedFrames] = {}
+    tables: dict[str, Table] = {}
     for name, table in results.tables.items():
         tables[name] = table
         if name == SHEET_DIRECT_AWARDS:
