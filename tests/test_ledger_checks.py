@@ -3,8 +3,6 @@ ledgers whose findings can be counted by hand."""
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
 import pytest
 
@@ -278,36 +276,3 @@ def test_a_copy_is_told_by_its_file_or_sheet_name(unit, copy):
     from pipeline.validate.ledger_checks import _original_first
 
     assert _original_first(unit)[0] is copy
-
-
-@pytest.mark.parametrize("texts", [
-    ["A 12", "a 12", "Straße 1", "ΣΊΣΥΦΟΣ 2", "İ 3", "B-7", "", "1 12"],  # plain: all keyed at once
-    ["a  12", "A 12"],  # a double space
-    [" A 1", "B 2"], ["A 1", "B 2 "],  # a blank at an end
-    ["A\t1", "B 2"], ["A\u00a01", "B 2"], ["A\u20031", "B 2"], ["A\x1f1", "B 2"],  # other blanks
-    ["A\x001", "B 2"],  # a NUL inside a text
-    ["A 1", None, "b 2"],  # a missing voucher
-    [],
-])
-def test_voucher_keys_made_all_at_once_are_those_made_one_by_one(texts):
-    vouchers = pd.Series(texts, dtype="str")
-    one_by_one = [" ".join(t.split()).casefold() if isinstance(t, str) else None for t in vouchers.tolist()]
-    keys = voucher_key(vouchers)
-    assert [None if pd.isna(k) else k for k in keys.tolist()] == one_by_one
-    assert keys.dtype == vouchers.dtype
-
-
-def test_plain_voucher_keys_are_made_at_once_only_for_plain_texts():
-    from pipeline.validate.ledger_checks import _plain_voucher_keys
-
-    # "Straße" folds to "strasse" and "ΣΊΣΥΦΟΣ" to "σίσυφοσ": case folding, letter by letter.
-    assert _plain_voucher_keys(["A 12", "Straße 1", "ΣΊΣΥΦΟΣ", ""]) == ["a 12", "strasse 1", "σίσυφοσ", ""]
-    assert _plain_voucher_keys(["A  12"]) is None and _plain_voucher_keys(["A\u00a012"]) is None
-    assert _plain_voucher_keys(["A 1", float("nan")]) is None and _plain_voucher_keys(["A\x00"]) is None
-    assert _plain_voucher_keys([]) == []
-
-
-def test_every_blank_but_the_plain_space_is_unprintable():
-    # What `_plain_voucher_keys` rests on, checked on every character this Python knows.
-    printable_blanks = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()]
-    assert printable_blanks == [" "]
