@@ -203,11 +203,12 @@ class StackedFrames:
         for frame in self.frames[1:]:
             if not (frame.columns.equals(first.columns) and frame.dtypes.equals(first.dtypes)):
                 raise ValueError("StackedFrames: the frames' columns or dtypes differ")
-        self._ends = np.cumsum([len(frame) for frame in self.frames])
+        self._ends = np.cumsum([len(frame) for frame in self.frames]).tolist()
+        self._firsts = [end - len(frame) for frame, end in zip(self.frames, self._ends)]
         self.iloc = _StackedRows(self)
 
     def __len__(self) -> int:
-        return int(self._ends[-1])
+        return self._ends[-1]
 
     @property
     def columns(self) -> pd.Index:
@@ -215,9 +216,9 @@ class StackedFrames:
 
     def rows(self, start: int, stop: int) -> pd.DataFrame:
         """Rows start..stop-1 of the whole, 0 <= start <= stop <= len(self)."""
-        pieces = [frame.iloc[max(start - (end - len(frame)), 0):min(stop, end) - (end - len(frame))]
-                  for frame, end in zip(self.frames, self._ends.tolist())
-                  if end - len(frame) < stop and start < end]
+        pieces = [frame.iloc[max(start - first, 0):min(stop, end) - first]
+                  for frame, first, end in zip(self.frames, self._firsts, self._ends)
+                  if first < stop and start < end]
         if not pieces:
             pieces = [self.frames[0].iloc[0:0]]
         block = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)

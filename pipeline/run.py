@@ -45,7 +45,7 @@ from pipeline.figures import (
 from pipeline.files import sha256_of, write_json
 from pipeline.memory import give_back_freed_memory
 from pipeline.messages import Text, messages
-from pipeline.model import SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
+from pipeline.model import SHEET_LINES, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek
 from pipeline.read.folder import available_years, read_inputs, year_folders_without_ledger
 from pipeline.read.previous import Earlier, history_with_report, read_earlier
@@ -198,7 +198,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
             # built here too, where this thread would otherwise wait for the validation process
             # (at 100 000 lines about 1 s of the wait; they count in the workbook's stage of the
             # timings). From it they are not: they are held as uncompressed XML until written.
-            small = not isinstance(ahead, Exception) and _line_count(ahead[2]) < LARGE_TABLE_LINES
+            small = not isinstance(ahead, Exception) and len(ahead[0].tables[SHEET_LINES]) < LARGE_TABLE_LINES
             workbook_rows = None
             if small:
                 from pipeline.write.workbook import rows_ahead
@@ -217,8 +217,7 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                 _stop(problems, inputs, (staging, failed), settings.organisation.language)
             if isinstance(ahead, Exception):
                 raise ahead
-            results, journal, classified = ahead
-            del classified
+            results, journal = ahead
             results = _with_data_quality(results, inputs, validation, journal, settings)
             teckal = results.figures.teckal
             say(text("run.compute", share=shown_share(teckal.window_share, settings.organisation.language),
@@ -241,10 +240,6 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RunOutcome(final, results.figures, tuple(final / p.relative_to(staging) for p in outputs))
-
-
-def _line_count(classified: Mapping[int, pd.DataFrame]) -> int:
-    return sum(len(lines) for lines in classified.values())
 
 
 @contextmanager
@@ -395,9 +390,9 @@ def signed_kronor(sek_text: str, language: str) -> str:
 
 def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None = None,
                    vouchers: Mapping[int, Vouchers] | None = None
-                   ) -> tuple[Results, dict[str, pd.DataFrame], dict[int, pd.DataFrame]] | Exception:
+                   ) -> tuple[Results, dict[str, pd.DataFrame]] | Exception:
     """Classification, figures (with the table of lines) and journal tests, computed while the
-    validation still runs; the classified years are returned too.
+    validation still runs.
 
     The inputs may yet fail a critical check, and data that fails one may also break a step
     here: then the validation's findings are what the user must see, not this step's error, so
@@ -414,7 +409,7 @@ def _compute_ahead(inputs: Inputs, settings: Settings, earlier: Earlier | None =
         results = compute_results(inputs, classified, settings)
         results = with_continuity(results, earlier or Earlier(None), inputs, classified, settings)
         give_back_freed_memory()
-        return with_lines_table(results, classified), journal, classified
+        return with_lines_table(results, classified), journal
     except Exception as exc:  # noqa: BLE001 - raised by the caller after the validation's verdict
         return exc
 
