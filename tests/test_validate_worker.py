@@ -104,6 +104,34 @@ def test_an_error_in_the_worker_reaches_the_main_process_with_its_message():
             worker.report(clean_inputs(), Settings())
 
 
+def test_a_great_expectations_that_cannot_start_is_reported_with_its_reason(monkeypatch):
+    from pipeline.validate import suites
+
+    class Broken:
+        def __init__(self) -> None:
+            raise RuntimeError("no context here")
+
+    monkeypatch.setattr(suites, "GreatExpectations", Broken)  # the forked worker has it too
+    with ValidationWorker() as worker:
+        worker.submit(clean_inputs())
+        with pytest.raises(ValidationWorkerError, match="(?s)could not start.*no context here"):
+            worker.report(clean_inputs(), Settings())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_great_expectations_is_made_ready_by_a_thread_of_the_lowest_priority():
+    import threading
+
+    from pipeline.validate.worker import _in_spare_time
+
+    def own_priority() -> tuple[str, int]:
+        return threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = own_priority()
+    assert _in_spare_time(own_priority) == ("los-validation-setup", 19)
+    assert own_priority() == before  # the calling thread keeps its priority
+
+
 def test_a_worker_that_dies_is_reported_not_waited_for():
     with ValidationWorker() as worker:
         os.kill(worker._process.pid, signal.SIGKILL)
