@@ -119,7 +119,7 @@ def test_a_great_expectations_that_cannot_start_is_reported_with_its_reason(monk
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
-def test_great_expectations_is_made_ready_by_a_thread_of_the_lowest_priority():
+def test_great_expectations_is_made_ready_and_its_data_docs_built_by_a_thread_of_the_lowest_priority():
     import threading
 
     from pipeline.validate.worker import _in_spare_time
@@ -128,8 +128,18 @@ def test_great_expectations_is_made_ready_by_a_thread_of_the_lowest_priority():
         return threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
     before = own_priority()
-    assert _in_spare_time(own_priority) == ("los-validation-setup", 19)
+    assert _in_spare_time(own_priority) == ("los-validation-spare-time", 19)
     assert own_priority() == before  # the calling thread keeps its priority
+
+
+def test_what_fails_in_spare_time_is_raised_by_the_calling_thread():
+    from pipeline.validate.worker import _in_spare_time
+
+    def fail() -> None:
+        raise OSError("no room for the Data Docs")
+
+    with pytest.raises(OSError, match="no room for the Data Docs"):
+        _in_spare_time(fail)
 
 
 def test_a_worker_that_dies_is_reported_not_waited_for():
