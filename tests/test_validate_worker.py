@@ -104,22 +104,29 @@ def test_an_error_in_the_worker_reaches_the_main_process_with_its_message():
             worker.report(clean_inputs(), Settings())
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a forked worker, and a thread's own priority")
 def test_a_great_expectations_that_cannot_start_is_reported_with_its_reason(monkeypatch):
     from pipeline.validate import suites
 
     class Broken:
         def __init__(self) -> None:
-            raise RuntimeError("no context here")
+            import threading
+
+            # Says which thread of the worker makes the context, and at what priority.
+            priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            raise RuntimeError(f"no context here ({threading.current_thread().name}, priority {priority})")
 
     monkeypatch.setattr(suites, "GreatExpectations", Broken)  # the forked worker has it too
     with ValidationWorker() as worker:
         worker.submit(clean_inputs())
-        with pytest.raises(ValidationWorkerError, match="(?s)could not start.*no context here"):
+        with pytest.raises(ValidationWorkerError) as raised:
             worker.report(clean_inputs(), Settings())
+    assert "Great Expectations could not start" in str(raised.value)
+    assert "no context here (los-validation-spare-time, priority 19" in str(raised.value)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
-def test_great_expectations_is_made_ready_and_its_data_docs_built_by_a_thread_of_the_lowest_priority():
+def test_spare_time_is_a_thread_of_the_lowest_priority_and_the_caller_keeps_its_own():
     import threading
 
     from pipeline.validate.worker import _in_spare_time
