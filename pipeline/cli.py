@@ -133,7 +133,7 @@ def _dispatch(args: argparse.Namespace, say, text) -> int:
 
         # Great Expectations takes seconds to import: a second process starts on it now, while
         # this one imports the rest and reads the inputs (pipeline/validate/worker.py).
-        with ValidationWorker() as worker:
+        with ValidationWorker(args.inputs, args.year) as worker:
             return _run_command(args, say, text, worker)
     return _run_command(args, say, text, None)
 

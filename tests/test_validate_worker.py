@@ -104,25 +104,18 @@ def test_an_error_in_the_worker_reaches_the_main_process_with_its_message():
             worker.report(clean_inputs(), Settings())
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a forked worker, and a thread's own priority")
 def test_a_great_expectations_that_cannot_start_is_reported_with_its_reason(monkeypatch):
     from pipeline.validate import suites
 
     class Broken:
         def __init__(self) -> None:
-            import threading
-
-            # Says which thread of the worker makes the context, and at what priority.
-            priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-            raise RuntimeError(f"no context here ({threading.current_thread().name}, priority {priority})")
+            raise RuntimeError("no context here")
 
     monkeypatch.setattr(suites, "GreatExpectations", Broken)  # the forked worker has it too
     with ValidationWorker() as worker:
         worker.submit(clean_inputs())
-        with pytest.raises(ValidationWorkerError) as raised:
+        with pytest.raises(ValidationWorkerError, match="(?s)Great Expectations could not start.*no context here"):
             worker.report(clean_inputs(), Settings())
-    assert "Great Expectations could not start" in str(raised.value)
-    assert "no context here (los-validation-spare-time, priority 19" in str(raised.value)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
@@ -297,3 +290,65 @@ def test_a_deferred_module_is_loaded_by_its_first_use_and_then_is_the_real_one()
         "import wsgiref.util, colorsys as again\n"
         "print(type(wsgiref.util).__name__, type(again).__name__)\n")
     assert out.splitlines() == ["Deferred Deferred False", "(0.0, 1.0, 1.0) http", "module module", "module module"]
+
+
+
+def _ledger_folder(tmp_path: Path, files: dict[int, str]) -> Path:
+    """An input folder with one small workbook per year folder, named as given."""
+    folder = tmp_path / "inputs"
+    for year, name in files.items():
+        write_sheet(folder / str(year) / name, "Huvudbok", ["Datum", "Verifikation", "Konto", "Belopp"],
+                    [[f"{year}-01-01", "A1", 3010, 100], [f"{year}-01-01", "A1", 1930, -100]])
+    return folder
+
+
+def test_a_read_that_will_cut_a_ledger_in_halves_is_heavy_and_only_the_window_counts(tmp_path, monkeypatch):
+    from pipeline.read import fast_xlsx
+    from pipeline.validate.worker import _heavy_read
+
+    folder = _ledger_folder(tmp_path, {2021: "Ledger-2021.xlsx", 2025: "notes.xlsx"})
+    monkeypatch.setattr(fast_xlsx, "_cores", lambda: 2)
+    assert not _heavy_read(folder, 2023)  # its sheet is far below SPLIT_FROM_BYTES
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 200)  # now a sheet of two rows is "large"
+    assert _heavy_read(folder, 2023)  # 2021-2023: the ledger of 2021, its name in any case
+    assert not _heavy_read(folder, 2025)  # 2023-2025: no ledger (notes.xlsx is none)
+    assert not _heavy_read(folder, None)  # the latest year folder, 2025, and the two before
+    assert not _heavy_read(None, 2023) and not _heavy_read(tmp_path / "missing", 2023)
+    monkeypatch.setattr(fast_xlsx, "_cores", lambda: 1)  # one core: nothing is cut
+    assert not _heavy_read(folder, 2023)
+
+
+def test_a_broken_workbook_is_not_cut(tmp_path):
+    from pipeline.read.fast_xlsx import cut_in_halves
+
+    broken = tmp_path / "ledger-2025.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a whole archive")
+    assert not cut_in_halves(broken)
+    assert not cut_in_halves(tmp_path / "missing.xlsx")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a forked worker, and a thread's own priority")
+@pytest.mark.parametrize("heavy", [False, True])
+def test_great_expectations_is_imported_in_spare_time_only_beside_a_heavy_read(tmp_path, monkeypatch, heavy):
+    from pipeline.read import fast_xlsx
+    from pipeline.validate import suites
+
+    class Broken:
+        def __init__(self) -> None:
+            import threading
+
+            priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            raise RuntimeError(f"no context here ({threading.current_thread().name}, priority {priority})")
+
+    folder = _ledger_folder(tmp_path, {2025: "ledger-2025.xlsx"})
+    monkeypatch.setattr(suites, "GreatExpectations", Broken)  # the forked worker has these too
+    monkeypatch.setattr(fast_xlsx, "_cores", lambda: 2)
+    if heavy:
+        monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 200)
+    with ValidationWorker(folder, 2025) as worker:
+        worker.submit(clean_inputs())
+        with pytest.raises(ValidationWorkerError) as raised:
+            worker.report(clean_inputs(), Settings())
+    usual = os.getpriority(os.PRIO_PROCESS, 0)  # this process's, which the worker inherits
+    expected = "(los-validation-spare-time, priority 19)" if heavy else f"(MainThread, priority {usual})"
+    assert f"no context here {expected}" in str(raised.value)

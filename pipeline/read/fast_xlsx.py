@@ -292,6 +292,21 @@ def _write_halves(path: Path, sheet_name: str, folder: Path) -> tuple[Path, Path
     return (first, second, cut) if cut is not None else None
 
 
+def cut_in_halves(path: Path) -> bool:
+    """Whether the read will most likely parse a sheet of the workbook at `path` in two halves,
+    side by side: a part of SPLIT_FROM_BYTES of XML or more, on a machine where `_write_halves`
+    cuts. Judged from the archive's directory alone, before the read (which decides on the
+    ledger's own sheet); False for anything that is not a readable archive."""
+    if _cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(member.file_size >= SPLIT_FROM_BYTES and member.filename.lower().endswith(".xml")
+                       for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
 def _cores() -> int:
     """The cores this process may run on: on one, two halves take as long as the whole."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

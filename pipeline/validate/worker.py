@@ -6,14 +6,16 @@ starts a `ValidationWorker` first of all (this module imports nothing heavy, so 
 at once): the worker imports GX while the main process imports the rest and reads the inputs, prepares and validates the batches it is sent while the main process classifies and computes, and
 builds GX's Data Docs while the main process writes the workbook and the PDF.
 
-GX is imported, and its Data Docs are built, by a thread of the lowest priority
-(`_in_spare_time`), which takes only the processor time the main process leaves idle. A
-million-line ledger's read keeps both cores busy for its first seconds (the sheet cut in halves,
-then the halves parsed side by side), and leaves one idle while it builds the tables, which is
-when the import runs; at 100 000 lines the import runs mostly after the read, and the run waits
-for it there (about as long as the read gained). The Data Docs then wait for a core the
-workbook's two threads leave idle (at 100 000 lines the workbook took 1.8-1.9 s instead of 2.2).
-The validation itself runs at the usual priority: the run waits for its results.
+GX's Data Docs are built by a thread of the lowest priority (`_in_spare_time`), which takes
+only the processor time the main process leaves idle: they wait for a core the workbook's two
+threads leave idle (at 100 000 lines the workbook took 1.8-1.9 s instead of 2.2). GX is imported
+so too when the read will cut a ledger's sheet in halves (`_heavy_read`): a million-line
+ledger's read keeps both cores busy for its first seconds (the sheet cut, then the halves parsed
+side by side) and leaves one idle while it builds the tables, which is when the import then
+runs. A smaller read leaves cores idle early, and the run would wait for an import made in
+spare time (at 100 000 lines 8.12 s against 7.53 s, medians of eight interleaved pairs), so
+there GX is imported at the usual priority. The validation itself always is: the run waits
+for its results.
 
 Nothing about the results changes: the worker runs `validate.GreatExpectations`, the same code
 `validate.validate_inputs` runs in one process, and the main process builds the report from the
@@ -64,7 +66,9 @@ class ValidationWorker:
     into place, and `close` always (a `with` block does it). `seconds` collects how long the
     worker spent on each part, for the benchmark."""
 
-    def __init__(self) -> None:
+    def __init__(self, inputs_folder: Path | None = None, year: int | None = None) -> None:
+        """`inputs_folder` and `year`: the run's, when known, so that the worker can judge how
+        busy the read will keep the cores (`_heavy_read`); without them it imports GX at once."""
         self._batches: list[Any] | None = None
         self._docs_dir: Path | None = None
         self._docs_pending = False
@@ -78,7 +82,7 @@ class ValidationWorker:
         # A forked child would write out whatever this process has not printed yet a second time.
         sys.stdout.flush()
         sys.stderr.flush()
-        self._process = context.Process(target=_serve, args=(child_end, self._connection),
+        self._process = context.Process(target=_serve, args=(child_end, self._connection, inputs_folder, year),
                                         name="los-validation", daemon=True)
         self._process.start()
         child_end.close()
@@ -159,7 +163,8 @@ def _vanished(process: Any) -> str:
     return f"the validation process ended unexpectedly (exit code {process.exitcode})"
 
 
-def _serve(connection: Connection, parent_end: Connection) -> None:
+def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path | None = None,
+           year: int | None = None) -> None:
     """The worker's whole life: make GX ready, answer one request, build the Data Docs, end."""
     if not parent_end.closed:
         parent_end.close()  # only the main process may hold that end, or a dead parent goes unnoticed
@@ -170,7 +175,8 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     receiver.start()
     try:
         started = time.perf_counter()
-        runner, failure = _in_spare_time(_great_expectations)
+        heavy = _heavy_read(inputs_folder, year)
+        runner, failure = _in_spare_time(_great_expectations) if heavy else _great_expectations()
         seconds = {"gx_setup": time.perf_counter() - started}
         receiver.join()
         if not request:
@@ -203,6 +209,28 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             return
     finally:
         connection.close()
+
+
+def _heavy_read(inputs_folder: Path | None, year: int | None) -> bool:
+    """Whether the read of `inputs_folder` will keep both cores busy for seconds: a ledger
+    workbook of the report year's window (of the three latest year folders when the year is not
+    given) that it will cut in halves (`fast_xlsx.cut_in_halves`). A guess that decides only
+    when GX is imported, never what it finds; anything unreadable here counts as not heavy."""
+    if inputs_folder is None:
+        return False
+    from pipeline.read.fast_xlsx import cut_in_halves
+    from pipeline.vocabulary import vocabulary
+
+    try:
+        years = sorted(int(p.name) for p in Path(inputs_folder).iterdir()
+                       if p.is_dir() and len(p.name) == 4 and p.name.isdigit())
+        window = vocabulary().window(year if year is not None else (years[-1] if years else 0))
+        ledgers = [path for folder_year in years if folder_year in window
+                   for path in (Path(inputs_folder) / str(folder_year)).iterdir()
+                   if path.name.lower().startswith("ledger") and path.suffix.lower() in (".xlsx", ".xlsm")]
+    except OSError:
+        return False
+    return any(cut_in_halves(path) for path in ledgers)
 
 
 def _great_expectations() -> tuple[GreatExpectations | None, str | None]:
