@@ -213,9 +213,9 @@ def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path |
 
 def _heavy_read(inputs_folder: Path | None, year: int | None) -> bool:
     """Whether the read of `inputs_folder` will keep both cores busy for seconds: a ledger
-    workbook of the report year's window (of the three latest year folders when the year is not
-    given) that it will cut in halves (`fast_xlsx.cut_in_halves`). A guess that decides only
-    when GX is imported, never what it finds; anything unreadable here counts as not heavy."""
+    workbook in the report year's window (the latest year folder's when no year is given) that
+    it will cut in halves (`fast_xlsx.cut_in_halves`). A guess that decides only when GX is
+    imported, never what it finds; a folder or file that cannot be read counts as not heavy."""
     if inputs_folder is None:
         return False
     from pipeline.read.fast_xlsx import cut_in_halves
