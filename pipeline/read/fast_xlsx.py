@@ -273,8 +273,7 @@ def _write_halves(path: Path, sheet_name: str, folder: Path) -> tuple[Path, Path
         with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
             members = {name: member for member, name in _sheet_paths(archive, str(path), messages("en")).items()}
             member = archive.getinfo(members[sheet_name])
-            if member.file_size < SPLIT_FROM_BYTES or _cores() < 2 \
-                    or "fork" not in multiprocessing.get_all_start_methods():
+            if member.file_size < SPLIT_FROM_BYTES or not _can_cut():
                 return None
             first, second = folder / "first.xlsx", folder / "second.xlsx"
             with zipfile.ZipFile(first, "w", zipfile.ZIP_STORED, allowZip64=True) as one, \
@@ -297,7 +296,7 @@ def cut_in_halves(path: Path) -> bool:
     side by side: a part of SPLIT_FROM_BYTES of XML or more, on a machine where `_write_halves`
     cuts. Judged from the archive's directory alone, before the read (which decides on the
     ledger's own sheet); False for anything that is not a readable archive."""
-    if _cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_cut():
         return False
     try:
         with zipfile.ZipFile(path) as archive:
@@ -305,6 +304,11 @@ def cut_in_halves(path: Path) -> bool:
                        for member in archive.infolist())
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
+
+
+def _can_cut() -> bool:
+    """Two halves parse side by side only on two cores or more, and in a forked process."""
+    return _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _cores() -> int:

@@ -74,6 +74,11 @@ def available_years(folder: Path) -> list[int]:
                   if p.is_dir() and re.fullmatch(r"\d{4}", p.name) and _inputs_named(p, "ledger", LEDGER_SUFFIXES))
 
 
+def ledger_files(folder: Path, year: int) -> list[Path]:
+    """The ledger files of a year folder, as the read takes them (names starting "ledger")."""
+    return _inputs_named(Path(folder) / str(year), "ledger", LEDGER_SUFFIXES)
+
+
 def unread_files(folder: Path, year: int) -> list[Path]:
     """Files in the year folder that look like data (a workbook, CSV or SIE file) but that the
     read never opens, since their names start with neither "ledger" nor "purchases": an ERP
@@ -112,8 +117,7 @@ def read_inputs(folder: Path, year: int, settings: Settings, *, stop_on_critical
     """
     folder = Path(folder)
     reader = _FolderReader(folder, settings)
-    window = {ledger_year: _inputs_named(folder / str(ledger_year), "ledger", LEDGER_SUFFIXES)
-              for ledger_year in vocabulary().window(year)}
+    window = {ledger_year: ledger_files(folder, ledger_year) for ledger_year in vocabulary().window(year)}
     # The ledgers are opened and parsed in a thread while this one reads the registers and
     # builds the tables of the ledgers before them; they are still taken in file order. The
     # thread starts with the largest file (usually the report year's), so that its parse, the

@@ -219,15 +219,16 @@ def _heavy_read(inputs_folder: Path | None, year: int | None) -> bool:
     if inputs_folder is None:
         return False
     from pipeline.read.fast_xlsx import cut_in_halves
+    from pipeline.read.folder import ledger_files
     from pipeline.vocabulary import vocabulary
 
     try:
         years = sorted(int(p.name) for p in Path(inputs_folder).iterdir()
                        if p.is_dir() and len(p.name) == 4 and p.name.isdigit())
         window = vocabulary().window(year if year is not None else (years[-1] if years else 0))
+        # Any ledger file; one that is not a workbook archive (CSV, SIE, .xls) is never cut.
         ledgers = [path for folder_year in years if folder_year in window
-                   for path in (Path(inputs_folder) / str(folder_year)).iterdir()
-                   if path.name.lower().startswith("ledger") and path.suffix.lower() in (".xlsx", ".xlsm")]
+                   for path in ledger_files(inputs_folder, folder_year)]
     except OSError:
         return False
     return any(cut_in_halves(path) for path in ledgers)
