@@ -32,3 +32,25 @@ def test_on_linux_with_glibc_malloc_trim_is_found():
         return  # the figures of the README are measured on glibc
     assert memory._malloc_trim() is not None
     memory.give_back_freed_memory()
+
+
+def _huge_page_advice(env_value: str | None) -> str:
+    """What numpy does about huge pages in a fresh process that imports the pipeline first."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if env_value is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = env_value
+    code = "import pipeline, numpy; print(numpy._core.multiarray._get_madvise_hugepage())"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_numpy_asks_for_no_huge_pages_unless_the_user_says_so():
+    # The pipeline's own choice (measured in the README: slow first touches where the kernel
+    # compacts memory for them); a value set by the user is theirs.
+    assert _huge_page_advice(None) == "False"
+    assert _huge_page_advice("0") == "False"
+    assert _huge_page_advice("1") == "True"
