@@ -9,12 +9,12 @@ import os as _os
 # numpy asks Linux for transparent huge pages for each array of 4 MiB and more (madvise). Where
 # the kernel then makes them on the spot, by compacting memory, the first touch of such an array
 # is slow: on the benchmark's machine 500 MB of new arrays took 3.4-7.4 s to touch with the
-# advice and 0.36 s without, and a million-line year 21.4-21.9 s against 24.7-27.8 s. Asked
-# before numpy is imported, which reads it once; a value the user has set is kept. Figures are
-# the same either way: this only decides how the system backs the memory.
+# advice and 0.36 s without, and a million-line year 23.4 s against 25.5 s (medians of eight
+# interleaved pairs). Asked before numpy is imported, which reads it once; a value the user has
+# set is kept. Figures are the same either way: this only decides how the system backs memory.
 _os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
-import pandas as _pandas  # noqa: E402 - after the setting above
+import pandas as _pandas  # after the setting above, which numpy reads when imported
 
 __version__ = "0.1.0"
 

@@ -4,8 +4,9 @@ The run's last stage writes the workbook, then the reports, which list the workb
 Part of that work does not need the hash (the reports' layout: `write.pdf.report_pages`), and
 the HTML twin does not need the PDF: each can be done by a copy of the process, on the second
 core, while the main process goes on. A `SideTask` is that copy: forked, so that it starts at
-once with the figures already in memory, nothing pickled but its answer. The read uses one too:
-a large sheet's second half is parsed by a side task (`read.fast_xlsx._parsed_in_halves`).
+once with the figures already in memory, nothing pickled but its answer. The read uses two:
+a large sheet is cut in halves by one, and its second half parsed by another
+(`read.fast_xlsx._parsed_in_halves`).
 
 A side task only ever saves time. `result()` is its function's value, or None when there is
 none: the system cannot fork (Windows) or could not now, or the child failed or died. On None

@@ -5,6 +5,7 @@ the plain read runs. It must serve the shapes real exports have, or it would be 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -447,3 +448,48 @@ def test_only_ledgers_read_a_cell_at_a_time_are_compacted(fast_from_bytes, compa
     assert bool(calls) is compacted
     if compacted:
         assert calls == [inputs.ledgers]
+
+
+def test_the_sheet_is_cut_by_a_forked_process_or_here(tmp_path, monkeypatch, parse):
+    # The cut into halves is made by a forked child (it would share the interpreter lock with
+    # the read in a thread); a child that fails leaves the cut to this process, with the same cells.
+    path = save_rows(tmp_path, export(400), 1)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 0)
+    here = os.getpid()
+    cut_by = tmp_path / "cut-by"
+    original = fast_xlsx._write_halves
+
+    def recorded(*args):
+        with cut_by.open("a") as record:
+            record.write(f"{os.getpid()}\n")
+        return original(*args)
+
+    monkeypatch.setattr(fast_xlsx, "_write_halves", recorded)
+    assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
+    assert [int(pid) != here for pid in cut_by.read_text().split()] == [True]
+
+    def failing_in_a_child(*args):
+        if os.getpid() != here:
+            raise OSError("no room for the halves")
+        return recorded(*args)
+
+    cut_by.unlink()
+    monkeypatch.setattr(fast_xlsx, "_write_halves", failing_in_a_child)
+    assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
+    assert [int(pid) for pid in cut_by.read_text().split()] == [here]
+
+
+def test_no_process_is_forked_for_a_sheet_too_small_to_cut(tmp_path, monkeypatch, parse):
+    path = save_rows(tmp_path, export(400), 1)
+    monkeypatch.setattr(fast_xlsx, "SPLIT_FROM_BYTES", 1 << 62)
+    started = []
+    original = fast_xlsx.SideTask
+
+    def recorded(function, *args, when=True):
+        started.append((function.__name__, when))
+        return original(function, *args, when=when)
+
+    monkeypatch.setattr(fast_xlsx, "SideTask", recorded)
+    assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
+    assert started == [("_write_halves", False)]
+    assert not fast_xlsx._to_be_cut(tmp_path / "missing.xlsx", "Huvudbok")
