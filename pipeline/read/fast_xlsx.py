@@ -177,13 +177,13 @@ def _parsed_in_halves(path: Path, sheet_name: str, first_row: int) -> _Parsed | 
     parsed as two halves at once, one per core; None for a sheet below SPLIT_FROM_BYTES, or one
     whose halves do not join into the whole (then the caller parses it whole).
 
-    calamine parses a sheet on one core. The sheet's XML is cut at the first row from its
-    middle into two workbooks of the same parts, kept uncompressed in a temporary folder
-    (`_write_halves`, by a forked child); the first ends where the cut is, the second has no header and starts
-    there. This thread parses the first while a forked child parses the second and hands its
-    columns back as an Arrow stream. Each column of the two is then the column of the whole, as
-    fastexcel types a column by all its cells (`schema_sample_rows=None`, strict): a column of
-    one kind in each half is of that kind in the whole (a half without any cell in it gives
+    calamine parses a sheet on one core. The sheet's XML is cut at the first row from its middle
+    into two workbooks of the same parts, kept uncompressed in a temporary folder, by a forked
+    child (`_write_halves`); the first ends where the cut is, the second has no header and
+    starts there. This thread parses the first while a forked child parses the second and hands
+    its columns back as an Arrow stream. Each column of the two is then the column of the whole,
+    as fastexcel types a column by all its cells (`schema_sample_rows=None`, strict): a column
+    of one kind in each half is of that kind in the whole (a half without any cell in it gives
     nulls of that kind), and a column of different kinds in the two is refused by the whole too.
     The row numbers stay the sheet's, so fastexcel skips the same rows as in the whole."""
     # Where a system keeps an open file from being removed (Windows), a half left behind is left
@@ -192,7 +192,7 @@ def _parsed_in_halves(path: Path, sheet_name: str, first_row: int) -> _Parsed | 
         # The cut by a forked child too: in a thread of this process it shares the interpreter
         # lock with the read of the other files, and took 1.95 s of a million-line run where a
         # child takes 0.7 s (the read 8.75 s against 9.54 s, medians of twenty interleaved
-        # runs). A child that failed leaves the cut to this process; one that found nothing to
+        # pairs). A child that failed leaves the cut to this process; one that found nothing to
         # cut (a small sheet, rows without numbers) does not.
         with SideTask(_write_halves, path, sheet_name, Path(folder), when=_to_be_cut(path, sheet_name)) as cutter:
             halves = cutter.result()
