@@ -388,6 +388,9 @@ class GreatExpectations:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        from pipeline.validate.gx_kwargs import install
+
+        install()  # each expectation's configuration read once per kwargs helper, not per key
         self._gx = gx
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
