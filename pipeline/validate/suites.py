@@ -383,10 +383,12 @@ class GreatExpectations:
     def __init__(self) -> None:
         os.environ["GX_ANALYTICS_ENABLED"] = "False"
         from pipeline.validate.deferred import defer
+        from pipeline.validate.field_copies import direct_copies
 
         defer()  # altair and scipy.stats: imported by GX, used by no suite of ours (0.7 s)
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        with direct_copies():  # the fields of GX's pydantic classes, copied as GX makes them (0.6 s)
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
 
         from pipeline.validate.gx_kwargs import install
 
