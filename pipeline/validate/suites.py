@@ -386,7 +386,7 @@ class GreatExpectations:
         from pipeline.validate.field_copies import direct_copies
 
         defer()  # altair and scipy.stats: imported by GX, used by no suite of ours (0.7 s)
-        with direct_copies():  # the fields of GX's pydantic classes, copied as GX makes them (0.6 s)
+        with direct_copies():  # the fields of its pydantic classes, copied as GX makes them (0.3-0.6 s)
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
