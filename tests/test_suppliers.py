@@ -2,8 +2,11 @@
 
 from fractions import Fraction
 
+import pandas as pd
+
 from pipeline.classify import classify_ledger
-from pipeline.compute.suppliers import analyse_suppliers
+from pipeline.compute.direct_awards import direct_award_lines
+from pipeline.compute.suppliers import analyse_suppliers, supplier_lines
 from pipeline.settings import Settings, settings_from_dict
 from tests.factories import counterparties_frame, ledger_frame, members_frame, services_frame, suppliers_frame
 
@@ -166,3 +169,31 @@ def test_a_supplier_with_both_kinds_of_flags_has_both_on_a_line_paid_outside_its
     flags = pd.DataFrame({"supplier": ["A", "A"], "flag": ["not_on_list", OUTSIDE_CONTRACT]})
     lines = pd.DataFrame({"supplier": ["A", "A"], "outside_contract": [True, False]})
     assert line_flags(lines, flags).tolist() == [f"not_on_list, {OUTSIDE_CONTRACT}", "not_on_list"]
+
+
+def test_direct_award_reasons_come_from_the_list_trimmed_and_in_any_case():
+    # The supplier list's words are trimmed and compared in lower case per supplier, then taken
+    # to that supplier's lines; a supplier the list lacks has no form and no reference.
+    spend = pd.DataFrame({"supplier": ["A", "B", "C"],
+                          "procurement_form": ["  Direktupphandling ", "ramavtal", None],
+                          "procurement_reference": ["", " DNR 1 ", "   "]})
+    lines = pd.DataFrame({"supplier": ["A", "B", "B", "C", "D", "A"],
+                          "group": ["market", "market", "market", "market", "market", "member"],
+                          "outside_contract": [False, False, True, False, False, False]})
+    chosen = direct_award_lines(lines, spend)
+    assert list(chosen.index) == [0, 2, 3, 4]
+    assert list(chosen["reason"]) == ["direct_award", "outside_contract", "no_reference", "no_reference"]
+
+
+def test_a_supplier_without_org_no_is_known_by_its_number_as_written_trimmed():
+    year_lines = pd.DataFrame({
+        "line_type": ["cost", "cost", "cost", "revenue"],
+        "counterparty": ["556036-0793", "", "", ""],
+        "counterparty_raw": ["5560360793", " 10042 ", "   ", "20001"],
+        "counterparty_note": ["", "number", "", ""],
+        "date": pd.to_datetime(["2025-01-01"] * 4), "amount_ore": [100, 200, 300, 400],
+        "account": [5410, 5410, 5410, 3010], "source_id": ["f:s:2", "f:s:3", "f:s:4", "f:s:5"],
+    }).astype({"counterparty": "str", "counterparty_raw": "str", "counterparty_note": "str", "source_id": "str"})
+    source, frame = supplier_lines(year_lines, None)
+    assert source == "ledger"
+    assert list(frame["supplier"]) == ["556036-0793", "10042", "(saknas)"]

@@ -44,8 +44,11 @@ def direct_award_lines(lines: pd.DataFrame, spend: pd.DataFrame) -> pd.DataFrame
     list says so), `no_reference` (no procurement reference, or not in the list) or
     `outside_contract` (paid outside the contract period)."""
     by_supplier = spend.set_index("supplier")
-    form = lines["supplier"].map(by_supplier["procurement_form"]).fillna("").astype("str").str.strip().str.lower()
-    reference = lines["supplier"].map(by_supplier["procurement_reference"]).fillna("").astype("str").str.strip()
+    # Trimmed per supplier, then taken to its lines (a supplier the list lacks has neither).
+    form_of = by_supplier["procurement_form"].fillna("").astype("str").str.strip().str.lower()
+    reference_of = by_supplier["procurement_reference"].fillna("").astype("str").str.strip()
+    form = lines["supplier"].map(form_of).fillna("")
+    reference = lines["supplier"].map(reference_of).fillna("")
     market = (lines["group"] == "market").to_numpy()
     direct = form.isin(vocabulary().direct_award_words).to_numpy()
     no_reference = (reference == "").to_numpy()

@@ -81,7 +81,9 @@ def supplier_lines(
             "source_id": costs["source_id"],
         })
         source = "ledger"
-    key = np.where(frame["orgnr"] != "", frame["orgnr"], frame["orgnr_raw"].str.strip())
+    key = frame["orgnr"].to_numpy(dtype=object, copy=True)
+    without = key == ""  # no org. no.: the supplier is known by its number or name as written
+    key[without] = frame["orgnr_raw"][without].str.strip().to_numpy(dtype=object)
     frame["supplier"] = pd.Series(key, index=frame.index).replace("", "(saknas)")
     return source, frame.reset_index(drop=True)
 
