@@ -102,6 +102,26 @@ def test_lines_differing_only_in_text_are_not_duplicates():
     assert journal_tests(two, 2025, Settings())["duplicate_lines"].empty
 
 
+def test_lines_alike_in_voucher_and_amount_are_duplicates_only_when_alike_in_every_key_column():
+    # The first check narrows to voucher and amount; the lines it keeps are then compared in
+    # every key column: a different account, date, counterparty or service is no duplicate.
+    lines = ledger([
+        ("2025-01-01", "D1", 6110, 100, None, None, "Papper"),  # rows 2-4: one group of three
+        ("2025-01-01", "D1", 6110, 100, None, None, "Papper"),
+        ("2025-01-01", "D1", 6110, 100, None, None, "Papper"),
+        ("2025-01-01", "D1", 6120, 100, None, None, "Papper"),  # another account
+        ("2025-01-02", "D1", 6110, 100, None, None, "Papper"),  # another date
+        ("2025-01-01", "D1", 6110, 100, "212000-1355", None, "Papper"),  # a counterparty
+        ("2025-01-01", "D1", 6110, 100, None, "T01", "Papper"),  # a service
+        ("2025-01-01", "D2", 6110, 100, None, None, "Papper"),  # rows 9-10: a pair
+        ("2025-01-01", "D2", 6110, 100, None, None, "Papper"),
+        ("2025-01-01", "D1", 6110, -100, None, None, "Papper"),  # another amount
+    ])
+    table = journal_tests(lines, 2025, Settings())["duplicate_lines"]
+    assert list(table["source_id"]) == [f"{FILE}:{row}" for row in (2, 3, 4, 9, 10)]
+    assert list(table["duplicate_group"]) == [1, 1, 1, 2, 2]
+
+
 def test_gap_in_voucher_series_names_the_missing_numbers_and_the_voucher_before():
     table = voucher_gaps(YEAR_2025)
     gaps = table[table["finding"] == "gap"]

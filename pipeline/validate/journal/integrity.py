@@ -40,12 +40,19 @@ def duplicate_lines(ledger: pd.DataFrame, vouchers: Vouchers | None = None) -> p
         # The voucher as its code: equal codes are equal vouchers (every missing one is -1, as
         # `duplicated` counts missing values equal), and the texts are not hashed again.
         keys = keys.assign(voucher=voucher_codes(ledger, vouchers).codes)
-    # Lines alike in every key column but the free text first: only those can be alike in all,
-    # and they are few, so the texts (nearly all distinct) are compared only among them.
-    repeated = keys[[c for c in key if c != "text"]].duplicated(keep=False).to_numpy(copy=True)
-    if "text" in key and repeated.any():
-        candidates = np.flatnonzero(repeated)
-        repeated[candidates] = keys.iloc[candidates].duplicated(keep=False).to_numpy()
+    # Lines alike in every key column are alike in voucher and amount, and few lines are: only
+    # those are compared in the other columns, the free text (nearly all distinct) last. At a
+    # million lines 0.10 s instead of 0.28.
+    repeated = None
+    for columns in (["voucher", "amount_ore"], [c for c in key if c != "text"], key):
+        columns = [c for c in columns if c in key]
+        if not columns:
+            continue
+        if repeated is None:
+            repeated = keys[columns].duplicated(keep=False).to_numpy(copy=True)
+        elif repeated.any():
+            candidates = np.flatnonzero(repeated)
+            repeated[candidates] = keys.iloc[candidates][columns].duplicated(keep=False).to_numpy()
     table = lines(ledger[repeated])
     # Group number: lines of one group share it, so the auditor sees which lines pair up.
     group = ledger.loc[repeated, key].groupby(key, dropna=False, sort=True).ngroup().to_numpy()
