@@ -3,6 +3,8 @@ ledgers whose findings can be counted by hand."""
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 
@@ -38,6 +40,22 @@ def test_voucher_identity_collapses_every_kind_of_blank_and_keeps_a_missing_vouc
     keys = voucher_key(pd.Series([" B\t7 ", "b\u00a0 7", "ß 1", None], dtype="str"))
     assert list(keys[:3]) == ["b 7", "b 7", "ss 1"] and pd.isna(keys[3])
     assert str(keys.dtype) == "str"
+
+
+def test_voucher_keys_made_all_at_once_are_each_texts_own_key():
+    # ASCII texts whose only blank is the space are keyed all at once; any other text (a tab, a
+    # line break, a letter outside ASCII, a missing voucher) one by one: the keys are the same.
+    def one_by_one(text):
+        return " ".join(text.split()).casefold()
+
+    plain = ["  A  12 ", "a 12", "", " ", "B\u0020\u00207", "C-1"]
+    assert list(voucher_key(pd.Series(plain, dtype="str"))) == ["a 12", "a 12", "", "", "b 7", "c-1"]
+    pieces = ["a", "A", "Z", "1", " ", "  ", "-", "\t", "\n", "\r", "\x1f", "\u00a0", "\u03a3", "\u00df"]
+    generator = random.Random(2026)
+    for _ in range(2000):
+        texts = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 6)))
+                 for _ in range(generator.randint(1, 6))]
+        assert list(voucher_key(pd.Series(texts, dtype="str"))) == [one_by_one(text) for text in texts]
 
 
 def test_two_files_sharing_two_vouchers_give_one_finding_naming_both():

@@ -94,10 +94,33 @@ def voucher_key(vouchers: pd.Series) -> pd.Series:
     Blanks are not removed: SIE's series "1" number "12" ("1 12") is not series "11" number "2".
     A missing voucher stays missing."""
     texts = vouchers.astype("str")
-    # str.split() without a separator splits at every run of what the regex \s matches and drops
-    # those at the ends, as strip() does: one pass per text instead of three over all of them.
-    keys = [" ".join(text.split()).casefold() if isinstance(text, str) else text for text in texts.tolist()]
+    values = texts.tolist()
+    keys = None if texts.hasnans else _plain_keys(values)
+    if keys is None:
+        # str.split() without a separator splits at every run of what the regex \s matches and
+        # drops those at the ends, as strip() does: one pass per text instead of three.
+        keys = [" ".join(text.split()).casefold() if isinstance(text, str) else text for text in values]
     return pd.Series(keys, index=vouchers.index, dtype=texts.dtype)
+
+
+# The ASCII characters str.split() splits at besides the space and the line break.
+_OTHER_ASCII_BLANKS = b"\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _plain_keys(texts: list[str]) -> list[str] | None:
+    """The keys of texts that are ASCII with no blank but the space (vouchers as the read gives
+    them: it makes control characters visible), made for all of them at once, a line each: at a
+    million lines 380 000 distinct vouchers in 0.05 s instead of 0.14. None for other texts.
+    ASCII text casefolds as it lowercases."""
+    joined = "\n".join(texts)
+    if not joined.isascii() or joined.count("\n") != max(len(texts) - 1, 0):
+        return None
+    if len(joined.encode("ascii").translate(None, _OTHER_ASCII_BLANKS)) != len(joined):
+        return None
+    while "  " in joined:
+        joined = joined.replace("  ", " ")
+    joined = joined.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+    return joined.lower().split("\n") if texts else []
 
 
 def _texts(ledger: pd.DataFrame, column: str) -> np.ndarray:
