@@ -42,6 +42,14 @@ def test_voucher_identity_collapses_every_kind_of_blank_and_keeps_a_missing_vouc
     assert str(keys.dtype) == "str"
 
 
+def test_the_ascii_blanks_the_voucher_keys_know_are_pythons():
+    # str.split() splits at the characters str.isspace() names; in ASCII the keys made all at
+    # once handle the space and the line break themselves and leave texts with the others.
+    from pipeline.validate.ledger_checks import _OTHER_ASCII_BLANKS
+
+    assert set(_OTHER_ASCII_BLANKS) | {ord(" "), ord("\n")} == {c for c in range(128) if chr(c).isspace()}
+
+
 def test_voucher_keys_made_all_at_once_are_each_texts_own_key():
     # ASCII texts whose only blank is the space are keyed all at once; any other text (a tab, a
     # line break, a letter outside ASCII, a missing voucher) one by one: the keys are the same.
