@@ -110,7 +110,7 @@ _OTHER_ASCII_BLANKS = b"\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 def _plain_keys(texts: list[str]) -> list[str] | None:
     """The keys of texts that are ASCII with no blank but the space (vouchers as the read gives
     them: it makes control characters visible), made for all of them at once, a line each: at a
-    million lines 380 000 distinct vouchers in 0.05 s instead of 0.14. None for other texts.
+    million lines 380 000 distinct vouchers in 0.05-0.06 s instead of 0.09-0.14. None for others.
     ASCII text casefolds as it lowercases."""
     joined = "\n".join(texts)
     if not joined.isascii() or joined.count("\n") != max(len(texts) - 1, 0):

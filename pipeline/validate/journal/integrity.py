@@ -42,7 +42,7 @@ def duplicate_lines(ledger: pd.DataFrame, vouchers: Vouchers | None = None) -> p
         keys = keys.assign(voucher=voucher_codes(ledger, vouchers).codes)
     # Lines alike in every key column are alike in voucher and amount, and few lines are: only
     # those are compared in the other columns, the free text (nearly all distinct) last. At a
-    # million lines 0.10 s instead of 0.28.
+    # million lines 0.14 s instead of 0.33.
     repeated = None
     for columns in (["voucher", "amount_ore"], [c for c in key if c != "text"], key):
         columns = [c for c in columns if c in key]
