@@ -29,7 +29,7 @@ def test_on_linux_with_glibc_malloc_trim_is_found():
     import sys
 
     if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
-        return  # the figures of the README are measured on glibc
+        return  # the figures of docs/performance.md are measured on glibc
     assert memory._malloc_trim() is not None
     memory.give_back_freed_memory()
 
@@ -49,7 +49,7 @@ def _huge_page_advice(env_value: str | None) -> str:
 
 
 def test_numpy_asks_for_no_huge_pages_unless_the_user_says_so():
-    # The pipeline's own choice (measured in the README: slow first touches where the kernel
+    # The pipeline's own choice (measured in docs/performance.md: slow first touches where the kernel
     # compacts memory for them); a value set by the user is theirs.
     assert _huge_page_advice(None) == "False"
     assert _huge_page_advice("0") == "False"
