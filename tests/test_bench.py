@@ -15,7 +15,7 @@ from tools import bench
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = ["lines", "runs", "read s", "classify+compute s", "validate (wait) s", "write workbook s", "write PDF s",
            "Data Docs (wait) s", "write json/manifest s", "stages sum s", "total s (CLI)", "CPU s (all processes)",
-           "peak memory MiB (PSS)",
+           "of which system s", "page faults (thousands)", "peak memory MiB (PSS)",
            "floor: calamine read s", "ratio total/floor", "openpyxl read s", "ratio total/openpyxl"]
 
 
@@ -28,6 +28,8 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
     measured = bench.Measured(lines=100_000)
     measured.totals = [10.0, 12.0, 11.0]  # median 11.0
     measured.cpu = [15.0, 13.0, 19.0]  # median 15.0
+    measured.system = [2.0, 6.0, 3.0]  # median 3.0
+    measured.faults = [990_000, 1_004_000, 1_001_400]  # median 1 001 400 -> 1 001 thousand
     measured.peak_kib = [1024 * 300, 1024 * 500, 1024 * 400]  # worst run: 500 MiB
     measured.openpyxl = [20.0, 24.0, 22.0]  # median 22.0 -> ratio 11 / 22 = 0.50
     measured.floor = [5.0, 4.0, 4.4]  # median 4.4 -> ratio 11 / 4.4 = 2.50
@@ -42,6 +44,8 @@ def test_row_is_medians_worst_memory_and_ratio_of_medians():
     assert row["stages_sum"] == "8.2"
     assert row["total"] == "11.0"
     assert row["cpu"] == "15.0"
+    assert row["system"] == "3.0"
+    assert row["faults"] == "1001"
     assert row["peak_mib"] == "500"
     assert row["openpyxl_read"] == "22.0"
     assert row["ratio"] == "0.50"
@@ -60,6 +64,8 @@ def test_row_without_baseline_or_failed_stage_says_not_available():
     assert row["openpyxl_read"] == "n/a"
     assert row["ratio"] == "n/a"
     assert row["cpu"] == "n/a"  # CPU time not taken: not available, never 0
+    assert row["system"] == "n/a"
+    assert row["faults"] == "n/a"
     assert row["floor_read"] == "n/a"  # no floor measured: no ratio either, never a division by zero
     assert row["floor_ratio"] == "n/a"
 
@@ -174,7 +180,21 @@ def test_cpu_time_of_a_run_counts_the_process_it_starts_and_waits_for(tmp_path):
             "while time.process_time() < end: pass")
     script = ("import subprocess, sys\n"
               f"subprocess.run([sys.executable, '-c', {spin!r}], check=True)")
-    code, seconds, _, cpu = bench.run_child(["-c", script], tmp_path / "spin.log")
-    assert code == 0
-    assert cpu >= 0.6  # the grandchild's 0.6 s, and both interpreters' start on top
-    assert cpu <= seconds + 0.5  # the two run one after the other: no more than the wall time
+    child = bench.run_child(["-c", script], tmp_path / "spin.log")
+    assert child.code == 0
+    assert child.cpu >= 0.6  # the grandchild's 0.6 s, and both interpreters' start on top
+    assert child.cpu <= child.seconds + 0.5  # the two run one after the other: no more than the wall time
+    assert 0 <= child.system <= child.cpu
+
+
+def test_page_faults_of_a_run_count_the_process_it_starts_and_waits_for(tmp_path):
+    # A grandchild writes one byte into each 4 KiB page of 64 MiB of fresh memory: each page
+    # it touches is a page fault (16 384 of them), counted for the child that waited for it.
+    touch = ("memory = bytearray(64 << 20)\n"
+             "memory[::4096] = b'x' * (len(memory) // 4096)")
+    script = ("import subprocess, sys\n"
+              f"subprocess.run([sys.executable, '-c', {touch!r}], check=True)")
+    alone = bench.run_child(["-c", "pass"], tmp_path / "pass.log")
+    child = bench.run_child(["-c", script], tmp_path / "touch.log")
+    assert alone.code == 0 and child.code == 0
+    assert child.faults >= alone.faults + 16_384

@@ -7,7 +7,8 @@ sizes), and the report year's ledger as one workbook of the requested size. Then
 N runs, each in a fresh subprocess:
 
 - the real CLI end to end (`python -m pipeline report ... --quiet --timings FILE`): total
-  seconds and the seconds of each stage as the run itself measured them (`run.report`);
+  seconds and the seconds of each stage as the run itself measured them (`run.report`), and
+  the processor time, its system part and the page faults of the CLI and its processes;
 - the floor: the bare python-calamine read (`get_sheet_by_name(...).to_python()`, no parsing, no
   checks) of each report-year ledger file, each in a fresh subprocess (`tools.bench_read floor`),
   summed over the files; the ratio total/floor is the issue 19 target (at most 2 at 1M lines);
@@ -55,6 +56,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from tools import example_data
 
@@ -85,6 +87,8 @@ COLUMNS = (
     ("stages sum s", "stages_sum"),
     ("total s (CLI)", "total"),
     ("CPU s (all processes)", "cpu"),
+    ("of which system s", "system"),
+    ("page faults (thousands)", "faults"),
     ("peak memory MiB (PSS)", "peak_mib"),
     ("floor: calamine read s", "floor_read"),
     ("ratio total/floor", "floor_ratio"),
@@ -102,6 +106,8 @@ class Measured:
     lines: int
     totals: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # user + system seconds of the CLI and its processes
+    system: list[float] = field(default_factory=list)  # the system (kernel) part of `cpu`
+    faults: list[int] = field(default_factory=list)  # minor page faults of the same processes
     peak_kib: list[int] = field(default_factory=list)
     stages: list[dict[str, float]] = field(default_factory=list)
     openpyxl: list[float] = field(default_factory=list)
@@ -119,6 +125,8 @@ class Measured:
         cells["stages_sum"] = median([sum(s[stage] for stage in STAGES) for s in complete])
         cells["total"] = median(self.totals)
         cells["cpu"] = median(self.cpu)
+        cells["system"] = median(self.system)
+        cells["faults"] = median([count / 1000 for count in self.faults])
         # Peak memory is the worst memory run (one per size), not a median: the limit must hold every time.
         cells["peak_mib"] = max(self.peak_kib) / 1024 if self.peak_kib else None
         cells["floor_read"] = median(self.floor)
@@ -136,7 +144,7 @@ def _cell(key: str, value: float | int | None) -> str:
         return f"{int(value):,}".replace(",", " ")
     if key in ("ratio", "floor_ratio"):
         return f"{value:.2f}"
-    if key == "peak_mib":
+    if key in ("peak_mib", "faults"):
         return f"{value:.0f}"
     return f"{value:.1f}"
 
@@ -217,10 +225,21 @@ def _source_fingerprint() -> str:
 # Child processes
 
 
-def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, float, int, float]:
-    """Run `python <args>` from the repository root; (exit code, wall seconds, peak KiB, CPU
-    seconds). The CPU seconds are user and system time of the child and of every process it
-    started and waited for (the CLI's validation process), as Linux's wait4 reports them.
+class Child(NamedTuple):
+    """What `run_child` measured of one child process."""
+
+    code: int  # exit code
+    seconds: float  # wall time
+    peak_kib: int
+    cpu: float  # user and system seconds
+    system: float  # of which system: mostly the kernel's work for page faults
+    faults: int  # minor page faults
+
+
+def run_child(args: list[str], log: Path, memory: bool = False) -> Child:
+    """Run `python <args>` from the repository root and measure it (`Child`). The CPU seconds
+    and page faults are those of the child and of every process it started and waited for (the
+    CLI's validation process), as Linux's wait4 reports them.
 
     The peak is the child's own `ru_maxrss`; with `memory`, the larger of that and the largest
     sum of the proportional set size of the child and its descendants sampled at one moment (the
@@ -245,7 +264,8 @@ def run_child(args: list[str], log: Path, memory: bool = False) -> tuple[int, fl
         if sampler is not None:
             sampler.join()
     child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, seconds, max(usage.ru_maxrss, tree_peak[0]), usage.ru_utime + usage.ru_stime
+    return Child(child.returncode, seconds, max(usage.ru_maxrss, tree_peak[0]), usage.ru_utime + usage.ru_stime,
+                 usage.ru_stime, usage.ru_minflt)
 
 
 def _sample_tree_memory(pid: int, done: threading.Event, peak: list[int], interval: float = 0.05) -> None:
@@ -297,16 +317,20 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
         timings_path = workdir / "timings" / f"{folder.name}-stages-{run}.json"
         timings_path.parent.mkdir(parents=True, exist_ok=True)
         timings_path.unlink(missing_ok=True)
-        code, seconds, _, cpu = run_child(
+        cli = run_child(
             ["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root), "--quiet",
              "--timings", str(timings_path)],
             logs / f"{folder.name}-cli-{run}.log")
+        code = cli.code
         if code == 0:
-            measured.totals.append(seconds)
-            measured.cpu.append(cpu)
+            measured.totals.append(cli.seconds)
+            measured.cpu.append(cli.cpu)
+            measured.system.append(cli.system)
+            measured.faults.append(cli.faults)
             stages = json.loads(timings_path.read_text(encoding="utf-8"))
             measured.stages.append(stages)
-            say(f"{label}: CLI {seconds:.1f} s (CPU {cpu:.1f} s); "
+            say(f"{label}: CLI {cli.seconds:.1f} s (CPU {cli.cpu:.1f} s, of which system {cli.system:.1f} s; "
+                f"{cli.faults / 1000:.0f} thousand page faults); "
                 + ", ".join(f"{s} {stages[s]:.1f}" for s in (*STAGES, *DETAIL) if s in stages))
         else:
             measured.errors.append(f"CLI exit {code}: {_tail(logs / f'{folder.name}-cli-{run}.log')}")
@@ -317,8 +341,8 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
             say(f"{label}: floor (calamine read of {len(report_year_files(folder))} file(s)) {floor:.1f} s")
         if openpyxl:
             baseline_path = workdir / "timings" / f"{folder.name}-openpyxl-{run}.json"
-            code, _, _, _ = run_child(["-m", "tools.bench_read", "openpyxl", str(report_ledger(folder)),
-                                    str(baseline_path)], logs / f"{folder.name}-openpyxl-{run}.log")
+            code = run_child(["-m", "tools.bench_read", "openpyxl", str(report_ledger(folder)),
+                              str(baseline_path)], logs / f"{folder.name}-openpyxl-{run}.log").code
             if code == 0:
                 seconds = json.loads(baseline_path.read_text(encoding="utf-8"))["openpyxl_read"]
                 measured.openpyxl.append(seconds)
@@ -328,8 +352,9 @@ def measure(folder: Path, lines: int, repeat: int, workdir: Path, openpyxl: bool
         # Each run starts from the same state: no previous outputs to move aside.
         shutil.rmtree(out_root / folder.name, ignore_errors=True)
     log = logs / f"{folder.name}-cli-memory.log"
-    code, _, peak, _ = run_child(["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root),
-                               "--quiet"], log, memory=True)
+    memory_run = run_child(["-m", "pipeline", "report", "--inputs", str(folder), "--outputs", str(out_root),
+                            "--quiet"], log, memory=True)
+    code, peak = memory_run.code, memory_run.peak_kib
     shutil.rmtree(out_root / folder.name, ignore_errors=True)
     if code == 0:
         measured.peak_kib.append(peak)
@@ -345,7 +370,7 @@ def _floor(folder: Path, run: int, workdir: Path, measured: Measured) -> float |
     for index, ledger in enumerate(report_year_files(folder)):
         timings = workdir / "timings" / f"{folder.name}-floor-{run}-{index}.json"
         log = workdir / "logs" / f"{folder.name}-floor-{run}-{index}.log"
-        code, _, _, _ = run_child(["-m", "tools.bench_read", "floor", str(ledger), str(timings)], log)
+        code = run_child(["-m", "tools.bench_read", "floor", str(ledger), str(timings)], log).code
         if code != 0:
             measured.errors.append(f"calamine read exit {code}: {_tail(log)}")
             return None
@@ -391,7 +416,10 @@ def report_text(rows: list[dict[str, str]], errors: list[str], seed: int, starte
         "Medians of the runs. `total s (CLI)` is the real command end to end (interpreter start "
         "included); `CPU s (all processes)` is the user and system time of the same runs, the CLI "
         "and its validation process together: on a machine of n cores no arrangement of the same "
-        "work can take less than that divided by n; the stage columns are the same runs' own "
+        "work can take less than that divided by n; `of which system s` is the kernel's part of it "
+        "and `page faults (thousands)` the same processes' minor page faults (each first touch of "
+        "a page of memory): on a virtual machine that hands freed memory back to its host, the "
+        "same faults can cost several times more system time from one run to the next; the stage columns are the same runs' own "
         "time line (`--timings`) in the main "
         "process, where `validate (wait)` and `Data Docs (wait)` are only the waits for the "
         "validation process (the first also holds the loading of the writers' modules and fonts "
