@@ -184,7 +184,11 @@ def classify_ledger(
     service = out["service"].fillna("").astype("str")
     no_code = equal(service, "")
     out["service_known"] = service.isin(activity_of.index) | no_code
-    activity = service.map(activity_of).astype(object).fillna(UNASSIGNED).astype("str").to_numpy(dtype=object)
+    # Each line's activity taken from one text object per activity (a code outside the catalogue
+    # takes the last, UNASSIGNED): `Series.map` made a text object per line.
+    words = np.append(activity_of.astype(object).fillna(UNASSIGNED).to_numpy(dtype=object), UNASSIGNED)
+    word_codes, distinct_words = pd.factorize(words)
+    activity = np.asarray(distinct_words, dtype=object)[word_codes[activity_of.index.get_indexer(service)]]
     # Revenue without a code takes an activity from its account where the settings say so (R5).
     chart = settings.accounts
     activity[no_code & in_ranges(out["account"], chart.cost_sharing_without_code)] = COST_SHARING
