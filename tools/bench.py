@@ -232,7 +232,7 @@ class Child(NamedTuple):
     seconds: float  # wall time
     peak_kib: int
     cpu: float  # user and system seconds
-    system: float  # of which system: mostly the kernel's work for page faults
+    system: float  # of which system: on this machine largely the kernel's work on page faults
     faults: int  # minor page faults
 
 
