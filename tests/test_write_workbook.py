@@ -666,3 +666,21 @@ def test_a_block_goes_out_as_its_rows_bytes_back_to_back_and_never_loses_a_row()
     # 64-bit offsets read as 32-bit ones would give the first row only: refused.
     with pytest.raises(TypeError):
         _back_to_back(pa.array(["<row>a</row>", "<row>b</row>"], type=pa.large_string()))
+
+
+def test_blanks_at_a_texts_edges_ask_to_be_kept_and_only_there():
+    # Printable texts (Arrow finds their edge spaces) and texts with a non-breaking space (each
+    # looked at on its own) follow the same rule: a blank at either edge keeps the text's blanks.
+    from pipeline.write.workbook_rows import text_cells
+
+    def cell(text: str, kept: bool = False) -> str:
+        keep = ' xml:space="preserve"' if kept else ""
+        return f'<c t="inlineStr"><is><t{keep}>{text}</t></is></c>'
+
+    printable = ["a", " b", "c ", "d e", "", "  ", "f"]
+    assert text_cells(pd.Series(printable, dtype="str")).to_pylist() == [
+        cell("a"), cell(" b", True), cell("c ", True), cell("d e"), "<c/>", cell("  ", True), cell("f")]
+    assert text_cells(pd.Series(["a", "d e"], dtype="str")).to_pylist() == [cell("a"), cell("d e")]
+    other = ["\u00a0x", "y", "z ", "u\u00a0v"]
+    assert text_cells(pd.Series(other, dtype="str")).to_pylist() == [
+        cell("\u00a0x", True), cell("y"), cell("z ", True), cell("u\u00a0v")]

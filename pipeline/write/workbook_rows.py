@@ -144,13 +144,17 @@ def text_cells(texts: pd.Series) -> pa.StringArray:
     strings = pa.array(values, type=pa.string())
     cells = _join(_INLINE_OPEN, strings, _INLINE_CLOSE)
     # Leading or trailing blanks survive only when the element asks XML readers to keep them.
-    # Printable texts can only have plain spaces there: two substring scans of the texts joined
-    # by NUL (which no written text holds) tell whether any has one.
-    separated = "\x00" + "\x00".join(values.tolist()) + "\x00" if printable else ""
-    if not printable or "\x00 " in separated or " \x00" in separated:
+    # Printable texts can only have plain spaces there, which Arrow finds without the interpreter
+    # (a million source ids in 0.26-0.37 s against 0.40-0.50 s by joining the texts with NUL
+    # and searching that); other texts are looked at one by one.
+    if printable:
+        edged = pc.or_(pc.starts_with(strings, " "), pc.ends_with(strings, " "))
+        any_edged = pc.any(edged).as_py()
+    else:
         edged = np.array([text[:1].isspace() or text[-1:].isspace() for text in values.tolist()], dtype=bool)
-        if edged.any():
-            cells = pc.if_else(edged, _join(_INLINE_OPEN_PRESERVE, strings, _INLINE_CLOSE), cells)
+        any_edged = edged.any()
+    if any_edged:
+        cells = pc.if_else(edged, _join(_INLINE_OPEN_PRESERVE, strings, _INLINE_CLOSE), cells)
     empty = pc.equal(strings, "")
     return pc.if_else(empty, _EMPTY_CELL, cells) if pc.any(empty).as_py() else cells
 
