@@ -684,3 +684,12 @@ def test_blanks_at_a_texts_edges_ask_to_be_kept_and_only_there():
     other = ["\u00a0x", "y", "z ", "u\u00a0v"]
     assert text_cells(pd.Series(other, dtype="str")).to_pylist() == [
         cell("\u00a0x", True), cell("y"), cell("z ", True), cell("u\u00a0v")]
+
+
+def test_kronor_texts_are_exact_amounts_worked_by_hand():
+    from pipeline.write.workbook_rows import kronor_texts
+
+    ore = np.array([0, 5, -5, 99, 100, -100, -123456, 918_383_731, -90_000_000_000_000_001], dtype=np.int64)
+    assert kronor_texts(ore).to_pylist() == ["0.00", "0.05", "-0.05", "0.99", "1.00", "-1.00", "-1234.56",
+                                             "9183837.31", "-900000000000000.01"]
+    assert kronor_texts(np.zeros(0, dtype=np.int64)).to_pylist() == []

@@ -110,7 +110,7 @@ _NUMBER_STYLE_OF_KIND = {"money": "money", "share": "share", "ratio": "ratio", "
                          "integer": "integer", "number": None, "mixed_money": "money",
                          "mixed_share": "share", "mixed_ratio": "ratio", "mixed": None}
 _NEEDS_PICTURE = UNWRITABLE_CHARACTERS
-_CENTS = np.array([f"{cents:02d}" for cents in range(100)], dtype=object)
+_CENTS = pa.array([f"{cents:02d}" for cents in range(100)], type=pa.string())
 _INLINE_OPEN = '<c t="inlineStr"><is><t>'
 _INLINE_OPEN_PRESERVE = '<c t="inlineStr"><is><t xml:space="preserve">'
 _INLINE_CLOSE = "</t></is></c>"
@@ -159,18 +159,22 @@ def text_cells(texts: pd.Series) -> pa.StringArray:
     return pc.if_else(empty, _EMPTY_CELL, cells) if pc.any(empty).as_py() else cells
 
 
-def number_cells(number_texts: np.ndarray | list[str], style: int | None) -> pa.StringArray:
+def number_cells(number_texts: np.ndarray | list[str] | pa.StringArray, style: int | None) -> pa.StringArray:
     open_tag = f'<c s="{style}"><v>' if style else "<c><v>"
-    return _join(open_tag, pa.array(np.asarray(number_texts, dtype=object), type=pa.string()), "</v></c>")
+    if not isinstance(number_texts, pa.Array):
+        number_texts = pa.array(np.asarray(number_texts, dtype=object), type=pa.string())
+    return _join(open_tag, number_texts, "</v></c>")
 
 
-def kronor_texts(ore: np.ndarray) -> np.ndarray:
+def kronor_texts(ore: np.ndarray) -> pa.StringArray:
     """Öre as exact decimal kronor amounts: -123456 -> "-1234.56". A reader parses each to the
-    double nearest that amount, as close as a spreadsheet number gets."""
+    double nearest that amount, as close as a spreadsheet number gets. Made in Arrow: a million
+    distinct amounts in 0.24-0.26 s against 0.74-0.80 s as numpy object texts."""
     ore = np.asarray(ore, dtype=np.int64)
     magnitude = np.abs(ore)
-    whole = (magnitude // 100).astype(str).astype(object)
-    return np.where(ore < 0, "-", "").astype(object) + whole + "." + _CENTS[magnitude % 100]
+    whole = pa.array(magnitude // 100).cast(pa.string())
+    sign = pc.if_else(pa.array(ore < 0), "-", "")
+    return _join(sign, whole, ".", _CENTS.take(pa.array(magnitude % 100)))
 
 
 def _float_cells(numbers: np.ndarray, style: int | None) -> pa.StringArray:
