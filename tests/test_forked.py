@@ -106,19 +106,25 @@ def test_a_fork_that_fails_gives_none_and_the_caller_does_the_work(tmp_path, mon
 @needs_fork
 def test_a_run_without_side_tasks_writes_the_same_bytes(tmp_path, monkeypatch):
     """The reports' layout beside the workbook and the HTML twins beside the PDFs (`run`), the
-    twins only (a table of lines too large for a forked copy beside the workbook), or everything
-    in the main process: the same files, byte for byte, in both languages."""
+    layout made by the validation process and the twins forked (a table of lines too large for
+    a forked copy beside the workbook), or everything in the main process: the same files, byte
+    for byte, in both languages."""
     from pipeline import run
+    from pipeline.validate.worker import ValidationWorker
 
     folder = write_folder(tmp_path / "tiny")
-    answers: list[object] = []
-    result = SideTask.result
-    monkeypatch.setattr(SideTask, "result", lambda task: answers.append(result(task)) or answers[-1])
+    answers: list[tuple[str, object]] = []
+    result, errand_result = SideTask.result, ValidationWorker.errand_result
+    monkeypatch.setattr(SideTask, "result", lambda task: answers.append(("forked", result(task))) or answers[-1][1])
+    monkeypatch.setattr(ValidationWorker, "errand_result",
+                        lambda worker: answers.append(("errand", errand_result(worker))) or answers[-1][1])
     files: dict[str, dict[str, bytes]] = {}
     for name in ("forked", "large", "alone"):
         if name == "large":
             monkeypatch.setattr(run, "LARGE_TABLE_LINES", 1)
         if name == "alone":
+            monkeypatch.undo()
+            monkeypatch.setattr(SideTask, "result", lambda task: answers.append(("forked", result(task))) or answers[-1][1])
             monkeypatch.setattr(forked.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
         outcome = run.report(folder, 2025, "sv", tmp_path / name, say=lambda line: None, languages=("en",))
         files[name] = {p.relative_to(outcome.folder).as_posix(): p.read_bytes()
@@ -126,9 +132,11 @@ def test_a_run_without_side_tasks_writes_the_same_bytes(tmp_path, monkeypatch):
     assert {"LOS-utvardering-2025.pdf", "LOS-evaluation-2025.pdf", "LOS-utvardering-2025.html",
             "LOS-evaluation-2025.html", "LOS-underlag-2025.xlsx"} <= set(files["forked"])
     assert files["forked"] == files["large"] == files["alone"]
-    # Forked: the layouts of both languages, then the HTML twins written; large: the twins
-    # only; alone: nothing.
-    layouts, twins, *rest = answers
+    # Forked: the layouts of both languages, then the HTML twins written; large: the layouts
+    # from the validation process, the twins forked; alone: nothing.
+    (forked_layouts, layouts), (forked_twins, twins), *rest = answers
+    assert forked_layouts == forked_twins == "forked"
     assert sorted(layouts) == ["en", "sv"] and layouts["sv"].total > 5
     assert twins is True
-    assert rest == [None, True, None, None]
+    assert rest[:2] == [("errand", layouts), ("forked", True)]
+    assert rest[2:] == [("forked", None), ("forked", None)]

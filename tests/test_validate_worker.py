@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -43,6 +44,64 @@ def test_the_worker_gives_the_report_and_files_of_the_one_process_validation(tmp
     assert written == files_of(tmp_path / "one")  # GX JSON, our pages and GX's Data Docs, byte for byte
     assert "validation/data_docs/index.html" in written
     assert {"gx_setup", "gx_validate", "data_docs"} <= set(worker.seconds)
+
+
+def errand_probe(docs_dir: Path, word: str) -> tuple[str, int, str, bool]:
+    """Where and how an errand runs: the process, its thread's priority, and whether the Data
+    Docs were there yet."""
+    import multiprocessing
+    import threading
+
+    return (multiprocessing.current_process().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+            word.upper(), (docs_dir / "index.html").exists())
+
+
+def failing_errand() -> None:
+    raise ValueError("no layout today")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_an_errand_is_run_in_spare_time_after_the_results_and_before_the_data_docs(tmp_path):
+    docs = tmp_path / "two" / "validation" / "data_docs"
+    one_process = validate_inputs(faulty_inputs(), Settings(), tmp_path / "one")
+    with ValidationWorker() as worker:
+        worker.submit(faulty_inputs(), docs)
+        two_processes = worker.report(faulty_inputs(), Settings(), tmp_path / "two")
+        worker.errand(errand_probe, docs, "layout")
+        assert worker.errand_result() == ("los-validation", 19, "LAYOUT", False)
+        assert worker.errand_failure is None
+        assert worker.errand_result() is None  # one errand, one answer
+        worker.finish()
+    assert two_processes == one_process
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")  # the Data Docs too, after it
+
+
+@pytest.mark.parametrize("errand", [failing_errand, lambda: "not picklable"])
+def test_an_errand_that_fails_or_cannot_be_sent_gives_none_and_why_and_the_data_docs_still_come(tmp_path, errand):
+    docs = tmp_path / "validation" / "data_docs"
+    with ValidationWorker() as worker:
+        worker.submit(clean_inputs(), docs)
+        worker.report(clean_inputs(), Settings(), tmp_path)
+        worker.errand(errand)
+        assert worker.errand_result() is None
+        assert re.search("no layout today" if errand is failing_errand else "could not be sent", worker.errand_failure)
+        worker.finish()
+        process = worker._process
+    assert (docs / "index.html").is_file()
+    assert process.exitcode == 0
+
+
+def test_an_errand_only_after_the_report_and_only_one(tmp_path):
+    with ValidationWorker() as worker:
+        with pytest.raises(ValidationWorkerError, match="only once, after report"):
+            worker.errand(failing_errand)
+        worker.submit(clean_inputs(), tmp_path / "docs")
+        worker.report(clean_inputs(), Settings())
+        worker.docs_now()  # no errand: the Data Docs are built at once
+        with pytest.raises(ValidationWorkerError, match="only once, after report"):
+            worker.errand(failing_errand)
+        worker.finish()
+    assert (tmp_path / "docs" / "index.html").is_file()
 
 
 def test_the_checks_made_without_great_expectations_are_made_before_the_wait_for_it(monkeypatch):
@@ -238,7 +297,25 @@ def test_from_large_table_lines_the_workbook_rows_are_built_as_it_is_written(tmp
     # The table of lines is the years' frames stacked, not copied, either way; the outputs are
     # the same.
     folder = corpus.valid_folder(tmp_path)
+    # The reports' layout is made beside the workbook: below LARGE_TABLE_LINES by a forked copy
+    # of this process, from it by the validation process (a forked copy would hold a copy of
+    # every page of the table of lines the workbook touches).
+    from pipeline.write.pdf import document
+
+    report_pages = document.report_pages
+    laid_out_by: list[str] = []
+
+    def recorded_layout(*args, **kwargs):
+        import multiprocessing
+
+        (tmp_path / f"layout-{multiprocessing.current_process().name}").touch()
+        return report_pages(*args, **kwargs)
+
+    monkeypatch.setattr(document, "report_pages", recorded_layout)
     run.report(folder, None, None, tmp_path / "small", lambda message: None)
+    laid_out_by.append(sorted(p.name for p in tmp_path.glob("layout-*")))
+    for done in tmp_path.glob("layout-*"):
+        done.unlink()
     monkeypatch.setattr(run, "LARGE_TABLE_LINES", 0)
     from pipeline.write import workbook
 
@@ -249,6 +326,8 @@ def test_from_large_table_lines_the_workbook_rows_are_built_as_it_is_written(tmp
     monkeypatch.setattr(workbook, "write_workbook", lambda path, figures, tables, *args, **kwargs: (
         tables_written.append(tables), write_workbook(path, figures, tables, *args, **kwargs))[1])
     run.report(folder, None, None, tmp_path / "large", lambda message: None)
+    laid_out_by.append(sorted(p.name for p in tmp_path.glob("layout-*")))
+    assert laid_out_by == [["layout-los-side-task"], ["layout-los-validation"]]
     assert built_ahead == []
     lines = tables_written[0][SHEET_LINES]
     assert isinstance(lines, StackedFrames)

@@ -6,6 +6,9 @@ starts a `ValidationWorker` first of all (this module imports nothing heavy, so 
 at once): the worker imports GX while the main process imports the rest and reads the inputs, prepares and validates the batches it is sent while the main process classifies and computes, and
 builds GX's Data Docs while the main process writes the workbook and the PDF.
 
+Between the two the worker may run one errand for the main process, in spare time (`errand`):
+at a million lines it lays the reports out while the main process writes the workbook.
+
 GX's Data Docs are built by a thread of the lowest priority (`_in_spare_time`), which takes
 only the processor time the main process leaves idle: they wait for a core the workbook's two
 threads leave idle (at 100 000 lines the workbook took 1.8-1.9 s instead of 2.2). GX is imported
@@ -23,8 +26,17 @@ worker's results. The main process decides everything; the worker only answers:
 
     main -> worker   (batches, year, docs_dir)  once, after the read
     worker -> main   ("results", raw, seconds)  GX's result of each batch
+    main -> worker   ("errand", function, args) or ("docs",): once, after the results
+    worker -> main   ("errand", value, failure) the errand's value, or None and why (only after an errand)
     worker -> main   ("docs", seconds)          Data Docs written (only when given a folder)
     worker -> main   ("error", message)         anything that went wrong, instead of the above
+
+The errand is work of the main process that does not wait for what the main process does
+meanwhile: the reports' layout (`run._report_pages`) while the workbook is written. The worker
+does it in spare time, before the Data Docs. It takes the place of a forked copy of the main
+process (`pipeline.forked`), which at a million lines would hold a copy of every page of the
+table of lines the workbook touches (peaks of 998-1 072 MiB against 963-973). What fails in it
+is the main process's to do again: `errand_result` is then None, as a side task's is.
 
 The worker ends when the main process closes its end of the pipe, dies or is killed, so a
 stopped run leaves no process behind. A problem in it reaches the user as a
@@ -41,6 +53,7 @@ import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
 
@@ -72,8 +85,11 @@ class ValidationWorker:
         self._batches: list[Any] | None = None
         self._docs_dir: Path | None = None
         self._docs_pending = False
+        self._errand_pending = False
+        self._told = False  # the one message after the results (an errand, or "docs") is sent
         self._done = False  # every answer the worker owes has arrived: it is ending on its own
         self.seconds: dict[str, float] = {}
+        self.errand_failure: str | None = None  # why the errand gave no value
         # Fork where the system has it: the child starts at once, with this process's modules.
         # Elsewhere it starts a fresh interpreter, which works the same, a little later.
         methods = multiprocessing.get_all_start_methods()
@@ -120,10 +136,48 @@ class ValidationWorker:
         self._done = not self._docs_pending
         return validation_report(inputs, settings, self._batches, raw_results, out_dir, vouchers, own)
 
+    def errand(self, function: Callable[..., Any], *args: Any) -> None:
+        """Have the worker call `function(*args)` (a module-level function; its arguments and
+        value are pickled) in spare time, after the results and before the Data Docs;
+        `errand_result` takes its value. Once, after `report`, instead of `docs_now`."""
+        if self._told or self._batches is None:
+            raise ValidationWorkerError("errand() only once, after report(), and not after docs_now()")
+        try:
+            message = ForkingPickler.dumps(("errand", function, args))
+        except Exception as error:  # noqa: BLE001 - the caller does the work itself
+            self.errand_failure = f"the errand could not be sent: {error!r}"
+            self.docs_now()
+            return
+        try:
+            self._connection.send_bytes(message)
+        except (BrokenPipeError, ConnectionResetError, EOFError) as exc:
+            raise ValidationWorkerError(_vanished(self._process)) from exc
+        self._told = True
+        self._errand_pending = True
+
+    def errand_result(self) -> Any:
+        """The errand's value, or None when there was none or it failed (`errand_failure` says
+        how): the caller then does the work itself."""
+        if not self._errand_pending:
+            return None
+        self._errand_pending = False
+        value, self.errand_failure = self._receive("errand")
+        return value
+
+    def docs_now(self) -> None:
+        """Let the worker build its Data Docs now: no errand comes. `finish` does it if nothing
+        was said."""
+        if not self._told and self._batches is not None:
+            self._send(("docs",))
+            self._told = True
+
     def finish(self) -> None:
         """Wait until the worker has written the Data Docs and ended (nothing to wait for
         without them)."""
+        if self._errand_pending:
+            self.errand_result()
         if self._docs_pending:
+            self.docs_now()
             (seconds,) = self._receive("docs")
             self.seconds.update(seconds)
             self._docs_pending = False
@@ -196,11 +250,16 @@ def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path |
         del batches, raw_results
         request.clear()
         give_back_freed_memory()
+        told = _next_message(connection)  # EOFError when the run ends here (`check`, a stop)
+        if told[0] == "errand":
+            connection.send_bytes(_errand(*told[1:]))
+        elif told[0] == "unreadable":
+            connection.send(("errand", None, told[1]))
         if docs_dir is not None:
             started = time.perf_counter()
             _in_spare_time(lambda: runner.build_data_docs(docs_dir))
             connection.send(("docs", {"data_docs": time.perf_counter() - started}))
-    except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+    except (BrokenPipeError, ConnectionResetError, EOFError, KeyboardInterrupt):
         return  # the main process is gone or was interrupted: it reports that, not the worker
     except Exception:  # noqa: BLE001
         try:
@@ -209,6 +268,27 @@ def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path |
             return
     finally:
         connection.close()
+
+
+def _next_message(connection: Connection) -> tuple[Any, ...]:
+    """The main process's message after the results: ("errand", function, args) or ("docs",);
+    an errand that cannot be unpickled here becomes ("unreadable", why), which goes back to the
+    main process as a failed errand."""
+    try:
+        return connection.recv()
+    except (EOFError, OSError):
+        raise
+    except Exception:  # noqa: BLE001
+        return ("unreadable", traceback.format_exc(limit=-3))
+
+
+def _errand(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    """The answer to an errand: `function(*args)` made in spare time, pickled as ("errand",
+    value, None), or ("errand", None, what went wrong)."""
+    try:
+        return ForkingPickler.dumps(("errand", _in_spare_time(lambda: function(*args)), None))
+    except Exception:  # noqa: BLE001 - the main process does the work itself
+        return ForkingPickler.dumps(("errand", None, traceback.format_exc(limit=-3)))
 
 
 def _heavy_read(inputs_folder: Path | None, year: int | None) -> bool:
