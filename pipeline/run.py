@@ -596,8 +596,9 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     # (its deflate thread) and writes over the whole table of lines (reference counts, freed
     # blocks reused), which a forked copy would hold a copy of while it lives: at a million lines
     # the validation process makes the layout instead, in its spare time, before its Data Docs
-    # (`ValidationWorker.errand`): the PDF 0.82-0.92 s against 1.56-1.84 and the run 0.5 s
-    # shorter (medians of three interleaved pairs), peaks the same.
+    # (`ValidationWorker.errand`): at a million lines the PDF 0.82-0.89 s against 1.61 and the
+    # workbook and the reports together 6.99 s against 7.24 and 6.89 s against 7.39 (medians
+    # of five and of three interleaved pairs), peaks the same (955-973 MiB against 955-980).
     layout_args = (results.figures, report_languages, (results_path.name, workbook_path.name))
     large = rows >= LARGE_TABLE_LINES
     if large:
