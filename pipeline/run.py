@@ -209,6 +209,8 @@ def _report(folder: Path, year: int, settings: Settings, final: Path, say: Say,
                     ahead = exc
                 lap("write_workbook")
             validation = _validation(worker, inputs, settings, staging, say, vouchers)
+            if small:
+                worker.docs_now()  # no errand at this size (`_write_outputs`): its Data Docs now
             lap("validate")
             failed = final.parent / f"{year}.failed"
             problems = _critical_problems(inputs, validation, settings.organisation.language)
@@ -571,12 +573,13 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
                    worker: ValidationWorker, lap: Callable[[str], None],
                    languages: Sequence[str] = (), workbook_rows: RowsAhead | None = None) -> list[Path]:
     """results.json, the workbook, then the PDF and HTML reports (which list the first two's
-    hashes) and the manifest. Two side tasks (`pipeline.forked`) take work that does not wait
-    for the hashes to the second core: the reports' layout beside the workbook (below
-    LARGE_TABLE_LINES rows), which lets each PDF be laid out once instead of twice
-    (`report_pages`), and the HTML twins beside the PDFs. At 100 000 lines the workbook and the
-    reports took 2.49 s instead of 2.88 (medians of six runs each, interleaved). Without the
-    side tasks the same bytes are written."""
+    hashes) and the manifest. Work that does not wait for the hashes goes to the second core:
+    the reports' layout beside the workbook, which lets each PDF be laid out once instead of
+    twice (`report_pages`), by a side task (`pipeline.forked`) below LARGE_TABLE_LINES rows and
+    by the validation process from it (`ValidationWorker.errand`); the HTML twins beside the
+    PDFs, by a side task. At 100 000 lines the workbook and the reports took 2.49 s instead of
+    2.88 with the side tasks (medians of six runs each, interleaved). Without them, or without
+    the errand, the same bytes are written."""
     from pipeline.forked import SideTask
     from pipeline.write.pdf.document import write_pdf
     from pipeline.write.workbook import write_workbook
@@ -596,9 +599,10 @@ def _write_outputs(staging: Path, results: Results, inputs: Inputs, settings: Se
     # (its deflate thread) and writes over the whole table of lines (reference counts, freed
     # blocks reused), which a forked copy would hold a copy of while it lives: at a million lines
     # the validation process makes the layout instead, in its spare time, before its Data Docs
-    # (`ValidationWorker.errand`): at a million lines the PDF 0.82-0.89 s against 1.61 and the
-    # workbook and the reports together 6.99 s against 7.24 and 6.89 s against 7.39 (medians
-    # of five and of three interleaved pairs), peaks the same (955-973 MiB against 955-980).
+    # (`ValidationWorker.errand`). Against the main process laying it out after the workbook, as
+    # it did before: the PDF 0.82-0.89 s against 1.61, the workbook and the reports together
+    # 6.99 s against 7.24 and 6.89 s against 7.39 (medians of five and of three interleaved
+    # pairs), the same peaks (955-973 MiB against 955-980 in four memory pairs).
     layout_args = (results.figures, report_languages, (results_path.name, workbook_path.name))
     large = rows >= LARGE_TABLE_LINES
     if large:

@@ -60,6 +60,22 @@ def failing_errand() -> None:
     raise ValueError("no layout today")
 
 
+def _fail_to_load(why: str) -> None:
+    raise ValueError(why)
+
+
+class Unloadable:
+    """Pickles, but cannot be unpickled: as an argument the worker cannot read, or a value the
+    main process cannot."""
+
+    def __reduce__(self):
+        return _fail_to_load, ("no such figures here",)
+
+
+def unloadable_value() -> Unloadable:
+    return Unloadable()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
 def test_an_errand_is_run_in_spare_time_after_the_results_and_before_the_data_docs(tmp_path):
     docs = tmp_path / "two" / "validation" / "data_docs"
@@ -76,32 +92,51 @@ def test_an_errand_is_run_in_spare_time_after_the_results_and_before_the_data_do
     assert files_of(tmp_path / "two") == files_of(tmp_path / "one")  # the Data Docs too, after it
 
 
-@pytest.mark.parametrize("errand", [failing_errand, lambda: "not picklable"])
-def test_an_errand_that_fails_or_cannot_be_sent_gives_none_and_why_and_the_data_docs_still_come(tmp_path, errand):
+@pytest.mark.parametrize(("errand", "args", "why"), [
+    (failing_errand, (), "no layout today"),  # fails in the worker
+    (lambda: "not picklable", (), "could not be sent"),
+    (errand_probe, (Unloadable(),), "no such figures here"),  # the worker cannot read it
+    (unloadable_value, (), "answer could not be read.*no such figures here"),
+])
+def test_an_errand_that_fails_or_cannot_be_sent_gives_none_and_why_and_the_data_docs_still_come(
+        tmp_path, errand, args, why):
     docs = tmp_path / "validation" / "data_docs"
     with ValidationWorker() as worker:
         worker.submit(clean_inputs(), docs)
         worker.report(clean_inputs(), Settings(), tmp_path)
-        worker.errand(errand)
+        worker.errand(errand, *args)
         assert worker.errand_result() is None
-        assert re.search("no layout today" if errand is failing_errand else "could not be sent", worker.errand_failure)
+        assert re.search(why, worker.errand_failure)
         worker.finish()
         process = worker._process
     assert (docs / "index.html").is_file()
     assert process.exitcode == 0
 
 
-def test_an_errand_only_after_the_report_and_only_one(tmp_path):
+def test_an_errand_only_after_the_report_and_none_once_the_data_docs_are_asked_for(tmp_path):
     with ValidationWorker() as worker:
-        with pytest.raises(ValidationWorkerError, match="only once, after report"):
+        with pytest.raises(ValidationWorkerError, match="only after report"):
             worker.errand(failing_errand)
         worker.submit(clean_inputs(), tmp_path / "docs")
         worker.report(clean_inputs(), Settings())
         worker.docs_now()  # no errand: the Data Docs are built at once
-        with pytest.raises(ValidationWorkerError, match="only once, after report"):
-            worker.errand(failing_errand)
+        worker.errand(errand_probe, tmp_path / "docs", "late")  # not made: the caller does the work
+        assert worker.errand_result() is None
+        assert "already told" in worker.errand_failure
         worker.finish()
     assert (tmp_path / "docs" / "index.html").is_file()
+
+
+def test_a_worker_without_data_docs_ends_once_it_has_answered():
+    # `check`: no Data Docs, no errand; GX's memory goes while the journal tests run.
+    with ValidationWorker() as worker:
+        worker.submit(clean_inputs())
+        worker.report(clean_inputs(), Settings())
+        worker._process.join(timeout=30)
+        assert not worker._process.is_alive()
+        assert worker._process.exitcode == 0
+        with pytest.raises(ValidationWorkerError, match="only after report"):
+            worker.errand(failing_errand)
 
 
 def test_the_checks_made_without_great_expectations_are_made_before_the_wait_for_it(monkeypatch):
@@ -312,7 +347,20 @@ def test_from_large_table_lines_the_workbook_rows_are_built_as_it_is_written(tmp
         return report_pages(*args, **kwargs)
 
     monkeypatch.setattr(document, "report_pages", recorded_layout)
+    # Below LARGE_TABLE_LINES the validation process is told at once that no errand comes, and
+    # builds its Data Docs while the workbook is written.
+    order: list[str] = []
+    from pipeline.validate.worker import ValidationWorker
+    from pipeline.write import workbook
+
+    docs_now, write_small = ValidationWorker.docs_now, workbook.write_workbook
+    monkeypatch.setattr(ValidationWorker, "docs_now", lambda worker: (
+        order.append("docs" if not worker._told else "said already"), docs_now(worker))[1])
+    monkeypatch.setattr(workbook, "write_workbook", lambda *args, **kwargs: (
+        order.append("workbook"), write_small(*args, **kwargs))[1])
     run.report(folder, None, None, tmp_path / "small", lambda message: None)
+    assert order.index("docs") < order.index("workbook")
+    monkeypatch.setattr(workbook, "write_workbook", write_small)
     laid_out_by.append(sorted(p.name for p in tmp_path.glob("layout-*")))
     for done in tmp_path.glob("layout-*"):
         done.unlink()

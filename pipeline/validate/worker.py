@@ -26,17 +26,22 @@ worker's results. The main process decides everything; the worker only answers:
 
     main -> worker   (batches, year, docs_dir)  once, after the read
     worker -> main   ("results", raw, seconds)  GX's result of each batch
-    main -> worker   ("errand", function, args) or ("docs",): once, after the results
+    main -> worker   ("errand", function, args) or ("docs",): once, after the results, when
+                                                given a Data Docs folder (without one the
+                                                worker ends after its results)
     worker -> main   ("errand", value, failure) the errand's value, or None and why (only after an errand)
     worker -> main   ("docs", seconds)          Data Docs written (only when given a folder)
     worker -> main   ("error", message)         anything that went wrong, instead of the above
 
 The errand is work of the main process that does not wait for what the main process does
-meanwhile: the reports' layout (`run._report_pages`) while the workbook is written. The worker
-does it in spare time, before the Data Docs. It takes the place of a forked copy of the main
-process (`pipeline.forked`), which at a million lines would hold a copy of every page of the
-table of lines the workbook touches (peaks of 998-1 072 MiB against 963-973). What fails in it
-is the main process's to do again: `errand_result` is then None, as a side task's is.
+meanwhile: the reports' layout (`run._report_pages`) while a large workbook is written, which
+the main process would otherwise do after it. The worker does it in spare time, before the
+Data Docs; a forked copy of the main process (`pipeline.forked`), which makes the layout of
+smaller runs, would at a million lines hold a copy of every page of the table of lines the
+workbook touches. An errand that fails, whose arguments cannot be sent or read, or whose
+value cannot be sent back or read, is the main process's to do again: `errand_result` is then
+None, as a side task's is. A worker that dies is an error, as everywhere else: its Data Docs
+are lost with it.
 
 The worker ends when the main process closes its end of the pipe, dies or is killed, so a
 stopped run leaves no process behind. A problem in it reaches the user as a
@@ -87,7 +92,7 @@ class ValidationWorker:
         self._docs_pending = False
         self._errand_pending = False
         self._told = False  # the one message after the results (an errand, or "docs") is sent
-        self._done = False  # every answer the worker owes has arrived: it is ending on its own
+        self._done = False  # every answer the worker owes has arrived: it ends on its own now
         self.seconds: dict[str, float] = {}
         self.errand_failure: str | None = None  # why the errand gave no value
         # Fork where the system has it: the child starts at once, with this process's modules.
@@ -139,9 +144,13 @@ class ValidationWorker:
     def errand(self, function: Callable[..., Any], *args: Any) -> None:
         """Have the worker call `function(*args)` (a module-level function; its arguments and
         value are pickled) in spare time, after the results and before the Data Docs;
-        `errand_result` takes its value. Once, after `report`, instead of `docs_now`."""
-        if self._told or self._batches is None:
-            raise ValidationWorkerError("errand() only once, after report(), and not after docs_now()")
+        `errand_result` takes its value. After `report`, for a run with Data Docs; once, and
+        not after `docs_now` (then no errand is made, and `errand_result` is None)."""
+        if self._batches is None or self._docs_dir is None:
+            raise ValidationWorkerError("errand() only after report(), in a run with Data Docs")
+        if self._told:
+            self.errand_failure = "the worker was already told to build its Data Docs"
+            return
         try:
             message = ForkingPickler.dumps(("errand", function, args))
         except Exception as error:  # noqa: BLE001 - the caller does the work itself
@@ -161,19 +170,25 @@ class ValidationWorker:
         if not self._errand_pending:
             return None
         self._errand_pending = False
-        value, self.errand_failure = self._receive("errand")
+        try:
+            value, self.errand_failure = self._receive("errand")
+        except ValidationWorkerError:
+            raise
+        except Exception as error:  # noqa: BLE001 - an answer that cannot be read here
+            self.errand_failure = f"the errand's answer could not be read: {error!r}"
+            return None
         return value
 
     def docs_now(self) -> None:
         """Let the worker build its Data Docs now: no errand comes. `finish` does it if nothing
         was said."""
-        if not self._told and self._batches is not None:
+        if not self._told and self._docs_pending:
             self._send(("docs",))
             self._told = True
 
     def finish(self) -> None:
-        """Wait until the worker has written the Data Docs and ended (nothing to wait for
-        without them)."""
+        """Wait for the answer to an errand not yet taken, then until the worker has written the
+        Data Docs and ended (nothing to wait for without them)."""
         if self._errand_pending:
             self.errand_result()
         if self._docs_pending:
@@ -219,7 +234,8 @@ def _vanished(process: Any) -> str:
 
 def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path | None = None,
            year: int | None = None) -> None:
-    """The worker's whole life: make GX ready, answer one request, build the Data Docs, end."""
+    """The worker's whole life: make GX ready, validate the one batch request, run the errand
+    if one comes, build the Data Docs, end."""
     if not parent_end.closed:
         parent_end.close()  # only the main process may hold that end, or a dead parent goes unnoticed
     # The request is taken in while GX is imported: a pipe holds only some kilobytes, so the main
@@ -250,7 +266,9 @@ def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path |
         del batches, raw_results
         request.clear()
         give_back_freed_memory()
-        told = _next_message(connection)  # EOFError when the run ends here (`check`, a stop)
+        if docs_dir is None:
+            return  # `check`: nothing more is asked, and GX's memory goes now
+        told = _next_message(connection)  # EOFError when the run ends here (a critical finding)
         if told[0] == "errand":
             connection.send_bytes(_errand(*told[1:]))
         elif told[0] == "unreadable":
@@ -276,7 +294,7 @@ def _next_message(connection: Connection) -> tuple[Any, ...]:
     main process as a failed errand."""
     try:
         return connection.recv()
-    except (EOFError, OSError):
+    except (EOFError, ConnectionError):
         raise
     except Exception:  # noqa: BLE001
         return ("unreadable", traceback.format_exc(limit=-3))
@@ -287,7 +305,9 @@ def _errand(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
     value, None), or ("errand", None, what went wrong)."""
     try:
         return ForkingPickler.dumps(("errand", _in_spare_time(lambda: function(*args)), None))
-    except Exception:  # noqa: BLE001 - the main process does the work itself
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - the main process does the work itself (SystemExit too)
         return ForkingPickler.dumps(("errand", None, traceback.format_exc(limit=-3)))
 
 
