@@ -268,15 +268,14 @@ def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path |
         give_back_freed_memory()
         if docs_dir is None:
             return  # `check`: nothing more is asked, and GX's memory goes now
-        told = _next_message(connection)  # EOFError when the run ends here (a critical finding)
+        told = _next_message(connection)  # EOFError when the run stops before its outputs
         if told[0] == "errand":
             connection.send_bytes(_errand(*told[1:]))
         elif told[0] == "unreadable":
             connection.send(("errand", None, told[1]))
-        if docs_dir is not None:
-            started = time.perf_counter()
-            _in_spare_time(lambda: runner.build_data_docs(docs_dir))
-            connection.send(("docs", {"data_docs": time.perf_counter() - started}))
+        started = time.perf_counter()
+        _in_spare_time(lambda: runner.build_data_docs(docs_dir))
+        connection.send(("docs", {"data_docs": time.perf_counter() - started}))
     except (BrokenPipeError, ConnectionResetError, EOFError, KeyboardInterrupt):
         return  # the main process is gone or was interrupted: it reports that, not the worker
     except Exception:  # noqa: BLE001
