@@ -350,7 +350,6 @@ def test_from_large_table_lines_the_workbook_rows_are_built_as_it_is_written(tmp
     # Below LARGE_TABLE_LINES the validation process is told at once that no errand comes, and
     # builds its Data Docs while the workbook is written.
     order: list[str] = []
-    from pipeline.validate.worker import ValidationWorker
     from pipeline.write import workbook
 
     docs_now, write_small = ValidationWorker.docs_now, workbook.write_workbook
@@ -365,7 +364,6 @@ def test_from_large_table_lines_the_workbook_rows_are_built_as_it_is_written(tmp
     for done in tmp_path.glob("layout-*"):
         done.unlink()
     monkeypatch.setattr(run, "LARGE_TABLE_LINES", 0)
-    from pipeline.write import workbook
 
     built_ahead: list[object] = []
     tables_written: list[dict] = []
