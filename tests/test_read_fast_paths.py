@@ -362,7 +362,12 @@ def test_filled_and_choose_refer_to_their_values_without_copies():
     assert len({id(group) for group in groups}) == 2
 
 
-@pytest.mark.parametrize("cells", [["a", "", " b "], ["a", None], ["a", np.nan], [], ["x"] * 3])
+class _Text(str):
+    """A str subclass (as `parse.CellError` is one)."""
+
+
+@pytest.mark.parametrize("cells", [["a", "", " b "], ["a", None], ["a", np.nan], [], ["x"] * 3,
+                                   ["a", _Text("b")], ["a", 1], [1.5, "a"], ["a", pd.NA]])
 def test_a_text_column_without_its_copy_is_the_column_the_plain_way_gives(cells):
     from pipeline.read.builders import _str_series
 
@@ -373,6 +378,13 @@ def test_a_text_column_without_its_copy_is_the_column_the_plain_way_gives(cells)
     pd.testing.assert_series_equal(column, plain)
     only_str = len(cells) > 0 and all(isinstance(c, str) for c in cells)
     assert np.shares_memory(column.array._ndarray, values) is only_str
+    # The array wrapped without StringArray's own check passes that check, and is what the
+    # checked constructor makes of the same values.
+    column.array._validate(column.dtype)
+    if only_str:
+        checked = pd.Series(pd.arrays.StringArray(values.copy(), dtype=column.dtype), copy=False)
+        pd.testing.assert_series_equal(column, checked)
+        assert type(column.array) is type(checked.array) and column.dtype == checked.dtype
     # The same array as a second column of the frame is copied: two columns never share one array.
     second = _str_series(values, taken)
     pd.testing.assert_series_equal(second, plain)
