@@ -59,6 +59,23 @@ def test_a_number_is_a_customer_on_revenue_and_a_supplier_on_costs():
     assert list(note) == ["", "", "", "", "", "", "invalid"]
 
 
+def test_each_distinct_number_is_keyed_once_not_once_per_line(monkeypatch):
+    import pipeline.read.numbers as numbers
+
+    members = _register([("212000-1355", "K 100")], "customer_number")
+    register = NumberRegister.from_registers(members, _register([], "customer_number"),
+                                             _register([], "supplier_number"), Settings(), SV)
+    keyed = []
+    original = numbers.number_key
+    monkeypatch.setattr(numbers, "number_key", lambda text: keyed.append(text) or original(text))
+    raw = np.array(["k100", "", "K 100", "k100", "", "9"] * 1000, dtype=object)
+    orgnr, note = register.resolve(raw, np.full(len(raw), CUSTOMER, dtype=object), np.full(len(raw), 3010))
+    assert sorted(keyed) == ["", "9", "K 100", "k100"]
+    assert list(orgnr[:6]) == ["212000-1355", "", "212000-1355", "212000-1355", "", ""]
+    assert list(note[:6]) == ["", "missing", "", "", "missing", "invalid"]
+    assert (orgnr.reshape(1000, 6) == orgnr[:6]).all() and (note.reshape(1000, 6) == note[:6]).all()
+
+
 def test_one_number_for_two_org_nos_is_an_input_error_naming_both_rows():
     members = _register([("212000-1355", "100")], "customer_number")
     counterparties = _register([("232100-0016", "100")], "customer_number")

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from pipeline.messages import messages
 from pipeline.read import parse, safety
 from pipeline.read.sheets import Prefetch
+from pipeline.model import RawSheet
 from pipeline.read.table import object_grid
 
 ODD_TEXTS = ["", "plain", " padded ", "zero\u200bwidth", "bell\x07", "line\nbreak", "\u202eevil", "tab\tkept",
@@ -71,6 +72,20 @@ def test_known_codes_answer_for_their_array_only_and_go_with_it():
     key = id(cells)
     del cells
     assert key not in parse._KNOWN_CODES
+
+
+def test_an_absent_column_is_parsed_without_hashing_its_empty_cells(monkeypatch):
+    from pipeline.read.headers import HeaderMatch
+    from pipeline.read.table import Table
+
+    raw = RawSheet("ledger-2025.xlsx", "Huvudbok", [["Belopp"], [1.0], [2.0], [3.0]])
+    table = Table(raw, HeaderMatch(0, ("Belopp",), {"amount": 0}, ()), {"amount": np.array([1.0, 2.0, 3.0], dtype=object)},
+                  np.array([2, 3, 4]), str)
+    monkeypatch.setattr(pd, "factorize", lambda *a, **k: pytest.fail("an absent column was hashed"))
+    text = parse.parse_free_text(table.get("text"))
+    assert text.values.tolist() == ["", "", ""] and text.empty.all() and not text.bad.any()
+    dates = parse.parse_dates(table.get("registration_date"), "bokföringsdag")
+    assert np.isnat(dates.values).all() and dates.empty.all() and not dates.bad.any()
 
 
 def test_a_ledger_read_the_fast_way_is_parsed_from_fastexcel_s_codes(tmp_path, monkeypatch):

@@ -143,8 +143,10 @@ def _ledger(table: Table) -> pd.DataFrame:
     table.reject(voucher.values == "", msg("read.empty", label=table.label("voucher")), "voucher")
     # Class 0 (0000-0999) holds statistical accounts (quantities, head counts: Magenta's SIE
     # files): no bookkeeping line, never balanced. Left out with their reason, and warned about.
-    statistical = ~account.bad & ~account.empty & (account.values < 1000) & parse.matches(
-        parse.parse_text(table.get("account")).values, _CLASS_ZERO)
+    # Only accounts below 1000 are looked at as text (0.06 s a million lines for every line).
+    statistical = ~account.bad & ~account.empty & (account.values < 1000)
+    below = np.flatnonzero(statistical)
+    statistical[below] = parse.matches(parse.parse_text(table.get("account")[below]).values, _CLASS_ZERO)
     table.leave_out(statistical, msg("read.statistical_account"), "account")
     table.reject_errors(account, "account")
     table.reject_empty(account, "account", table.label("account"))

@@ -64,11 +64,14 @@ class NumberRegister:
             return orgnr, note
         revenue = _in_ranges(accounts, self.revenue)
         costs = _in_ranges(accounts, self.costs)
-        filled = np.array([t != "" for t in raw], dtype=bool) & (note != parse.ORGNR_MISSING)
+        raw = np.asarray(raw, dtype=object)  # texts (`parse.parse_text`): "" where the line has none
+        filled = (raw != "") & (note != parse.ORGNR_MISSING)
         # Which register each line asks: its column's, else by the account (R2's ranges).
         ask_customers = filled & ((kinds == CUSTOMER) | ((kinds == ANY) & ~costs & (note != "")))
         ask_suppliers = filled & ((kinds == SUPPLIER) | ((kinds == ANY) & ~revenue & (note != "")))
-        keys = np.array([number_key(t) for t in raw], dtype=object)
+        # Each distinct text's key made once, not once per line.
+        codes, distinct = parse.factorize(raw)
+        keys = np.array([number_key(t) for t in distinct.tolist()] + [""], dtype=object)[codes]
         for ask, table in ((ask_suppliers, self.suppliers), (ask_customers, self.customers)):
             # Customers last: on other accounts a customer number wins over a supplier number.
             if not table or not ask.any():
