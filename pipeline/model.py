@@ -21,6 +21,21 @@ def source_ids(file: str, sheet: str, rows: Iterable[int]) -> list[str]:
     prefix = f"{file}:{sheet}:"
     return [f"{prefix}{row}" for row in rows]  # a million in 0.22 s; `prefix + str(row)` took 0.29
 
+
+def source_id_array(file: str, sheet: str, rows: np.ndarray) -> np.ndarray:
+    """`source_ids` of a sheet's rows (integers) as an object array of the same texts, joined
+    in Arrow: a million in 0.20-0.27 s against 0.40-0.49 s by `source_ids` and an array of its
+    list, on the same machine."""
+    import pyarrow as pa  # pandas imports it with itself where it is installed
+    import pyarrow.compute as pc
+
+    if not len(rows):
+        return np.empty(0, dtype=object)
+    numbers = pc.cast(pa.array(np.asarray(rows, dtype=np.int64)), pa.large_string())
+    joined = pc.binary_join_element_wise(pa.scalar(f"{file}:{sheet}:", pa.large_string()), numbers,
+                                         pa.scalar("", pa.large_string()))
+    return joined.to_numpy(zero_copy_only=False)
+
 # Canonical fields per input kind; the reader maps headers to these names.
 LEDGER_FIELDS = ["date", "voucher", "account", "account_name", "amount_ore", "counterparty",
                  "counterparty_raw", "counterparty_note", "service", "cost_centre", "text", "counterparty_name",

@@ -133,3 +133,15 @@ def test_gx_is_given_back_its_own_fingerprint_function_after_each_batch():
         assert engine.hash_pandas_dataframe is not original
         raise RuntimeError
     assert engine.hash_pandas_dataframe is original
+
+
+@pytest.mark.parametrize("file,sheet", [("ledger-2025.xlsx", "Huvudbok"), ("huvudbok åäö (kopia).xlsx", "Blad 1"),
+                                        ("export.se", "")])
+def test_an_array_of_source_ids_holds_the_texts_source_ids_writes(file, sheet):
+    from pipeline.model import source_id_array
+
+    rows = np.array([2, 3, 10, 99, 1_048_576, 9_999_999_999, 0], dtype=np.int64)
+    ids = source_id_array(file, sheet, rows)
+    assert ids.dtype == object and all(type(i) is str for i in ids)
+    assert ids.tolist() == source_ids(file, sheet, rows.tolist())
+    assert source_id_array(file, sheet, rows[:0]).tolist() == []

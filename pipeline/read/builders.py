@@ -27,7 +27,7 @@ from pipeline.model import (
     SUPPLIER_FIELDS,
     choose,
     filled,
-    source_ids,
+    source_id_array,
 )
 from pipeline.read.numbers import ANY, CUSTOMER, SUPPLIER
 from pipeline.read.table import Table
@@ -100,7 +100,7 @@ def _source(table: Table, keep: np.ndarray) -> dict[str, Any]:
     """The source columns of the kept rows: file, sheet, row number and "file:sheet:row"."""
     file, sheet = table.raw.file, table.raw.sheet
     rows = table.row_numbers[keep].astype(np.int64)
-    ids = np.array(source_ids(file, sheet, rows.tolist()) or [""], dtype=object)[:len(rows)]
+    ids = source_id_array(file, sheet, rows)
     return {"source_file": filled(len(rows), file),
             "source_sheet": filled(len(rows), sheet),
             "source_row": rows, "source_id": ids}
