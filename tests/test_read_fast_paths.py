@@ -454,3 +454,17 @@ def test_the_runs_preparation_never_raises_what_the_writer_would_report(monkeypa
     monkeypatch.setattr("pipeline.write.pdf.document.register_fonts", no_fonts)
     # Past the once-per-process cache, so that the failing fonts are really met here.
     assert run._prepare_later_stages.__wrapped__() is None  # the PDF writer meets it and says so
+
+
+@pytest.mark.parametrize("per_value", [["", ""], ["", "bad"], ["bad", "bad"]])
+def test_a_parsed_column_is_bad_where_a_cell_has_an_error_whichever_way_its_errors_are_held(per_value):
+    errors = np.array(per_value + [""], dtype=object)
+    codes = np.array([0, 1, -1, 1, 0])
+    spread = parse.spread_errors(errors, codes)
+    got = parse.Parsed(np.zeros(5), np.zeros(5, dtype=bool), spread).bad
+    assert got.dtype == bool and got.tolist() == [e != "" for e in errors[codes]]
+    # One message for every cell, held as a view of one value.
+    for message in ("", "bad"):
+        view = np.broadcast_to(np.array(message, dtype=object), (4,))
+        assert parse.Parsed(np.zeros(4), np.zeros(4, dtype=bool), view).bad.tolist() == [message != ""] * 4
+    assert parse.Parsed(np.zeros(0), np.zeros(0, dtype=bool), spread[:0]).bad.tolist() == []

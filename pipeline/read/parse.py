@@ -118,6 +118,10 @@ class Parsed:
 
     @property
     def bad(self) -> np.ndarray:
+        if self.error.ndim == 1 and self.error.strides[0] == 0 and len(self.error):
+            # One message for every cell (`spread_errors`' view of "" when none has an error):
+            # compared once, not a million times on each call.
+            return np.full(len(self.error), self.error[0] != "", dtype=bool)
         return self.error != ""
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 import pipeline.read.parse as parse
 from pipeline.messages import Text, messages
-from pipeline.model import RawSheet
+from pipeline.model import RawSheet, filled
 from pipeline.read.headers import HeaderMatch
 from pipeline.read.numbers import NumberRegister
 
@@ -41,8 +41,8 @@ class Table:
 
     def __post_init__(self) -> None:
         n = len(self.row_numbers)
-        self.reason = np.full(n, "", dtype=object)
-        self.column = np.full(n, "", dtype=object)
+        self.reason = filled(n, "")
+        self.column = filled(n, "")
         self.critical = np.zeros(n, dtype=bool)
         self.left_out = np.zeros(n, dtype=bool)
         # Cells already rejected for what they are (an Excel error): no further reason on them.
@@ -61,7 +61,7 @@ class Table:
             return cells
         # Its one distinct value is known: the parse need not hash a million "" to find it
         # (0.05 s a column a million lines long, and a ledger has several such columns).
-        empty = np.full(len(self), "", dtype=object)
+        empty = filled(len(self), "")
         parse.know_codes(empty, np.zeros(len(self), dtype=np.intp), np.array([""], dtype=object))
         return empty
 
