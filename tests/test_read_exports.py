@@ -325,3 +325,32 @@ def test_a_file_named_se_that_is_no_sie_file_is_said_in_swedish(tmp_path):
         read_inputs(folder, 2025, settings_from_dict({}))
     assert str(caught.value) == ("2025/ledger-2025.se: är ingen SIE-fil (inga #-etiketter i början); exportera "
                                  "huvudboken som SIE 4 (.se) eller som .xlsx")
+
+
+@pytest.mark.parametrize("with_register", [False, True])
+def test_a_ledger_with_only_a_counterparty_column_reads_as_one_with_empty_number_columns(with_register):
+    from pipeline.model import RawSheet
+    from pipeline.read.builders import _counterparties_of_lines
+    from pipeline.read.headers import HeaderMatch
+    from pipeline.read.table import Table
+
+    cells = np.array(["212000-1355", " 100 ", "", None, "2120001355", "K5", 12.0, "556677-8899"], dtype=object)
+    accounts = np.array([3010, 3010, 3010, 5410, 5410, 3010, 5410, 5410])
+    register = NumberRegister.from_registers(_register([("212000-1355", "100")], "customer_number"),
+                                             _register([], "customer_number"),
+                                             _register([("556677-8899", "12")], "supplier_number"), Settings(), SV)
+
+    def table(columns: dict[str, np.ndarray]) -> Table:
+        headers = tuple(columns)
+        made = Table(RawSheet("l.xlsx", "H", [list(headers)]), HeaderMatch(0, headers, {n: i for i, n in enumerate(headers)}, ()),
+                     columns, np.arange(2, 2 + len(cells)), str)
+        made.numbers = register if with_register else None
+        return made
+
+    only = _counterparties_of_lines(table({"counterparty": cells.copy()}), accounts)
+    empty = np.array([""] * len(cells), dtype=object)
+    general = _counterparties_of_lines(table({"counterparty": cells.copy(), "customer_number": empty,
+                                              "supplier_number": empty.copy()}), accounts)
+    for got, want in zip(only, general):
+        assert got.dtype == want.dtype == object and got.tolist() == want.tolist()
+    assert only[0].tolist()[:2] == ["212000-1355", "212000-1355" if with_register else ""]

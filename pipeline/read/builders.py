@@ -174,17 +174,23 @@ def _counterparties_of_lines(table: Table, accounts: np.ndarray) -> tuple[np.nda
     """(org. no., note, raw text) per line from the counterparty, customer-number and
     supplier-number columns, whichever is filled (in that order), numbers mapped through the
     registers (pipeline.read.numbers)."""
-    generic = parse.parse_text(table.get("counterparty")).values
-    customer = parse.parse_text(table.get("customer_number")).values
-    supplier = parse.parse_text(table.get("supplier_number")).values
-    raw = np.where(generic != "", generic, np.where(customer != "", customer, supplier)).astype(object)
-    kinds = choose(supplier != "", SUPPLIER, ANY)
-    kinds[customer != ""] = CUSTOMER
-    kinds[generic != ""] = ANY
-    if table.numbers is None:
+    if not (table.has("customer_number") or table.has("supplier_number")):
+        # Only the counterparty column: each line's text is that column's, parsed from its cells
+        # at once (whose distinct values the read may know: a million lines hashed once less).
+        orgnr, note, raw = parse.parse_orgnrs(table.get("counterparty"))
+        kinds = filled(len(raw), ANY)
+    else:
+        generic = parse.parse_text(table.get("counterparty")).values
+        customer = parse.parse_text(table.get("customer_number")).values
+        supplier = parse.parse_text(table.get("supplier_number")).values
+        raw = np.where(generic != "", generic, np.where(customer != "", customer, supplier)).astype(object)
+        kinds = choose(supplier != "", SUPPLIER, ANY)
+        kinds[customer != ""] = CUSTOMER
+        kinds[generic != ""] = ANY
         orgnr, note, _ = parse.parse_orgnrs(raw)
+    if table.numbers is None:
         return orgnr, note, raw
-    orgnr, note = table.numbers.resolve(raw, kinds, accounts)
+    orgnr, note = table.numbers.resolve(raw, kinds, accounts, (orgnr, note))
     return orgnr, note, raw
 
 

@@ -55,10 +55,12 @@ class NumberRegister:
         supplier_numbers = _numbers([suppliers], "supplier_number", msg)
         return NumberRegister(customers, supplier_numbers, settings.accounts.revenue, settings.accounts.costs)
 
-    def resolve(self, raw: np.ndarray, kinds: np.ndarray, accounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def resolve(self, raw: np.ndarray, kinds: np.ndarray, accounts: np.ndarray,
+                parsed: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(org. no., note) per line from the raw counterparty texts, the kind of column each
-        came from (CUSTOMER, SUPPLIER or ANY) and the line's account."""
-        orgnr, note, _ = parse.parse_orgnrs(raw)
+        came from (CUSTOMER, SUPPLIER or ANY) and the line's account. `parsed`: the texts'
+        (org. no., note) as `parse.parse_orgnrs` gives them, when the caller has them."""
+        orgnr, note = parsed if parsed is not None else parse.parse_orgnrs(raw)[:2]
         orgnr, note = orgnr.copy(), note.copy()
         if not (self.customers or self.suppliers):
             return orgnr, note
