@@ -66,6 +66,21 @@ def test_each_sensitivity_case_by_hand_and_membership_dates_flip_the_verdict():
     }
 
 
+def test_the_sensitivity_cases_follow_the_grants_setting_whichever_it_is():
+    # Grants excluded by setting: as reported 700 / 940; grants included 700 / 1000; unknown as
+    # controlling (700 + 40) / 940 = 0.7872340426; membership ignored 850 / 940 = 0.9042553191.
+    settings = settings_from_dict({"rules": {"grants": "exclude"}})
+    cases = {c["case"]: c for c in results_json(compute({2025: SENSITIVITY_2025}, settings).figures)["teckal"]["sensitivity"]}
+    assert {name: (c["window_share"], c["met"], c["total_sek"]) for name, c in cases.items()} == {
+        "as_reported": ("0.7446808511", False, "940.00"),
+        "grants_excluded": ("0.7446808511", False, "940.00"),
+        "grants_included": ("0.7000000000", False, "1000.00"),
+        "unknown_as_controlling": ("0.7872340426", False, "940.00"),
+        "unknown_as_non_controlling": ("0.7446808511", False, "940.00"),
+        "membership_changes_ignored": ("0.9042553191", True, "940.00"),
+    }
+
+
 def test_the_other_grants_reading_is_shown_beside_the_verdict():
     # Grants included by setting: the alternative excludes them, 700 / 940 as above.
     teckal = results_json(compute({2025: SENSITIVITY_2025}).figures)["teckal"]

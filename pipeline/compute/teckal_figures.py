@@ -83,7 +83,8 @@ def teckal_figures(verdict: WindowVerdict, activity: dict[int, pd.DataFrame], in
             met=cost_share is not None and cost_share > Fraction(settings.thresholds.teckal),
             year=inputs.year,
         ),
-        sensitivity=sensitivity_cases(activity, inputs, settings),
+        sensitivity=sensitivity_cases(activity, inputs, settings,
+                                      {settings.rules.grants: verdict, other_grants: alternative}),
         controlling_needed_sek=sek(verdict.controlling_needed_ore) if verdict.controlling_needed_ore is not None
         else None,
         provisional=verdict.provisional,
@@ -152,11 +153,18 @@ def next_year_headroom(verdict: WindowVerdict, year: int) -> str | None:
     return sek(strict_headroom_ore(controlling, total, verdict.threshold))
 
 
-def sensitivity_cases(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings) -> tuple[SensitivityCase, ...]:
+def sensitivity_cases(activity: dict[int, pd.DataFrame], inputs: Inputs, settings: Settings,
+                      made: dict[str, WindowVerdict] | None = None) -> tuple[SensitivityCase, ...]:
     """The verdict under other readings: each case changes one assumption. `activity` holds the
-    classified activity-revenue lines per year (see `activity_lines`)."""
+    classified activity-revenue lines per year (see `activity_lines`); `made`: the window
+    verdicts of `activity` already made, by their grants setting ("include", "exclude"), which
+    the cases that read the same lines the same way take instead of computing them again."""
+    made = made or {}
+
     def case(name: str, ledgers: dict[int, pd.DataFrame], grants: str | None = None) -> SensitivityCase:
-        v = window_verdict(ledgers, inputs.history, inputs.year, settings, grants=grants)
+        v = made.get(grants or settings.rules.grants) if ledgers is activity else None
+        if v is None:
+            v = window_verdict(ledgers, inputs.history, inputs.year, settings, grants=grants)
         return SensitivityCase(case=name, window_share=share_text(v.share), met=v.met,
                                controlling_sek=sek(v.controlling_ore), total_sek=sek(v.total_ore))
 
