@@ -468,3 +468,21 @@ def test_a_parsed_column_is_bad_where_a_cell_has_an_error_whichever_way_its_erro
         view = np.broadcast_to(np.array(message, dtype=object), (4,))
         assert parse.Parsed(np.zeros(4), np.zeros(4, dtype=bool), view).bad.tolist() == [message != ""] * 4
     assert parse.Parsed(np.zeros(0), np.zeros(0, dtype=bool), spread[:0]).bad.tolist() == []
+
+
+def test_a_column_parsed_from_its_distinct_values_is_known_to_hold_only_text(monkeypatch):
+    cells = np.array(["A 1", " A 1 ", None, 12.0, "bell\x07"] * 3, dtype=object)
+    parsed = parse.parse_text(cells)
+    free = parse.parse_free_text(cells)
+    copy = parsed.values.copy()
+    assert [parse.only_text(a) for a in (parsed.values, free.values, copy)] == [True, True, True]
+    # The parsed columns are answered without a look at their values; their copy is looked at.
+    looked = []
+    original = pd.api.types.infer_dtype
+    monkeypatch.setattr(pd.api.types, "infer_dtype", lambda values, **kw: looked.append(len(values)) or original(values, **kw))
+    assert parse.only_text(parsed.values) and parse.only_text(free.values) and looked == []
+    assert parse.only_text(copy) and looked == [len(copy)]
+    assert not parse.only_text(np.array(["a", None], dtype=object))
+    assert not parse.only_text(np.array(["a", 1.0], dtype=object))
+    # Parsed values that are not all text (dates) are never taken for text.
+    assert not parse.only_text(parse.parse_dates(np.array(["2025-01-02"], dtype=object)).values)

@@ -397,12 +397,13 @@ def _str_series(values: np.ndarray, taken: set[int]) -> pd.Series:
     read's peak. Anything else (an empty cell as None or NaN, a non-str value, a shared array,
     Arrow storage) goes the plain way, which gives the same column.
 
-    The one scan of the values is `infer_dtype`'s: it says what `StringArray(values)` would
-    check again (every value a str, none missing), which took 15 ms a column a million lines
-    long, 0.2 s of a million-line read; so the array is wrapped as it is (`_from_backing_data`,
-    tested against the checked constructor in tests/test_read_frames.py)."""
+    Whether every value is a str (none missing) is found once (`parse.only_text`: known for a
+    column parsed from its distinct values, else `infer_dtype`'s scan); `StringArray(values)`
+    would check it again, which took 15 ms a column a million lines long, 0.2 s of a
+    million-line read; so the array is wrapped as it is (`_from_backing_data`, tested against
+    the checked constructor in tests/test_read_fast_paths.py)."""
     if (_STR_EMPTY is not None and values.dtype == object and values.ndim == 1 and id(values) not in taken
-            and pd.api.types.infer_dtype(values, skipna=False) == "string"):
+            and parse.only_text(values)):
         taken.add(id(values))
         return pd.Series(_STR_EMPTY._from_backing_data(values), copy=False)
     return pd.Series(values, dtype="str")
