@@ -486,3 +486,9 @@ def test_a_column_parsed_from_its_distinct_values_is_known_to_hold_only_text(mon
     assert not parse.only_text(np.array(["a", 1.0], dtype=object))
     # Parsed values that are not all text (dates) are never taken for text.
     assert not parse.only_text(parse.parse_dates(np.array(["2025-01-02"], dtype=object)).values)
+    # Org. nos., their notes and texts, and a sheet's source columns are known too.
+    orgnr_columns = parse.parse_orgnrs(np.array(["212000-1355", None, "x", 5561234567.0], dtype=object))
+    assert [c.tolist() for c in orgnr_columns] == [["212000-1355", "", "", "556123-4567"], ["", "missing", "invalid", ""],
+                                                   ["212000-1355", "", "x", "5561234567"]]
+    before = len(looked)
+    assert all(parse.only_text(c) for c in orgnr_columns) and len(looked) == before

@@ -61,9 +61,9 @@ class NumberRegister:
         came from (CUSTOMER, SUPPLIER or ANY) and the line's account. `parsed`: the texts'
         (org. no., note) as `parse.parse_orgnrs` gives them, when the caller has them."""
         orgnr, note = parsed if parsed is not None else parse.parse_orgnrs(raw)[:2]
-        orgnr, note = orgnr.copy(), note.copy()
         if not (self.customers or self.suppliers):
             return orgnr, note
+        orgnr, note = orgnr.copy(), note.copy()  # changed below: the caller's stay as they are
         revenue = _in_ranges(accounts, self.revenue)
         costs = _in_ranges(accounts, self.costs)
         raw = np.asarray(raw, dtype=object)  # texts (`parse.parse_text`): "" where the line has none

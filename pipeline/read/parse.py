@@ -168,7 +168,7 @@ def _per_unique(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], 
     codes, values, empties, errors = _per_unique_values(cells, parse_one, dtype, na_value, plain_text)
     spread = values[codes]
     if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
-        _know_text(spread)  # every distinct value is a str, so every cell is
+        know_text(spread)  # every distinct value is a str, so every cell is
     return Parsed(spread, empties[codes], spread_errors(errors, codes))
 
 
@@ -176,7 +176,8 @@ def _per_unique(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], 
 _KNOWN_TEXT: dict[int, weakref.ref] = {}
 
 
-def _know_text(cells: np.ndarray) -> None:
+def know_text(cells: np.ndarray) -> None:
+    """Let `only_text` answer True for this very array (every value a str) without a look."""
     key = id(cells)
     _KNOWN_TEXT[key] = weakref.ref(cells, lambda _: _KNOWN_TEXT.pop(key, None))
 
@@ -619,7 +620,11 @@ def parse_orgnrs(cells: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pairs = [normalise_orgnr(text) for text in texts]
     normalised = _object_array([p[0] for p in pairs])
     notes = _object_array([p[1] for p in pairs])
-    return normalised[codes], notes[codes], texts[codes]
+    spread = normalised[codes], notes[codes], texts[codes]
+    for distinct, cells in zip((normalised, notes, texts), spread):
+        if pd.api.types.infer_dtype(distinct, skipna=False) == "string":
+            know_text(cells)
+    return spread
 
 
 # ---------------------------------------------------------------- flags, integers, decimals
