@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -494,29 +493,3 @@ def test_no_process_is_forked_for_a_sheet_too_small_to_cut(tmp_path, monkeypatch
     assert_same_cells(fast_xlsx.fast_cells(path, "Huvudbok"), plain(path, "Huvudbok"))
     assert started == [("_write_halves", False)]
     assert not fast_xlsx._to_be_cut(tmp_path / "missing.xlsx", "Huvudbok")
-
-
-@pytest.mark.parametrize("failing_call", [0, 3])
-@pytest.mark.parametrize("failure", ["raised", "answered"])
-def test_a_column_that_cannot_be_made_python_values_sends_the_sheet_the_plain_way(tmp_path, monkeypatch,
-                                                                                 failing_call, failure):
-    # The columns are encoded two at a time: a failure in any of them, raised or answered, is
-    # "not this way" for the whole sheet, as when they were encoded one after the other.
-    path = xlsxwriter_ledger(tmp_path / "ledger.xlsx", 2120000142, "0")
-    whole = fast_xlsx.fast_cells(path, "Huvudbok")
-    assert whole is not None and whole[0][1:, 3].tolist() == [2120000142.0] * 5
-    original = fast_xlsx._python_values
-    calls = []
-
-    def failing(column):
-        calls.append(column)
-        if len(calls) - 1 == failing_call:
-            if failure == "raised":
-                raise OverflowError("a year past 9999")
-            return None
-        return original(column)
-
-    monkeypatch.setattr(fast_xlsx, "_python_values", failing)
-    assert fast_xlsx.fast_cells(path, "Huvudbok") is None
-    assert len(calls) > failing_call
-    assert not [t for t in threading.enumerate() if t.name.startswith("los-columns")]  # none left running

@@ -45,7 +45,6 @@ import re
 import tempfile
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -119,25 +118,19 @@ def fast_cells(path: Path, sheet_name: str, ending: bytes = b""
     arrays = parsed.arrays
     del parsed
     coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    # Two columns are encoded at a time: Arrow's part of it runs outside the interpreter lock,
-    # on a core the read's tail leaves idle. Each Arrow column is let go once it is encoded.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="los-columns") as pool:
-        encodings = pool.map(_python_values_or_none, (arrays.pop(0) for _ in range(len(arrays))))
-        for index, encoded in enumerate(encodings):
-            if encoded is None:
-                return None
-            codes, uniques = encoded
-            grid[1:, index] = uniques.take(codes)
-            coded[index] = encoded
+    for index in range(len(arrays)):
+        # Each Arrow column is let go once its values are in the grid.
+        try:
+            encoded = _python_values(arrays[index])
+        except Exception:  # noqa: BLE001 - a value Python cannot hold (a year past 9999): not this way
+            return None
+        arrays[index] = None
+        if encoded is None:
+            return None
+        codes, uniques = encoded
+        grid[1:, index] = uniques.take(codes)
+        coded[index] = encoded
     return grid, first_row + 1, columns[0], coded
-
-
-def _python_values_or_none(column: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """`_python_values`, or None where a value is one Python cannot hold (a year past 9999)."""
-    try:
-        return _python_values(column)
-    except Exception:  # noqa: BLE001 - not this way: the plain read reads the sheet
-        return None
 
 
 class _Refused(Exception):
