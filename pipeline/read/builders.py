@@ -100,7 +100,7 @@ def _source(table: Table, keep: np.ndarray) -> dict[str, Any]:
     """The source columns of the kept rows: file, sheet, row number and "file:sheet:row"."""
     file, sheet = table.raw.file, table.raw.sheet
     rows = table.row_numbers[keep].astype(np.int64)
-    columns = {"source_file": filled(len(rows), str(file)), "source_sheet": filled(len(rows), str(sheet)),
+    columns = {"source_file": filled(len(rows), file), "source_sheet": filled(len(rows), sheet),
                "source_id": source_id_array(file, sheet, rows)}
     for texts in columns.values():
         parse.know_text(texts)  # references to one text each, and the ids Arrow made as str

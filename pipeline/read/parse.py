@@ -166,20 +166,48 @@ def _per_unique(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], 
     vectorised step; `parse_one` must give the same for it. Only the rest goes through Python.
     """
     codes, values, empties, errors = _per_unique_values(cells, parse_one, dtype, na_value, plain_text)
+    return Parsed(_spread_text(values, codes), empties[codes], spread_errors(errors, codes))
+
+
+class _ByArray:
+    """Facts about particular arrays, kept by the array itself (an equal array, or another at
+    the same address, is not it) and forgotten when it goes. `id(array) in facts` asks."""
+
+    def __init__(self) -> None:
+        self._facts: dict[int, tuple[weakref.ref, Any]] = {}
+
+    def remember(self, cells: np.ndarray, fact: Any) -> None:
+        key = id(cells)
+        self._facts[key] = (weakref.ref(cells, lambda _: self._facts.pop(key, None)), fact)
+
+    def recall(self, cells: np.ndarray) -> Any:
+        found = self._facts.get(id(cells))
+        return found[1] if found is not None and found[0]() is cells else None
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._facts
+
+
+# Object arrays of parsed cells known to hold only str (`only_text`).
+_KNOWN_TEXT = _ByArray()
+
+
+def _all_str(values: np.ndarray) -> bool:
+    """Every value a str (a subclass too), none missing: one look at each."""
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"
+
+
+def _spread_text(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`values[codes]`, known to hold only str (`know_text`) when every distinct value is one."""
     spread = values[codes]
-    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
-        know_text(spread)  # every distinct value is a str, so every cell is
-    return Parsed(spread, empties[codes], spread_errors(errors, codes))
-
-
-# Object arrays of parsed cells known to hold only str (`only_text`): id -> a weak reference.
-_KNOWN_TEXT: dict[int, weakref.ref] = {}
+    if _all_str(values):
+        know_text(spread)
+    return spread
 
 
 def know_text(cells: np.ndarray) -> None:
     """Let `only_text` answer True for this very array (every value a str) without a look."""
-    key = id(cells)
-    _KNOWN_TEXT[key] = weakref.ref(cells, lambda _: _KNOWN_TEXT.pop(key, None))
+    _KNOWN_TEXT.remember(cells, True)
 
 
 def only_text(cells: np.ndarray) -> bool:
@@ -187,10 +215,7 @@ def only_text(cells: np.ndarray) -> bool:
     known without a look at each value for a column parsed from its distinct values
     (`parse_text`, `parse_free_text`), whose distinct values were looked at instead (at a
     million lines 12 ms less a column); looked at otherwise."""
-    known = _KNOWN_TEXT.get(id(cells))
-    if known is not None and known() is cells:
-        return True
-    return cells.dtype == object and pd.api.types.infer_dtype(cells, skipna=False) == "string"
+    return bool(_KNOWN_TEXT.recall(cells)) or _all_str(cells)
 
 
 def _per_unique_values(cells: np.ndarray, parse_one: Callable[[Any], tuple[Any, str]], dtype: Any,
@@ -232,8 +257,8 @@ def _object_array(values: list[Any]) -> np.ndarray:
     return np.fromiter(values, dtype=object, count=len(values))
 
 
-# Columns whose codes the reader already has (`know_codes`): id -> (the column, codes, values).
-_KNOWN_CODES: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+# Columns whose codes the reader already has (`know_codes`): (codes, values) by the column.
+_KNOWN_CODES = _ByArray()
 
 
 def know_codes(cells: np.ndarray, codes: np.ndarray, values: np.ndarray) -> None:
@@ -241,8 +266,7 @@ def know_codes(cells: np.ndarray, codes: np.ndarray, values: np.ndarray) -> None
     without hashing them: a sheet read by columns comes with its codes (`RawSheet.column_codes`),
     and a ledger's columns are each parsed once or twice, at a million lines 0.1 s each. The
     answer goes with the array: another array at the same address is hashed as before."""
-    key = id(cells)
-    _KNOWN_CODES[key] = (weakref.ref(cells, lambda _: _KNOWN_CODES.pop(key, None)), codes, values)
+    _KNOWN_CODES.remember(cells, (codes, values))
 
 
 def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -252,9 +276,9 @@ def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     at their first position, so they are the very objects the object hash would give. A column
     the reader gave codes for (`know_codes`) is not hashed: its values may then repeat a value
     (a float -0.0 beside 0.0, an empty text beside the empty cell), each parsed on its own."""
-    known = _KNOWN_CODES.get(id(cells))
-    if known is not None and known[0]() is cells:
-        return known[1], known[2]
+    known = _KNOWN_CODES.recall(cells)
+    if known is not None:
+        return known
     # The first cell rules out most columns before a full scan by infer_dtype.
     if len(cells) > 1 and isinstance(cells[0], float) and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
         codes, _ = pd.factorize(cells.astype(np.float64), use_na_sentinel=True)
@@ -620,11 +644,7 @@ def parse_orgnrs(cells: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pairs = [normalise_orgnr(text) for text in texts]
     normalised = _object_array([p[0] for p in pairs])
     notes = _object_array([p[1] for p in pairs])
-    spread = normalised[codes], notes[codes], texts[codes]
-    for distinct, cells in zip((normalised, notes, texts), spread):
-        if pd.api.types.infer_dtype(distinct, skipna=False) == "string":
-            know_text(cells)
-    return spread
+    return _spread_text(normalised, codes), _spread_text(notes, codes), _spread_text(texts, codes)
 
 
 # ---------------------------------------------------------------- flags, integers, decimals
