@@ -15,6 +15,7 @@ from pipeline.validate.ledger_checks import (
     format_sek,
     ledger_checks,
     missing_months,
+    purchases_year,
     revenue_signs,
     voucher_key,
     wrong_year_files,
@@ -302,3 +303,43 @@ def test_a_copy_is_told_by_its_file_or_sheet_name(unit, copy):
     from pipeline.validate.ledger_checks import _original_first
 
     assert _original_first(unit)[0] is copy
+
+
+def _purchases(dates: list[str | None], amounts: list[float], file: str = "2025/purchases-2025.xlsx") -> pd.DataFrame:
+    return pd.DataFrame({
+        "date": pd.to_datetime(pd.Series(dates, dtype="object")),
+        "amount_ore": [round(a * 100) for a in amounts],
+        "source_file": pd.Series([file] * len(dates), dtype="str"),
+        "source_id": pd.Series([f"{file}:Blad1:{i + 2}" for i in range(len(dates))], dtype="str"),
+    })
+
+
+def test_an_accounts_payable_file_mostly_of_another_year_is_critical():
+    ledger = ledger_frame(_sale("2025-03-01", "A 1", 100), file="2025/ledger.xlsx")
+    # 3 of 4 rows dated 2016: the file of another year, refused as a ledger file would be.
+    inputs = make_inputs(2025, {2025: ledger}, members_frame([(MEMBER, "Ankeby kommun", "2015-01-01", "", True)]),
+                         purchases=_purchases(["2016-03-01", "2016-03-02", "2016-03-31", "2025-01-10"], [10, 20, 30, 40]))
+    [finding] = purchases_year(inputs, Settings(), SV)
+    assert (finding.suite, finding.severity, finding.success, finding.batch) == ("purchases", "critical", False, "purchases")
+    assert "3 av 4 inköpsrader har datum utanför 2025; filen ser ut som leverantörsreskontran för 2016" in finding.description
+    # Mostly 2025: passed, and listed as made.
+    inputs = make_inputs(2025, {2025: ledger}, inputs.members,
+                         purchases=_purchases(["2025-03-01", "2025-03-02", "2016-03-31"], [10, 20, 30]))
+    [passed] = purchases_year(inputs, Settings(), SV)
+    assert passed.success and passed.suite == "purchases"
+
+
+def test_an_undated_accounts_payable_file_is_said_with_its_total_beside_the_ledgers_costs():
+    # Costs 2025: 5410 250,00 + 5410 1 000,00 = 1 250,00 kr; purchases 100,00 + 23,45 = 123,45 kr.
+    ledger = ledger_frame([("2025-03-01", "A 1", 5410, 250, "", ""), ("2025-03-01", "A 1", 2440, -250, "", ""),
+                           ("2025-04-01", "A 2", 5410, 1000, "", ""), ("2025-04-01", "A 2", 2440, -1000, "", "")],
+                          file="2025/ledger.xlsx")
+    inputs = make_inputs(2025, {2025: ledger}, members_frame([(MEMBER, "Ankeby kommun", "2015-01-01", "", True)]),
+                         purchases=_purchases([None, None], [100, 23.45]))
+    [finding] = purchases_year(inputs, Settings(), SV)
+    assert (finding.check, finding.severity, finding.success) == ("purchases_undated", "warning", False)
+    assert "inget datum på någon av sina 2 rader" in finding.description
+    assert "Dess summa är 123,45 kr, huvudbokens kostnader 2025 är 1\u00a0250,00 kr" in finding.description
+    assert finding in ledger_checks(inputs, Settings(), SV)
+    # No accounts payable: nothing to say.
+    assert purchases_year(make_inputs(2025, {2025: ledger}, inputs.members), Settings(), SV) == []

@@ -54,7 +54,8 @@ MAGNITUDE = 10  # an order of magnitude
 EXAMPLES = 3  # vouchers named in a message
 # Warnings the run also prints in the terminal (pipeline.run), not only in the outputs.
 TERMINAL_WARNINGS = frozenset({"revenue_magnitude", "window_years", "unmapped_numbers", "fuzzy_headers",
-                               "skipped_sheets", "unread_files", "statistical_accounts", "missing_months"})
+                               "skipped_sheets", "unread_files", "statistical_accounts", "missing_months",
+                               "purchases_undated"})
 
 
 def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
@@ -78,6 +79,7 @@ def ledger_checks(inputs: Inputs, settings: Settings, text: Text,
     out += statistical_accounts(inputs, text)
     out += unbalanced_by_rejected_rows(inputs, text)
     out += window_years(inputs, text)
+    out += purchases_year(inputs, settings, text)
     out += read_notes(inputs, text)
     return out
 
@@ -209,8 +211,9 @@ def duplicate_vouchers(ledger: pd.DataFrame, year: int, text: Text,
     return out
 
 
-def wrong_year_files(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckResult]:
-    """A file whose lines are mostly (more than half) dated outside `year`: critical."""
+def wrong_year_files(ledger: pd.DataFrame, year: int, text: Text, kind: str = "ledger") -> list[CheckResult]:
+    """A file whose lines are mostly (more than half) dated outside `year`: critical. `kind`:
+    "ledger", or "purchases" for the accounts-payable file of the year folder."""
     if ledger.empty or "date" not in ledger:
         return []
     dates = pd.to_datetime(ledger["date"])
@@ -226,10 +229,31 @@ def wrong_year_files(ledger: pd.DataFrame, year: int, text: Text) -> list[CheckR
         mask = (file_codes == code) & outside
         likely = int(years[mask].mode().min())
         out.append(_result("wrong_year_file", "date", "critical",
-                           text("ledgercheck.wrong_year", file=files[code], outside=int(outside_of[code]),
+                           text("ledgercheck.wrong_year" if kind == "ledger" else "ledgercheck.purchases_wrong_year",
+                                file=files[code], outside=int(outside_of[code]),
                                 rows=int(lines_of[code]), year=year, likely=likely),
-                           int(lines_of[code]), int(outside_of[code]), ledger["source_id"][mask], year))
-    return out or [_passed("wrong_year_file", "date", text, year, len(ledger))]
+                           int(lines_of[code]), int(outside_of[code]), ledger["source_id"][mask], year, kind))
+    return out or [_passed("wrong_year_file", "date", text, year, len(ledger), kind)]
+
+
+def purchases_year(inputs: Inputs, settings: Settings, text: Text) -> list[CheckResult]:
+    """The accounts-payable file is taken as the report year's because of its folder. Mostly
+    dated outside that year it is refused, as a ledger file is; without a date on any row its
+    year cannot be checked, which the user is told with its total beside the ledger's costs
+    (another year's or another body's file shows there)."""
+    purchases = inputs.purchases
+    if purchases is None or purchases.empty or "date" not in purchases:
+        return []
+    if purchases["date"].notna().any():
+        return wrong_year_files(purchases, inputs.year, text, kind="purchases")
+    files = ", ".join(sorted(set(_texts(purchases, "source_file"))))
+    ledger = inputs.ledgers.get(inputs.year)
+    costs = 0 if ledger is None or ledger.empty else \
+        int(ledger["amount_ore"].to_numpy()[_in_ranges(ledger["account"].to_numpy(), settings.accounts.costs)].sum())
+    description = text("ledgercheck.purchases_undated", files=files, rows=len(purchases), year=inputs.year,
+                       total=format_sek(int(purchases["amount_ore"].sum())), costs=format_sek(costs))
+    return [_result("purchases_undated", "date", "warning", description, len(purchases), len(purchases),
+                    pd.Series([], dtype="str"), inputs.year, "purchases")]
 
 
 # A month in a file's name: "ledger-2025-07.xlsx", "ledger_202507.csv".
@@ -392,19 +416,24 @@ def window_years(inputs: Inputs, text: Text) -> list[CheckResult]:
 
 
 def _result(check: str, column: str, severity: str, description: str, checked: int, failing: int,
-            ids: pd.Series, year: int) -> CheckResult:
-    return CheckResult(suite="ledger", check=check, column=column, severity=severity, description=description,
+            ids: pd.Series, year: int, kind: str = "ledger") -> CheckResult:
+    return CheckResult(suite=kind, check=check, column=column, severity=severity, description=description,
                        success=False, element_count=int(checked), unexpected_count=int(failing),
-                       unexpected_ids=tuple(sorted(ids.astype("str"))), batch=f"ledger-{year}")
+                       unexpected_ids=tuple(sorted(ids.astype("str"))), batch=_batch_name(kind, year))
 
 
-def _passed(check: str, column: str, text: Text, year: int, checked: int) -> CheckResult:
+def _passed(check: str, column: str, text: Text, year: int, checked: int, kind: str = "ledger") -> CheckResult:
     """A check that found nothing: listed too, so the auditor sees it was made."""
     description = text("validate.of_year", description=text(f"ledgercheck.passed.{check}"),
-                       input=text("validate.input.ledger"), year=year)
-    return CheckResult(suite="ledger", check=check, column=column, severity="critical", description=description,
+                       input=text(f"validate.input.{kind}"), year=year)
+    return CheckResult(suite=kind, check=check, column=column, severity="critical", description=description,
                        success=True, element_count=int(checked), unexpected_count=0, unexpected_ids=(),
-                       batch=f"ledger-{year}")
+                       batch=_batch_name(kind, year))
+
+
+def _batch_name(kind: str, year: int) -> str:
+    """The validation batch a check belongs to, as `suites.validation_batches` names them."""
+    return f"ledger-{year}" if kind == "ledger" else kind
 
 
 # ---------------------------------------------------------------- customer and supplier numbers
