@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.columns import equal
+from pipeline.columns import equal, factorize
 from pipeline.model import (
     ACTIVITY_REVENUE,
     CONTROLLING,
@@ -72,7 +72,7 @@ def counterparty_categories(
     orgnr = orgnrs.fillna("").astype("str").to_numpy()
     # A ledger names a few hundred counterparties on a million lines: everything that does not
     # depend on the date is decided once per distinct org. no. and spread back by its code.
-    codes, uniques = pd.factorize(orgnr)
+    codes, uniques = factorize(orgnr)
     uniques = np.asarray(uniques, dtype=object)
     line_dates = pd.to_datetime(dates).to_numpy().astype("datetime64[ns]")
 

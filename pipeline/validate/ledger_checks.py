@@ -44,6 +44,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from pipeline.columns import factorize
 from pipeline.messages import Text
 from pipeline.model import Inputs
 from pipeline.settings import AccountRanges, Settings
@@ -141,9 +142,9 @@ def _unit(frame: pd.DataFrame) -> pd.Series:
 def _unit_codes(ledger: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each line's file and sheet as one code, and the "file [sheet]" name of each code. Files
     and sheets are coded apart and then paired, so the names are built per distinct pair only."""
-    file_codes, file_names = pd.factorize(_texts(ledger, "source_file"))
+    file_codes, file_names = factorize(_texts(ledger, "source_file"))
     sheets = _texts(ledger, "source_sheet") if "source_sheet" in ledger else np.full(len(ledger), "", dtype=object)
-    sheet_codes, sheet_names = pd.factorize(sheets)
+    sheet_codes, sheet_names = factorize(sheets)
     width = max(len(sheet_names), 1)
     unit_codes, unit_pairs = pd.factorize(file_codes.astype(np.int64) * width + sheet_codes)
     pair_frame = pd.DataFrame({"source_file": np.asarray(file_names, dtype=object)[unit_pairs // width],

@@ -40,6 +40,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from pipeline.columns import column_codes
 from pipeline.messages import Text, messages
 from pipeline.model import Inputs
 from pipeline.settings import Settings
@@ -335,7 +336,7 @@ def _prepared(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _per_distinct_text(values: pd.Series, change: Any) -> pd.Series:
     """`change(values)` for a `str` column, computed once per distinct text and spread back:
     a ledger repeats its account names, counterparties and codes on thousands of lines."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    codes, distinct = column_codes(values)
     changed = change(pd.Series(distinct, dtype=values.dtype)).array
     return pd.Series(changed.take(codes, allow_fill=True), index=values.index, name=values.name)
 
@@ -344,7 +345,7 @@ def _per_distinct_text_and_blank(values: pd.Series, change: Any) -> tuple[pd.Ser
     """`change(values)` as `_per_distinct_text` gives it, and where that is "" (False where
     missing), both decided once per distinct text: comparing a million texts with "" costs
     more than the change itself."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    codes, distinct = column_codes(values)
     changed = change(pd.Series(distinct, dtype=values.dtype)).array
     text = pd.Series(changed.take(codes, allow_fill=True), index=values.index, name=values.name)
     # A missing value has code -1, which takes the appended False.

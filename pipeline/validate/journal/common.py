@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from pipeline.columns import column_codes
 from pipeline.model import in_ranges
 from pipeline.settings import Settings
 
@@ -63,7 +64,7 @@ def blank(ledger: pd.DataFrame, column: str) -> np.ndarray:
     if column not in ledger.columns:
         return np.ones(len(ledger), dtype=bool)
     # Decided once per distinct value (few counterparties and service codes, many lines).
-    codes, distinct = pd.factorize(ledger[column])
+    codes, distinct = column_codes(ledger[column])
     blank_distinct = np.array([str(value).strip() == "" for value in distinct] + [True], dtype=bool)
     return blank_distinct[codes]  # code -1 (missing) picks the trailing True
 
@@ -71,7 +72,7 @@ def blank(ledger: pd.DataFrame, column: str) -> np.ndarray:
 def stripped(values: pd.Series) -> np.ndarray:
     """The values as trimmed text ("" for missing), decided once per distinct value: pandas'
     `str.strip` calls Python once per line."""
-    codes, distinct = pd.factorize(values)
+    codes, distinct = column_codes(values)
     text = np.asarray(distinct, dtype=object).astype(str) if len(distinct) else np.zeros(0, dtype=str)
     trimmed = np.append(np.strings.strip(text).astype(object), "")  # numpy's C string functions
     return trimmed[codes]  # code -1 (missing) picks the trailing ""
