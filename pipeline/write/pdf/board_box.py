@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from pipeline.write.pdf.common import Context
-from pipeline.write.pdf.layout import ACCENT, CONTENT_WIDTH, ZEBRA_FILL
+from pipeline.write.pdf.layout import ACCENT, CONTENT_WIDTH, ZEBRA_FILL, Paragraph
 
 # At most this many serious flags are spelled out on page 1; the rest are counted and the
 # flags chapter lists them all.

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from pipeline.figures import Figures
 from pipeline.write.pdf.formats import Formats
+from pipeline.write.pdf.layout import Paragraph
 from pipeline.write.pdf.text import Text
 
 

@@ -3,12 +3,12 @@ board member understands, its amount, its row count and the sheet that lists its
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+from reportlab.platypus import Flowable, PageBreak
 
 from pipeline.figures import FlaggedSupplier, SupplierEntry, Suppliers
 from pipeline.model import SHEET_FLAG_ROWS, SHEET_FLAGS, SHEET_SUPPLIER_FLAGS, SHEET_SUPPLIER_LINES, SHEET_SUPPLIERS
 from pipeline.write.pdf.common import Context
-from pipeline.write.pdf.layout import data_table
+from pipeline.write.pdf.layout import Paragraph, data_table
 
 SUPPLIER_FLAGS = ("direct_award_kind_over_limit", "over_direct_award_limit", "outside_contract_period",
                   "not_in_supplier_list", "orgnr_not_valid", "concentration")

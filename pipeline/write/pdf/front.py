@@ -14,7 +14,6 @@ from reportlab.platypus import (
     Flowable,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -38,6 +37,7 @@ from pipeline.write.pdf.layout import (
     NOT_MET_FILL,
     REVIEW_EDGE,
     REVIEW_FILL,
+    Paragraph,
     data_table,
     table_of_contents,
 )
