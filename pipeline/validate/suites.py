@@ -391,9 +391,10 @@ class GreatExpectations:
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        from pipeline.validate.gx_kwargs import install
+        from pipeline.validate import gx_ids, gx_kwargs
 
-        install()  # each expectation's configuration read once per kwargs helper, not per key
+        gx_kwargs.install()  # each expectation's configuration read once per kwargs helper, not per key
+        gx_ids.install()  # the id of each plain kwargs dict made once
         self._gx = gx
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
