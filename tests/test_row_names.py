@@ -87,6 +87,29 @@ def test_the_fingerprint_in_blocks_is_gx_own_of_the_frame_with_its_ids(monkeypat
     assert row_names.fingerprint(lines.iloc[:0], None) == hash_pandas_dataframe(lines.iloc[:0])
 
 
+def test_the_fingerprint_of_long_repeating_text_columns_is_gx_own(monkeypatch):
+    # 30 000 lines: long enough for each text column to be coded by its objects
+    # (`columns.factorize`), with missing values, an all-missing column, texts rebuilt as new
+    # objects, a mostly distinct column and an object column; the hash is pandas' own.
+    from great_expectations.execution_engine.pandas_execution_engine import hash_pandas_dataframe
+
+    n = 30_000
+    rng = np.random.default_rng(3)
+    words = np.array(["kostnad", "intäkt", "bidrag", None], dtype=object)
+    rebuilt = np.array(["".join(["ser", "vice"]) if i % 5 else "service" for i in range(n)], dtype=object)
+    lines = pd.DataFrame({
+        "kind": pd.Series(words[rng.integers(0, 4, n)], dtype="str"),
+        "service": pd.Series(rebuilt, dtype="str"),
+        "nothing": pd.Series([None] * n, dtype="str"),
+        "text": pd.Series([f"rad {i}" for i in range(n)], dtype="str"),
+        "mixed": pd.Series(words[rng.integers(0, 4, n)], dtype=object),
+        "amount_ore": rng.integers(-10_000, 10_000, n),
+    })
+    for block in (4_096, 65_536):  # blocks too short to code by object, and one block of all
+        monkeypatch.setattr(row_names, "FINGERPRINT_ROWS", block)
+        assert row_names.fingerprint(lines, None) == hash_pandas_dataframe(lines)
+
+
 def test_results_and_data_docs_are_those_of_the_batch_with_its_ids(tmp_path):
     from tests.test_validate import clean_inputs
 
