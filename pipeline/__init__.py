@@ -14,7 +14,10 @@ import os as _os
 # set is kept. Figures are the same either way: this only decides how the system backs memory.
 _os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
-import pandas as _pandas  # after the setting above, which numpy reads when imported
+from pipeline.memory import collector_paused as _collector_paused
+
+with _collector_paused():  # 0.1 s of pandas' import (pipeline/memory.py)
+    import pandas as _pandas  # after the setting above, which numpy reads when imported
 
 __version__ = "0.1.0"
 

@@ -331,14 +331,15 @@ def _prepare_later_stages() -> None:
     wait for the validation process does. Done once per process. Nothing here decides
     anything: what fails now fails again, and is reported, where it is used."""
     try:
-        from pipeline.validate.journal.dates import load_calendars
+        with collector_paused():  # as for every large import (pipeline/memory.py)
+            from pipeline.validate.journal.dates import load_calendars
 
-        load_calendars()
-        for module in ("pipeline.write.html", "pipeline.write.workbook"):
-            importlib.import_module(module)
-        from pipeline.write.pdf.document import register_fonts
+            load_calendars()
+            for module in ("pipeline.write.html", "pipeline.write.workbook"):
+                importlib.import_module(module)
+            from pipeline.write.pdf.document import register_fonts
 
-        register_fonts()
+            register_fonts()
     except Exception:  # noqa: BLE001 - see above
         return
 

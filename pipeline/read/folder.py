@@ -26,12 +26,10 @@ typing error rejected here) and it never classifies or computes figures.
 from __future__ import annotations
 
 import contextlib
-import gc
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +38,7 @@ import pandas as pd
 import pipeline.read.parse as parse
 from pipeline.errors import InputError, Problem
 from pipeline.files import sha256_of
+from pipeline.memory import collector_paused
 from pipeline.messages import messages
 from pipeline.model import FileTotals, Inputs, RawSheet, ReadNote, Rejected
 from pipeline.progress import steps
@@ -172,25 +171,6 @@ def compact(ledgers: dict[int, pd.DataFrame]) -> None:
         if packed is not None:
             with contextlib.suppress(OSError):  # after a failed write, closing tries it again
                 packed.close()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while the files are read.
-
-    calamine hands over a sheet as one list per row: a million lines are a million new
-    container objects, and each time the collector runs it walks all that are alive, so
-    reading a 1 000 000-line ledger spent 1.8 s of its 9.9 s in the collector. The read makes
-    no reference cycles it needs collected (the rows are freed by reference counting when
-    their sheet has been read); the collector runs again as before once the read is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_inputs(folder: Path, year: int, settings: Settings, reader: _FolderReader,

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.columns import column_codes
+from pipeline.memory import collector_paused
 from pipeline.messages import Text, messages
 from pipeline.model import Inputs
 from pipeline.settings import Settings
@@ -387,18 +388,19 @@ class GreatExpectations:
         from pipeline.validate.field_copies import direct_copies
 
         defer()  # altair and scipy.stats: imported by GX, used by no suite of ours (0.7 s)
-        with direct_copies():  # the fields of its pydantic classes, copied as GX makes them (0.3-0.6 s)
-            import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
+        with collector_paused():  # 0.25-0.4 s of the import and the context (pipeline/memory.py)
+            with direct_copies():  # the fields of its pydantic classes, copied as GX makes them (0.3-0.6 s)
+                import great_expectations as gx
+                from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        from pipeline.validate import gx_ids, gx_kwargs
+            from pipeline.validate import gx_ids, gx_kwargs
 
-        gx_kwargs.install()  # each expectation's configuration read once per kwargs helper, not per key
-        gx_ids.install()  # the id of each plain kwargs dict made once
-        self._gx = gx
-        self._context = gx.get_context(mode="ephemeral")
-        self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self._datasource = self._context.data_sources.add_pandas("inputs")
+            gx_kwargs.install()  # each expectation's configuration read once per kwargs helper, not per key
+            gx_ids.install()  # the id of each plain kwargs dict made once
+            self._gx = gx
+            self._context = gx.get_context(mode="ephemeral")
+            self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            self._datasource = self._context.data_sources.add_pandas("inputs")
         self._suites: dict[str, Any] = {}
         self._order: dict[str, dict[str, int]] = {}
         # Per label of a batch sent with row positions: the names of its failing rows, by
