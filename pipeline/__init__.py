@@ -16,7 +16,8 @@ _os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from pipeline.memory import collector_paused as _collector_paused
 
-with _collector_paused():  # 0.1 s of pandas' import (pipeline/memory.py)
+# 0.1 s of pandas' import, and what it made kept out of later collections (pipeline/memory.py).
+with _collector_paused(keep=True):
     import pandas as _pandas  # after the setting above, which numpy reads when imported
 
 __version__ = "0.1.0"

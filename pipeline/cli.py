@@ -139,7 +139,10 @@ def _dispatch(args: argparse.Namespace, say, text) -> int:
 
 
 def _run_command(args: argparse.Namespace, say, text, worker) -> int:
-    from pipeline import run
+    from pipeline.memory import collector_paused
+
+    with collector_paused(keep=True):  # the stages' modules, imported before any input is read
+        from pipeline import run
 
     if args.command == "report":
         seconds: dict[str, float] | None = {} if args.timings else None

@@ -202,7 +202,7 @@ def test_a_great_expectations_that_cannot_start_is_reported_with_its_reason(monk
     from pipeline.validate import suites
 
     class Broken:
-        def __init__(self) -> None:
+        def __init__(self, keep_from_collector: bool = False) -> None:
             raise RuntimeError("no context here")
 
     monkeypatch.setattr(suites, "GreatExpectations", Broken)  # the forked worker has it too
@@ -459,7 +459,7 @@ def test_great_expectations_is_imported_in_spare_time_only_beside_a_heavy_read(t
     from pipeline.validate import suites
 
     class Broken:
-        def __init__(self) -> None:
+        def __init__(self, keep_from_collector: bool = False) -> None:
             import threading
 
             priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
@@ -477,3 +477,29 @@ def test_great_expectations_is_imported_in_spare_time_only_beside_a_heavy_read(t
     usual = os.getpriority(os.PRIO_PROCESS, 0)  # this process's, which the worker inherits
     expected = "(los-validation-spare-time, priority 19)" if heavy else f"(MainThread, priority {usual})"
     assert f"no context here {expected}" in str(raised.value)
+
+
+def test_a_request_that_cannot_be_read_is_reported_with_its_reason():
+    # The request is held as bytes until Great Expectations is ready, then read: what cannot be
+    # read is reported as before.
+    with ValidationWorker() as worker:
+        worker._batches = []
+        worker._send(([Unloadable()], 2025, None))
+        with pytest.raises(ValidationWorkerError, match="no such figures here"):
+            worker.report(clean_inputs(), Settings())
+
+
+def test_great_expectations_made_for_the_worker_is_kept_out_of_the_collector():
+    # In a fresh process, as in the worker: GX's import and context kept from later collections
+    # (gc.freeze), and the collector running again after; made plainly, nothing is kept.
+    import subprocess
+
+    script = ("import gc, pipeline\nfrom pipeline.validate.suites import GreatExpectations\n"
+              "before = gc.get_freeze_count()\nGreatExpectations(keep_from_collector={keep})\n"
+              "print(gc.get_freeze_count() - before, gc.isenabled())\n")
+    for keep, least, most in ((True, 100_000, None), (False, None, 0)):
+        done = subprocess.run([sys.executable, "-c", script.format(keep=keep)], capture_output=True, text=True,
+                              check=True)
+        kept, enabled = done.stdout.split()
+        assert enabled == "True"
+        assert (least is None or int(kept) >= least) and (most is None or int(kept) <= most)

@@ -382,13 +382,16 @@ class GreatExpectations:
     `build_data_docs` writes GX's Data Docs site of the validated results.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep_from_collector: bool = False) -> None:
+        """`keep_from_collector`: what GX's import and context made is kept out of the cycle
+        collector's later runs (`memory.collector_paused`), for a process that holds no data yet."""
         os.environ["GX_ANALYTICS_ENABLED"] = "False"
         from pipeline.validate.deferred import defer
         from pipeline.validate.field_copies import direct_copies
 
         defer()  # altair and scipy.stats: imported by GX, used by no suite of ours (0.7 s)
-        with collector_paused():  # 0.25-0.4 s of the import and the context (pipeline/memory.py)
+        # 0.25-0.4 s of the import and the context, and 0.4 s of later collections (pipeline/memory.py).
+        with collector_paused(keep=keep_from_collector):
             with direct_copies():  # the fields of its pydantic classes, copied as GX makes them (0.3-0.6 s)
                 import great_expectations as gx
                 from great_expectations.data_context.types.base import ProgressBarsConfig

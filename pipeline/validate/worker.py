@@ -253,7 +253,7 @@ def _serve(connection: Connection, parent_end: Connection, inputs_folder: Path |
             return  # the run ended before it needed validation (bad input found by the read)
         if isinstance(request[0], BaseException):
             raise request[0]
-        batches, year, docs_dir = request[0]
+        batches, year, docs_dir = ForkingPickler.loads(request.pop())  # a request that cannot be read: reported
         if runner is None:
             connection.send(("error", f"Great Expectations could not start: {failure}"))
             return
@@ -338,7 +338,9 @@ def _great_expectations() -> tuple[GreatExpectations | None, str | None]:
     try:
         from pipeline.validate.suites import GreatExpectations
 
-        return GreatExpectations(), None
+        # Kept out of the collector: this process holds no data yet, its request is held as
+        # bytes until GX is ready (`_receive_request`).
+        return GreatExpectations(keep_from_collector=True), None
     except Exception:  # noqa: BLE001
         return None, traceback.format_exc(limit=-3)
 
@@ -366,10 +368,11 @@ def _in_spare_time(make: Callable[[], T]) -> T:
 
 
 def _receive_request(connection: Connection, request: list[Any]) -> None:
-    """The main process's one request into `request`; nothing when it closed the pipe first."""
+    """The main process's one request into `request`, as the bytes it came in (`_serve` unpickles
+    it once GX is ready); nothing when it closed the pipe first."""
     try:
-        request.append(connection.recv())
+        request.append(connection.recv_bytes())
     except (EOFError, ConnectionResetError, OSError):
         return
-    except Exception as exc:  # noqa: BLE001 - e.g. a request that cannot be unpickled: reported
+    except Exception as exc:  # noqa: BLE001 - reported
         request.append(exc)
