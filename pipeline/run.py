@@ -43,7 +43,7 @@ from pipeline.figures import (
     results_json,
 )
 from pipeline.files import sha256_of, write_json
-from pipeline.memory import give_back_freed_memory
+from pipeline.memory import collector_paused, give_back_freed_memory
 from pipeline.messages import Text, messages
 from pipeline.model import SHEET_LINES, SHEET_REJECTED, SHEET_TOTALS, SHEET_VALIDATION, Inputs, Rejected
 from pipeline.money import sek

@@ -456,6 +456,22 @@ def test_the_runs_preparation_never_raises_what_the_writer_would_report(monkeypa
     assert run._prepare_later_stages.__wrapped__() is None  # the PDF writer meets it and says so
 
 
+def test_the_runs_preparation_loads_the_writers_and_the_calendars():
+    # It swallows what fails (above), so that a mistake in it would go unseen but for the time
+    # it costs: in a fresh process, each module it is there to load is loaded by it.
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom pipeline import run\n"
+              "wanted = ('pipeline.write.workbook', 'pipeline.write.html', 'holidays.countries')\n"
+              "before = [m in sys.modules for m in wanted]\nrun._prepare_later_stages()\n"
+              "from reportlab.pdfbase import pdfmetrics\n"
+              "print(before, [m in sys.modules for m in wanted], len(pdfmetrics.getRegisteredFontNames()) > 0)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split("]", 1)[0] + "]" == "[False, False, False]"
+    assert done.stdout.strip().endswith("[True, True, True] True")
+
+
 @pytest.mark.parametrize("per_value", [["", ""], ["", "bad"], ["bad", "bad"]])
 def test_a_parsed_column_is_bad_where_a_cell_has_an_error_whichever_way_its_errors_are_held(per_value):
     errors = np.array(per_value + [""], dtype=object)
