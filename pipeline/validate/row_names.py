@@ -79,8 +79,8 @@ def _text_as_categories(part: pd.DataFrame) -> pd.DataFrame:
     """`part` with each text column ("str" or object) as the categorical pandas makes of it to
     hash it (`hash_array` with `categorize`: its distinct values in order of first appearance,
     hashed once each), made with `columns.factorize`, which finds a repeating column's distinct
-    values by object first: the same categories, so the same hashes (tested), in a third of the
-    time on a million ledger lines' codes and names."""
+    values by object first: the same categories, so the same hashes (tested); the million-line
+    ledger's fingerprint took 1.40 s against 1.67 s."""
     texts = {}
     for column in part.columns:
         values = part[column]

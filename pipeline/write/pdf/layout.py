@@ -38,7 +38,6 @@ from reportlab.platypus import Paragraph as ReportlabParagraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 
-
 class Paragraph(ReportlabParagraph):
     """reportlab's paragraph, its lines broken once per width. A table asks each cell's
     paragraph for its size to find the row heights, and again when it draws the cell: of the
