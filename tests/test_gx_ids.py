@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 
 from pipeline.validate import gx_ids
-from pipeline.validate.suites import GreatExpectations, validation_batches
-from tests.test_row_names import ledger_lines
-from tests.test_validate import clean_inputs
+from tests.test_gx_kwargs import batches_with_failing_rows, results_and_pages
 
 # SHA-256 (first 16 hex digits) of the source of `IDDict.to_id` in great_expectations 1.24.1.
 TO_ID_1_24_1 = "6ef543ac36c98f9e"
@@ -86,22 +83,13 @@ def test_the_ids_are_gx_own_and_plain_dicts_are_made_once(monkeypatch):
 def test_the_results_and_data_docs_are_those_of_gx_own_ids(tmp_path, monkeypatch):
     from great_expectations.core.id_dict import IDDict
 
-    inputs = clean_inputs()
-    inputs.ledgers[2025] = ledger_lines()  # with failing rows: unknown services, an account, a voucher
-    batches = validation_batches(inputs)
+    batches = batches_with_failing_rows()
     runs = {}
     gx_ids.install()
     for name in ("ours", "theirs"):
         if name == "theirs":
             monkeypatch.setattr(IDDict, "to_id", gx_ids.ORIGINAL["to_id"])
-        runner = GreatExpectations.__new__(GreatExpectations)
-        with monkeypatch.context() as m:
-            m.setattr(gx_ids, "install", lambda: False)  # `to_id` as set above
-            runner.__init__()
+        runs[name] = results_and_pages(tmp_path / name, monkeypatch, batches, gx_ids)
         assert (IDDict.__dict__["to_id"] is gx_ids.to_id) == (name == "ours")
-        raw = runner.validate(batches, 2025)
-        runner.build_data_docs(tmp_path / name)
-        pages = {p.relative_to(tmp_path / name): p.read_bytes() for p in sorted((tmp_path / name).rglob("*.html"))}
-        runs[name] = (json.dumps(raw, sort_keys=True, default=str), pages)
     assert runs["ours"] == runs["theirs"]
     assert '"unexpected_count": 3' in runs["ours"][0] and len(runs["ours"][1]) > 5

@@ -101,25 +101,37 @@ def test_the_helpers_give_what_gx_own_give(monkeypatch):
         assert len(built) == 7 < asked_by_theirs
 
 
+def batches_with_failing_rows() -> list:
+    """The validation batches of a ledger with failing rows: unknown services, an account, a voucher."""
+    inputs = clean_inputs()
+    inputs.ledgers[2025] = ledger_lines()
+    return validation_batches(inputs)
+
+
+def results_and_pages(folder, monkeypatch, batches, patched) -> tuple[str, dict]:
+    """A GX context made as the run makes it, but with `patched.install` (`gx_kwargs` or
+    `gx_ids`) left out, so that GX keeps what the test set: `batches` validated and Data Docs
+    written to `folder`; the results as JSON text and each page's bytes."""
+    runner = GreatExpectations.__new__(GreatExpectations)
+    with monkeypatch.context() as m:
+        m.setattr(patched, "install", lambda: False)
+        runner.__init__()
+    raw = runner.validate(batches, 2025)
+    runner.build_data_docs(folder)
+    pages = {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
+    return json.dumps(raw, sort_keys=True, default=str), pages
+
+
 def test_the_results_and_data_docs_are_those_of_gx_own_helpers(tmp_path, monkeypatch):
     from great_expectations.expectations.expectation import Expectation
 
-    inputs = clean_inputs()
-    inputs.ledgers[2025] = ledger_lines()  # with failing rows: unknown services, an account, a voucher
-    batches = validation_batches(inputs)
+    batches = batches_with_failing_rows()
     runs = {}
     gx_kwargs.install()
     for name in ("ours", "theirs"):
         if name == "theirs":
             for helper, original in gx_kwargs.ORIGINAL.items():
                 monkeypatch.setattr(Expectation, helper, original)
-        runner = GreatExpectations.__new__(GreatExpectations)
-        with monkeypatch.context() as m:
-            m.setattr(gx_kwargs, "install", lambda: False)  # the helpers as set above
-            runner.__init__()
-        raw = runner.validate(batches, 2025)
-        runner.build_data_docs(tmp_path / name)
-        pages = {p.relative_to(tmp_path / name): p.read_bytes() for p in sorted((tmp_path / name).rglob("*.html"))}
-        runs[name] = (json.dumps(raw, sort_keys=True, default=str), pages)
+        runs[name] = results_and_pages(tmp_path / name, monkeypatch, batches, gx_kwargs)
     assert runs["ours"] == runs["theirs"]
     assert '"unexpected_count": 3' in runs["ours"][0] and len(runs["ours"][1]) > 5
