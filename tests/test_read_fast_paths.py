@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -270,6 +272,27 @@ def test_a_large_workbook_s_odd_cells_are_found_while_it_is_parsed_and_its_sheet
         assert np.array_equal(plain.rows, by_columns.rows)
     markers = [cell for cell in large[0].rows.ravel() if isinstance(cell, parse.CellError)]
     assert len(markers) == 8  # 4 errors and 4 formulas without a value, as counted in the first test
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_the_odd_cell_search_beside_the_parse_runs_at_a_lower_priority_and_the_reader_keeps_its_own(
+        tmp_path, monkeypatch):
+    from pipeline.read import sheets
+
+    def own_priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    path = _odd_workbook(tmp_path / "ledger.xlsx")
+    msg = messages("en")
+    expected = safety.find_odd_cells(path, "ledger.xlsx", msg)
+    searched = []
+    original = safety.find_odd_cells
+    monkeypatch.setattr(safety, "find_odd_cells", lambda *args: searched.append(own_priority()) or original(*args))
+    before = own_priority()
+    fast, odd_cells = sheets._read_by_columns(path, "ledger.xlsx", msg, ["Huvudbok", "Bilaga"], {})
+    assert searched == [max(before, sheets.ODD_CELLS_NICENESS)] == [max(before, 10)]
+    assert odd_cells == expected  # the same cells found
+    assert own_priority() == before  # the reading thread keeps its priority
 
 
 @pytest.mark.parametrize("fast_from_bytes", [0, 1 << 40])

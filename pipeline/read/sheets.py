@@ -30,6 +30,7 @@ import pipeline.read.parse as parse
 from pipeline.errors import InputError
 from pipeline.messages import Text, messages
 from pipeline.model import INSTRUCTION_SHEETS, RawSheet
+from pipeline.priority import lower_this_thread
 from pipeline.read.fast_xlsx import FAST_FROM_BYTES, fast_cells
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
@@ -185,14 +186,25 @@ def _read_by_columns(path: Path, relative: str, msg: Text, names: list[str], she
     """Each sheet's `fast_cells` (None where that path does not serve it), and the workbook's
     odd cells (`safety.find_odd_cells`), looked for in a second thread meanwhile: calamine's
     parse does not hold the GIL, and the odd cells are no safety matter (the file has passed
-    `inspect_workbook`). No thread outlives the call."""
+    `inspect_workbook`). No thread outlives the call.
+
+    The search runs at a lower priority (`ODD_CELLS_NICENESS`): it is needed only once the
+    parse is done, which takes longer. Beside a million-line sheet parsed in halves it had
+    taken a share of the cores from the second half's process, which then ended 1.3 s after the
+    first; now they end together and the search after them (ten interleaved pairs of whole runs:
+    the read 5.10 and 5.25 s against 5.49 and 5.44, medians of four and six; at 19 it was no
+    faster than at 10). At 100 000 lines it made no difference (six pairs: 4.27 s against 4.23)."""
     from pipeline.read.safety import find_odd_cells
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="odd-cells") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="odd-cells",
+                            initializer=lower_this_thread, initargs=(ODD_CELLS_NICENESS,)) as pool:
         looking = pool.submit(find_odd_cells, path, relative, msg)
         fast = {name: fast_cells(path, name, sheet_ends.get(name, b"")) for name in names}
         return fast, looking.result()
 
+
+# The odd-cell search's niceness beside the parse (`_read_by_columns`).
+ODD_CELLS_NICENESS = 10
 
 # Rows taken from calamine at a time: about 10 MB of new cell objects at a ledger's width.
 BLOCK_ROWS = 65_536

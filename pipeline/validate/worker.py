@@ -50,9 +50,7 @@ stopped run leaves no process behind. A problem in it reaches the user as a
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
 import sys
 import threading
 import time
@@ -63,6 +61,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
 
 from pipeline.memory import give_back_freed_memory
+from pipeline.priority import LOWEST, lower_this_thread
 
 if TYPE_CHECKING:  # imported where used: starting a worker must not wait for pandas
     from pipeline.model import Inputs
@@ -352,8 +351,7 @@ def _in_spare_time(make: Callable[[], T]) -> T:
     failed: list[BaseException] = []
 
     def run() -> None:
-        with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        lower_this_thread(LOWEST)
         try:
             made.append(make())
         except BaseException as exc:  # noqa: BLE001 - raised again by the calling thread
