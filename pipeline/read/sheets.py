@@ -181,6 +181,10 @@ def read_sheets(path: Path, relative: str, msg: Text | None = None) -> list[RawS
         raise InputError(msg("read.not_workbook", file=relative, detail=exc)) from None
 
 
+# The odd-cell search's niceness beside the parse (`_read_by_columns`).
+ODD_CELLS_NICENESS = 10
+
+
 def _read_by_columns(path: Path, relative: str, msg: Text, names: list[str], sheet_ends: dict[str, bytes]
                      ) -> tuple[dict[str, Any], dict[str, dict[tuple[int, int], str]]]:
     """Each sheet's `fast_cells` (None where that path does not serve it), and the workbook's
@@ -202,9 +206,6 @@ def _read_by_columns(path: Path, relative: str, msg: Text, names: list[str], she
         fast = {name: fast_cells(path, name, sheet_ends.get(name, b"")) for name in names}
         return fast, looking.result()
 
-
-# The odd-cell search's niceness beside the parse (`_read_by_columns`).
-ODD_CELLS_NICENESS = 10
 
 # Rows taken from calamine at a time: about 10 MB of new cell objects at a ledger's width.
 BLOCK_ROWS = 65_536
